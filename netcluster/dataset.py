@@ -1,0 +1,763 @@
+"""The canonical dataset: participations, organisations, projects and the quality log.
+
+:func:`load_dataset` reads a flat file (one row per project × organisation,
+attributes repeated) or a folder with three tables, maps the headers,
+normalises names, types, roles, regions, years and numbers, and records every
+change.  Every later step of netcluster reads a :class:`ClusterDataset`.
+
+Defined behaviours (each reported in ``dataset.quality``):
+
+==============================  ==========================================================
+situation                       behaviour
+==============================  ==========================================================
+missing project id              row dropped (``missing project id``)
+missing org id and name         row dropped (``missing organisation id and name``)
+duplicate (project, org) row    later row dropped (``duplicate participation``); the
+                                strongest role of the duplicates is kept
+single-participant project      kept (it is a non-joint project); ``info`` event
+org id used with several names  kept; most frequent name shown (``repair``)
+names merged by the name key    ``merge`` event for every variant spelling
+conflicting org/project values  most frequent value kept (``repair``), ties by value order
+region spelled differently      respelled (change table); read from address (``repair``);
+                                not Korean → passed through unchanged (counted)
+missing region                  kept with region missing (``info: unknown region``)
+type missing / unrecognised     inferred from the name, ``org_type_inferred`` = True
+id written as float "123.0"     repaired to "123" when the whole column is integer-like
+year out of range / unreadable  year set missing (``repair``)
+numbers "1,234" or "12,5"       parsed (thousands separator / decimal comma), ``repair``
+==============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
+                      load_mapping, resolve_columns)
+from .names import clean_names, name_keys
+from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
+from .quality import QualityLog
+from .readers import read_table
+from .regions import PROVINCE_TO_WIDE, normalise_region_series
+
+__all__ = ["ClusterDataset", "load_dataset", "from_frames", "YEAR_RANGE"]
+
+YEAR_RANGE = (1950, 2100)
+_ROLE_RANK = {"lead": 0, "participant": 1, "subcontractor": 2, "other": 3}
+
+
+@dataclass
+class ClusterDataset:
+    """Three tidy tables and the data-quality log.
+
+    Attributes
+    ----------
+    participations : DataFrame
+        One row per (project_id, org_id): ``project_id, org_id, role, file, line`` and any
+        unrecognised columns of the input, kept as they were.
+    organisations : DataFrame
+        One row per organisation, indexed by nothing (column ``org_id``): ``name, org_type,
+        org_type_inferred, region, wide_region, region_source`` and optional ``address, size,
+        complex, cluster, sector, specialised, patents, employees, output``; ``n_projects`` and
+        ``participant`` (False for the population of firms that took part in no project).
+    projects : DataFrame
+        One row per project: ``project_id, year, programme`` and optional ``title, start_date,
+        end_date, budget, complex, cluster``; ``n_participants``.
+    quality : QualityLog
+    changes : DataFrame
+        Normalisation table: ``column, original, normalised, how, rows``.
+    """
+
+    participations: pd.DataFrame
+    organisations: pd.DataFrame
+    projects: pd.DataFrame
+    quality: QualityLog = field(default_factory=QualityLog)
+    changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["column", "original", "normalised", "how", "rows"]))
+    source: dict = field(default_factory=dict)
+
+    # -- slicing ----------------------------------------------------------------
+    def filter_years(self, start=None, end=None) -> "ClusterDataset":
+        """Keep projects whose year is in ``[start, end]`` (inclusive).
+
+        Projects without a year are left out of a year slice; their number is
+        recorded in ``source['years_excluded_missing']``.
+        """
+        yr = self.projects["year"]
+        keep = yr.notna()
+        if start is not None:
+            keep &= yr >= start
+        if end is not None:
+            keep &= yr <= end
+        keep = keep.fillna(False).astype(bool)
+        ids = set(self.projects.loc[keep, "project_id"])
+        return self._subset(ids, note={"years": (start, end),
+                                       "years_excluded_missing": int(yr.isna().sum())})
+
+    def filter_projects(self, mask_or_ids) -> "ClusterDataset":
+        if isinstance(mask_or_ids, pd.Series) and mask_or_ids.dtype == bool:
+            ids = set(self.projects.loc[mask_or_ids.to_numpy(), "project_id"])
+        else:
+            ids = set(mask_or_ids)
+        return self._subset(ids, note={})
+
+    def _subset(self, ids, note) -> "ClusterDataset":
+        proj = self.projects[self.projects["project_id"].isin(ids)].reset_index(drop=True)
+        part = self.participations[self.participations["project_id"].isin(ids)].reset_index(drop=True)
+        orgs = self.organisations.copy()
+        counts = part.groupby("org_id").size()
+        orgs["n_projects"] = orgs["org_id"].map(counts).fillna(0).astype("int64")
+        orgs["participant"] = orgs["n_projects"] > 0
+        src = dict(self.source)
+        src.update(note)
+        return ClusterDataset(part, orgs, proj, self.quality, self.changes, src)
+
+    @property
+    def participating_organisations(self) -> pd.DataFrame:
+        return self.organisations[self.organisations["participant"]].reset_index(drop=True)
+
+    def summary(self) -> dict:
+        orgs = self.participating_organisations
+        yrs = self.projects["year"].dropna()
+        return {
+            "participation_rows": int(len(self.participations)),
+            "projects": int(len(self.projects)),
+            "organisations": int(len(orgs)),
+            "population_organisations": int(len(self.organisations)),
+            "years": (None if yrs.empty else [int(yrs.min()), int(yrs.max())]),
+            "by_type": orgs["org_type"].value_counts().sort_index().to_dict(),
+            "by_region": orgs["region"].fillna("(unknown)").value_counts().sort_index().to_dict(),
+        }
+
+    def __repr__(self):
+        s = self.summary()
+        return (f"<ClusterDataset: {s['participation_rows']} participations, {s['projects']} "
+                f"projects, {s['organisations']} participating organisations "
+                f"({s['population_organisations']} in population)>")
+
+
+# ---------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------
+
+_TABLE_PATTERNS = {
+    "participations": [r"particip", r"참여", r"flat", r"records"],
+    "organisations": [r"organi[sz]ation", r"^orgs?\b", r"기관", r"기업", r"firms?"],
+    "projects": [r"project", r"과제", r"사업"],
+}
+
+
+def _find_tables(folder: Path, mapping: Mapping) -> dict:
+    files = sorted(p for p in folder.iterdir()
+                   if p.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
+    if mapping.tables:
+        out = {}
+        for role, name in mapping.tables.items():
+            if role not in _TABLE_PATTERNS:
+                raise InputError(f"[tables] key {role!r} must be one of {list(_TABLE_PATTERNS)}")
+            p = folder / name
+            if not p.exists():
+                raise InputError(f"[tables] {role} = {name!r} not found; files in the folder: "
+                                 f"{[f.name for f in files]}", file=folder)
+            out[role] = p
+        if "participations" not in out:
+            raise InputError("[tables] must name the participations file", file=folder)
+        return out
+    if len(files) == 1:
+        return {"participations": files[0]}
+    out = {}
+    for role in ("participations", "projects", "organisations"):
+        for p in files:
+            if p in out.values():
+                continue
+            if any(re.search(rx, p.stem, re.I) for rx in _TABLE_PATTERNS[role]):
+                out[role] = p
+                break
+    if "participations" not in out:
+        raise InputError(
+            f"cannot tell which file holds the participations among {[f.name for f in files]}; "
+            f"name it participations.csv or list the files in the mapping's [tables] section",
+            file=folder)
+    return out
+
+
+def load_dataset(path, *, mapping=None, encoding: str | None = None,
+                 delimiter: str | None = None, sheet=None) -> ClusterDataset:
+    """Load a flat export or a folder of three tables into a :class:`ClusterDataset`.
+
+    Parameters
+    ----------
+    path : path-like
+        A CSV/TSV/XLSX file (one row per participation), or a folder holding
+        ``participations``, ``organisations`` and ``projects`` tables (file names
+        recognised in English and Korean, or listed in the mapping's ``[tables]``).
+    mapping : path-like, dict or Mapping, optional
+        User mapping (TOML), see :mod:`netcluster.mapping`.
+    encoding, delimiter : str, optional
+        Override detection (and the mapping's ``[read]`` section).
+    sheet : str or int, optional
+        Excel sheet.
+
+    Examples
+    --------
+    >>> import netcluster as nc
+    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))  # doctest: +SKIP
+    """
+    mapping = load_mapping(mapping)
+    path = Path(path)
+    enc = encoding or mapping.encoding
+    delim = delimiter or mapping.delimiter
+    sheet = sheet if sheet is not None else mapping.sheet
+    if path.is_dir():
+        tables = _find_tables(path, mapping)
+    elif path.exists():
+        tables = {"participations": path}
+    else:
+        raise InputError("input not found", file=path)
+    log = QualityLog()
+    raws = {}
+    for role, p in tables.items():
+        raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
+                         sheet=sheet, table=role)
+        log.extend(raw.log)
+        log.set_counts(role, read=raw.rows_read, file=p)
+        raws[role] = raw
+    builder = _Builder(mapping, log)
+    ds = builder.build(raws)
+    ds.source.update({"input": str(path), "tables": {k: str(v) for k, v in tables.items()},
+                      "encoding": {k: r.encoding for k, r in raws.items()},
+                      "delimiter": {k: r.delimiter for k, r in raws.items()},
+                      "mapping": mapping.source})
+    return ds
+
+
+def from_frames(participations: pd.DataFrame, organisations: pd.DataFrame | None = None,
+                projects: pd.DataFrame | None = None, *, mapping=None) -> ClusterDataset:
+    """Build a dataset from in-memory DataFrames (same rules as :func:`load_dataset`).
+
+    Line numbers are the row position + 2 (as if the frame were a CSV with a header).
+    """
+    from .readers import RawTable
+    mapping = load_mapping(mapping)
+    log = QualityLog()
+    raws = {}
+    for role, df in (("participations", participations), ("organisations", organisations),
+                     ("projects", projects)):
+        if df is None:
+            continue
+        df = df.astype("object").where(df.notna(), None)
+        df = df.map(lambda v: None if v is None else str(v))
+        from .readers import _strip_cells
+        df = _strip_cells(df)
+        raws[role] = RawTable(frame=df.reset_index(drop=True), file=f"<{role}>",
+                              lines=np.arange(2, len(df) + 2), rows_read=len(df))
+        log.set_counts(role, read=len(df), file=f"<{role}>")
+    return _Builder(mapping, log).build(raws)
+
+
+class _Builder:
+    def __init__(self, mapping: Mapping, log: QualityLog):
+        self.mapping = mapping
+        self.log = log
+        self.changes = []
+
+    # -- helpers -----------------------------------------------------------
+    def _change(self, column, original: pd.Series, normalised: pd.Series, how: pd.Series | str):
+        """Add (original -> normalised) counts to the change table, for changed values."""
+        df = pd.DataFrame({"original": original.astype("object"),
+                           "normalised": normalised.astype("object")})
+        df["how"] = how if isinstance(how, str) else how.astype("object").to_numpy()
+        df = df[df["original"].notna()]
+        changed = df[(df["original"].astype(str) != df["normalised"].astype(str))
+                     | (df["how"] == "passthrough")]
+        if changed.empty:
+            return
+        g = (changed.fillna({"normalised": "(missing)"})
+             .groupby(["original", "normalised", "how"], sort=True).size()
+             .rename("rows").reset_index())
+        g.insert(0, "column", column)
+        self.changes.append(g)
+
+    def canonicalise(self, raw, table: str) -> pd.DataFrame:
+        m = self.mapping
+        frame = raw.frame
+        resolved = resolve_columns(frame.columns, table, m, file=raw.file)
+        out = {}
+        used = set()
+        for canon, src in resolved.items():
+            if isinstance(src, list):
+                parts = [frame[s].astype("object") for s in src]
+                joined = parts[0].astype(str)
+                for p in parts[1:]:
+                    joined = joined + " | " + p.astype(str)
+                anyna = pd.concat(parts, axis=1).isna().any(axis=1)
+                out[canon] = joined.where(~anyna, None)
+                used.update(src)
+            else:
+                out[canon] = frame[src].astype("object")
+                used.add(src)
+        df = pd.DataFrame(out, index=frame.index)
+        for col in df.columns:
+            na = m.na_for(col) if isinstance(m.na_values, dict) else []
+            if na:
+                df[col] = df[col].where(~df[col].isin(na), None)
+            if col in m.extract:
+                s = df[col]
+                got = s.astype("object").str.extract(m.extract[col], expand=False)
+                nomatch = s.notna() & got.isna()
+                self.log.add_many(table=table, reason="extract pattern did not match, value kept",
+                                  action="info", file=raw.file,
+                                  lines=raw.lines[nomatch.to_numpy()].tolist(), column=col,
+                                  values=s[nomatch].tolist())
+                new = got.where(~nomatch, s).astype("object")
+                self._change(col, s, new, "extract")
+                df[col] = new
+            if col in m.values:
+                s = df[col]
+                vmap = m.values[col]
+                mapped = s.map(lambda v: None if _isna(v) else vmap.get(v, v)).astype("object")
+                self._change(col, s, mapped, "mapping")
+                df[col] = mapped
+        for col in frame.columns:
+            if col in used:
+                continue
+            name = col if col not in df.columns else f"{col}_raw"
+            df[name] = frame[col].astype("object")
+        df["file"] = raw.file
+        df["line"] = raw.lines
+        df["_table"] = table
+        return df
+
+    def _drop(self, df, mask, table, reason, column=None, detail=""):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.log.add_many(table=table, reason=reason, action="drop",
+                              file=df["file"].iloc[0], lines=df.loc[mask, "line"].tolist(),
+                              column=column,
+                              values=(df.loc[mask, column].tolist() if column in df else None),
+                              detail=detail)
+        return df.loc[~mask]
+
+    def _fix_float_ids(self, df, col, table):
+        s = df[col]
+        nn = s.dropna().astype(str)
+        if nn.empty:
+            return df
+        if nn.str.fullmatch(r"-?\d+(\.0+)?").all() and nn.str.contains(".", regex=False).any():
+            fix = s.notna() & s.astype(str).str.contains(".", regex=False)
+            self.log.add_many(table=table, reason="id written as a float, repaired",
+                              action="repair", file=df["file"].iloc[0],
+                              lines=df.loc[fix, "line"].tolist(), column=col,
+                              values=s[fix].tolist(), detail="'123.0' -> '123'")
+            df = df.copy()
+            df.loc[fix, col] = s[fix].astype(str).str.replace(r"\.0+$", "", regex=True)
+        return df
+
+    def _assign_org_ids(self, df, table):
+        """org_id from the id column, or from the name key when there is none."""
+        has_name = "name" in df.columns
+        if has_name:
+            df["name"] = clean_names(df["name"])
+            df["_key"] = name_keys(df["name"])
+        else:
+            df["name"] = None
+            df["_key"] = None
+        if "org_id" not in df.columns:
+            df["org_id"] = df["_key"]
+            df["_id_from_name"] = True
+        else:
+            miss = df["org_id"].isna() & df["_key"].notna()
+            if miss.any():
+                self.log.add_many(table=table, reason="missing organisation id, name key used",
+                                  action="repair", file=df["file"].iloc[0],
+                                  lines=df.loc[miss, "line"].tolist(), column="org_id",
+                                  values=df.loc[miss, "name"].tolist())
+                df.loc[miss, "org_id"] = "name:" + df.loc[miss, "_key"].astype(str)
+            df["_id_from_name"] = False
+        return df
+
+    # -- per-table builds ---------------------------------------------------
+    def _participations(self, raw):
+        t = "participations"
+        df = self.canonicalise(raw, t)
+        df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
+        if "org_id" in df.columns:
+            df = self._fix_float_ids(df, "org_id", t)
+        df = self._fix_float_ids(df, "project_id", t)
+        df = self._assign_org_ids(df, t)
+        df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name",
+                        "name", "no id, and the name is empty or only punctuation")
+        # roles
+        if "role" in df.columns:
+            raw_role = df["role"]
+            role = _map_unique(raw_role, normalise_role)
+            bad = raw_role.notna() & role.isna()
+            self.log.add_many(table=t, reason="unrecognised role, set to 'other'", action="repair",
+                              file=df["file"].iloc[0] if len(df) else None,
+                              lines=df.loc[bad, "line"].tolist(), column="role",
+                              values=raw_role[bad].tolist())
+            role = role.where(~bad, "other")
+            self._change("role", raw_role, role, "role")
+            df["role"] = role
+        else:
+            df["role"] = None
+        # duplicates: keep the strongest role, then the first line
+        df["_rank"] = df["role"].map(_ROLE_RANK).fillna(9)
+        df = df.sort_values(["project_id", "org_id", "_rank", "line"], kind="stable")
+        dup = df.duplicated(["project_id", "org_id"], keep="first").to_numpy()
+        if dup.any():
+            first_line = df.groupby(["project_id", "org_id"], sort=False)["line"].transform("first")
+            self.log.add_many(table=t, reason="duplicate participation", action="drop",
+                              file=df["file"].iloc[0], lines=df.loc[dup, "line"].tolist(),
+                              column="org_id", values=df.loc[dup, "org_id"].tolist(),
+                              detail="same project and organisation as an earlier row")
+            kept_line = first_line[dup]
+            del kept_line
+            df = df.loc[~dup]
+        return df.drop(columns=["_rank"])
+
+    def _attributes(self, df, key, columns, table, group_label):
+        """Most frequent non-missing value per key; conflicting rows reported."""
+        res = pd.DataFrame({key: pd.unique(df[key])})
+        for col in columns:
+            if col not in df.columns:
+                continue
+            sub = df[[key, col, "line", "file"]].dropna(subset=[col])
+            if sub.empty:
+                res[col] = None
+                continue
+            counts = sub.groupby([key, col], sort=False).size().rename("n").reset_index()
+            counts = counts.sort_values([key, "n", col], ascending=[True, False, True], kind="stable")
+            chosen = counts.drop_duplicates(key, keep="first").set_index(key)[col]
+            res[col] = res[key].map(chosen)
+            if len(counts) > len(chosen):
+                c = sub[key].map(chosen)
+                conflict = (sub[col] != c).to_numpy()
+                self.log.add_many(table=table, reason=f"conflicting {group_label} attribute, "
+                                                      f"most frequent value kept",
+                                  action="repair", file=sub["file"].iloc[0],
+                                  lines=sub.loc[conflict, "line"].tolist(), column=col,
+                                  values=sub.loc[conflict, col].tolist(),
+                                  detail="kept: " + c[conflict].astype(str))
+        return res
+
+    def _names(self, df, table):
+        """Display name per org; merges and id/name conflicts reported."""
+        sub = df[["org_id", "name", "_key", "line", "file", "_id_from_name"]].dropna(subset=["name"])
+        if sub.empty:
+            return pd.Series(dtype=object)
+        counts = sub.groupby(["org_id", "name"], sort=False).size().rename("n").reset_index()
+        counts = counts.sort_values(["org_id", "n", "name"], ascending=[True, False, True])
+        chosen = counts.drop_duplicates("org_id").set_index("org_id")["name"]
+        c = sub["org_id"].map(chosen)
+        variant = (sub["name"] != c).to_numpy()
+        if variant.any():
+            from_name = sub["_id_from_name"].to_numpy()
+            same_key = (sub["_key"] == sub["org_id"].map(
+                sub.drop_duplicates("org_id").set_index("org_id")["_key"])).to_numpy()
+            m1 = variant & from_name
+            self.log.add_many(table=table, reason="organisation names merged by name key",
+                              action="merge", file=sub["file"].iloc[0],
+                              lines=sub.loc[m1, "line"].tolist(), column="name",
+                              values=sub.loc[m1, "name"].tolist(),
+                              detail="merged into: " + c[m1].astype(str))
+            keyed = sub.drop_duplicates("org_id")[["org_id", "_key"]]
+            main_key = sub["org_id"].map(keyed.set_index("org_id")["_key"])
+            m2 = variant & ~from_name & (sub["_key"] != main_key).to_numpy()
+            self.log.add_many(table=table, reason="organisation id used with different names",
+                              action="repair", file=sub["file"].iloc[0],
+                              lines=sub.loc[m2, "line"].tolist(), column="name",
+                              values=sub.loc[m2, "name"].tolist(),
+                              detail="shown as: " + c[m2].astype(str))
+            del same_key
+        return chosen
+
+    def _org_table(self, raw):
+        t = "organisations"
+        df = self.canonicalise(raw, t)
+        if "org_id" in df.columns:
+            df = self._fix_float_ids(df, "org_id", t)
+        df = self._assign_org_ids(df, t)
+        df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name", "name")
+        dup = df.duplicated("org_id", keep="first").to_numpy()
+        df = self._drop(df, dup, t, "duplicate organisation", "org_id",
+                        "organisation listed twice; first row kept")
+        return df
+
+    def _project_table(self, raw):
+        t = "projects"
+        df = self.canonicalise(raw, t)
+        df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
+        df = self._fix_float_ids(df, "project_id", t)
+        dup = df.duplicated("project_id", keep="first").to_numpy()
+        df = self._drop(df, dup, t, "duplicate project", "project_id",
+                        "project listed twice; first row kept")
+        return df
+
+    # -- normalisation of the organisation / project tables ------------------
+    def _normalise_orgs(self, orgs):
+        t = "organisations"
+        # type
+        if "org_type" in orgs.columns:
+            raw_type = orgs["org_type"]
+            typ = _map_unique(raw_type, normalise_org_type)
+            self._change("org_type", raw_type, typ.fillna("(inferred)"), "org_type")
+        else:
+            raw_type = pd.Series(None, index=orgs.index, dtype=object)
+            typ = pd.Series(None, index=orgs.index, dtype=object)
+        need = typ.isna()
+        inferred = _map_unique(orgs.loc[need, "name"], infer_org_type)
+        typ = typ.astype("object")
+        typ.loc[need] = inferred.fillna("other")
+        unrec = need & raw_type.notna()
+        self.log.add_many(table=t, reason="unrecognised organisation type, inferred from name",
+                          action="repair", file=orgs.loc[unrec, "file"].tolist(), lines=orgs.loc[unrec, "line"].tolist(),
+                          column="org_type", values=raw_type[unrec].tolist(),
+                          detail="org " + orgs.loc[unrec, "org_id"].astype(str))
+        miss = need & raw_type.isna()
+        self.log.add_many(table=t, reason="organisation type inferred from name", action="info",
+                          file=orgs.loc[miss, "file"].tolist(), lines=orgs.loc[miss, "line"].tolist(), column="org_type",
+                          values=orgs.loc[miss, "name"].tolist(),
+                          detail="inferred: " + typ[miss].astype(str))
+        orgs["org_type"] = typ
+        orgs["org_type_inferred"] = need.to_numpy()
+        # region
+        address = orgs["address"] if "address" in orgs.columns else None
+        raw_region = orgs["region"] if "region" in orgs.columns else pd.Series(
+            None, index=orgs.index, dtype=object)
+        region, how = normalise_region_series(raw_region, address)
+        self._change("region", raw_region, region, how)
+        from_addr = (how == "address").to_numpy()
+        self.log.add_many(table=t, reason="region read from address", action="repair",
+                          file=orgs.loc[from_addr, "file"].tolist(), lines=orgs.loc[from_addr, "line"].tolist(), column="region",
+                          values=(raw_region.where(raw_region.notna(), address)
+                                  if address is not None else raw_region)[from_addr].tolist(),
+                          detail="region: " + region[from_addr].astype(str))
+        unknown = region.isna().to_numpy()
+        self.log.add_many(table=t, reason="unknown region", action="info",
+                          file=orgs.loc[unknown, "file"].tolist(), lines=orgs.loc[unknown, "line"].tolist(), column="region",
+                          values=orgs.loc[unknown, "org_id"].tolist(),
+                          detail="no region and no readable address")
+        orgs["region"] = region
+        orgs["region_source"] = how.replace({"ok": "region", "spelling": "region"})
+        orgs["wide_region"] = region.map(PROVINCE_TO_WIDE).astype("object")
+        self._numbers(orgs, t)
+        if "sector" in orgs.columns:
+            orgs["sector"] = orgs["sector"].astype("object").map(
+                lambda v: None if _isna(v) else re.sub(r"\s+", "", str(v)).removesuffix(".0"))
+        return orgs
+
+    def _numbers(self, df, table):
+        for col in NUMERIC_COLUMNS:
+            if col not in df.columns:
+                continue
+            raw = df[col].astype("object")
+            uniq = pd.unique(raw.dropna())
+            parsed = {u: _parse_number(u) for u in uniq}
+            val = raw.map(lambda v: np.nan if _isna(v) else parsed[v][0])
+            kind = raw.map(lambda v: "missing" if _isna(v) else parsed[v][1])
+            for k, reason, action in (("thousands", "number with thousands separators parsed", "repair"),
+                                      ("decimal_comma", "number with a decimal comma parsed", "repair"),
+                                      ("bad", "not a number, set missing", "repair")):
+                m = (kind == k).to_numpy()
+                self.log.add_many(table=table, reason=reason, action=action,
+                                  file=df.loc[m, "file"].tolist(), lines=df.loc[m, "line"].tolist(), column=col,
+                                  values=raw[m].tolist())
+            df[col] = pd.to_numeric(val, errors="coerce").astype("float64")
+
+    def _normalise_projects(self, proj):
+        t = "projects"
+        year = pd.Series(np.nan, index=proj.index, dtype="float64")
+        if "year" in proj.columns:
+            raw = proj["year"].astype("object")
+            s = raw.astype(str).str.strip().str.replace(r"\s*(년|년도)$", "", regex=True)
+            s = s.str.replace(r"\.0+$", "", regex=True)
+            num = pd.to_numeric(s.where(raw.notna()), errors="coerce")
+            bad = raw.notna() & num.isna()
+            # dates in the year column: take the year
+            if bad.any():
+                d = _parse_dates(raw[bad])
+                num.loc[bad] = d.dt.year
+                still = bad & num.isna()
+                self.log.add_many(table=t, reason="unreadable year, set missing", action="repair",
+                                  file=proj.loc[still, "file"].tolist(), lines=proj.loc[still, "line"].tolist(), column="year",
+                                  values=raw[still].tolist())
+            year = num.astype("float64")
+        if "start_date" in proj.columns:
+            sd = _parse_dates(proj["start_date"])
+            fill = year.isna() & sd.notna()
+            self.log.add_many(table=t, reason="year taken from start date", action="repair",
+                              file=proj.loc[fill, "file"].tolist(), lines=proj.loc[fill, "line"].tolist(), column="year",
+                              values=proj.loc[fill, "start_date"].tolist())
+            year = year.where(~fill, sd.dt.year)
+            bad_d = proj["start_date"].notna() & sd.isna()
+            self.log.add_many(table=t, reason="unreadable date, set missing", action="repair",
+                              file=proj.loc[bad_d, "file"].tolist(), lines=proj.loc[bad_d, "line"].tolist(), column="start_date",
+                              values=proj.loc[bad_d, "start_date"].tolist())
+            proj["start_date"] = sd
+        if "end_date" in proj.columns:
+            ed = _parse_dates(proj["end_date"])
+            bad_d = proj["end_date"].notna() & ed.isna()
+            self.log.add_many(table=t, reason="unreadable date, set missing", action="repair",
+                              file=proj.loc[bad_d, "file"].tolist(), lines=proj.loc[bad_d, "line"].tolist(), column="end_date",
+                              values=proj.loc[bad_d, "end_date"].tolist())
+            proj["end_date"] = ed
+        out = year.notna() & ((year < YEAR_RANGE[0]) | (year > YEAR_RANGE[1]) | (year % 1 != 0))
+        self.log.add_many(table=t, reason="year out of range, set missing", action="repair",
+                          file=proj.loc[out, "file"].tolist(), lines=proj.loc[out, "line"].tolist(), column="year",
+                          values=year[out].tolist(), detail=f"allowed {YEAR_RANGE}")
+        proj["year"] = year.where(~out).astype("Int64")
+        self._numbers(proj, t)
+        return proj
+
+    # -- assembly -----------------------------------------------------------
+    def build(self, raws) -> ClusterDataset:
+        part = self._participations(raws["participations"])
+        if part.empty:
+            raise InputError("no usable participation rows (see the quality report)",
+                             file=raws["participations"].file)
+        org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
+        orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation")
+        names = self._names(part, "participations")
+        orgs["name"] = orgs["org_id"].map(names)
+        first = part.drop_duplicates("org_id")[["org_id", "file", "line"]].set_index("org_id")
+        orgs["file"] = orgs["org_id"].map(first["file"])
+        orgs["line"] = orgs["org_id"].map(first["line"])
+        proj_cols = [c for c in PROJECT_COLUMNS + ["complex", "cluster"] if c in part.columns
+                     and c not in org_cols]
+        projects = self._attributes(part, "project_id", proj_cols, "participations", "project")
+        pfirst = part.drop_duplicates("project_id")[["project_id", "file", "line"]].set_index("project_id")
+        projects["file"] = projects["project_id"].map(pfirst["file"])
+        projects["line"] = projects["project_id"].map(pfirst["line"])
+
+        if "organisations" in raws:
+            otab = self._org_table(raws["organisations"])
+            self.log.set_counts("organisations", used=len(otab))
+            keep_extra = [c for c in otab.columns if c not in ("_key", "_id_from_name", "_table")]
+            otab = otab[keep_extra].rename(columns={"line": "line", "file": "file"})
+            # organisations table wins where it has a value
+            merged = otab.merge(orgs, on="org_id", how="outer", suffixes=("", "_part"))
+            for c in list(merged.columns):
+                if c.endswith("_part"):
+                    base = c[:-5]
+                    merged[base] = merged[base].where(merged[base].notna(), merged[c])
+                    merged = merged.drop(columns=c)
+            not_listed = ~orgs["org_id"].isin(otab["org_id"])
+            self.log.add_many(table="participations",
+                              reason="organisation not in the organisations table",
+                              action="info", file=orgs.loc[not_listed, "file"].tolist(), lines=orgs.loc[not_listed, "line"].tolist(),
+                              column="org_id", values=orgs.loc[not_listed, "org_id"].tolist())
+            orgs = merged
+        if "projects" in raws:
+            ptab = self._project_table(raws["projects"])
+            self.log.set_counts("projects", used=len(ptab))
+            ptab = ptab[[c for c in ptab.columns if c != "_table"]]
+            merged = ptab.merge(projects, on="project_id", how="outer", suffixes=("", "_part"))
+            for c in list(merged.columns):
+                if c.endswith("_part"):
+                    base = c[:-5]
+                    merged[base] = merged[base].where(merged[base].notna(), merged[c])
+                    merged = merged.drop(columns=c)
+            not_listed = ~projects["project_id"].isin(ptab["project_id"])
+            self.log.add_many(table="participations", reason="project not in the projects table",
+                              action="info", file=projects.loc[not_listed, "file"].tolist(), lines=projects.loc[not_listed, "line"].tolist(),
+                              column="project_id",
+                              values=projects.loc[not_listed, "project_id"].tolist())
+            projects = merged
+
+        orgs = self._normalise_orgs(orgs.reset_index(drop=True))
+        projects = self._normalise_projects(projects.reset_index(drop=True))
+
+        # counts and flags
+        n_proj = part.groupby("org_id").size()
+        orgs["n_projects"] = orgs["org_id"].map(n_proj).fillna(0).astype("int64")
+        orgs["participant"] = orgs["n_projects"] > 0
+        n_part = part.groupby("project_id").size()
+        projects["n_participants"] = projects["project_id"].map(n_part).fillna(0).astype("int64")
+        single = projects["n_participants"] == 1
+        self.log.add_many(table="projects", reason="single-participant project (kept; no ties)",
+                          action="info", file=projects.loc[single, "file"].tolist(), lines=projects.loc[single, "line"].tolist(),
+                          column="project_id", values=projects.loc[single, "project_id"].tolist())
+        empty = projects["n_participants"] == 0
+        self.log.add_many(table="projects", reason="project with no participations (kept)",
+                          action="info", file=projects.loc[empty, "file"].tolist(), lines=projects.loc[empty, "line"].tolist(),
+                          column="project_id", values=projects.loc[empty, "project_id"].tolist())
+        if "programme" not in projects.columns:
+            projects["programme"] = None
+        if "year" not in projects.columns:
+            projects["year"] = pd.array([pd.NA] * len(projects), dtype="Int64")
+
+        # final tidy tables, deterministic order
+        drop_internal = ["_key", "_id_from_name", "_table", "name"] + org_cols + proj_cols
+        part_out = part.drop(columns=[c for c in drop_internal if c in part.columns])
+        front = ["project_id", "org_id", "role"]
+        part_out = part_out[front + [c for c in part_out.columns if c not in front]]
+        part_out = part_out.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
+        self.log.set_counts("participations", used=len(part_out))
+
+        ofront = ["org_id", "name", "org_type", "org_type_inferred", "region", "wide_region",
+                  "region_source"]
+        orgs = orgs[[c for c in ofront if c in orgs.columns]
+                    + [c for c in orgs.columns if c not in ofront]]
+        orgs = orgs.sort_values("org_id", kind="stable").reset_index(drop=True)
+        pfront = ["project_id", "year", "programme"]
+        projects = projects[pfront + [c for c in projects.columns if c not in pfront]]
+        projects = projects.sort_values("project_id", kind="stable").reset_index(drop=True)
+        changes = (pd.concat(self.changes, ignore_index=True) if self.changes
+                   else pd.DataFrame(columns=["column", "original", "normalised", "how", "rows"]))
+        return ClusterDataset(part_out, orgs, projects, self.log, changes, {})
+
+
+# ---------------------------------------------------------------------------
+def _isna(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v is pd.NA
+
+
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_EU_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_DEC_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+
+
+def _parse_number(v):
+    """(value, kind) with kind in ok / thousands / decimal_comma / bad."""
+    s = str(v).strip().replace("\u00a0", "").replace(" ", "")
+    s = re.sub(r"(원|건|명|개|%)$", "", s)
+    try:
+        return float(s), "ok"
+    except ValueError:
+        pass
+    if _THOUSANDS.match(s):
+        return float(s.replace(",", "")), "thousands"
+    if _EU_THOUSANDS.match(s):
+        return float(s.replace(".", "").replace(",", ".")), "thousands"
+    if _DEC_COMMA.match(s):
+        return float(s.replace(",", ".")), "decimal_comma"
+    return np.nan, "bad"
+
+
+_DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d", "%Y.%m.%d.",
+                 "%Y. %m. %d.", "%Y-%m-%d %H:%M:%S", "%Y-%m", "%Y.%m", "%d.%m.%Y", "%Y년 %m월 %d일"]
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Parse dates in the common unambiguous formats (per unique value)."""
+    from datetime import datetime
+    values = values.astype("object")
+    out = {}
+    for u in pd.unique(values.dropna()):
+        s = str(u).strip()
+        got = pd.NaT
+        for fmt in _DATE_FORMATS:
+            try:
+                got = pd.Timestamp(datetime.strptime(s, fmt))
+                break
+            except ValueError:
+                continue
+        out[u] = got
+    return pd.to_datetime(values.map(out), errors="coerce")

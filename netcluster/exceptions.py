@@ -1,0 +1,61 @@
+"""One exception root for netcluster, with subclasses for bad input.
+
+Every message names what is wrong and, where it applies, the file, the line,
+the column and the offending value, so that an analyst can fix the export.
+"""
+
+__all__ = [
+    "NetclusterError",
+    "InputError",
+    "EncodingError",
+    "MissingColumnError",
+    "MappingError",
+    "ResourceLimitError",
+    "EmptyResultError",
+]
+
+
+class NetclusterError(Exception):
+    """Root of every error raised on purpose by netcluster."""
+
+
+class InputError(NetclusterError, ValueError):
+    """The input data cannot be used as it is.
+
+    Attributes ``file``, ``line``, ``column`` and ``value`` are set when known.
+    """
+
+    def __init__(self, message, *, file=None, line=None, column=None, value=None):
+        self.file = None if file is None else str(file)
+        self.line = line
+        self.column = column
+        self.value = value
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        prefix = (", ".join(where) + ": ") if where else ""
+        super().__init__(prefix + message)
+
+
+class EncodingError(InputError):
+    """No supported text encoding decodes the file."""
+
+
+class MissingColumnError(InputError):
+    """A required column is absent; the message lists headers and close candidates."""
+
+
+class MappingError(NetclusterError, ValueError):
+    """The user mapping file is malformed or names columns that do not exist."""
+
+
+class ResourceLimitError(NetclusterError, MemoryError):
+    """An operation would exceed a stated resource budget (memory, pairs)."""
+
+
+class EmptyResultError(NetclusterError, ValueError):
+    """An indicator is undefined for the data given (e.g. no non-participants)."""

@@ -1,0 +1,243 @@
+"""Header aliases and the user mapping file.
+
+netcluster renames whatever headers an export has to canonical column names.
+Built-in aliases cover the usual Korean and English headers; a TOML mapping
+file overrides them, maps raw values to canonical ones, adds missing-value
+tokens and extracts codes with a regular expression.
+
+Example mapping (KEEP Interreg export)::
+
+    [read]
+    delimiter = ";"
+    na_values = ["n/a"]
+
+    [columns]
+    project_id = ["Programme", "Acronym"]   # a composite key, joined with " | "
+    name = "Project Partner"
+    role = "Lead Partner"
+    region = "NUTS2 (or equivalent)"
+    programme = "Programme"
+
+    [extract]
+    region = '^(\\S+)'                      # keep the NUTS code before the spaces
+
+    [values.role]
+    Yes = "lead"
+    No = "participant"
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .exceptions import MappingError, MissingColumnError
+
+__all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
+           "NUMERIC_COLUMNS"]
+
+#: Canonical columns and the headers recognised for them (compared after
+#: lower-casing and removing spaces, underscores, hyphens and dots).
+ALIASES: dict[str, list[str]] = {
+    "project_id": ["project_id", "projectid", "project", "project_code", "과제번호",
+                   "과제고유번호", "과제id", "과제코드", "과제관리번호", "사업번호"],
+    "org_id": ["org_id", "orgid", "organisation_id", "organisationid", "organization_id",
+               "organizationid", "participant_id", "pic", "기관id", "기관코드", "기관번호",
+               "사업자등록번호", "법인등록번호", "업체코드", "기업코드"],
+    "name": ["name", "org_name", "organisation", "organization", "organisation_name",
+             "organization_name", "partner", "partner_name", "project_partner", "기관명",
+             "참여기관명", "수행기관명", "기업명", "업체명", "회사명", "참여기관"],
+    "org_type": ["org_type", "organisation_type", "organization_type", "type",
+                 "activitytype", "기관유형", "기관구분", "기관형태", "기관종류", "기관분류"],
+    "region": ["region", "province", "sido", "지역", "시도", "소재지역", "광역시도", "소재시도"],
+    "address": ["address", "street", "주소", "소재지", "소재지주소", "기관주소", "사업장주소"],
+    "role": ["role", "participant_role", "참여역할", "역할", "주관/참여/위탁", "참여구분",
+             "참여형태", "기관역할"],
+    "programme": ["programme", "program", "framework_programme", "frameworkprogramme",
+                  "사업명", "세부사업명", "프로그램", "지원사업"],
+    "year": ["year", "project_year", "사업연도", "연도", "년도", "과제연도", "수행연도"],
+    "start_date": ["start_date", "startdate", "start", "시작일", "과제시작일", "협약시작일"],
+    "end_date": ["end_date", "enddate", "end", "종료일", "과제종료일", "협약종료일"],
+    "title": ["title", "project_title", "과제명", "연구과제명"],
+    "complex": ["complex", "industrial_complex", "산업단지", "단지", "단지명", "산업단지명"],
+    "cluster": ["cluster", "mini_cluster", "minicluster", "미니클러스터", "클러스터"],
+    "sector": ["sector", "ksic", "ksic_code", "nace", "industry", "업종", "표준산업분류코드",
+               "업종코드", "산업분류", "산업분류코드"],
+    "size": ["size", "size_class", "firm_size", "기업규모", "규모"],
+    "patents": ["patents", "patent_applications", "특허출원", "특허", "특허출원건수"],
+    "employees": ["employees", "employment", "종업원수", "고용", "고용인원", "종사자수"],
+    "output": ["output", "production", "생산액", "매출액", "생산"],
+    "budget": ["budget", "total_cost", "totalcost", "사업비", "총사업비", "정부출연금", "연구비"],
+    "specialised": ["specialised", "specialized", "designated_sector", "특화업종", "특화산업"],
+}
+
+#: Columns that belong to each table when a flat file is split.
+ORG_COLUMNS = ["name", "org_type", "region", "address", "size", "complex", "cluster",
+               "sector", "patents", "employees", "output", "specialised"]
+PROJECT_COLUMNS = ["year", "programme", "title", "start_date", "end_date", "budget"]
+PARTICIPATION_COLUMNS = ["project_id", "org_id", "role"]
+CANONICAL = list(ALIASES)
+NUMERIC_COLUMNS = ["patents", "employees", "output", "budget"]
+
+# In a projects table "id" means the project id, in an organisations table the org id.
+_TABLE_ALIASES = {"projects": {"project_id": ["id", "project_id"]},
+                  "organisations": {"org_id": ["id", "org_id"]},
+                  "participations": {}}
+
+REQUIRED = {"participations": [("project_id",), ("org_id", "name")],
+            "organisations": [("org_id", "name")],
+            "projects": [("project_id",)]}
+
+
+def _norm_header(h: str) -> str:
+    h = unicodedata.normalize("NFKC", str(h)).strip().lower()
+    return re.sub(r"[\s_\-.()]+", "", h)
+
+
+@dataclass
+class Mapping:
+    """User instructions for reading an export (all parts optional).
+
+    Attributes
+    ----------
+    columns : dict
+        canonical name -> source header, or list of headers for a composite key.
+    values : dict
+        canonical name -> {raw value: canonical value}.
+    extract : dict
+        canonical name -> regular expression; the first group is kept.
+    na_values : list or dict
+        Extra missing-value tokens for every column (list) or per canonical column (dict).
+    encoding, delimiter, sheet : read options.
+    tables : dict
+        For a folder input: participations / organisations / projects -> file name.
+    """
+
+    columns: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    extract: dict = field(default_factory=dict)
+    na_values: object = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: object = None
+    tables: dict = field(default_factory=dict)
+    source: str | None = None
+
+    def na_for(self, column: str) -> list:
+        if isinstance(self.na_values, dict):
+            return list(self.na_values.get(column, []))
+        return list(self.na_values)
+
+    def global_na(self) -> list:
+        return [] if isinstance(self.na_values, dict) else list(self.na_values)
+
+
+def load_mapping(path) -> Mapping:
+    """Read a TOML mapping file (see module docstring for the format)."""
+    if path is None:
+        return Mapping()
+    if isinstance(path, Mapping):
+        return path
+    if isinstance(path, dict):
+        return _from_dict(path, "<dict>")
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise MappingError(f"mapping file not found: {path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise MappingError(f"{path}: not valid TOML: {e}") from None
+    return _from_dict(data, str(path))
+
+
+def _from_dict(data: dict, source: str) -> Mapping:
+    known = {"read", "columns", "values", "extract", "tables"}
+    unknown = set(data) - known
+    if unknown:
+        raise MappingError(f"{source}: unknown section(s) {sorted(unknown)}; "
+                           f"allowed: {sorted(known)}")
+    read = data.get("read", {})
+    columns = data.get("columns", {})
+    for canon, src in columns.items():
+        if canon not in ALIASES and not isinstance(src, (str, list)):
+            raise MappingError(f"{source}: [columns] {canon} must be a header or a list of headers")
+    for canon, pattern in data.get("extract", {}).items():
+        try:
+            rx = re.compile(pattern)
+        except re.error as e:
+            raise MappingError(f"{source}: [extract] {canon}: bad regular expression: {e}") from None
+        if rx.groups < 1:
+            raise MappingError(f"{source}: [extract] {canon}: the pattern needs one capture group")
+    values = data.get("values", {})
+    for canon, table in values.items():
+        if not isinstance(table, dict):
+            raise MappingError(f"{source}: [values.{canon}] must be a table of raw = canonical")
+    return Mapping(columns=dict(columns), values={k: {str(a): str(b) for a, b in v.items()}
+                                                  for k, v in values.items()},
+                   extract=dict(data.get("extract", {})),
+                   na_values=read.get("na_values", []), encoding=read.get("encoding"),
+                   delimiter=read.get("delimiter"), sheet=read.get("sheet"),
+                   tables=dict(data.get("tables", {})), source=source)
+
+
+def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict:
+    """Map canonical column names to the source header(s) present in ``headers``.
+
+    Returns ``{canonical: header or [headers]}``.  Raises
+    :class:`MissingColumnError` when a required column is not found, listing
+    the headers present and the closest candidates.
+    """
+    headers = list(headers)
+    by_norm = {}
+    for h in headers:
+        by_norm.setdefault(_norm_header(h), h)
+    resolved: dict = {}
+    used = set()
+    for canon, src in mapping.columns.items():
+        srcs = src if isinstance(src, list) else [src]
+        missing = [s for s in srcs if s not in headers and _norm_header(s) not in by_norm]
+        if missing:
+            # a mapped column must exist in the participations table; in other
+            # tables it may legitimately be absent
+            if table == "participations" and canon in PARTICIPATION_COLUMNS + ["name"]:
+                cands = {m: difflib.get_close_matches(m, headers, n=3, cutoff=0.4) for m in missing}
+                raise MissingColumnError(
+                    f"the mapping{' ' + mapping.source if mapping.source else ''} maps {canon!r} to "
+                    f"{missing}, which the file does not have. Headers present: {headers}. "
+                    f"Closest: {cands}", file=file, line=1)
+            continue
+        actual = [s if s in headers else by_norm[_norm_header(s)] for s in srcs]
+        resolved[canon] = actual if isinstance(src, list) else actual[0]
+        used.update(actual)
+    aliases = dict(ALIASES)
+    aliases.update(_TABLE_ALIASES.get(table, {}))
+    for canon, names in aliases.items():
+        if canon in resolved:
+            continue
+        for alias in names:
+            h = by_norm.get(_norm_header(alias))
+            if h is not None and h not in used:
+                resolved[canon] = h
+                used.add(h)
+                break
+    for options in REQUIRED[table]:
+        if not any(o in resolved for o in options):
+            cands = {}
+            for o in options:
+                pool = [_norm_header(a) for a in aliases[o]]
+                close = set()
+                for p in pool:
+                    for m in difflib.get_close_matches(p, list(by_norm), n=2, cutoff=0.6):
+                        close.add(by_norm[m])
+                cands[o] = sorted(close)
+            wanted = " or ".join(repr(o) for o in options)
+            raise MissingColumnError(
+                f"required column {wanted} not found in the {table} table. Headers present: "
+                f"{headers}. Closest candidates: {cands}. Recognised names for "
+                f"{options[0]!r} include {aliases[options[0]][:6]}; or name the column in a "
+                f"mapping file: [columns] {options[0]} = \"<header>\"", file=file, line=1)
+    return resolved

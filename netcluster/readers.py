@@ -1,0 +1,340 @@
+"""Read raw tables (CSV/TSV/XLSX) with encoding and delimiter detection.
+
+The readers only turn bytes into a table of strings and remember where each
+record came from (file and physical line number of its first line).  Column
+mapping and normalisation happen later (:mod:`netcluster.mapping`,
+:mod:`netcluster.dataset`).
+
+Rules
+-----
+* Encodings tried in order: a BOM (UTF-8-SIG), strict UTF-8, strict CP949
+  (a superset of EUC-KR).  A file mixing UTF-8 and CP949 lines is an error
+  that names the first line of each.
+* Delimiters tried: ``,`` ``;`` tab ``|``; the one that splits the header into
+  the most fields consistently over the first records wins.
+* Only empty cells are missing; ``NA``, ``N/A`` or ``null`` are data unless
+  the caller passes them in ``na_values``.
+* Rows with more or fewer fields than the header are dropped and reported
+  (reason ``ragged row``), never padded silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import EncodingError, InputError
+from .quality import QualityLog
+
+__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter",
+           "ENCODINGS", "DELIMITERS"]
+
+ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
+DELIMITERS = (",", ";", "\t", "|")
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass
+class RawTable:
+    """A table of strings with provenance.
+
+    ``frame`` holds every column as strings (missing = empty cell);
+    ``lines`` gives the physical line number (1-based, header is line 1 for
+    CSV; the Excel row number for XLSX) of each row of ``frame``.
+    """
+
+    frame: pd.DataFrame
+    file: str
+    lines: np.ndarray
+    encoding: str | None = None
+    delimiter: str | None = None
+    log: QualityLog = field(default_factory=QualityLog)
+    rows_read: int = 0
+
+
+def _line_of_offset(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def detect_encoding(raw: bytes, *, file=None) -> str:
+    """Return the encoding that decodes ``raw`` strictly.
+
+    Raises :class:`EncodingError` for undecodable or mixed-encoding bytes,
+    naming the first offending line.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise EncodingError(
+                f"file starts with a UTF-8 BOM but byte {raw[e.start:e.start + 1]!r} at offset "
+                f"{e.start} is not UTF-8 (mixed encodings?)",
+                file=file, line=_line_of_offset(raw, e.start)) from None
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise EncodingError("file is UTF-16; save it as UTF-8 or CP949", file=file, line=1)
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    try:
+        raw.decode("cp949")
+    except UnicodeDecodeError as e:
+        raise EncodingError(
+            f"bytes are neither UTF-8 (first bad byte on line "
+            f"{_line_of_offset(raw, utf8_error.start)}) nor CP949/EUC-KR (first bad byte "
+            f"{raw[e.start:e.start + 2]!r}); pass the encoding explicitly",
+            file=file, line=_line_of_offset(raw, e.start)) from None
+    _check_not_mixed(raw, file)
+    return "cp949"
+
+
+def _check_not_mixed(raw: bytes, file) -> None:
+    """CP949 decodes; make sure no line is valid non-ASCII UTF-8 (a mixed file)."""
+    utf8_line = cp949_line = None
+    for i, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            if utf8_line is None:
+                utf8_line = i
+        except UnicodeDecodeError:
+            if cp949_line is None:
+                cp949_line = i
+        if utf8_line is not None and cp949_line is not None:
+            raise EncodingError(
+                f"mixed encodings: line {utf8_line} is UTF-8 but line {cp949_line} is not "
+                f"(CP949?); re-export the file in one encoding",
+                file=file, line=max(utf8_line, cp949_line))
+
+
+def _decode(raw: bytes, encoding: str, file) -> str:
+    enc = codecs.lookup(encoding).name
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        hint = ""
+        if enc == "utf-8":
+            try:
+                raw.decode("cp949")
+                hint = " The file decodes as CP949: try --encoding cp949 or leave encoding unset."
+            except UnicodeDecodeError:
+                pass
+        raise EncodingError(
+            f"cannot decode as {encoding}: byte {raw[e.start:e.start + 1]!r} at offset {e.start}.{hint}",
+            file=file, line=_line_of_offset(raw, e.start)) from None
+    if enc in ("cp949", "euc_kr", "euc-kr") and not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            raise EncodingError(
+                f"encoding {encoding!r} was requested but the file is valid UTF-8; decoding it "
+                f"as {encoding} would garble every non-ASCII name. Use --encoding utf-8 or leave it unset.",
+                file=file, line=1)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def detect_delimiter(text: str, *, file=None) -> str:
+    """Pick the delimiter that splits the first records into the most, consistent fields."""
+    sample = text[:200_000]
+    best, best_score = None, (0, 0.0)
+    for delim in DELIMITERS:
+        reader = csv.reader(io.StringIO(sample), delimiter=delim)
+        counts = []
+        try:
+            for row in reader:
+                if row:
+                    counts.append(len(row))
+                if len(counts) >= 30:
+                    break
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        consistency = sum(c == counts[0] for c in counts) / len(counts)
+        score = (round(consistency, 1), counts[0])
+        if score > best_score:
+            best, best_score = delim, score
+    if best is None:
+        raise InputError(
+            "could not detect the delimiter (tried , ; tab |): the header has a single field. "
+            "Pass the delimiter explicitly (--delimiter / mapping [read] delimiter)",
+            file=file, line=1)
+    return best
+
+
+def _scan_records(text: str, delimiter: str):
+    """Physical start line and field count of every non-blank record (header included)."""
+    starts, counts = array("l"), array("l")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    prev_end = 0
+    for row in reader:
+        if row:
+            starts.append(prev_end + 1)
+            counts.append(len(row))
+        prev_end = reader.line_num
+    return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
+
+
+def _check_quotes(text: str, delimiter: str, file) -> None:
+    # csv.reader(strict=True) raises on an unterminated quote at EOF
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as e:
+        raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed",
+                         file=file, line=reader.line_num) from None
+
+
+def _check_header(header: list, file) -> list:
+    clean = [str(h).replace("\ufeff", "").strip() for h in header]
+    seen, dups = set(), []
+    for h in clean:
+        if h in seen and h not in dups:
+            dups.append(h)
+        seen.add(h)
+    if dups:
+        raise InputError(f"duplicate column headers {dups}: rename them so that each column "
+                         f"has one name", file=file, line=1)
+    empty = [i + 1 for i, h in enumerate(clean) if h == ""]
+    if empty:
+        raise InputError(f"empty column header at position(s) {empty}", file=file, line=1)
+    return clean
+
+
+def read_table(path, *, encoding: str | None = None, delimiter: str | None = None,
+               na_values=(), sheet=None, table: str = "participations") -> RawTable:
+    """Read one CSV/TSV/XLSX file into a :class:`RawTable` of strings.
+
+    Parameters
+    ----------
+    path : path-like
+    encoding : str, optional
+        Overrides detection (``utf-8``, ``utf-8-sig``, ``cp949``, ``euc-kr`` …).
+    delimiter : str, optional
+        Overrides detection.
+    na_values : iterable of str
+        Extra tokens to treat as missing (default: only empty cells).
+    sheet : str or int, optional
+        Excel sheet (default: the first).
+    table : str
+        Name used in the quality log.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=path)
+    if path.stat().st_size == 0:
+        raise InputError("file is empty", file=path)
+    na = [""] + [str(v) for v in na_values]
+    log = QualityLog()
+    if path.suffix.lower() in _EXCEL_SUFFIXES:
+        return _read_excel(path, na, sheet, table, log)
+
+    raw = path.read_bytes()
+    enc = encoding or detect_encoding(raw, file=path)
+    text = _decode(raw, enc, path)
+    del raw
+    if not text.strip():
+        raise InputError("file has no content (only whitespace)", file=path)
+    if "\x00" in text:
+        raise InputError("file contains NUL bytes: it is binary or UTF-16, not a CSV text",
+                         file=path, line=text[:text.index("\x00")].count("\n") + 1)
+    delim = delimiter or detect_delimiter(text, file=path)
+    _check_quotes(text, delim, path)
+    starts, counts = _scan_records(text, delim)
+    if len(starts) == 0:
+        raise InputError("file has no header", file=path)
+    header = _check_header(next(csv.reader(io.StringIO(text[:1_000_000], newline=""),
+                                           delimiter=delim)), path)
+    ncol = len(header)
+    starts, counts = starts[1:], counts[1:]
+    if len(starts) == 0:
+        raise InputError("file has a header but no data rows", file=path, line=1)
+
+    ok = counts == ncol
+    frame = None
+    if ok.all():
+        try:
+            frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, header=0,
+                                names=header, keep_default_na=False, na_values=na,
+                                skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL)
+        except pd.errors.ParserError:
+            frame = None
+        if frame is not None and len(frame) != len(starts):
+            frame = None
+    if frame is None:
+        # general path: the csv module, so that ragged rows can be reported one by one
+        rows = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        next(reader)
+        for row in reader:
+            if row:
+                rows.append(row)
+        keep = [r for r, good in zip(rows, ok) if good]
+        frame = pd.DataFrame(keep, columns=header, dtype=object)
+        frame = frame.mask(frame.isin(na), None)
+        bad = ~ok
+        log.add_many(table=table, reason="ragged row", action="drop", file=path,
+                     lines=starts[bad].tolist(),
+                     values=[f"{c} fields (header has {ncol})" for c in counts[bad]],
+                     detail="row has more or fewer fields than the header")
+    frame.columns = header
+    lines = starts[ok]
+    frame = _strip_cells(frame)
+    result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
+                      encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
+    return result
+
+
+def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strip surrounding whitespace; whitespace-only cells become missing."""
+    out = {}
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            s = s.astype("object")
+            mask = s.notna()
+            stripped = s[mask].astype(str).str.strip()
+            s = s.copy()
+            s[mask] = stripped.where(stripped != "", None)
+        out[col] = s
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _read_excel(path, na, sheet, table, log):
+    try:
+        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=str,
+                              keep_default_na=False, na_values=na, engine=None)
+    except ImportError as e:  # pragma: no cover - openpyxl is a dependency
+        raise InputError(f"reading Excel needs openpyxl ({e})", file=path) from None
+    except ValueError as e:
+        raise InputError(f"cannot read the workbook: {e}", file=path) from None
+    header = _check_header([str(c) for c in frame.columns], path)
+    frame.columns = header
+    if frame.empty:
+        raise InputError("sheet has a header but no data rows", file=path, line=1)
+    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+    rows_read = len(frame)
+    blank = frame.isna().all(axis=1).to_numpy()
+    log.add_many(table=table, reason="blank row", action="drop", file=path,
+                 lines=lines[blank].tolist(), detail="every cell of the row is empty")
+    frame = frame[~blank]
+    lines = lines[~blank]
+    frame = _strip_cells(frame)
+    return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
+                    encoding=None, delimiter=None, log=log, rows_read=rows_read)
