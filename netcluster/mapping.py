@@ -18,6 +18,9 @@ Example mapping (KEEP Interreg export)::
     region = "NUTS2 (or equivalent)"
     programme = "Programme"
 
+    [columns.projects]                      # per-table overrides; false = ignore
+    budget = "totalCost"
+
     [extract]
     region = '^(\\S+)'                      # keep the NUTS code before the spaces
 
@@ -163,8 +166,11 @@ def _from_dict(data: dict, source: str) -> Mapping:
     read = data.get("read", {})
     columns = data.get("columns", {})
     for canon, src in columns.items():
-        if canon not in ALIASES and not isinstance(src, (str, list)):
-            raise MappingError(f"{source}: [columns] {canon} must be a header or a list of headers")
+        if canon in ("participations", "organisations", "projects") and isinstance(src, dict):
+            continue
+        if not isinstance(src, (str, list, bool)):
+            raise MappingError(f"{source}: [columns] {canon} must be a header, a list of headers "
+                               f"or false (do not use this column)")
     for canon, pattern in data.get("extract", {}).items():
         try:
             rx = re.compile(pattern)
@@ -197,7 +203,12 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
         by_norm.setdefault(_norm_header(h), h)
     resolved: dict = {}
     used = set()
-    for canon, src in mapping.columns.items():
+    columns = {k: v for k, v in mapping.columns.items() if not isinstance(v, dict)}
+    columns.update(mapping.columns.get(table, {}) if isinstance(mapping.columns.get(table), dict)
+                   else {})
+    blocked = {k for k, v in columns.items() if v is False or v == ""}
+    columns = {k: v for k, v in columns.items() if k not in blocked}
+    for canon, src in columns.items():
         srcs = src if isinstance(src, list) else [src]
         missing = [s for s in srcs if s not in headers and _norm_header(s) not in by_norm]
         if missing:
@@ -216,7 +227,7 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
     aliases = dict(ALIASES)
     aliases.update(_TABLE_ALIASES.get(table, {}))
     for canon, names in aliases.items():
-        if canon in resolved:
+        if canon in resolved or canon in blocked:
             continue
         for alias in names:
             h = by_norm.get(_norm_header(alias))

@@ -124,10 +124,14 @@ def _decode(raw: bytes, encoding: str, file) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
         hint = ""
-        if enc == "utf-8":
+        for alt, label in (("utf-8", "UTF-8"), ("cp949", "CP949")):
+            if alt == enc:
+                continue
             try:
-                raw.decode("cp949")
-                hint = " The file decodes as CP949: try --encoding cp949 or leave encoding unset."
+                raw.decode(alt)
+                hint = (f" The file is valid {label} (it decodes as {label}): try --encoding {alt} "
+                        f"or leave the encoding unset.")
+                break
             except UnicodeDecodeError:
                 pass
         raise EncodingError(

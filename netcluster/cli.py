@@ -1,0 +1,157 @@
+"""The ``netcluster`` command line: one entry point, one function per subcommand.
+
+The CLI only orchestrates library calls; every number comes from the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .exceptions import NetclusterError
+
+__all__ = ["main"]
+
+
+class _Stages:
+    """Staged progress lines with timings on stderr (quiet when ``quiet``)."""
+
+    def __init__(self, quiet=False):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+        self.timings = {}
+
+    def __call__(self, name):
+        return _Stage(self, name)
+
+
+class _Stage:
+    def __init__(self, parent, name):
+        self.p, self.name = parent, name
+
+    def __enter__(self):
+        self.t = time.perf_counter()
+        if not self.p.quiet:
+            print(f"[{time.perf_counter() - self.p.t0:6.1f}s] {self.name} ...", file=sys.stderr,
+                  flush=True)
+        return self
+
+    def __exit__(self, *exc):
+        dt = time.perf_counter() - self.t
+        self.p.timings[self.name] = dt
+        if not self.p.quiet and exc[0] is None:
+            print(f"[{time.perf_counter() - self.p.t0:6.1f}s] {self.name} done in {dt:.2f}s",
+                  file=sys.stderr, flush=True)
+
+
+def _add_read_options(p):
+    p.add_argument("input", help="CSV/XLSX file (one row per participation) or folder with "
+                                 "participations/organisations/projects tables")
+    p.add_argument("--mapping", help="TOML mapping file (columns, values, read options)")
+    p.add_argument("--encoding", help="override encoding detection (utf-8, utf-8-sig, cp949)")
+    p.add_argument("--delimiter", help="override delimiter detection (',', ';', 'tab')")
+    p.add_argument("--sheet", help="Excel sheet name or index")
+
+
+def _delim(d):
+    return {"tab": "\t", "\\t": "\t"}.get(d, d) if d else None
+
+
+def _load(args):
+    from .dataset import load_dataset
+    sheet = args.sheet
+    if sheet is not None and str(sheet).isdigit():
+        sheet = int(sheet)
+    return load_dataset(args.input, mapping=args.mapping, encoding=args.encoding,
+                        delimiter=_delim(args.delimiter), sheet=sheet)
+
+
+def cmd_validate(args) -> int:
+    ds = _load(args)
+    s = ds.summary()
+    print(f"read {args.input}")
+    for k, v in ds.source.get("encoding", {}).items():
+        print(f"  {k}: {ds.source['tables'][k]} (encoding {v}, delimiter "
+              f"{ds.source['delimiter'][k]!r})")
+    print(f"participations: {s['participation_rows']}  projects: {s['projects']}  "
+          f"organisations: {s['organisations']} participating, {s['population_organisations']} in population")
+    if s["years"]:
+        print(f"years: {s['years'][0]}–{s['years'][1]}")
+    print("by type:   " + ", ".join(f"{k} {v}" for k, v in s["by_type"].items()))
+    regions = sorted(s["by_region"].items(), key=lambda kv: -kv[1])
+    shown = ", ".join(f"{k} {v}" for k, v in regions[:20])
+    more = f", … {len(regions) - 20} more" if len(regions) > 20 else ""
+    print(f"by region: {shown}{more}")
+    print("data quality:")
+    print(ds.quality.format_summary())
+    if args.report:
+        rep = Path(args.report)
+        rep.parent.mkdir(parents=True, exist_ok=True)
+        if rep.suffix.lower() == ".csv":
+            ds.quality.to_csv(rep)
+        else:
+            ds.quality.to_json(rep)
+        print(f"quality report written to {rep}")
+    cons = ds.quality.conservation()
+    if not cons["balanced"].all():  # pragma: no cover - would be a netcluster bug
+        print("error: rows do not balance (netcluster bug; please report)", file=sys.stderr)
+        return 3
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from .generate import write_sample
+    paths = write_sample(args.out, n_rows=args.rows, seed=args.seed,
+                         flat_cp949=not args.tables_only, tables=True)
+    for p in paths:
+        print(p)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netcluster",
+        description="R&D collaboration networks of regional innovation clusters.")
+    parser.add_argument("--version", action="version", version=f"netcluster {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="read an export and print what was read and its data quality")
+    _add_read_options(p)
+    p.add_argument("--report", help="write the quality report (.json or .csv)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("generate", help="write a synthetic Korean cluster dataset")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--rows", type=int, default=4000, help="participation rows (default 4000)")
+    p.add_argument("--seed", type=int, default=20051)
+    p.add_argument("--tables-only", action="store_true",
+                   help="write only the three UTF-8 tables (faster for large sizes)")
+    p.set_defaults(func=cmd_generate)
+
+    try:
+        from . import analyze as _an  # noqa: F401  (registers analyze/demo when available)
+        _an.add_subcommands(sub, _add_read_options)
+    except ImportError:  # pragma: no cover
+        pass
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except NetclusterError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""The canonical dataset: each quality-report reason, conservation, and twin files."""
+import pandas as pd
+import pytest
+
+import netcluster as nc
+from netcluster.names import name_key
+
+from conftest import write
+
+HEADER = "과제번호,사업연도,기관코드,참여기관명,기관구분,지역,참여역할\n"
+
+
+def load(tmp_path, body, header=HEADER, **kw):
+    return nc.load_dataset(write(tmp_path / "d.csv", header + body), **kw)
+
+
+def reasons(ds, action=None):
+    ev = ds.quality.events
+    if action:
+        ev = ev[ev["action"] == action]
+    return ev
+
+
+def assert_balanced(ds):
+    cons = ds.quality.conservation()
+    assert cons["balanced"].all(), cons
+
+
+def test_duplicate_participation_dropped_with_line(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,충북,참여\nP1,2010,B1,나,대학,충북,주관\n"
+                        "P1,2010,A1,가,기업,충북,주관\n")
+    ev = reasons(ds, "drop")
+    assert ev["reason"].tolist() == ["duplicate participation"]
+    assert ev["line"].tolist() == [2]  # the 'participant' row loses to the 'lead' row on line 4
+    part = ds.participations.set_index("org_id")
+    assert part.loc["A1", "role"] == "lead" and len(ds.participations) == 2
+    assert_balanced(ds)
+
+
+def test_missing_ids_dropped(tmp_path):
+    ds = load(tmp_path, ",2010,A1,가,기업,충북,참여\nP1,2010,,,기업,충북,참여\n"
+                        "P1,2010,A1,가,기업,충북,참여\nP1,2010,B1,나,기업,충북,참여\n")
+    ev = reasons(ds, "drop")
+    assert dict(zip(ev["line"], ev["reason"])) == {2: "missing project id",
+                                                   3: "missing organisation id and name"}
+    assert_balanced(ds)
+
+
+def test_single_participant_project_kept_and_reported(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,충북,주관\nP2,2011,A1,가,기업,충북,주관\n"
+                        "P2,2011,B1,나,기업,충북,참여\n")
+    ev = reasons(ds)
+    single = ev[ev["reason"].str.startswith("single-participant")]
+    assert single["value"].tolist() == ["P1"] and single["line"].tolist() == [2]
+    assert len(ds.projects) == 2  # kept: it is a non-joint project
+    assert_balanced(ds)
+
+
+def test_org_with_two_regions(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,충북,참여\nP2,2010,A1,가,기업,충북,참여\n"
+                        "P3,2010,A1,가,기업,대전,참여\nP3,2010,B1,나,기업,대전,참여\n")
+    ev = reasons(ds, "repair")
+    conflict = ev[ev["reason"].str.startswith("conflicting organisation")]
+    assert conflict["line"].tolist() == [4] and conflict["value"].tolist() == ["대전"]
+    assert ds.organisations.set_index("org_id").loc["A1", "region"] == "충북"
+
+
+def test_unknown_region_and_passthrough(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,,참여\nP1,2010,B1,나,기업,DE21,참여\n"
+                        "P1,2010,C1,다,기업,충청북도,참여\n")
+    orgs = ds.organisations.set_index("org_id")
+    assert pd.isna(orgs.loc["A1", "region"]) and orgs.loc["B1", "region"] == "DE21"
+    assert orgs.loc["C1", "region"] == "충북" and orgs.loc["C1", "wide_region"] == "충청권"
+    ev = reasons(ds)
+    assert ev.loc[ev["reason"] == "unknown region", "value"].tolist() == ["A1"]
+    ch = ds.changes[ds.changes["column"] == "region"].set_index("original")
+    assert ch.loc["DE21", "how"] == "passthrough" and ch.loc["DE21", "rows"] == 1
+    assert ch.loc["충청북도", "normalised"] == "충북"
+
+
+def test_region_from_address(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,충북 청주시 흥덕구 1,참여\nP1,2010,B1,나,기업,,참여\n",
+              header="과제번호,사업연도,기관코드,참여기관명,기관구분,소재지,참여역할\n")
+    orgs = ds.organisations.set_index("org_id")
+    assert orgs.loc["A1", "region"] == "충북" and orgs.loc["A1", "region_source"] == "address"
+    ev = reasons(ds, "repair")
+    assert (ev["reason"] == "region read from address").sum() == 1
+
+
+def test_names_merged_without_ids(tmp_path):
+    ds = load(tmp_path, "P1,2010,(주)유아이디,충북\nP1,2010,충북대학교 산학협력단,충북\n"
+                        "P2,2011,㈜ 유아이디,충북\nP2,2011,유아이디 주식회사,충북\nP2,2011,충북대학교,충북\n",
+              header="과제번호,사업연도,참여기관명,지역\n")
+    assert sorted(ds.organisations["org_id"]) == ["유아이디", "충북대학교"]
+    merges = reasons(ds, "merge")
+    assert len(merges) == 2  # ㈜ 유아이디 merged in P2; 유아이디 주식회사 is a duplicate in P2
+    dups = reasons(ds, "drop")
+    assert dups["reason"].tolist() == ["duplicate participation"]
+    # types inferred from names, flagged
+    orgs = ds.organisations.set_index("org_id")
+    assert orgs.loc["충북대학교", "org_type"] == "university" and orgs["org_type_inferred"].all()
+    assert_balanced(ds)
+
+
+def test_org_id_with_two_names(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가나다,기업,충북,참여\nP2,2010,A1,가나다,기업,충북,참여\n"
+                        "P2,2010,A1x,라마,기업,충북,참여\nP3,2010,A1,전혀다른회사,기업,충북,참여\n")
+    ev = reasons(ds, "repair")
+    hit = ev[ev["reason"] == "organisation id used with different names"]
+    assert hit["line"].tolist() == [5] and hit["value"].tolist() == ["전혀다른회사"]
+
+
+def test_float_ids_and_leading_zeros(tmp_path):
+    ds = load(tmp_path, "123.0,2010,00123,가,기업,충북,참여\n124.0,2010,00124,나,기업,충북,참여\n"
+                        "123,2010,00124,나,기업,충북,참여\n",
+              header="과제번호,사업연도,기관코드,참여기관명,기관구분,지역,참여역할\n")
+    assert sorted(ds.projects["project_id"]) == ["123", "124"]
+    assert sorted(ds.organisations["org_id"]) == ["00123", "00124"]  # leading zeros kept
+    ev = reasons(ds, "repair")
+    assert (ev["reason"] == "id written as a float, repaired").sum() == 2
+
+
+def test_years_numbers_dates(tmp_path):
+    ds = load(tmp_path,
+              'P1,2010년,A1,가,기업,충북,참여,"1,234",\nP2,3010,A1,가,기업,충북,참여,"12,5",\n'
+              'P3,,A1,가,기업,충북,참여,abc,2012.03.01\nP4,2011,A1,가,기업,충북,참여,7,\n',
+              header="과제번호,사업연도,기관코드,참여기관명,기관구분,지역,참여역할,사업비,시작일\n")
+    pr = ds.projects.set_index("project_id")
+    assert pr.loc["P1", "year"] == 2010 and pd.isna(pr.loc["P2", "year"])
+    assert pr.loc["P3", "year"] == 2012
+    assert pr.loc["P1", "budget"] == 1234.0 and pr.loc["P2", "budget"] == 12.5
+    assert pd.isna(pr.loc["P3", "budget"])
+    r = set(reasons(ds)["reason"])
+    assert {"year out of range, set missing", "number with thousands separators parsed",
+            "number with a decimal comma parsed", "not a number, set missing",
+            "year taken from start date"} <= r
+
+
+def test_unrecognised_role_and_type(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,충북대학교,무엇,충북,뭔가\nP1,2010,B1,나,기업,충북,참여\n")
+    orgs = ds.organisations.set_index("org_id")
+    assert orgs.loc["A1", "org_type"] == "university" and orgs.loc["A1", "org_type_inferred"]
+    assert ds.participations.set_index("org_id").loc["A1", "role"] == "other"
+    r = set(reasons(ds, "repair")["reason"])
+    assert {"unrecognised role, set to 'other'",
+            "unrecognised organisation type, inferred from name"} <= r
+
+
+def test_extra_columns_kept(tmp_path):
+    ds = load(tmp_path, "P1,2010,A1,가,기업,충북,참여,x1\nP1,2010,B1,나,기업,충북,참여,x2\n",
+              header=HEADER.strip() + ",비고\n")
+    assert ds.participations["비고"].tolist() == ["x1", "x2"]
+
+
+def test_population_from_organisations_table(tmp_path):
+    d = tmp_path / "t"
+    d.mkdir()
+    write(d / "participations.csv", "project_id,org_id,role\nP1,A,lead\nP1,B,participant\nP1,Z,participant\n")
+    write(d / "organisations.csv", "org_id,name,org_type,region,patents\nA,가,firm,충북,3\n"
+                                   "B,나,university,충북,\nC,다,firm,대전,0\nC,다2,firm,대전,1\n")
+    write(d / "projects.csv", "project_id,year,programme\nP1,2010,X\nP2,2011,Y\n")
+    ds = nc.load_dataset(d)
+    orgs = ds.organisations.set_index("org_id")
+    assert not orgs.loc["C", "participant"] and orgs.loc["A", "participant"]
+    assert orgs.loc["Z", "participant"]  # in participations only: kept, reported
+    ev = reasons(ds)
+    assert "organisation not in the organisations table" in set(ev["reason"])
+    assert "duplicate organisation" in set(ev["reason"])
+    assert "project with no participations (kept)" in set(ev["reason"])
+    assert_balanced(ds)
+
+
+def test_no_usable_rows_is_an_error(tmp_path):
+    with pytest.raises(nc.InputError, match="no usable participation rows"):
+        load(tmp_path, ",2010,A1,가,기업,충북,참여\n")
+
+
+def test_sample_conservation(sample_dataset):
+    assert_balanced(sample_dataset)
+    ev = sample_dataset.quality.events
+    assert ev["line"].notna().all() and (ev["file"] != "").all()
+
+
+def _canon(ds):
+    o = ds.participating_organisations
+    orgs = pd.DataFrame({"org_id": o["org_id"], "key": o["name"].map(name_key),
+                         "org_type": o["org_type"], "region": o["region"],
+                         "wide_region": o["wide_region"]}).astype(str).reset_index(drop=True)
+    part = ds.participations[["project_id", "org_id", "role"]].astype(str).reset_index(drop=True)
+    proj = ds.projects[["project_id", "year", "programme"]].astype(str).reset_index(drop=True)
+    return orgs, part, proj
+
+
+def test_cp949_flat_equals_utf8_tables(sample_flat, sample_tables):
+    a = nc.load_dataset(sample_flat)
+    b = nc.load_dataset(sample_tables)
+    assert a.source["encoding"]["participations"] == "cp949"
+    for x, y in zip(_canon(a), _canon(b)):
+        pd.testing.assert_frame_equal(x, y)
+
+
+def test_cordis_style_semicolon_file_with_mapping_equals_utf8_twin(tmp_path):
+    canonical = ("project_id,org_id,name,org_type,region,role,year\n"
+                 "101,9001,Alpha GmbH,firm,DE21,lead,2022\n"
+                 "101,9002,\"Beta University\nof Science\",university,NL221,participant,2022\n"
+                 "102,9001,Alpha GmbH,firm,DE21,participant,2023\n"
+                 "102,9003,City of Gamma,government,FR10,participant,2023\n")
+    a = nc.load_dataset(write(tmp_path / "canonical.csv", canonical))
+    cordis = ("projectID;organisationID;name;activityType;nutsCode;role;startDate\n"
+              "101;9001;Alpha GmbH;PRC;DE21;coordinator;2022-01-01\n"
+              "101;9002;\"Beta University\nof Science\";HES;NL221;participant;2022-03-01\n"
+              "102;9001;Alpha GmbH;PRC;DE21;participant;2023-05-01\n"
+              "102;9003;City of Gamma;PUB;FR10;participant;2023-05-01\n")
+    b = nc.load_dataset(write(tmp_path / "cordis.csv", cordis),
+                        mapping={"columns": {"project_id": "projectID", "org_id": "organisationID",
+                                             "org_type": "activityType", "region": "nutsCode"},
+                                 "values": {"org_type": {"PRC": "firm", "HES": "university",
+                                                         "PUB": "government"}}})
+    for x, y in zip(_canon(a), _canon(b)):
+        pd.testing.assert_frame_equal(x, y)
+    assert b.participations.set_index("org_id").loc["9002", "line"] == 3
+
+
+def test_filter_years(sample_dataset):
+    sub = sample_dataset.filter_years(2009, 2010)
+    assert set(sub.projects["year"]) <= {2009, 2010}
+    assert set(sub.participations["project_id"]) <= set(sub.projects["project_id"])
+    assert sub.organisations["n_projects"].sum() == len(sub.participations)
+
+
+@pytest.mark.shared
+def test_real_keep_interreg(shared_data):
+    from conftest import ROOT
+    ds = nc.load_dataset(shared_data / "keep_interreg_2014_2020" / "keep_closed_1420_Partnership.csv",
+                         mapping=ROOT / "datasets" / "mappings" / "keep_interreg.toml")
+    assert len(ds.projects) == 1852          # Programme + Acronym
+    assert_balanced(ds)
+    assert ds.quality.rows_read["participations"] == 8621
+    assert ds.organisations["region"].dropna().str.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}").all()
+
+
+@pytest.mark.shared
+def test_real_cordis(shared_data):
+    from conftest import ROOT
+    ds = nc.load_dataset(shared_data / "cordis_horizon_europe_head100",
+                         mapping=ROOT / "datasets" / "mappings" / "cordis_horizon_europe.toml")
+    assert len(ds.participations) == 100
+    assert set(ds.organisations["org_type"]) <= {"firm", "university", "research", "government", "other"}
+    assert ds.projects["year"].notna().all()
+    assert_balanced(ds)
