@@ -40,7 +40,7 @@ import pandas as pd
 from .exceptions import InputError
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
                       load_mapping, resolve_columns)
-from .names import clean_names, name_keys
+from .names import clean_names, name_key, name_keys
 from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
 from .readers import read_table
@@ -346,10 +346,10 @@ class _Builder:
 
     def _fix_float_ids(self, df, col, table):
         s = df[col]
-        nn = s.dropna().astype(str)
+        nn = pd.Series(pd.unique(s.dropna()), dtype=object).astype(str)
         if nn.empty:
             return df
-        if nn.str.fullmatch(r"-?\d+(\.0+)?").all() and nn.str.contains(".", regex=False).any():
+        if nn.str.contains(".", regex=False).any() and nn.str.fullmatch(r"-?\d+(\.0+)?").all():
             fix = s.notna() & s.astype(str).str.contains(".", regex=False)
             self.log.add_many(table=table, reason="id written as a float, repaired",
                               action="repair", file=df["file"].iloc[0],
@@ -364,14 +364,17 @@ class _Builder:
         has_name = "name" in df.columns
         if has_name:
             df["name"] = clean_names(df["name"])
-            df["_key"] = name_keys(df["name"])
         else:
             df["name"] = None
-            df["_key"] = None
+        df["_key"] = None
         if "org_id" not in df.columns:
+            df["_key"] = name_keys(df["name"])
             df["org_id"] = df["_key"]
             df["_id_from_name"] = True
         else:
+            need = df["org_id"].isna() & df["name"].notna()
+            if need.any():
+                df.loc[need, "_key"] = name_keys(df.loc[need, "name"])
             miss = df["org_id"].isna() & df["_key"].notna()
             if miss.any():
                 self.log.add_many(table=table, reason="missing organisation id, name key used",
@@ -408,19 +411,22 @@ class _Builder:
         else:
             df["role"] = None
         # duplicates: keep the strongest role, then the first line
-        df["_rank"] = df["role"].map(_ROLE_RANK).fillna(9)
-        df = df.sort_values(["project_id", "org_id", "_rank", "line"], kind="stable")
-        dup = df.duplicated(["project_id", "org_id"], keep="first").to_numpy()
+        rank = df["role"].map(_ROLE_RANK).fillna(9).to_numpy()
+        pc = pd.factorize(df["project_id"], sort=True)[0]
+        oc = pd.factorize(df["org_id"], sort=True)[0]
+        order = np.lexsort((df["line"].to_numpy(), rank, oc, pc))
+        df = df.iloc[order]
+        pc, oc = pc[order], oc[order]
+        same = np.zeros(len(df), bool)
+        same[1:] = (pc[1:] == pc[:-1]) & (oc[1:] == oc[:-1])
+        dup = same
         if dup.any():
-            first_line = df.groupby(["project_id", "org_id"], sort=False)["line"].transform("first")
             self.log.add_many(table=t, reason="duplicate participation", action="drop",
                               file=df["file"].iloc[0], lines=df.loc[dup, "line"].tolist(),
                               column="org_id", values=df.loc[dup, "org_id"].tolist(),
                               detail="same project and organisation as an earlier row")
-            kept_line = first_line[dup]
-            del kept_line
             df = df.loc[~dup]
-        return df.drop(columns=["_rank"])
+        return df
 
     def _attributes(self, df, key, columns, table, group_label):
         """Most frequent non-missing value per key; conflicting rows reported."""
@@ -459,23 +465,22 @@ class _Builder:
         variant = (sub["name"] != c).to_numpy()
         if variant.any():
             from_name = sub["_id_from_name"].to_numpy()
-            same_key = (sub["_key"] == sub["org_id"].map(
-                sub.drop_duplicates("org_id").set_index("org_id")["_key"])).to_numpy()
+            if not from_name.all():
+                sub = sub.copy()
+                sub["_key"] = name_keys(sub["name"])
             m1 = variant & from_name
             self.log.add_many(table=table, reason="organisation names merged by name key",
                               action="merge", file=sub["file"].iloc[0],
                               lines=sub.loc[m1, "line"].tolist(), column="name",
                               values=sub.loc[m1, "name"].tolist(),
                               detail="merged into: " + c[m1].astype(str))
-            keyed = sub.drop_duplicates("org_id")[["org_id", "_key"]]
-            main_key = sub["org_id"].map(keyed.set_index("org_id")["_key"])
+            main_key = sub["org_id"].map(chosen.map(name_key))
             m2 = variant & ~from_name & (sub["_key"] != main_key).to_numpy()
             self.log.add_many(table=table, reason="organisation id used with different names",
                               action="repair", file=sub["file"].iloc[0],
                               lines=sub.loc[m2, "line"].tolist(), column="name",
                               values=sub.loc[m2, "name"].tolist(),
                               detail="shown as: " + c[m2].astype(str))
-            del same_key
         return chosen
 
     def _org_table(self, raw):
@@ -549,8 +554,9 @@ class _Builder:
         orgs["wide_region"] = region.map(PROVINCE_TO_WIDE).astype("object")
         self._numbers(orgs, t)
         if "sector" in orgs.columns:
-            orgs["sector"] = orgs["sector"].astype("object").map(
-                lambda v: None if _isna(v) else re.sub(r"\s+", "", str(v)).removesuffix(".0"))
+            sec = orgs["sector"].astype("object")
+            smap = {u: re.sub(r"\s+", "", str(u)).removesuffix(".0") for u in pd.unique(sec.dropna())}
+            orgs["sector"] = sec.map(smap).astype("object")
         return orgs
 
     def _numbers(self, df, table):
@@ -558,10 +564,14 @@ class _Builder:
             if col not in df.columns:
                 continue
             raw = df[col].astype("object")
-            uniq = pd.unique(raw.dropna())
-            parsed = {u: _parse_number(u) for u in uniq}
-            val = raw.map(lambda v: np.nan if _isna(v) else parsed[v][0])
-            kind = raw.map(lambda v: "missing" if _isna(v) else parsed[v][1])
+            val = pd.to_numeric(raw, errors="coerce")
+            kind = pd.Series(np.where(raw.isna(), "missing", "ok"), index=raw.index, dtype=object)
+            hard = raw.notna() & val.isna()
+            if hard.any():
+                parsed = {u: _parse_number(u) for u in pd.unique(raw[hard])}
+                val = val.astype("float64")
+                val[hard] = raw[hard].map(lambda v: parsed[v][0]).astype("float64")
+                kind[hard] = raw[hard].map(lambda v: parsed[v][1])
             for k, reason, action in (("thousands", "number with thousands separators parsed", "repair"),
                                       ("decimal_comma", "number with a decimal comma parsed", "repair"),
                                       ("bad", "not a number, set missing", "repair")):
@@ -698,7 +708,7 @@ class _Builder:
         part_out = part.drop(columns=[c for c in drop_internal if c in part.columns])
         front = ["project_id", "org_id", "role"]
         part_out = part_out[front + [c for c in part_out.columns if c not in front]]
-        part_out = part_out.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
+        part_out = part_out.reset_index(drop=True)  # already sorted by (project_id, org_id)
         self.log.set_counts("participations", used=len(part_out))
 
         ofront = ["org_id", "name", "org_type", "org_type_inferred", "region", "wide_region",

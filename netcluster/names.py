@@ -33,7 +33,11 @@ def clean_name(name) -> str | None:
     single spaces.  Legal forms are kept (they are part of the name)."""
     if name is None or (isinstance(name, float) and name != name):
         return None
-    s = unicodedata.normalize("NFKC", str(name))
+    s = str(name)
+    if s.isprintable() and "  " not in s and s == s.strip() and s \
+            and unicodedata.is_normalized("NFKC", s) and not _CONTROL.search(s):
+        return s
+    s = unicodedata.normalize("NFKC", s)
     s = _CONTROL.sub("", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s or None

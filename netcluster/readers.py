@@ -181,28 +181,40 @@ def detect_delimiter(text: str, *, file=None) -> str:
     return best
 
 
-def _scan_records(text: str, delimiter: str):
-    """Physical start line and field count of every non-blank record (header included)."""
-    starts, counts = array("l"), array("l")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    prev_end = 0
-    for row in reader:
-        if row:
-            starts.append(prev_end + 1)
-            counts.append(len(row))
-        prev_end = reader.line_num
-    return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
+def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = None):
+    """Physical start line and field count of every non-blank record (header included).
 
-
-def _check_quotes(text: str, delimiter: str, file) -> None:
-    # csv.reader(strict=True) raises on an unterminated quote at EOF
+    Raises :class:`InputError` on an unterminated quote.  Files without any
+    quote character are scanned with numpy (no per-row Python work).
+    """
+    if '"' not in text:
+        b = np.frombuffer(data if data is not None else text.encode("utf-8"), dtype=np.uint8)
+        nl = np.flatnonzero(b == 10)
+        ends = np.append(nl, len(b))
+        begins = np.concatenate([[0], nl + 1])
+        dl = np.flatnonzero(b == ord(delimiter)) if len(delimiter.encode()) == 1 else np.zeros(0, int)
+        counts = np.searchsorted(dl, ends) - np.searchsorted(dl, begins) + 1
+        length = ends - begins
+        cr = np.zeros(len(begins), bool)
+        has = length > 0
+        cr[has] = b[ends[has] - 1] == 13
+        nonblank = (length - cr) > 0
+        lines = np.arange(1, len(begins) + 1, dtype=np.int64)
+        return lines[nonblank], counts[nonblank].astype(np.int64)
+    starts, counts = array("q"), array("q")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    prev_end = 0
     try:
-        for _ in reader:
-            pass
+        for row in reader:
+            if row:
+                starts.append(prev_end + 1)
+                counts.append(len(row))
+            prev_end = reader.line_num
     except csv.Error as e:
-        raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed",
-                         file=file, line=reader.line_num) from None
+        raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed "
+                         f"(the record starts on line {prev_end + 1})",
+                         file=file, line=prev_end + 1) from None
+    return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
 
 
 def _check_header(header: list, file) -> list:
@@ -259,8 +271,8 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
         raise InputError("file contains NUL bytes: it is binary or UTF-16, not a CSV text",
                          file=path, line=text[:text.index("\x00")].count("\n") + 1)
     delim = delimiter or detect_delimiter(text, file=path)
-    _check_quotes(text, delim, path)
-    starts, counts = _scan_records(text, delim)
+    data = text.encode("utf-8")
+    starts, counts = _scan_records(text, delim, path, data)
     if len(starts) == 0:
         raise InputError("file has no header", file=path)
     header = _check_header(next(csv.reader(io.StringIO(text[:1_000_000], newline=""),
@@ -274,7 +286,9 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     frame = None
     if ok.all():
         try:
-            frame = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, header=0,
+            # bytes in, utf-8: the C parser reads a BytesIO about 4x faster than a StringIO
+            frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
+                                dtype=object, header=0,
                                 names=header, keep_default_na=False, na_values=na,
                                 skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL)
         except pd.errors.ParserError:
@@ -299,30 +313,45 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
                      detail="row has more or fewer fields than the header")
     frame.columns = header
     lines = starts[ok]
-    frame = _strip_cells(frame)
+    if _may_need_strip(data, delim):
+        frame = _strip_cells(frame)
+    del data
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                       encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
     return result
 
 
+def _may_need_strip(data: bytes, delim: str) -> bool:
+    """Cheap test (byte substring searches in C) for a cell with surrounding whitespace."""
+    if "\u3000".encode() in data or "\u00a0".encode() in data:
+        return True
+    if data[:1].isspace() or data.rstrip(b"\r\n")[-1:].isspace():
+        return True
+    b = np.frombuffer(data, dtype=np.uint8)
+    d = delim.encode()[0]
+    ws = np.zeros(256, bool)
+    ws[[32, 9]] = True
+    ws[d] = False
+    seps = np.flatnonzero((b == d) | (b == 10) | (b == 13) | (b == 34))
+    after = seps[seps + 1 < len(b)] + 1
+    before = seps[seps > 0] - 1
+    return bool(ws[b[after]].any() or ws[b[before]].any())
+
+
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip surrounding whitespace; whitespace-only cells become missing."""
+    """Strip surrounding whitespace; whitespace-only cells become missing.  Object dtype out."""
     out = {}
     for col in frame.columns:
-        s = frame[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            s = s.astype("object")
-            mask = s.notna()
-            stripped = s[mask].astype(str).str.strip()
-            s = s.copy()
-            s[mask] = stripped.where(stripped != "", None)
-        out[col] = s
+        vals = frame[col].to_numpy(dtype=object, na_value=None)
+        cells = [None if v is None or v != v else (str(v).strip() or None) for v in vals] \
+            if len(vals) else []
+        out[col] = pd.Series(np.array(cells, dtype=object), index=frame.index, dtype=object)
     return pd.DataFrame(out, index=frame.index)
 
 
 def _read_excel(path, na, sheet, table, log):
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=str,
+        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
                               keep_default_na=False, na_values=na, engine=None)
     except ImportError as e:  # pragma: no cover - openpyxl is a dependency
         raise InputError(f"reading Excel needs openpyxl ({e})", file=path) from None
