@@ -1,0 +1,75 @@
+"""Excel-safe tables: CSV (UTF-8 with BOM) and XLSX, with formula injection neutralised.
+
+A cell is a spreadsheet formula when it begins with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return.  Organisation names are untrusted input, so every
+text cell starting with one of these gets a leading apostrophe ``'`` (the
+OWASP recommendation), which spreadsheet programs show as text.  Numeric
+columns are written as numbers; a text cell that is a plain number ("-5",
+"+3.2") is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["neutralise", "safe_frame", "write_csv", "write_xlsx", "FORMULA_PREFIXES"]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def neutralise(value):
+    """Return ``value`` made safe for a spreadsheet cell.
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-5"), neutralise("@SUM(A1)"), neutralise(3)
+    ('\\'=HYPERLINK("http://x")', '-5', "'@SUM(A1)", 3)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell (and text header) neutralised."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            vals = s.to_numpy(dtype=object)
+            starts = np.fromiter((isinstance(v, str) and v[:1] in "=+-@\t\r" and v != ""
+                                  for v in vals), dtype=bool, count=len(vals))
+            if starts.any():
+                vals = vals.copy()
+                vals[starts] = [neutralise(v) for v in vals[starts]]
+                out[col] = pd.Series(vals, index=s.index, dtype=object)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
+        out.index = pd.Index([neutralise(v) for v in out.index], name=out.index.name)
+    return out
+
+
+def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> Path:
+    """Write a CSV that Excel opens correctly (UTF-8 with BOM, CRLF) and safely."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safe_frame(df).to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n")
+    return path
+
+
+def write_xlsx(sheets: dict, path) -> Path:
+    """Write several DataFrames to one workbook, one sheet each (names cut to 31 characters)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            sheet = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:31]
+            frame = safe_frame(df)
+            for col in frame.columns:  # Excel has no timezone-aware datetimes
+                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
+                    frame[col] = frame[col].dt.tz_localize(None)
+            frame.to_excel(xw, sheet_name=sheet, index=False)
+    return path
