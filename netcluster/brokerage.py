@@ -1,0 +1,187 @@
+r"""Brokerage: Gould–Fernandez roles on the undirected network, regional gatekeepers,
+Burt's constraint and effective size.
+
+An organisation *v* brokers for a pair of its partners *a*, *c* that are not tied to
+each other.  With groups (regions, types …) the role depends on who is in which group:
+
+=========================  ==========================================  ================
+role                       groups of (a, v, c)                         Gould–Fernandez
+=========================  ==========================================  ================
+``coordinator``            all three in the same group                 coordinator
+``itinerant``              a and c share a group, v is outside it       itinerant (consultant)
+``gatekeeper``             v shares a group with exactly one of a, c    gatekeeper + representative
+``liaison``                all three in different groups               liaison
+=========================  ==========================================  ================
+
+On undirected ties gatekeeper and representative cannot be told apart and are combined.
+Expected counts: for an organisation with *B* brokered pairs in group *g* of size
+:math:`n_g` (network of *n* organisations with a known group), partners drawn at random
+without replacement from the other *n−1* organisations give
+
+.. math::
+
+    p_{coord} = \frac{(n_g-1)(n_g-2)}{(n-1)(n-2)},\;
+    p_{itin} = \sum_{h\ne g}\frac{n_h(n_h-1)}{(n-1)(n-2)},\;
+    p_{gate} = \frac{2(n_g-1)(n-n_g)}{(n-1)(n-2)},\;
+    p_{liai} = 1 - p_{coord} - p_{itin} - p_{gate}
+
+expected count :math:`B\,p`, and :math:`z = (x - Bp)/\sqrt{Bp(1-p)}` (binomial
+approximation of the variance; Gould & Fernandez's exact variance differs slightly
+because brokered pairs share partners).
+
+References
+----------
+R. V. Gould, R. M. Fernandez, "Structures of mediation: a formal approach to brokerage in
+transaction networks", Sociological Methodology 19 (1989) 89–126.
+H. Graf, "Gatekeepers in regional networks of innovators", Cambridge J. Economics 35 (2011).
+R. S. Burt, Structural Holes (Harvard University Press, 1992) — constraint, effective size.
+S. P. Borgatti, "Structural holes: unpacking Burt's redundancy measures", Connections 20 (1997).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .exceptions import ResourceLimitError
+from .groups import align_groups, codes
+
+__all__ = ["gould_fernandez", "regional_gatekeepers", "structural_holes", "ROLES"]
+
+ROLES = ("coordinator", "itinerant", "gatekeeper", "liaison")
+
+
+def _binary(projection):
+    A = projection.matrix.tocsr().copy()
+    A.data = np.ones_like(A.data)
+    return A
+
+
+def _diag3(X, Y, Z):
+    """diag(X @ Y @ Z) without forming the full triple product."""
+    XY = (X @ Y).tocsr()
+    return np.asarray(XY.multiply(Z.T).sum(axis=1)).ravel()
+
+
+def gould_fernandez(projection, groups: pd.Series, *, max_paths: int = 200_000_000) -> pd.DataFrame:
+    """Gould–Fernandez brokerage roles of every organisation (undirected, binary ties).
+
+    Returns a DataFrame indexed by ``org_id``: ``group``, ``brokered_pairs``, for each role
+    its count, ``expected_<role>`` and ``z_<role>``.  Organisations without a group are
+    left out (and not counted as partners).
+
+    Raises ResourceLimitError when the number of two-paths (:math:`\\sum_v d_v^2`) exceeds
+    ``max_paths``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from netcluster.graph import BipartiteNetwork
+    >>> net = BipartiteNetwork.from_edges(list("abbc"), ["P", "P", "Q", "Q"])
+    >>> gf = gould_fernandez(net.project_organisations(), pd.Series({"a": "X", "b": "X", "c": "Y"}))
+    >>> gf.loc["b", ["brokered_pairs", "gatekeeper"]].tolist()
+    [1, 1]
+    """
+    vals, unknown = align_groups(projection.labels, groups)
+    c, uniq = codes(vals)
+    keep = np.flatnonzero(c >= 0)
+    A = _binary(projection)[keep][:, keep].tocsr()
+    g = c[keep]
+    n = len(keep)
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    if float((deg.astype(float) ** 2).sum()) > max_paths:
+        raise ResourceLimitError(
+            f"brokerage would examine {int((deg.astype(float) ** 2).sum()):,} two-paths (budget "
+            f"{max_paths:,}); use a thresholded projection (min_weight) or max_project_size")
+    coo = A.tocoo()
+    same = g[coo.row] == g[coo.col]
+    A_int = sp.csr_matrix((np.ones(same.sum()), (coo.row[same], coo.col[same])), shape=A.shape)
+    A_ext = sp.csr_matrix((np.ones((~same).sum()), (coo.row[~same], coo.col[~same])), shape=A.shape)
+    G = sp.csr_matrix((np.ones(n), (np.arange(n), g)), shape=(n, max(len(uniq), 1)))
+    N = (A @ G).tocsr()
+    n_in = np.asarray(A_int.sum(axis=1)).ravel()
+    n_out = deg - n_in
+    Nsq = N.copy()
+    Nsq.data = Nsq.data * (Nsq.data - 1) / 2
+    sum_sq_all = np.asarray(Nsq.sum(axis=1)).ravel()
+    sum_sq_out = sum_sq_all - n_in * (n_in - 1) / 2
+    total = {"coordinator": n_in * (n_in - 1) / 2, "gatekeeper": n_in * n_out,
+             "itinerant": sum_sq_out, "liaison": n_out * (n_out - 1) / 2 - sum_sq_out}
+    closed = {"coordinator": _diag3(A_int, A_int, A_int) / 2,
+              "gatekeeper": _diag3(A_int, A_ext, A_ext),
+              "itinerant": _diag3(A_ext, A_int, A_ext) / 2,
+              "liaison": _diag3(A_ext, A_ext, A_ext) / 2}
+    out = pd.DataFrame({"group": g.astype(object)}, index=pd.Index(projection.labels[keep], name="org_id"))
+    out["group"] = [uniq[i] for i in g]
+    counts = {r: np.rint(total[r] - closed[r]).astype(np.int64) for r in ROLES}
+    B = sum(counts.values())
+    out["brokered_pairs"] = B
+    sizes = np.bincount(g, minlength=len(uniq)).astype(float)
+    ng = sizes[g]
+    denom = (n - 1) * (n - 2) if n > 2 else np.nan
+    sumsq = float((sizes * (sizes - 1)).sum())
+    p = {"coordinator": (ng - 1) * (ng - 2) / denom,
+         "itinerant": (sumsq - ng * (ng - 1)) / denom,
+         "gatekeeper": 2 * (ng - 1) * (n - ng) / denom}
+    p["liaison"] = 1 - p["coordinator"] - p["itinerant"] - p["gatekeeper"]
+    for r in ROLES:
+        out[r] = counts[r]
+    for r in ROLES:
+        exp = B * p[r]
+        var = B * p[r] * (1 - p[r])
+        out[f"expected_{r}"] = exp
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"z_{r}"] = np.where(var > 0, (counts[r] - exp) / np.sqrt(var), np.nan)
+    out.attrs["params"] = {"ties": "binary, undirected", "roles": "gatekeeper = gatekeeper + representative",
+                           "null": "partners drawn without replacement; binomial variance",
+                           "organisations_unknown_group": unknown}
+    return out
+
+
+def regional_gatekeepers(projection, groups: pd.Series, *, brokerage: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Regional gatekeepers in Graf's sense: organisations with both intra- and extra-regional
+    ties, ranked by how much cross-region linkage passes through them.
+
+    Columns: ``group``, ``internal_ties``, ``external_ties``, ``gatekeeper`` (Gould–Fernandez
+    gatekeeper/representative pairs: one partner inside the region, one outside, not tied to
+    each other), ``gatekeeper_share`` (of all such brokerage in the network), ``z_gatekeeper``,
+    and ``rank``.  Only organisations with both kinds of ties are listed.
+    """
+    from .openness import ei_index
+    gf = brokerage if brokerage is not None else gould_fernandez(projection, groups)
+    ei = ei_index(projection, groups)["organisations"]
+    out = pd.DataFrame({"group": gf["group"], "internal_ties": ei["internal"].reindex(gf.index),
+                        "external_ties": ei["external"].reindex(gf.index),
+                        "gatekeeper": gf["gatekeeper"], "z_gatekeeper": gf["z_gatekeeper"]})
+    out = out[(out["internal_ties"] > 0) & (out["external_ties"] > 0)].copy()
+    total = gf["gatekeeper"].sum()
+    out["gatekeeper_share"] = out["gatekeeper"] / total if total > 0 else np.nan
+    out = out.sort_values(["gatekeeper", "external_ties"], ascending=False, kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    out.attrs["params"] = {"definition": "intra- and extra-regional ties; ranked by Gould-Fernandez "
+                                         "gatekeeper/representative brokerage (Graf 2011)"}
+    return out
+
+
+def structural_holes(projection, *, weighted: bool = True) -> pd.DataFrame:
+    r"""Burt's constraint and effective size.
+
+    Constraint :math:`C_i = \sum_{j} (p_{ij} + \sum_{q\ne i,j} p_{iq}p_{qj})^2` with
+    :math:`p_{ij}` the share of *i*'s tie weight going to *j* (range (0, 1]; high = closed,
+    redundant contacts; undefined for isolates).  Effective size (unweighted, Borgatti 1997):
+    :math:`n_i - 2t_i/n_i`, with :math:`t_i` the ties among *i*'s :math:`n_i` partners.
+    """
+    g = projection.to_igraph()
+    w = g.es["weight"] if (weighted and g.ecount()) else None
+    cons = np.asarray(g.constraint(weights=w), dtype=float)
+    A = _binary(projection)
+    deg = np.asarray(A.sum(axis=1)).ravel()
+    t = _diag3(A, A, A) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        es = np.where(deg > 0, deg - 2 * t / deg, np.nan)
+    cons = np.where(deg > 0, cons, np.nan)
+    out = pd.DataFrame({"constraint": cons, "effective_size": es},
+                       index=pd.Index(projection.labels, name="org_id"))
+    out.attrs["params"] = {"constraint_weighted": weighted, "effective_size": "unweighted (Borgatti 1997)"}
+    return out

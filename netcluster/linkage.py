@@ -1,0 +1,134 @@
+r"""Cross-region linkage: region × region matrices, observed/expected ratios, the share of
+cross-region ties, assortativity.
+
+Matrix convention (symmetric "tie ends" matrix *A*): for regions :math:`r\ne s`,
+:math:`A_{rs}` = ties between *r* and *s*; the diagonal :math:`A_{rr}` = 2 × ties inside *r*,
+so that row sums are the regions' tie ends (sum of their members' degrees) and
+:math:`\sum_{rs} A_{rs} = 2T`.  Expected values from the margins:
+:math:`E_{rs} = A_{r\cdot}A_{\cdot s}/A_{\cdot\cdot}`; ratio :math:`A_{rs}/E_{rs}` (> 1: more
+linkage than the regions' sizes predict).  ``ties`` (plain counts, diagonal = internal ties)
+are also returned, so that :math:`\sum_{r\le s}` ties = *T*.
+
+References
+----------
+M. E. J. Newman, "Mixing patterns in networks", Phys. Rev. E 67, 026126 (2003) — assortativity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .groups import align_groups, codes
+from .openness import tie_table
+
+__all__ = ["region_matrix", "cross_region_share", "assortativity", "shared_projects_matrix"]
+
+
+def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFrame:
+    """Long table of region pairs (r ≤ s): ties, weight, shared projects, expected, ratio.
+
+    Parameters
+    ----------
+    projection : Projection
+    groups : Series
+        ``org_id`` → region (province or wide region, or any other grouping).
+    dataset : ClusterDataset, optional
+        When given, ``shared_projects`` counts projects with participants from both regions
+        (for r = s: projects with at least two participants from r).
+    """
+    t = tie_table(projection, groups)
+    regions = sorted(set(t["group_source"]) | set(t["group_target"]) |
+                     set(v for v in align_groups(projection.labels, groups)[0] if v is not None), key=str)
+    idx = {r: i for i, r in enumerate(regions)}
+    k = len(regions)
+    a = t["group_source"].map(idx).to_numpy()
+    b = t["group_target"].map(idx).to_numpy()
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    ties = np.zeros((k, k))
+    weight = np.zeros((k, k))
+    np.add.at(ties, (lo, hi), 1)
+    np.add.at(weight, (lo, hi), t["weight"].to_numpy())
+    ends = ties + ties.T  # diagonal doubled
+    total = ends.sum()
+    row = ends.sum(axis=1)
+    expected = np.outer(row, row) / total if total > 0 else np.full((k, k), np.nan)
+    iu = np.triu_indices(k)
+    out = pd.DataFrame({"region_a": [regions[i] for i in iu[0]], "region_b": [regions[j] for j in iu[1]],
+                        "ties": ties[iu], "weight": weight[iu],
+                        "tie_ends": ends[iu], "expected_tie_ends": expected[iu]})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["obs_exp_ratio"] = out["tie_ends"] / out["expected_tie_ends"]
+    if dataset is not None:
+        sp_ = shared_projects_matrix(dataset, groups)
+        out["shared_projects"] = [int(sp_.loc[r, s]) if (r in sp_.index and s in sp_.columns) else 0
+                                  for r, s in zip(out["region_a"], out["region_b"])]
+    out["ties"] = out["ties"].astype(np.int64)
+    out.attrs["params"] = {"weighting": projection.params.get("weighting"),
+                           "ties_unknown_region": t.attrs["unknown_group_ties"],
+                           "convention": "tie_ends diagonal = 2 x internal ties"}
+    return out
+
+
+def to_square(long: pd.DataFrame, value: str = "ties") -> pd.DataFrame:
+    """Square symmetric matrix from :func:`region_matrix` output."""
+    regions = sorted(set(long["region_a"]) | set(long["region_b"]), key=str)
+    m = pd.DataFrame(0.0, index=regions, columns=regions)
+    for a, b, v in zip(long["region_a"], long["region_b"], long[value]):
+        m.loc[a, b] = v
+        m.loc[b, a] = v
+    return m
+
+
+def shared_projects_matrix(dataset, groups: pd.Series) -> pd.DataFrame:
+    """Projects with participants from both regions (diagonal: ≥ 2 participants from the region)."""
+    part = dataset.participations[["project_id", "org_id"]].copy()
+    part["g"] = part["org_id"].map(groups)
+    part = part.dropna(subset=["g"])
+    cnt = part.groupby(["project_id", "g"]).size().rename("n").reset_index()
+    regions = sorted(cnt["g"].unique(), key=str)
+    ri = {r: i for i, r in enumerate(regions)}
+    pi = pd.factorize(cnt["project_id"])[0]
+    import scipy.sparse as sp
+    P = sp.csr_matrix((np.ones(len(cnt)), (pi, cnt["g"].map(ri).to_numpy())),
+                      shape=(pi.max() + 1 if len(pi) else 0, len(regions)))
+    M = (P.T @ P).toarray()
+    two = cnt[cnt["n"] >= 2].groupby("g").size()
+    np.fill_diagonal(M, [two.get(r, 0) for r in regions])
+    return pd.DataFrame(M.astype(np.int64), index=regions, columns=regions)
+
+
+def cross_region_share(projection, groups: pd.Series, *, weighted: bool = False) -> pd.DataFrame:
+    """Share of ties that cross regions, overall (row ``(all)``) and per region.
+
+    Per region: ties with at least one end in the region; ``cross`` those whose other end is
+    in another region; ``cross_share`` = cross / ties (range [0, 1]).
+    """
+    t = tie_table(projection, groups)
+    w = t["weight"].to_numpy() if weighted else np.ones(len(t))
+    ext = t["external"].to_numpy()
+    ends = pd.DataFrame({"region": np.concatenate([t["group_source"], t["group_target"][ext]]),
+                         "w": np.concatenate([w, w[ext]]),
+                         "ext": np.concatenate([ext, ext[ext]])})
+    tot = ends.groupby("region")["w"].sum()
+    cross = ends[ends["ext"]].groupby("region")["w"].sum()
+    out = pd.DataFrame({"ties": tot, "cross": cross.reindex(tot.index).fillna(0.0)})
+    out.loc["(all)"] = [w.sum(), w[ext].sum()]
+    out["cross_share"] = (out["cross"] / out["ties"]).where(out["ties"] > 0)
+    out.index.name = "region"
+    out.attrs["params"] = {"weighted": weighted, "ties_unknown_region": t.attrs["unknown_group_ties"]}
+    return out
+
+
+def assortativity(projection, groups: pd.Series) -> float:
+    """Newman's nominal assortativity coefficient of the grouping (range [−1, 1]);
+    organisations without a group are left out."""
+    from ._igraph import require_igraph
+    vals, _ = align_groups(projection.labels, groups)
+    c, _ = codes(vals)
+    g = projection.to_igraph()
+    keep = [i for i in range(g.vcount()) if c[i] >= 0]
+    sub = g.induced_subgraph(keep)
+    if sub.ecount() == 0:
+        return float("nan")
+    return float(sub.assortativity_nominal([int(c[i]) for i in keep], directed=False))

@@ -1,0 +1,126 @@
+"""Centrality: igraph-based results against networkx (1e-9) and published two-mode values."""
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from networkx.algorithms import bipartite
+
+from netcluster.centrality import bipartite_centrality, centrality
+from netcluster.graph import BipartiteNetwork
+
+
+def random_network(seed, n_orgs=40, n_proj=25, p=0.12):
+    g = bipartite.random_graph(n_orgs, n_proj, p, seed=seed)
+    src, dst = [], []
+    for u, v in g.edges():
+        a, b = (u, v) if u < n_orgs else (v, u)
+        src.append(f"o{a:03d}")
+        dst.append(f"p{b:03d}")
+    return BipartiteNetwork.from_edges(src, dst)
+
+
+def nx_graph(proj):
+    from netcluster.centrality import _lengths
+    g = proj.to_networkx()
+    for u, v, d in g.edges(data=True):
+        d["dist"] = float(_lengths([d["weight"]])[0])
+    return g
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("weighting", ["count", "newman"])
+def test_against_networkx(seed, weighting):
+    proj = random_network(seed).project_organisations(weighting)
+    c = centrality(proj)
+    g = nx_graph(proj)
+    n = g.number_of_nodes()
+    nodes = list(c.index)
+    deg = dict(g.degree())
+    strength = dict(g.degree(weight="weight"))
+    bet = nx.betweenness_centrality(g, normalized=True)
+    bet_w = nx.betweenness_centrality(g, normalized=True, weight="dist")
+    har = nx.harmonic_centrality(g)
+    har_w = nx.harmonic_centrality(g, distance="dist")
+    for k in nodes:
+        assert c.loc[k, "degree"] == deg[k]
+        assert c.loc[k, "strength"] == pytest.approx(strength[k], abs=1e-9)
+        assert c.loc[k, "betweenness"] == pytest.approx(bet[k], abs=1e-9)
+        assert c.loc[k, "betweenness_w"] == pytest.approx(bet_w[k], abs=1e-9)
+        assert c.loc[k, "closeness"] == pytest.approx(har[k] / (n - 1), abs=1e-9)
+        assert c.loc[k, "closeness_w"] == pytest.approx(har_w[k] / (n - 1), abs=1e-9)
+    # PageRank: exact oracle from networkx's Google matrix
+    for col, weight in (("pagerank", None), ("pagerank_w", "weight")):
+        G = nx.google_matrix(g, alpha=0.85, nodelist=nodes, weight=weight)
+        vals, vecs = np.linalg.eig(G.T)
+        v = np.real(vecs[:, np.argmax(np.real(vals))])
+        v = v / v.sum()
+        assert np.allclose(c[col].to_numpy(), v, atol=1e-9)
+
+
+def test_eigenvector_on_connected_graph():
+    g0 = nx.karate_club_graph()
+    src = [f"o{u:02d}" for u, v in g0.edges() for _ in (0,)] + [f"o{v:02d}" for u, v in g0.edges()]
+    dst = [f"e{i:03d}" for i in range(g0.number_of_edges())] * 2
+    proj = BipartiteNetwork.from_edges(src, dst).project_organisations("count")
+    c = centrality(proj)
+    ev = nx.eigenvector_centrality_numpy(proj.to_networkx())
+    ref = pd.Series(ev) / max(ev.values())
+    assert np.allclose(c["eigenvector"].to_numpy(), ref.reindex(c.index).to_numpy(), atol=1e-9)
+
+
+def test_sampled_betweenness_all_sources_is_exact():
+    proj = random_network(7, 60, 40).project_organisations("count")
+    exact = centrality(proj, weighted=False)["betweenness"]
+    s = centrality(proj, weighted=False, exact_max_nodes=10, samples=proj.n_nodes, seed=1)
+    assert s.attrs["params"]["betweenness"] == "sampled"
+    assert np.allclose(s["betweenness"], exact, atol=1e-12)
+
+
+def test_sampled_betweenness_error_estimate_is_honest():
+    proj = random_network(8, 300, 150, 0.02).project_organisations("count")
+    exact = centrality(proj, weighted=False)["betweenness"]
+    s = centrality(proj, weighted=False, exact_max_nodes=10, samples=100, seed=3)
+    err = (s["betweenness"] - exact).abs()
+    # most errors fall within 3 standard errors
+    assert (err <= 3 * s["betweenness_se"] + 1e-12).mean() > 0.9
+    again = centrality(proj, weighted=False, exact_max_nodes=10, samples=100, seed=3)
+    assert again["betweenness"].equals(s["betweenness"])  # seeded
+
+
+# Borgatti & Everett (1997), Davis Southern Women, published two-mode values (2 decimals)
+PUBLISHED = {
+    "degree": {"E8": 0.78, "E7": 0.56, "E3": 0.33, "Evelyn Jefferson": 0.57,
+               "Nora Fayette": 0.57, "Olivia Carleton": 0.14, "Ruth DeSand": 0.29},
+    "betweenness": {"E8": 0.24, "E7": 0.13, "E3": 0.02, "Evelyn Jefferson": 0.10,
+                    "Nora Fayette": 0.11, "Olivia Carleton": 0.01, "Ruth DeSand": 0.02},
+    "closeness": {"E8": 0.85, "E7": 0.73, "E3": 0.56, "Evelyn Jefferson": 0.80,
+                  "Nora Fayette": 0.80, "Olivia Carleton": 0.59, "Ruth DeSand": 0.71},
+}
+
+
+@pytest.mark.parametrize("measure", list(PUBLISHED))
+def test_davis_two_mode_published(measure):
+    g = nx.davis_southern_women_graph()
+    c = bipartite_centrality(BipartiteNetwork.from_networkx(g))
+    for node, value in PUBLISHED[measure].items():
+        assert c.loc[node, measure] == pytest.approx(value, abs=1e-2)
+
+
+def test_davis_two_mode_equals_networkx():
+    g = nx.davis_southern_women_graph()
+    women = [n for n, d in g.nodes(data=True) if d["bipartite"] == 0]
+    c = bipartite_centrality(BipartiteNetwork.from_networkx(g))
+    for fn, col in ((bipartite.degree_centrality, "degree"), (bipartite.closeness_centrality, "closeness"),
+                    (bipartite.betweenness_centrality, "betweenness")):
+        ref = fn(g, women)
+        for k, v in ref.items():
+            assert c.loc[k, col] == pytest.approx(v, abs=1e-9)
+
+
+def test_contract_ranges(sample_dataset):
+    proj = BipartiteNetwork.from_dataset(sample_dataset).project_organisations("newman")
+    c = centrality(proj)
+    for col in ["betweenness", "closeness", "eigenvector", "betweenness_w"]:
+        assert c[col].between(0, 1 + 1e-12).all(), col
+    assert c["pagerank"].sum() == pytest.approx(1.0)
+    assert list(c.index) == list(proj.labels)
