@@ -153,9 +153,9 @@ def generate(n_rows: int = 4000, *, seed: int = 20051, n_complexes: int = 100,
     spec_len = complexes["spec"].map(len).to_numpy()
     cx_prov = complexes["province"].to_numpy()
     # --- firms --------------------------------------------------------------
-    n_firms = max(1500, int(n_projects * 2.6))
+    n_firms = max(3000, int(n_projects * 6))
     covered_idx = np.flatnonzero(complexes["covered"].to_numpy())
-    w = np.where(complexes["covered"], 3.0, 1.0)
+    w = np.where(complexes["covered"], 1.2, 1.0)
     firm_cx = rng.choice(n_cx, size=n_firms, p=w / w.sum())
     is_kis = rng.random(n_firms) < 0.07
     want_spec = rng.random(n_firms) < 0.55
@@ -243,7 +243,7 @@ def generate(n_rows: int = 4000, *, seed: int = 20051, n_complexes: int = 100,
     n_f = np.where(rng.random(n_projects) < 0.05, 1, 2 + rng.binomial(4, 0.3, n_projects))
     # firm slots, vectorised: the lead firm first, then partners around it
     firm_spec = is_spec
-    pspec = np.minimum(0.80, 0.62 + 0.02 * (p_year - 2005))
+    pspec = np.minimum(0.92, 0.64 + 0.028 * (p_year - 2005))
     lead_spec = rng.random(n_projects) < pspec
     lead = _draw(rng, firm_cx * 2 + firm_spec, proj_cx * 2 + lead_spec,
                  fallback=proj_cx * 2 + (~lead_spec), n_groups=n_cx * 2)
@@ -260,8 +260,11 @@ def generate(n_rows: int = 4000, *, seed: int = 20051, n_complexes: int = 100,
                       fallback_keys=firm_cx * 2 + firm_spec)
     same_cx = _draw(rng, firm_cx * 2 + firm_spec, proj_cx[slot_proj] * 2 + sp,
                     fallback=proj_cx[slot_proj] * 2 + (~sp), n_groups=n_cx * 2)
-    same_wide = _draw(rng, wide_codes, cx_wide[proj_cx[slot_proj]], n_groups=len(wide_index))
-    anywhere = rng.integers(n_firms, size=n_slots)
+    in_programme = complexes["covered"].to_numpy()[firm_cx]
+    wide_member = np.where(in_programme, wide_codes, len(wide_index))  # only firms of covered complexes
+    same_wide = _draw(rng, wide_member, cx_wide[proj_cx[slot_proj]], n_groups=len(wide_index) + 1)
+    covered_firms = np.flatnonzero(in_programme)
+    anywhere = covered_firms[rng.integers(len(covered_firms), size=n_slots)]
     wide_prog = prog[slot_proj] == "광역클러스터연계사업"
     partner = np.where(us < 0.55, same_mini, np.where(
         us < (np.where(wide_prog, 0.80, 0.93)), same_cx,
@@ -307,7 +310,7 @@ def generate(n_rows: int = 4000, *, seed: int = 20051, n_complexes: int = 100,
     fo = pairs["o"].to_numpy()
     firm_part[fo[fo < n_firms]] = True
     # patents: participants file about 4.6x as many as non-participants
-    lam = np.where(firm_part, 2.3, 0.5) * np.sqrt(employees / 50)
+    lam = np.where(firm_part, 2.45, 0.5) * np.sqrt(employees / 50)
     firms["patents"] = rng.poisson(lam)
     firms["specialised"] = complexes["spec"].map(lambda s: ";".join(s)).to_numpy()[firm_cx]
     oth_sector = np.where(oth_type == "university", "85301", np.where(oth_type == "research", "70111", "84111"))
@@ -323,6 +326,21 @@ def generate(n_rows: int = 4000, *, seed: int = 20051, n_complexes: int = 100,
     participations = pd.DataFrame({"project_id": pid[pairs["p"].to_numpy()],
                                    "org_id": orgs["org_id"].to_numpy()[pairs["o"].to_numpy()],
                                    "role": pairs["r"].to_numpy()})
+    # programme duplication: about 1% of projects funded again, same year, by another programme
+    dup = np.flatnonzero(rng.random(n_projects) < 0.01)
+    if len(dup):
+        other = np.array([prog_names[(list(prog_names).index(prog[j]) + 1 + rng.integers(3)) % 4]
+                          for j in dup], dtype=object)
+        new_ids = (pd.Series(["KD"] * len(dup)) + pd.Series(p_year[dup]).astype(str) + "-"
+                   + pd.Series(np.arange(1, len(dup) + 1)).map("{:06d}".format)).to_numpy(dtype=object)
+        dproj = projects.iloc[dup].copy()
+        dproj["project_id"] = new_ids
+        dproj["programme"] = other
+        projects = pd.concat([projects, dproj], ignore_index=True)
+        remap = dict(zip(pid[dup], new_ids))
+        dpart = participations[participations["project_id"].isin(remap)].copy()
+        dpart["project_id"] = dpart["project_id"].map(remap)
+        participations = pd.concat([participations, dpart], ignore_index=True)
     if messy:
         participations, orgs = _mess(participations, orgs, rng)
     return participations, orgs.reset_index(drop=True), projects

@@ -1,0 +1,417 @@
+r"""Cluster-programme indicators: the figures the ten-year review of Korea's industrial-complex
+cluster programme reports or criticises — joint projects, coverage, specialisation,
+knowledge-intensive services, programme duplication and participants' outcomes.
+
+All functions take a :class:`~netcluster.dataset.ClusterDataset` and return tidy
+DataFrames with their parameters in ``attrs["params"]``.
+
+References
+----------
+한국산업단지공단 / 전자신문, "산업단지 클러스터 10년" (2015) — the review figures.
+P. Krugman, Geography and Trade (MIT Press, 1991) — specialisation index.
+OECD, "Knowledge-intensive service activities" (2006); KSIC 10th revision divisions 58, 62,
+63, 70–73 — knowledge-intensive services.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .exceptions import EmptyResultError
+
+__all__ = ["joint_projects", "consortium_sizes", "coverage", "specialised_share",
+           "location_quotients", "specialisation_indices", "knowledge_services",
+           "programme_overlap", "near_duplicate_projects", "outcome_comparison",
+           "KNOWLEDGE_SERVICE_KSIC", "ksic_division"]
+
+#: Default KSIC divisions of knowledge-intensive services: publishing incl. software (58),
+#: computer programming (62), information services (63), R&D (70), professional services
+#: (71), architecture & engineering (72), other professional incl. design (73).
+KNOWLEDGE_SERVICE_KSIC = ("58", "62", "63", "70", "71", "72", "73")
+
+
+def ksic_division(sector: pd.Series) -> pd.Series:
+    """Two-digit KSIC division from a code such as ``26299``, ``C26`` or ``26``."""
+    s = sector.astype("object").where(sector.notna(), None)
+    return s.map(lambda v: None if v is None else (lambda d: d[:2] if len(d) >= 2 else None)(
+        "".join(ch for ch in str(v) if ch.isdigit()))).astype(object)
+
+
+def _part_orgs(dataset):
+    return dataset.participations[["project_id", "org_id"]].merge(
+        dataset.organisations[["org_id", "org_type"]], on="org_id", how="left")
+
+
+def joint_projects(dataset, *, by=None) -> pd.DataFrame:
+    """Share of projects with ≥ 2 organisations and with ≥ 2 firms.
+
+    Parameters
+    ----------
+    by : str or list of str, optional
+        Project columns to break down by (``year``, ``programme``, ``complex``).
+
+    Returns columns ``projects, joint, joint_share, two_firms, two_firm_share,
+    mean_size`` (shares in [0, 1]).  The review: over 90% of funded projects were joint
+    projects with two or more firms.
+    """
+    po = _part_orgs(dataset)
+    size = po.groupby("project_id").size()
+    firms = po[po["org_type"] == "firm"].groupby("project_id").size()
+    proj = dataset.projects.set_index("project_id").copy()
+    proj["size"] = size.reindex(proj.index).fillna(0)
+    proj["firms"] = firms.reindex(proj.index).fillna(0)
+    proj["joint"] = proj["size"] >= 2
+    proj["two_firms"] = proj["firms"] >= 2
+    keys = [by] if isinstance(by, str) else (list(by) if by else [])
+    grp = proj.groupby(keys, dropna=False) if keys else proj.groupby(lambda _: "(all)")
+    out = grp.agg(projects=("size", "size"), joint=("joint", "sum"), two_firms=("two_firms", "sum"),
+                  mean_size=("size", "mean"))
+    out["joint_share"] = out["joint"] / out["projects"]
+    out["two_firm_share"] = out["two_firms"] / out["projects"]
+    out = out[["projects", "joint", "joint_share", "two_firms", "two_firm_share", "mean_size"]]
+    out.attrs["params"] = {"by": keys or None, "joint": ">= 2 organisations", "two_firms": ">= 2 firms"}
+    return out
+
+
+def consortium_sizes(dataset) -> pd.DataFrame:
+    """Distribution of consortium sizes: ``size, projects, share``."""
+    size = dataset.participations.groupby("project_id").size()
+    size = size.reindex(dataset.projects["project_id"]).fillna(0).astype(int)
+    out = size.value_counts().sort_index().rename("projects").rename_axis("size").reset_index()
+    out["share"] = out["projects"] / out["projects"].sum()
+    return out
+
+
+def coverage(dataset, *, by: str = "complex", weight: str | None = None,
+             org_types=("firm",)) -> pd.DataFrame:
+    """Coverage of the network over the organisation population.
+
+    For each value of ``by`` (an organisation column: ``complex``, ``region``, ``wide_region``):
+    ``population`` organisations (of ``org_types``) in the population, ``participants`` among
+    them that took part in ≥ 1 project, ``coverage`` = participants / population, and with
+    ``weight`` (``output``, ``employees``) the weighted coverage.  The row ``(all)`` gives the
+    totals and, for ``by="complex"``, ``complexes_covered_share`` = share of complexes with at
+    least one participant (the review: about 20% of complexes).
+
+    Raises EmptyResultError when the population has no organisation of ``org_types``
+    (coverage needs the organisations table with non-participants).
+    """
+    orgs = dataset.organisations
+    pop = orgs[orgs["org_type"].isin(org_types)] if org_types else orgs
+    if pop.empty:
+        raise EmptyResultError(f"no organisations of type {list(org_types)} in the population")
+    if by not in pop.columns:
+        raise KeyError(f"organisations have no column {by!r}")
+    if pop["participant"].all():
+        note = ("every organisation in the data participates: coverage needs a population table "
+                "(organisations.csv including non-participants); shares of 1.0 are not informative")
+    else:
+        note = ""
+    g = pop.groupby(by, dropna=True)
+    out = pd.DataFrame({"population": g.size(), "participants": g["participant"].sum()})
+    out["coverage"] = out["participants"] / out["population"]
+    if weight is not None:
+        if weight not in pop.columns:
+            raise KeyError(f"organisations have no column {weight!r}")
+        w = pop[weight].fillna(0)
+        out[f"{weight}_total"] = w.groupby(pop[by]).sum()
+        out[f"{weight}_participants"] = w[pop["participant"]].groupby(pop.loc[pop["participant"], by]).sum()
+        out[f"{weight}_participants"] = out[f"{weight}_participants"].fillna(0)
+        out[f"coverage_{weight}"] = out[f"{weight}_participants"] / out[f"{weight}_total"]
+    out["covered"] = out["participants"] > 0
+    total = {"population": len(pop), "participants": int(pop["participant"].sum())}
+    total["coverage"] = total["participants"] / total["population"]
+    if weight is not None:
+        w = pop[weight].fillna(0)
+        total[f"{weight}_total"] = float(w.sum())
+        total[f"{weight}_participants"] = float(w[pop["participant"]].sum())
+        total[f"coverage_{weight}"] = total[f"{weight}_participants"] / total[f"{weight}_total"] if w.sum() else np.nan
+    total["covered"] = bool(total["participants"] > 0)
+    out = out.sort_index()
+    out.loc["(all)"] = pd.Series(total)
+    out.index.name = by
+    groups = out.drop(index="(all)")
+    out.attrs["params"] = {"by": by, "weight": weight, "org_types": list(org_types),
+                           "groups_covered_share": float(groups["covered"].mean()) if len(groups) else np.nan,
+                           "note": note}
+    return out
+
+
+def _designated(orgs, designated):
+    """Designated specialised KSIC divisions per complex: from a dict, or the ``specialised``
+    column (codes separated by ; or ,)."""
+    if designated is not None:
+        return {k: {str(x)[:2] for x in v} for k, v in designated.items()}
+    if "specialised" not in orgs.columns:
+        raise KeyError("no designated industries: pass designated={complex: [KSIC, ...]} or provide "
+                       "a 'specialised' column (특화업종)")
+    d = orgs.dropna(subset=["complex", "specialised"]).groupby("complex")["specialised"].agg(
+        lambda s: s.mode().iloc[0])
+    return {k: {x.strip()[:2] for x in str(v).replace(",", ";").split(";") if x.strip()} for k, v in d.items()}
+
+
+def specialised_share(dataset, *, by_year: bool = True, designated: dict | None = None,
+                      weight: str | None = None) -> pd.DataFrame:
+    """Share of participating firms of each complex in its designated specialised industries.
+
+    A firm counts in the year(s) it takes part in a project located in … its own complex (the
+    firm's ``complex`` column).  ``weight`` (e.g. ``employees``) weights firms instead of
+    counting them.  The review: 63.6% (2004) → 78.4% (2012) for the pilot complexes.
+
+    Returns rows per (complex, year) with ``firms``, ``specialised_firms``, ``share`` and a
+    row per year for all complexes together (complex ``(all)``).
+    """
+    orgs = dataset.organisations
+    des = _designated(orgs, designated)
+    firms = orgs[(orgs["org_type"] == "firm") & orgs["complex"].notna()][["org_id", "complex", "sector"] +
+                                                                         ([weight] if weight else [])].copy()
+    firms["division"] = ksic_division(firms["sector"])
+    firms["specialised"] = [d in des.get(c, set()) for d, c in zip(firms["division"], firms["complex"])]
+    firms["w"] = firms[weight].fillna(0) if weight else 1.0
+    part = dataset.participations[["project_id", "org_id"]].merge(
+        dataset.projects[["project_id", "year"]], on="project_id")
+    act = part.merge(firms, on="org_id")
+    keys = ["complex", "year"] if by_year else ["complex"]
+    act = act.drop_duplicates(["org_id"] + (["year"] if by_year else []))
+    act["ws"] = act["w"] * act["specialised"]
+    g = act.groupby(keys).agg(firms=("org_id", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
+                              specialised_firms=("specialised", "sum"))
+    allk = ["year"] if by_year else []
+    tot = act.groupby(allk).agg(firms=("org_id", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
+                                specialised_firms=("specialised", "sum")) if allk else pd.DataFrame(
+        [{"firms": len(act), "weight": act["w"].sum(), "specialised_weight": act["ws"].sum(),
+          "specialised_firms": act["specialised"].sum()}])
+    tot = tot.reset_index()
+    tot["complex"] = "(all)"
+    out = pd.concat([g.reset_index(), tot], ignore_index=True)
+    out["share"] = (out["specialised_weight"] / out["weight"]).where(out["weight"] > 0)
+    out = out[keys + ["firms", "specialised_firms", "weight", "specialised_weight", "share"]]
+    out.attrs["params"] = {"designated": "given" if designated else "from 'specialised' column",
+                           "weight": weight or "firm count", "by_year": by_year}
+    return out.reset_index(drop=True)
+
+
+def location_quotients(dataset, *, by: str = "region", weight: str | None = None,
+                       participants_only: bool = False) -> pd.DataFrame:
+    r"""Location quotient of each (region, KSIC division):
+    :math:`LQ_{ri} = \frac{x_{ri}/x_{r\cdot}}{x_{\cdot i}/x_{\cdot\cdot}}` over firms (or a
+    ``weight`` such as employees).  LQ > 1: the region is specialised in the division."""
+    orgs = dataset.organisations
+    f = orgs[orgs["org_type"] == "firm"].copy()
+    if participants_only:
+        f = f[f["participant"]]
+    f["division"] = ksic_division(f["sector"])
+    f = f.dropna(subset=[by, "division"])
+    f["w"] = f[weight].fillna(0) if weight else 1.0
+    x = f.pivot_table(index=by, columns="division", values="w", aggfunc="sum", fill_value=0)
+    lq = (x.div(x.sum(axis=1), axis=0)).div(x.sum(axis=0) / x.values.sum(), axis=1)
+    out = lq.stack().rename("lq").reset_index()
+    out["value"] = x.stack().to_numpy()
+    out.attrs["params"] = {"by": by, "weight": weight or "firm count", "participants_only": participants_only}
+    return out
+
+
+def specialisation_indices(dataset, *, by: str = "region", weight: str | None = None,
+                           participants_only: bool = False) -> pd.DataFrame:
+    r"""Herfindahl :math:`H_r = \sum_i s_{ri}^2` (range (0, 1]) and Krugman
+    :math:`K_r = \sum_i |s_{ri} - s_i|` (range [0, 2]) specialisation of each region's firms
+    over KSIC divisions; :math:`s_{ri}` the division's share in the region, :math:`s_i` in the
+    whole population."""
+    orgs = dataset.organisations
+    f = orgs[orgs["org_type"] == "firm"].copy()
+    if participants_only:
+        f = f[f["participant"]]
+    f["division"] = ksic_division(f["sector"])
+    f = f.dropna(subset=[by, "division"])
+    f["w"] = f[weight].fillna(0) if weight else 1.0
+    x = f.pivot_table(index=by, columns="division", values="w", aggfunc="sum", fill_value=0)
+    s = x.div(x.sum(axis=1), axis=0)
+    s0 = x.sum(axis=0) / x.values.sum()
+    out = pd.DataFrame({"herfindahl": (s ** 2).sum(axis=1), "krugman": (s - s0).abs().sum(axis=1),
+                        "firms": x.sum(axis=1)})
+    out.attrs["params"] = {"by": by, "weight": weight or "firm count", "participants_only": participants_only}
+    return out
+
+
+def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC,
+                       centrality_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Knowledge-intensive service (KIS) organisations among participants and in ties.
+
+    Returns a one-row-per-measure table: share of participating firms that are KIS
+    (``kis_share_participants``), share of participations, share of ties with ≥ 1 KIS end,
+    share of manufacturing firms (KSIC 10–34) with at least one KIS partner, and — with a
+    centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
+    """
+    orgs = dataset.organisations.set_index("org_id")
+    div = ksic_division(orgs["sector"]) if "sector" in orgs.columns else pd.Series(None, index=orgs.index)
+    is_firm = orgs["org_type"] == "firm"
+    kis = is_firm & div.isin(codes)
+    mfg = is_firm & div.map(lambda d: d is not None and "10" <= d <= "34")
+    part = orgs["participant"]
+    rows = {"kis_firms_population": int(kis.sum()),
+            "kis_share_population_firms": float(kis[is_firm].mean()) if is_firm.any() else np.nan,
+            "kis_share_participating_firms": float(kis[is_firm & part].mean()) if (is_firm & part).any() else np.nan,
+            "kis_share_participations": float(dataset.participations["org_id"].map(kis).fillna(False).mean())}
+    if projection is not None:
+        t = projection.ties()
+        ks, kt = t["source"].map(kis).fillna(False), t["target"].map(kis).fillna(False)
+        rows["kis_share_ties"] = float((ks | kt).mean()) if len(t) else np.nan
+        M = projection.matrix.tocsr().copy()
+        M.data[:] = 1
+        lab = pd.Index(projection.labels)
+        kv = kis.reindex(lab).fillna(False).to_numpy().astype(float)
+        has_kis = (M @ kv) > 0
+        mv = mfg.reindex(lab).fillna(False).to_numpy()
+        rows["manufacturing_with_kis_partner_share"] = float(has_kis[mv].mean()) if mv.any() else np.nan
+    if centrality_frame is not None:
+        c = centrality_frame
+        k = kis.reindex(c.index).fillna(False)
+        f = is_firm.reindex(c.index).fillna(False)
+        for col in ("degree", "betweenness"):
+            a, b = c.loc[k & f, col].mean(), c.loc[~k & f, col].mean()
+            rows[f"kis_vs_other_firms_{col}_ratio"] = float(a / b) if b else np.nan
+    out = pd.DataFrame({"value": rows}).rename_axis("measure")
+    out.attrs["params"] = {"ksic_divisions": list(codes), "manufacturing": "KSIC 10-34"}
+    return out
+
+
+def programme_overlap(dataset) -> dict:
+    """Participant overlap between programmes.
+
+    Returns ``pairs`` (programme a, b: participants of each, shared, Jaccard, shared projects'
+    organisations linkage = number of organisations in both) and ``multi`` (organisations by
+    number of programmes they take part in).  A pair with no shared organisation has
+    Jaccard 0.
+    """
+    part = dataset.participations[["project_id", "org_id"]].merge(
+        dataset.projects[["project_id", "programme"]], on="project_id")
+    part = part.dropna(subset=["programme"]).drop_duplicates(["org_id", "programme"])
+    progs = sorted(part["programme"].unique(), key=str)
+    pi = {p: i for i, p in enumerate(progs)}
+    oi, orgs = pd.factorize(part["org_id"])
+    M = sp.csr_matrix((np.ones(len(part)), (part["programme"].map(pi).to_numpy(), oi)),
+                      shape=(len(progs), len(orgs)))
+    shared = (M @ M.T).toarray()
+    size = np.diag(shared).copy()
+    rows = []
+    for i in range(len(progs)):
+        for j in range(i + 1, len(progs)):
+            union = size[i] + size[j] - shared[i, j]
+            rows.append({"programme_a": progs[i], "programme_b": progs[j], "participants_a": int(size[i]),
+                         "participants_b": int(size[j]), "shared": int(shared[i, j]),
+                         "jaccard": shared[i, j] / union if union else 0.0})
+    n_prog = np.asarray(M.sum(axis=0)).ravel().astype(int)
+    multi = pd.Series(n_prog).value_counts().sort_index().rename("organisations").rename_axis("programmes").reset_index()
+    return {"pairs": pd.DataFrame(rows, columns=["programme_a", "programme_b", "participants_a",
+                                                 "participants_b", "shared", "jaccard"]),
+            "multi": multi}
+
+
+def near_duplicate_projects(dataset, *, threshold: float = 0.8, year_gap: int = 0,
+                            min_participants: int = 2) -> pd.DataFrame:
+    """Pairs of projects in **different** programmes with overlapping years and highly
+    overlapping participants (Jaccard ≥ ``threshold``), for an analyst to check.
+
+    Years overlap when the projects' years differ by at most ``year_gap`` (or, with start and
+    end dates, when the periods intersect).  Returns ``project_a, project_b, programme_a,
+    programme_b, year_a, year_b, shared, jaccard``.
+    """
+    part = dataset.participations[["project_id", "org_id"]]
+    size = part.groupby("project_id").size()
+    keep = size[size >= min_participants].index
+    part = part[part["project_id"].isin(keep)]
+    pi, projs = pd.factorize(part["project_id"])
+    oi, _ = pd.factorize(part["org_id"])
+    B = sp.csr_matrix((np.ones(len(part)), (pi, oi)), shape=(len(projs), oi.max() + 1 if len(oi) else 0))
+    S = sp.triu(B @ B.T, k=1).tocoo()
+    k = np.asarray(B.sum(axis=1)).ravel()
+    jac = S.data / (k[S.row] + k[S.col] - S.data)
+    sel = jac >= threshold
+    pr = dataset.projects.set_index("project_id")
+    a, b = projs[S.row[sel]], projs[S.col[sel]]
+    out = pd.DataFrame({"project_a": a, "project_b": b,
+                        "programme_a": pr["programme"].reindex(a).to_numpy(),
+                        "programme_b": pr["programme"].reindex(b).to_numpy(),
+                        "year_a": pr["year"].reindex(a).to_numpy(), "year_b": pr["year"].reindex(b).to_numpy(),
+                        "shared": S.data[sel].astype(int), "jaccard": jac[sel]})
+    diff = out["programme_a"].astype(object) != out["programme_b"].astype(object)
+    ya, yb = pd.to_numeric(out["year_a"]), pd.to_numeric(out["year_b"])
+    overlap = (ya - yb).abs() <= year_gap
+    if {"start_date", "end_date"} <= set(pr.columns):
+        sa, ea = pr["start_date"].reindex(a).to_numpy(), pr["end_date"].reindex(a).to_numpy()
+        sb, eb = pr["start_date"].reindex(b).to_numpy(), pr["end_date"].reindex(b).to_numpy()
+        dates = pd.notna(sa) & pd.notna(ea) & pd.notna(sb) & pd.notna(eb)
+        inter = pd.Series((sa <= eb) & (sb <= ea), index=out.index)
+        overlap = overlap.where(~pd.Series(dates, index=out.index), inter)
+    out = out[diff & overlap.fillna(False)].sort_values(["jaccard", "project_a"], ascending=[False, True])
+    out.attrs["params"] = {"threshold": threshold, "year_gap": year_gap, "min_participants": min_participants}
+    return out.reset_index(drop=True)
+
+
+def outcome_comparison(dataset, outcome: str = "patents", *, strata=None, n_boot: int = 2000,
+                       seed: int = 0, ci: float = 0.95, org_types=("firm",)) -> pd.DataFrame:
+    r"""Participating vs non-participating firms: ratio of mean ``outcome``.
+
+    **A descriptive comparison, not a causal effect**: participants differ from other firms
+    in ways the data do not show (selection into the programme).
+
+    Without strata: :math:`R = \bar y_{part} / \bar y_{non}`.  With ``strata`` (organisation
+    columns such as ``size`` or ``sector``): direct standardisation to the participants'
+    stratum mix, :math:`R = \sum_s w_s \bar y_{part,s} / \sum_s w_s \bar y_{non,s}` over strata
+    with both groups present, :math:`w_s` the share of participants in stratum *s*.
+    Percentile bootstrap interval (firms resampled within group and stratum).
+
+    Raises EmptyResultError when there are no non-participants (the population table is
+    needed) or no participants with the outcome.
+    """
+    orgs = dataset.organisations
+    if outcome not in orgs.columns:
+        raise KeyError(f"organisations have no outcome column {outcome!r}")
+    f = orgs[orgs["org_type"].isin(org_types)].dropna(subset=[outcome]).copy()
+    skeys = [strata] if isinstance(strata, str) else list(strata or [])
+    if skeys:
+        f = f.dropna(subset=skeys)
+        f["_stratum"] = f[skeys].astype(str).agg(" | ".join, axis=1)
+    else:
+        f["_stratum"] = "(all)"
+    n1, n0 = int(f["participant"].sum()), int((~f["participant"]).sum())
+    if n0 == 0:
+        raise EmptyResultError(
+            "no non-participating firms with the outcome: the comparison needs the population "
+            "(an organisations table that includes firms that took part in no project)")
+    if n1 == 0:
+        raise EmptyResultError("no participating firms with the outcome")
+    y = f[outcome].to_numpy(float)
+    part = f["participant"].to_numpy()
+    st = pd.factorize(f["_stratum"])[0]
+    ns = st.max() + 1
+
+    def ratio(yv, pv, sv):
+        m1 = np.bincount(sv[pv], weights=yv[pv], minlength=ns) / np.maximum(np.bincount(sv[pv], minlength=ns), 1)
+        m0 = np.bincount(sv[~pv], weights=yv[~pv], minlength=ns) / np.maximum(np.bincount(sv[~pv], minlength=ns), 1)
+        c1, c0 = np.bincount(sv[pv], minlength=ns), np.bincount(sv[~pv], minlength=ns)
+        ok = (c1 > 0) & (c0 > 0)
+        w = c1 * ok
+        den = (w * m0).sum()
+        return (w * m1).sum() / den if den > 0 else np.nan, int(ok.sum())
+
+    obs, used = ratio(y, part, st)
+    rng = np.random.default_rng(seed)
+    cells = [np.flatnonzero((st == s) & (part == p)) for s in range(ns) for p in (True, False)]
+    boots = np.empty(n_boot)
+    for b in range(n_boot):
+        idx = np.concatenate([c[rng.integers(0, len(c), len(c))] for c in cells if len(c)])
+        boots[b] = ratio(y[idx], part[idx], st[idx])[0]
+    a = (1 - ci) / 2
+    out = pd.DataFrame([{
+        "outcome": outcome, "participants": n1, "non_participants": n0,
+        "mean_participants": float(y[part].mean()), "mean_non_participants": float(y[~part].mean()),
+        "ratio": float(obs), "ci_low": float(np.nanquantile(boots, a)), "ci_high": float(np.nanquantile(boots, 1 - a)),
+        "strata": " x ".join(skeys) if skeys else "none", "strata_used": used,
+        "interpretation": "descriptive comparison, not a causal effect"}])
+    out.attrs["params"] = {"n_boot": n_boot, "seed": seed, "ci": ci, "standardisation":
+                           "direct, to participants' stratum mix" if skeys else "none",
+                           "org_types": list(org_types)}
+    return out

@@ -1,0 +1,172 @@
+"""Cluster-programme indicators, hand-checked on small tables, and the calibrated sample."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import netcluster as nc
+from netcluster.graph import BipartiteNetwork
+from netcluster.programme import (consortium_sizes, coverage, joint_projects, knowledge_services,
+                                  location_quotients, near_duplicate_projects, outcome_comparison,
+                                  programme_overlap, specialisation_indices, specialised_share)
+from netcluster.scorecard import evolution, network_growth, scorecard
+
+
+def small():
+    """Hand-made: 4 projects, 6 organisations (4 firms incl. 1 KIS, 1 university, 1 research),
+    plus 3 non-participating firms in the population."""
+    part = pd.DataFrame({
+        "project_id": ["P1", "P1", "P1", "P2", "P2", "P3", "P4", "P4"],
+        "org_id":     ["f1", "f2", "u1", "f1", "f3", "f2", "f4", "r1"]})
+    orgs = pd.DataFrame({
+        "org_id": ["f1", "f2", "f3", "f4", "u1", "r1", "n1", "n2", "n3"],
+        "name": ["가", "나", "다", "라소프트", "마대학교", "바연구원", "사", "아", "자"],
+        "org_type": ["firm", "firm", "firm", "firm", "university", "research", "firm", "firm", "firm"],
+        "region": ["충북", "충북", "대전", "충북", "충북", "대전", "충북", "부산", "부산"],
+        "complex": ["C1", "C1", "C2", "C1", None, None, "C1", "C3", "C3"],
+        "sector": ["26110", "29100", "26120", "62010", "85301", "70111", "26110", "30000", "29000"],
+        "specialised": ["26", "26", "26;29", "26", None, None, "26", "30", "30"],
+        "patents": [4, 2, 6, 0, None, None, 1, 1, 0],
+        "size": ["S", "S", "M", "S", None, None, "S", "M", "S"],
+        "employees": [10, 20, 30, 5, None, None, 10, 10, 40]})
+    proj = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P4"], "year": [2010, 2010, 2011, 2011],
+                         "programme": ["A", "B", "A", "B"]})
+    return nc.from_frames(part, orgs, proj)
+
+
+def test_joint_projects_by_hand():
+    ds = small()
+    r = joint_projects(ds).iloc[0]
+    # sizes 3, 2, 1, 2 -> joint 3/4; firms 2, 2, 1, 1 -> two firms 2/4
+    assert r["joint_share"] == 0.75 and r["two_firm_share"] == 0.5 and r["mean_size"] == 2.0
+    by = joint_projects(ds, by="year")
+    assert by.loc[2010, "two_firm_share"] == 1.0 and by.loc[2011, "two_firm_share"] == 0.0
+    cs = consortium_sizes(ds)
+    assert dict(zip(cs["size"], cs["projects"])) == {1: 1, 2: 2, 3: 1}
+
+
+def test_coverage_by_hand():
+    ds = small()
+    c = coverage(ds, by="complex")
+    # C1: f1 f2 f4 n1 -> 3/4; C2: f3 -> 1/1; C3: n2 n3 -> 0/2; all: 4/7
+    assert c.loc["C1", "coverage"] == 0.75 and c.loc["C3", "coverage"] == 0
+    assert c.loc["(all)", "coverage"] == pytest.approx(4 / 7)
+    assert c.attrs["params"]["groups_covered_share"] == pytest.approx(2 / 3)
+    w = coverage(ds, by="region", weight="employees")
+    # 충북 firms: f1 10, f2 20, f4 5, n1 10 -> participants 35 / 45
+    assert w.loc["충북", "coverage_employees"] == pytest.approx(35 / 45)
+
+
+def test_coverage_without_population_is_flagged_and_empty_complex():
+    ds = small()
+    only = nc.from_frames(ds.participations[["project_id", "org_id"]], ds.organisations[ds.organisations["participant"]]
+                          .drop(columns=["participant", "n_projects", "org_type_inferred", "wide_region",
+                                         "region_source", "file", "line"], errors="ignore"))
+    c = coverage(only, by="complex")
+    assert "population" in c.attrs["params"]["note"]
+    with pytest.raises(nc.EmptyResultError):
+        coverage(ds, org_types=("hospital",))
+
+
+def test_specialised_share_by_hand():
+    ds = small()
+    s = specialised_share(ds).set_index(["complex", "year"])
+    # 2010 participants: f1 (C1, 26: spec), f2 (C1, 29: not), f3 (C2, 26 in {26,29}: spec)
+    assert s.loc[("C1", 2010), "share"] == 0.5 and s.loc[("C2", 2010), "share"] == 1.0
+    assert s.loc[("(all)", 2010), "share"] == pytest.approx(2 / 3)
+    # 2011: f2 (not), f4 (62 not in {26}) -> 0
+    assert s.loc[("(all)", 2011), "share"] == 0.0
+    w = specialised_share(ds, weight="employees").set_index(["complex", "year"])
+    assert w.loc[("(all)", 2010), "share"] == pytest.approx((10 + 30) / 60)
+    d = specialised_share(ds, designated={"C1": ["29"]}).set_index(["complex", "year"])
+    assert d.loc[("C1", 2010), "share"] == 0.5
+
+
+def test_lq_herfindahl_krugman_by_hand():
+    ds = small()
+    lq = location_quotients(ds).set_index(["region", "division"])["lq"]
+    # firms: 충북 26,29,62,26 ; 대전 26 ; 부산 30,29.  Total 7; division 26: 3/7.
+    assert lq.loc[("충북", "26")] == pytest.approx((2 / 4) / (3 / 7))
+    assert lq.loc[("대전", "26")] == pytest.approx(1 / (3 / 7))
+    si = specialisation_indices(ds)
+    assert si.loc["충북", "herfindahl"] == pytest.approx(0.5 ** 2 + 0.25 ** 2 + 0.25 ** 2)
+    s0 = {"26": 3 / 7, "29": 2 / 7, "30": 1 / 7, "62": 1 / 7}
+    k = abs(0.5 - s0["26"]) + abs(0.25 - s0["29"]) + abs(0.25 - s0["62"]) + s0["30"]
+    assert si.loc["충북", "krugman"] == pytest.approx(k)
+
+
+def test_knowledge_services_by_hand():
+    ds = small()
+    proj = BipartiteNetwork.from_dataset(ds).project_organisations()
+    k = knowledge_services(ds, proj)["value"]
+    assert k["kis_share_participating_firms"] == pytest.approx(1 / 4)     # f4 of f1..f4
+    # ties: f1-f2, f1-u1, f2-u1, f1-f3, f4-r1 -> 1/5 touch KIS
+    assert k["kis_share_ties"] == pytest.approx(1 / 5)
+    # manufacturing firms in the network: f1, f2, f3; none has f4 as partner
+    assert k["manufacturing_with_kis_partner_share"] == 0
+
+
+def test_programme_overlap_by_hand_and_no_overlap():
+    ds = small()
+    ov = programme_overlap(ds)
+    row = ov["pairs"].iloc[0]
+    # A: f1 f2 u1 ; B: f1 f3 f4 r1 -> shared 1, union 6
+    assert (row["shared"], row["jaccard"]) == (1, pytest.approx(1 / 6))
+    assert dict(zip(ov["multi"]["programmes"], ov["multi"]["organisations"])) == {1: 5, 2: 1}
+    part = pd.DataFrame({"project_id": ["P1", "P1", "P2", "P2"], "org_id": ["a", "b", "c", "d"]})
+    proj = pd.DataFrame({"project_id": ["P1", "P2"], "programme": ["X", "Y"], "year": [2010, 2010]})
+    none = programme_overlap(nc.from_frames(part, projects=proj))
+    assert none["pairs"].iloc[0]["jaccard"] == 0 and none["pairs"].iloc[0]["shared"] == 0
+
+
+def test_near_duplicates_by_hand():
+    part = pd.DataFrame({"project_id": ["P1"] * 3 + ["P2"] * 3 + ["P3"] * 3 + ["P4"] * 3,
+                         "org_id": list("abc") + list("abc") + list("abd") + list("abc")})
+    proj = pd.DataFrame({"project_id": ["P1", "P2", "P3", "P4"], "programme": ["X", "Y", "Y", "X"],
+                         "year": [2010, 2010, 2010, 2012]})
+    nd = near_duplicate_projects(nc.from_frames(part, projects=proj), threshold=0.8)
+    # P1-P2 (X vs Y, same year, J=1) only; P1-P4 same programme; P2-P4 different years; P3: J=0.5
+    assert list(zip(nd["project_a"], nd["project_b"])) == [("P1", "P2")]
+    nd2 = near_duplicate_projects(nc.from_frames(part, projects=proj), threshold=0.5, year_gap=2)
+    assert ("P2", "P4") in set(zip(nd2["project_a"], nd2["project_b"]))
+
+
+def test_outcome_comparison_by_hand():
+    ds = small()
+    r = outcome_comparison(ds, n_boot=200, seed=1).iloc[0]
+    # participants f1..f4: 4,2,6,0 -> 3 ; non-participants n1..n3: 1,1,0 -> 2/3 ; ratio 4.5
+    assert r["ratio"] == pytest.approx(4.5) and r["interpretation"].startswith("descriptive")
+    s = outcome_comparison(ds, strata="size", n_boot=50).iloc[0]
+    # S: part f1 f2 f4 -> 2, non n1 n3 -> 0.5 ; M: part f3 -> 6, non n2 -> 1 ; weights 3, 1
+    assert s["ratio"] == pytest.approx((3 * 2 + 1 * 6) / (3 * 0.5 + 1 * 1))
+
+
+def test_outcome_zero_non_participants_is_a_clear_error():
+    ds = small()
+    part_only = ds.organisations["participant"] | (ds.organisations["org_type"] != "firm")
+    orgs = ds.organisations[part_only][["org_id", "name", "org_type", "patents"]]
+    ds2 = nc.from_frames(ds.participations[["project_id", "org_id"]], orgs)
+    with pytest.raises(nc.EmptyResultError, match="non-participating"):
+        outcome_comparison(ds2)
+
+
+def test_network_growth_and_evolution_small():
+    ds = small()
+    g = network_growth(ds)
+    assert g.loc[2010, "projects"] == 2 and g.loc[2010, "ties"] == 4 and g.loc[2011, "ties"] == 1
+    ev = evolution(ds, by="year")
+    v = ev.set_index(["slice", "indicator"])["value"]
+    assert v.loc[("2010", "two_firm_project_share")] == 1.0
+    ph = evolution(ds, by="phase", phases={"early": (2010, 2010), "late": (2011, None)})
+    assert set(ph["slice"]) == {"early", "late"}
+    win = evolution(ds, by="window", window=2)
+    assert set(win["slice"]) == {"2010-2011"}
+
+
+def test_sample_scorecard_reproduces_calibrated_facts(sample_dataset):
+    s = scorecard(sample_dataset, n_permutations=99, n_boot=100).set_index("indicator")["value"]
+    assert s["two_firm_project_share"] > 0.90          # "over 90% joint with >= 2 firms"
+    assert 0.15 <= s["complexes_covered_share"] <= 0.25  # "about 20% of complexes"
+    assert s["specialised_share_last_year"] > s["specialised_share_first_year"]  # rising
+    assert s["cross_region_tie_share"] < 0.3 and s["ei_index_region"] < 0       # weak linkage
+    assert 3.5 < s["patent_ratio_participants"] < 5.5   # ~4.6x (descriptive)
+    assert s["near_duplicate_project_pairs"] > 0
