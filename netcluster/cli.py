@@ -112,6 +112,38 @@ def cmd_generate(args) -> int:
     return 0
 
 
+def cmd_analyze(args) -> int:
+    from .pipeline import analyze
+    stages = _Stages(quiet=args.quiet)
+
+    def progress(event, name, dt):
+        if args.quiet:
+            return
+        t = time.perf_counter() - stages.t0
+        if event == "start":
+            print(f"[{t:6.1f}s] {name} ...", file=sys.stderr, flush=True)
+        else:
+            print(f"[{t:6.1f}s] {name} done in {dt:.2f}s", file=sys.stderr, flush=True)
+
+    if args.demo:
+        from .datasets import get_path
+        inp, mapping, enc, delim, sheet = get_path("korea_cluster_tables"), None, None, None, None
+    else:
+        inp, mapping, enc, delim = args.input, args.mapping, args.encoding, _delim(args.delimiter)
+        sheet = int(args.sheet) if args.sheet is not None and str(args.sheet).isdigit() else args.sheet
+    a = analyze(inp, args.out, mapping=mapping, encoding=enc, delimiter=delim, sheet=sheet,
+                group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
+                n_permutations=args.permutations, max_project_size=args.max_project_size,
+                graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress)
+    print("data quality:")
+    print(a.dataset.quality.format_summary(max_lines=12))
+    print(f"wrote {len(a.files)} files to {args.out}:")
+    for k in sorted(a.files):
+        print(f"  {k}")
+    print(f"open {Path(args.out) / 'report.html'} in a browser (works offline)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netcluster",
@@ -132,11 +164,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write only the three UTF-8 tables (faster for large sizes)")
     p.set_defaults(func=cmd_generate)
 
-    try:
-        from . import analyze as _an  # noqa: F401  (registers analyze/demo when available)
-        _an.add_subcommands(sub, _add_read_options)
-    except ImportError:  # pragma: no cover
-        pass
+    for name, helptext in (("analyze", "run the whole analysis and write report, network pages and tables"),
+                           ("demo", "run analyze on the bundled synthetic Korean sample")):
+        p = sub.add_parser(name, help=helptext)
+        if name == "analyze":
+            _add_read_options(p)
+        p.add_argument("--out", required=True, help="output folder (nothing is written elsewhere)")
+        p.add_argument("--group-by", default="region",
+                       help="organisation column for openness/linkage: region, wide_region, org_type, "
+                            "complex, cluster or any column (default: region)")
+        p.add_argument("--years", help="year range of projects, e.g. 2009-2013")
+        p.add_argument("--weight", default="count",
+                       choices=["binary", "count", "newman", "jaccard", "association"],
+                       help="projection weighting (default: count)")
+        p.add_argument("--seed", type=int, default=0, help="seed of every randomised step (default 0)")
+        p.add_argument("--permutations", type=int, default=999, help="E-I permutations (default 999)")
+        p.add_argument("--max-project-size", type=int,
+                       help="leave projects with more participants out of the projection (reported)")
+        p.add_argument("--max-network-nodes", type=int, default=2000,
+                       help="organisations shown in network.html (top by betweenness; default 2000)")
+        p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--quiet", action="store_true", help="no progress lines")
+        p.set_defaults(func=cmd_analyze, demo=(name == "demo"))
     return parser
 
 

@@ -1,0 +1,295 @@
+"""The main job: read → normalise → graph → metrics → export, into one output folder.
+
+:func:`analyze` is what ``netcluster analyze`` and ``netcluster demo`` run.  It writes only
+inside ``out_dir``.  Stages report progress through an optional callback (the CLI prints
+timed stage lines; library calls are quiet).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .brokerage import gould_fernandez, regional_gatekeepers, structural_holes
+from .centrality import EXACT_MAX_NODES, centrality
+from .communities import compare_partitions, leiden, stability
+from .dataset import load_dataset
+from .exceptions import InputError, ResourceLimitError
+from .export import write_csv, write_xlsx
+from .graph import BipartiteNetwork
+from .linkage import cross_region_share, region_matrix, to_square
+from .openness import ei_index, ei_permutation_test, project_openness
+from .scorecard import evolution, network_growth, scorecard
+
+__all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
+
+OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
+                "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",
+                "network.gexf", "quality.json"]
+
+
+@dataclass
+class Analysis:
+    """Everything ``analyze`` computed (tables are also written to ``out_dir``)."""
+
+    dataset: object
+    network: object
+    projection: object
+    organisations: pd.DataFrame
+    ties: pd.DataFrame
+    openness: pd.DataFrame
+    region_matrix: pd.DataFrame
+    scorecard: pd.DataFrame
+    evolution_year: pd.DataFrame
+    evolution_phase: pd.DataFrame
+    growth: pd.DataFrame
+    ei_test: pd.DataFrame
+    gatekeepers: pd.DataFrame
+    params: dict
+    timings: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+
+class _Progress:
+    def __init__(self, callback):
+        self.cb = callback
+        self.timings = {}
+
+    @contextlib.contextmanager
+    def stage(self, name):
+        t = time.perf_counter()
+        if self.cb:
+            self.cb("start", name, None)
+        yield
+        dt = time.perf_counter() - t
+        self.timings[name] = self.timings.get(name, 0.0) + dt
+        if self.cb:
+            self.cb("done", name, dt)
+
+
+def _parse_years(years):
+    if years is None or years == "":
+        return None, None
+    if isinstance(years, (tuple, list)):
+        return years[0], years[1]
+    s = str(years).strip()
+    if "-" in s[1:]:
+        a, b = s.split("-", 1) if not s.startswith("-") else ("", s[1:])
+        return (int(a) if a.strip() else None), (int(b) if b.strip() else None)
+    return int(s), int(s)
+
+
+def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None, sheet=None,
+            group_by: str = "region", years=None, weighting: str = "count", seed: int = 0,
+            n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
+            max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
+            betweenness_samples: int = 500, progress=None, dataset=None) -> Analysis:
+    """Run the whole analysis and write the outputs into ``out_dir``.
+
+    Parameters
+    ----------
+    input_path : path-like
+        Flat CSV/XLSX or a folder of three tables (ignored when ``dataset`` is given).
+    out_dir : path-like
+        Output folder (created).  Nothing is written elsewhere.
+    group_by : str
+        Organisation column for openness and linkage (``region``, ``wide_region``,
+        ``org_type``, ``complex``, ``cluster`` or any column of the data).
+    years : "A-B", (A, B) or None
+        Year range of projects.
+    weighting : str
+        Projection weighting (binary, count, newman, jaccard, association).
+    seed : int
+        Seed of every randomised step (layout, Leiden, permutations, bootstrap, sampling).
+    """
+    P = _Progress(progress)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    y0, y1 = _parse_years(years)
+    with P.stage("read and normalise"):
+        ds = dataset if dataset is not None else load_dataset(
+            input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet)
+        if y0 is not None or y1 is not None:
+            ds = ds.filter_years(y0, y1)
+            if len(ds.participations) == 0:
+                raise InputError(f"no project in the year range {years}")
+    if group_by not in ds.organisations.columns:
+        raise InputError(f"--group-by {group_by!r} is not an organisation column; available: "
+                         f"{sorted(ds.organisations.columns)}")
+    with P.stage("graph and projection"):
+        net = BipartiteNetwork.from_dataset(ds)
+        proj = net.project_organisations(weighting, max_project_size=max_project_size)
+    orgs = ds.organisations.set_index("org_id")
+    groups = orgs[group_by]
+    with P.stage("centrality"):
+        cen = centrality(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
+                         samples=betweenness_samples, seed=seed)
+    with P.stage("communities"):
+        com = leiden(proj, seed=seed)
+        stab = stability(proj, seeds=range(seed, seed + 5)) if proj.n_nodes <= 50_000 else None
+        declared = {}
+        for col in ("cluster", "complex"):
+            if col in orgs.columns and orgs[col].notna().any():
+                declared[col] = compare_partitions(com["community"], orgs[col])
+    with P.stage("openness"):
+        ei = ei_index(proj, groups)
+        ei_w = ei_index(proj, groups, weighted=True)
+        nperm = n_permutations if proj.n_ties <= 2_000_000 else min(n_permutations, 99)
+        ei_test = ei_permutation_test(proj, groups, n_permutations=nperm, seed=seed)
+        group_null = _group_null(proj, groups, ei_test)
+        popen = project_openness(ds, groups)
+    with P.stage("cross-region linkage"):
+        rm = region_matrix(proj, groups, dataset=ds)
+        crs = cross_region_share(proj, groups)
+        wide = None
+        if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
+            wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
+    with P.stage("brokerage"):
+        try:
+            gf = gould_fernandez(proj, groups)
+            gk = regional_gatekeepers(proj, groups, brokerage=gf)
+        except ResourceLimitError as e:
+            gf, gk = None, pd.DataFrame()
+            P.timings["brokerage skipped"] = str(e)
+        sh = structural_holes(proj)
+    with P.stage("programme indicators and scorecard"):
+        sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed,
+                       n_permutations=min(n_permutations, 199), max_project_size=max_project_size)
+        ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
+        ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
+        growth = network_growth(ds)
+    # organisations table: attributes + all measures
+    org_out = ds.participating_organisations.set_index("org_id")
+    org_out = org_out.drop(columns=[c for c in ("participant",) if c in org_out.columns])
+    org_out = org_out.join(cen).join(com)
+    org_out = org_out.join(ei["organisations"][["internal", "external", "external_share", "ei"]]
+                           .add_prefix(f"{group_by}_"))
+    if gf is not None:
+        org_out = org_out.join(gf.drop(columns=["group"]))
+    org_out = org_out.join(sh)
+    org_out.index.name = "org_id"
+    ties = proj.ties()
+    names = orgs["name"]
+    ties.insert(1, "source_name", ties["source"].map(names).to_numpy())
+    ties.insert(3, "target_name", ties["target"].map(names).to_numpy())
+    ties[f"source_{group_by}"] = ties["source"].map(groups).to_numpy()
+    ties[f"target_{group_by}"] = ties["target"].map(groups).to_numpy()
+    ties["cross_group"] = (ties[f"source_{group_by}"] != ties[f"target_{group_by}"]) & \
+        ties[f"source_{group_by}"].notna() & ties[f"target_{group_by}"].notna()
+    op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
+    op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
+    op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
+    op.index.name = group_by
+    params = {"netcluster": __version__, "input": str(input_path) if dataset is None else "<dataset>",
+              "group_by": group_by, "years": [y0, y1], "weighting": weighting, "seed": seed,
+              "n_permutations": int(ei_test.attrs["params"]["permutations"]),
+              "max_project_size": max_project_size, "excluded_projects": proj.params["excluded_projects"],
+              "centrality": cen.attrs["params"], "leiden": com.attrs["params"],
+              "stability": stab.attrs["summary"] if stab is not None else None,
+              "ei_test": ei_test.attrs["params"], "mapping": ds.source.get("mapping"),
+              "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
+    a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
+                 extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
+    _export(a, out, P, graphml=graphml, max_network_nodes=max_network_nodes, seed=seed)
+    a.timings = P.timings
+    return a
+
+
+def _group_null(proj, groups, ei_test) -> pd.DataFrame:
+    """Per-group E-I under the same permutation null (mean and 95% band)."""
+    from .groups import align_groups, codes
+    import scipy.sparse as sp
+    vals, _ = align_groups(proj.labels, groups)
+    c, uniq = codes(vals)
+    keep = np.flatnonzero(c >= 0)
+    M = sp.triu(proj.matrix, k=1).tocsr()[keep][:, keep].tocoo()
+    u, v = M.row, M.col
+    lab = c[keep]
+    G = len(uniq)
+    rng = np.random.default_rng(ei_test.attrs["params"]["seed"] or 0)
+    k = min(int(ei_test.attrs["params"]["permutations"]), 499)
+    sims = np.empty((k, G))
+    for i in range(k):
+        L = rng.permutation(lab)
+        same = L[u] == L[v]
+        internal = np.bincount(L[u][same], minlength=G)
+        external = np.bincount(L[u][~same], minlength=G) + np.bincount(L[v][~same], minlength=G)
+        tot = internal + external
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sims[i] = np.where(tot > 0, (external - internal) / tot, np.nan)
+    return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
+                         "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,
+                         "ei_null_q975": np.nanquantile(sims, 0.975, axis=0) if k else np.nan},
+                        index=pd.Index(uniq, name="group"))
+
+
+def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
+    from .html import network_html, regions_html, write_text
+    from .report import report_html
+    files = {}
+    with P.stage("export tables"):
+        files["organisations.csv"] = write_csv(a.organisations.reset_index(), out / "organisations.csv")
+        files["ties.csv"] = write_csv(a.ties, out / "ties.csv")
+        files["openness.csv"] = write_csv(a.openness.reset_index(), out / "openness.csv")
+        files["region_matrix.csv"] = write_csv(a.region_matrix, out / "region_matrix.csv")
+        files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
+        sheets = {"scorecard": a.scorecard, "organisations": a.organisations.reset_index(),
+                  "ties": a.ties, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
+                  "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
+                  "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
+                  "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
+                  "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
+                  "conservation": a.dataset.quality.conservation()}
+        for k, v in a.extra["declared"].items():
+            sheets[f"communities_vs_{k}"] = v.reset_index()
+        if len(a.ties) > 1_000_000:
+            sheets["ties"] = a.ties.head(1_000_000)  # Excel's row limit; full table in ties.csv
+        files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
+        a.dataset.quality.to_json(out / "quality.json")
+        files["quality.json"] = out / "quality.json"
+    with P.stage("export graph (GEXF)"):
+        files["network.gexf"] = _write_graph(a, out / "network.gexf", "gexf")
+        if graphml:
+            files["network.graphml"] = _write_graph(a, out / "network.graphml", "graphml")
+    with P.stage("layout and network.html"):
+        nodes = a.organisations
+        html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
+                                  seed=seed, max_nodes=max_network_nodes)
+        files["network.html"] = write_text(out / "network.html", html)
+        a.extra["network_info"] = info
+        counts = a.organisations[a.params["group_by"]].value_counts()
+        files["regions.html"] = write_text(out / "regions.html", regions_html(
+            a.region_matrix, counts, title=f"netcluster — {a.params['group_by']} network"))
+    with P.stage("report.html"):
+        files["report.html"] = write_text(out / "report.html", report_html(a))
+    a.files = {k: str(v) for k, v in files.items()}
+
+
+def _write_graph(a: Analysis, path: Path, fmt: str) -> Path:
+    import networkx as nx
+    keep_cols = [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
+                             "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
+                             "pagerank", "gatekeeper", "constraint") if c in a.organisations.columns]
+    g = nx.Graph()
+    for lab, rec in zip(a.organisations.index, a.organisations[keep_cols].to_dict(orient="records")):
+        attrs = {}
+        for k, v in rec.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                continue
+            attrs[k] = v.item() if hasattr(v, "item") else (v if isinstance(v, (int, float, bool)) else str(v))
+        g.add_node(str(lab), **attrs)
+    for s, t, w, c in zip(a.ties["source"], a.ties["target"], a.ties["weight"], a.ties["shared_projects"]):
+        g.add_edge(str(s), str(t), weight=float(w), shared_projects=int(c))
+    if fmt == "gexf":
+        nx.write_gexf(g, path, encoding="utf-8")
+    else:
+        nx.write_graphml(g, path, encoding="utf-8")
+    return path
