@@ -32,6 +32,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ._igraph import seeded
+
 __all__ = ["centrality", "bipartite_centrality", "EXACT_MAX_NODES"]
 
 #: Above this many nodes, betweenness is estimated by source sampling.
@@ -69,6 +71,11 @@ def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXAC
     >>> c["betweenness"].to_dict()
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
+    with seeded(seed):  # ARPACK (eigenvector, PageRank) draws its start vector from igraph's RNG
+        return _centrality(projection, weighted, exact_max_nodes, samples, seed, damping)
+
+
+def _centrality(projection, weighted, exact_max_nodes, samples, seed, damping):
     g = projection.to_igraph()
     n = g.vcount()
     labels = projection.labels
@@ -107,7 +114,7 @@ def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXAC
             ev = np.zeros(n)
         out["eigenvector" + suffix] = ev
         out["pagerank" + suffix] = np.asarray(
-            g.pagerank(damping=damping, weights=ww if ww is not None else None), dtype=float)
+            g.pagerank(damping=damping, weights=ww, implementation="arpack"), dtype=float)
     params["components"] = len(g.connected_components())
     if params["components"] > 1:
         params["eigenvector_note"] = ("graph is disconnected: eigenvector centrality is near 0 "

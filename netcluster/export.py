@@ -72,4 +72,20 @@ def write_xlsx(sheets: dict, path) -> Path:
                 if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
                     frame[col] = frame[col].dt.tz_localize(None)
             frame.to_excel(xw, sheet_name=sheet, index=False)
+    _make_reproducible(path)
     return path
+
+
+def _make_reproducible(path: Path) -> None:
+    """Fixed timestamps inside the workbook and its zip entries: same data, same bytes."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in items:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data)
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            z.writestr(info, data)

@@ -100,10 +100,10 @@ def _clean(v):
         return None
     if isinstance(v, (float, np.floating)):
         return None if math.isnan(v) else round(float(v), 6)
-    if isinstance(v, (np.integer,)):
-        return int(v)
     if isinstance(v, (np.bool_, bool)):
         return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
     if v is pd.NA:
         return None
     return str(v)
@@ -196,10 +196,11 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
     order = np.lexsort((coo.col, coo.row))
     edge_list = [{"from": int(a), "to": int(b), "w": round(float(w), 6)}
                  for a, b, w in zip(coo.row[order], coo.col[order], coo.data[order])]
-    palettes = {a: _palette(attrs[a].where(attrs[a].notna(), None).tolist()) for a in set(color_attrs) | set(filter_attrs)}
+    pal_attrs = sorted(set(color_attrs) | set(filter_attrs))
+    palettes = {a: _palette(attrs[a].where(attrs[a].notna(), None).tolist()) for a in pal_attrs}
     counts = {a: pd.Series([("(unknown)" if v is None else str(v)) for v in
                             attrs[a].where(attrs[a].notna(), None).tolist()]).value_counts().to_dict()
-              for a in set(color_attrs) | set(filter_attrs)}
+              for a in pal_attrs}
     ranges = {m: [float(np.nanmin(attrs[m])) if len(attrs) else 0.0, float(np.nanmax(attrs[m])) if len(attrs) else 1.0]
               for m in size_measures}
     data = {"nodes": node_list, "edges": edge_list, "colorAttrs": color_attrs, "sizeMeasures": size_measures,
@@ -275,10 +276,23 @@ var net=new vis.Network(document.getElementById('net'),{nodes:nodes,edges:edges}
  edges:{smooth:false},interaction:{hover:true,tooltipDelay:100}});
 net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');});window.ncNetwork=net;})();
 """
-    style = _BASE_CSS + "#net{height:calc(100vh - 70px)}div.vis-tooltip{font-family:inherit}"
+    style = _BASE_CSS + ("#wrap{display:flex;height:calc(100vh - 70px)}#net{flex:1}"
+                         "#side{width:300px;overflow:auto;padding:6px 10px;border-right:1px solid #ddd}"
+                         "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px}"
+                         "td.n{text-align:right}div.vis-tooltip{font-family:inherit}")
+    external = {}
+    for e in edges:
+        for k in (e["from"], e["to"]):
+            external[k] = external.get(k, 0) + e["ties"]
+    rows = "".join(f'<tr><td>{escape(n["label"])}</td><td class="n">{n["orgs"]:,}</td>'
+                   f'<td class="n">{n["internal"]:,}</td><td class="n">{external.get(n["id"], 0):,}</td></tr>'
+                   for n in sorted(nodes, key=lambda n: -n["orgs"]))
+    side = (f'<div id="side"><table><thead><tr><th>region</th><th>orgs</th><th>ties inside</th>'
+            f'<th>ties to others</th></tr></thead><tbody>{rows}</tbody></table></div>')
     body = (f'<header><h1>{escape(title)}</h1><div class="note">One node per region (size: organisations; '
             f'positions follow the map for Korean provinces). Edge width: ties between organisations of the two '
-            f'regions. Hover for counts and the observed/expected ratio.</div></header><div id="net"></div>'
+            f'regions. Hover for counts and the observed/expected ratio.</div></header>'
+            f'<div id="wrap">{side}<div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{script}</script>')
     return _page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")

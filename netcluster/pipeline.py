@@ -8,7 +8,7 @@ timed stage lines; library calls are quiet).
 from __future__ import annotations
 
 import contextlib
-import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,7 +289,10 @@ def _write_graph(a: Analysis, path: Path, fmt: str) -> Path:
     for s, t, w, c in zip(a.ties["source"], a.ties["target"], a.ties["weight"], a.ties["shared_projects"]):
         g.add_edge(str(s), str(t), weight=float(w), shared_projects=int(c))
     if fmt == "gexf":
-        nx.write_gexf(g, path, encoding="utf-8")
+        # no "lastmodifieddate": the same input gives the same bytes on any day
+        text = "\n".join(nx.generate_gexf(g, encoding="utf-8"))
+        text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+        path.write_text(text + "\n", encoding="utf-8", newline="\n")
     else:
         nx.write_graphml(g, path, encoding="utf-8")
     return path

@@ -248,7 +248,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     div = ksic_division(orgs["sector"]) if "sector" in orgs.columns else pd.Series(None, index=orgs.index)
     is_firm = orgs["org_type"] == "firm"
     kis = is_firm & div.isin(codes)
-    mfg = is_firm & div.map(lambda d: d is not None and "10" <= d <= "34")
+    mfg = is_firm & div.map(lambda d: isinstance(d, str) and "10" <= d <= "34").astype(bool)
     part = orgs["participant"]
     rows = {"kis_firms_population": int(kis.sum()),
             "kis_share_population_firms": float(kis[is_firm].mean()) if is_firm.any() else np.nan,

@@ -102,7 +102,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         open_share = po["open_projects"].sum() / po["projects"].sum() if po["projects"].sum() else np.nan
         add(f"open_project_share_{group_by}", open_share, "share",
             f"(group, project) pairs where the project includes another {group_by} / all pairs")
-    if "wide_region" in orgs.columns and orgs["wide_region"].notna().any():
+    if group_by != "wide_region" and "wide_region" in orgs.columns and orgs["wide_region"].notna().any():
         add("cross_wide_region_tie_share",
             linkage.cross_region_share(proj, orgs["wide_region"]).loc["(all)", "cross_share"], "share",
             "ties between different 5+2 wide economic regions / ties")

@@ -1,0 +1,172 @@
+"""analyze outputs: files, offline HTML, escaping, formula injection, GEXF round trip,
+determinism and locale independence."""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import netcluster as nc
+from netcluster.cli import main
+from netcluster.export import neutralise, safe_frame, write_csv
+from netcluster.html import json_for_script
+from netcluster.pipeline import OUTPUT_FILES, analyze
+
+from hostile import HOSTILE_NAMES, hostile_frames
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "--permutations", "99", "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("hostile")
+    ds = nc.from_frames(*hostile_frames())
+    analyze(None, out, dataset=ds, n_permutations=19)
+    return out
+
+
+def test_all_files_written_and_nothing_elsewhere(demo_out, tmp_path, monkeypatch):
+    for f in OUTPUT_FILES:
+        assert (demo_out / f).exists(), f
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "o"
+    main(["demo", "--out", str(out), "--permutations", "19", "--quiet"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]          # nothing in the cwd
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+
+
+URL = re.compile(rb"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.I)
+
+
+@pytest.mark.parametrize("page", ["report.html", "network.html", "regions.html"])
+def test_html_has_no_external_reference(demo_out, page):
+    raw = (demo_out / page).read_bytes()
+    urls = {m.group(0).decode() for m in re.finditer(rb"https?://[^\s\"'<>)]+", raw)}
+    # XML namespace identifiers are names, not fetched resources
+    assert urls <= {"http://www.w3.org/2000/svg"}, urls
+    assert not re.search(rb"<(script|link|img|iframe)[^>]+(src|href)\s*=", raw, re.I)
+    assert b"@import" not in raw and b"url(http" not in raw.lower()
+    assert raw.startswith(b"<!DOCTYPE html>") and b'<meta charset="utf-8">' in raw
+    raw.decode("utf-8")  # valid UTF-8
+    assert "Malgun Gothic".encode() in raw  # Korean font stack
+
+
+def test_json_for_script_cannot_close_tag():
+    s = json_for_script({"name": "</script><script>alert(1)</script>", "x": "a\u2028b&"})
+    assert "</" not in s and "<" not in s and "&" not in s and "\u2028" not in s
+    assert json.loads(s)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_hostile_names_escaped_in_html(hostile_out):
+    for page in ("report.html", "network.html", "regions.html"):
+        text = (hostile_out / page).read_text(encoding="utf-8")
+        for name in HOSTILE_NAMES:
+            if any(ch in name for ch in "<>"):
+                assert name not in text, (page, name)
+        assert "<script>alert" not in text and "<b>bold" not in text
+        assert not re.search(r"<img[^>]*onerror", text) and not re.search(r"<svg[^>]*onload", text)
+        # no name closed a script element: exactly our own script blocks are closed
+        assert text.count("</script>") == {"report.html": 0, "network.html": 3, "regions.html": 3}[page]
+
+
+def test_formula_injection_neutralised(hostile_out):
+    orgs = pd.read_csv(hostile_out / "organisations.csv", dtype=str, encoding="utf-8-sig")
+    names = set(orgs["name"])
+    assert "'=HYPERLINK(\"http://evil.example/\",\"click\")" in names
+    assert "'+SUM(1,1)" in names and "'@cmd" in names and "'-2+3" in names
+    for v in orgs.fillna("").to_numpy().ravel():
+        assert not str(v).startswith(("=", "+", "@", "\t", "\r")), v
+        assert not (str(v).startswith("-") and not re.fullmatch(r"-[0-9.eE+-]+", str(v))), v
+    raw = (hostile_out / "organisations.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    sc = pd.read_csv(hostile_out / "scorecard.csv", encoding="utf-8-sig")
+    assert pd.to_numeric(sc["value"], errors="coerce").notna().sum() > 10  # numbers stay numbers
+    from openpyxl import load_workbook
+    wb = load_workbook(hostile_out / "indicators.xlsx")
+    ws = wb["organisations"]
+    header = [c.value for c in ws[1]]
+    col = header.index("name") + 1
+    vals = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+    assert all(not str(v).startswith(("=", "+", "@")) for v in vals)
+    deg = header.index("degree") + 1
+    assert all(isinstance(ws.cell(row=r, column=deg).value, (int, float)) for r in range(2, ws.max_row + 1))
+
+
+def test_neutralise_rules():
+    assert neutralise("=1+1") == "'=1+1" and neutralise("-1.5") == "-1.5" and neutralise("+3") == "+3"
+    assert neutralise("-1+2") == "'-1+2" and neutralise("\r=x") == "'\r=x" and neutralise(5) == 5
+    df = pd.DataFrame({"=bad header": ["@x", "ok"], "n": [1, 2]})
+    out = safe_frame(df)
+    assert list(out.columns) == ["'=bad header", "n"] and out["n"].tolist() == [1, 2]
+
+
+def test_gexf_round_trip(demo_out):
+    g = nx.read_gexf(demo_out / "network.gexf")
+    orgs = pd.read_csv(demo_out / "organisations.csv", dtype={"org_id": str}, encoding="utf-8-sig").set_index("org_id")
+    ties = pd.read_csv(demo_out / "ties.csv", dtype={"source": str, "target": str}, encoding="utf-8-sig")
+    assert g.number_of_nodes() == len(orgs) and g.number_of_edges() == len(ties)
+    some = orgs.index[5]
+    assert g.nodes[some]["region"] == orgs.loc[some, "region"]
+    assert g.nodes[some]["betweenness"] == pytest.approx(orgs.loc[some, "betweenness"])
+    t = ties.iloc[3]
+    assert g[t["source"]][t["target"]]["weight"] == pytest.approx(t["weight"])
+    assert b"lastmodifieddate" not in (demo_out / "network.gexf").read_bytes()
+
+
+def test_graphml_on_request(tmp_path):
+    ds = nc.from_frames(*hostile_frames())
+    a = analyze(None, tmp_path, dataset=ds, n_permutations=9, graphml=True)
+    g = nx.read_graphml(tmp_path / "network.graphml")
+    assert g.number_of_edges() == len(a.ties)
+
+
+def _run_demo(out, env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8", "PYTHONIOENCODING",
+                                                                      "PYTHONHASHSEED"))}
+    env.update(env_extra)
+    code = ("import sys; from netcluster.cli import main; "
+            f"sys.exit(main(['demo', '--out', {str(out)!r}, '--permutations', '49', '--quiet']))")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, cwd=str(out.parent))
+    assert r.returncode == 0, r.stderr.decode(errors="replace")
+
+
+def test_identical_bytes_across_runs_and_locales(tmp_path):
+    a, b = tmp_path / "utf8", tmp_path / "c_locale"
+    _run_demo(a, {"LC_ALL": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONHASHSEED": "1"})
+    _run_demo(b, {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": "ascii",
+                  "PYTHONHASHSEED": "2"})
+    for f in OUTPUT_FILES:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_analyze_options(tmp_path, sample_tables):
+    a = analyze(sample_tables, tmp_path, group_by="wide_region", years="2009-2013", weighting="newman",
+                n_permutations=19, max_network_nodes=200)
+    assert set(a.dataset.projects["year"]) <= set(range(2009, 2014))
+    assert set(a.openness.index) <= {"수도권", "충청권", "호남권", "대경권", "동남권", "강원권", "제주권"}
+    html = (tmp_path / "network.html").read_text(encoding="utf-8")
+    assert "the 200 organisations with the highest betweenness" in html
+    assert a.params["weighting"] == "newman"
+
+
+def test_analyze_bad_group_by(tmp_path, sample_tables, capsys):
+    assert main(["analyze", str(sample_tables), "--out", str(tmp_path), "--group-by", "nope", "--quiet"]) == 2
+    assert "not an organisation column" in capsys.readouterr().err
+
+
+def test_demo_prints_stages(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--permutations", "9"]) == 0
+    err = capsys.readouterr().err
+    assert "centrality done in" in err and "report.html done in" in err
