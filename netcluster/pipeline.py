@@ -30,6 +30,9 @@ from .scorecard import evolution, network_growth, scorecard
 
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
+#: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
+XLSX_MAX_TIES = 200_000
+
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
                 "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",
                 "network.gexf", "quality.json"]
@@ -91,7 +94,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             group_by: str = "region", years=None, weighting: str = "count", seed: int = 0,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
-            betweenness_samples: int = 500, progress=None, dataset=None) -> Analysis:
+            betweenness_samples="auto", progress=None, dataset=None) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -250,8 +253,10 @@ def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
                   "conservation": a.dataset.quality.conservation()}
         for k, v in a.extra["declared"].items():
             sheets[f"communities_vs_{k}"] = v.reset_index()
-        if len(a.ties) > 1_000_000:
-            sheets["ties"] = a.ties.head(1_000_000)  # Excel's row limit; full table in ties.csv
+        if len(a.ties) > XLSX_MAX_TIES:  # the workbook stays openable; the full table is ties.csv
+            sheets["ties"] = a.ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").sort_index()
+            sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of "
+                                                    f"{len(a.ties):,} ties; all ties are in ties.csv"]})
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
         a.dataset.quality.to_json(out / "quality.json")
         files["quality.json"] = out / "quality.json"

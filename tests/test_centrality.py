@@ -74,6 +74,8 @@ def test_sampled_betweenness_all_sources_is_exact():
     s = centrality(proj, weighted=False, exact_max_nodes=10, samples=proj.n_nodes, seed=1)
     assert s.attrs["params"]["betweenness"] == "sampled"
     assert np.allclose(s["betweenness"], exact, atol=1e-12)
+    ex = centrality(proj, weighted=False)
+    assert np.allclose(s["closeness"], ex["closeness"], atol=1e-12)  # all sources = exact
 
 
 def test_sampled_betweenness_error_estimate_is_honest():

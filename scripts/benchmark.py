@@ -1,0 +1,182 @@
+#!/usr/bin/env python
+"""Benchmark `netcluster analyze` stage by stage against the straightforward networkx + pyvis
+pipeline, on synthetic inputs of several sizes.
+
+    python scripts/benchmark.py --sizes 10000 100000 1000000 --out benchmark.json
+
+For each size: wall time and peak resident memory of every analyze stage (each size runs in
+a fresh process; the peak is reset per stage through /proc/self/clear_refs), the total, and
+the baseline (networkx weighted_projected_graph, networkx betweenness/closeness/eigenvector/
+PageRank, pyvis add_node/add_edge + write_html) run under --baseline-cap seconds; a capped
+baseline counts as its cap, so the reported speed-up is a lower bound.  Prints the machine
+(cores, memory) and library versions.  Timings are measurements, not test assertions.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def rss_peak_mb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def run_analyze(path, out):
+    """Child process: analyze with per-stage time and peak memory."""
+    from netcluster.pipeline import analyze
+    stages = {}
+    t0 = time.perf_counter()
+
+    def progress(event, name, dt):
+        if event == "start":
+            reset_peak()
+        else:
+            stages[name] = {"seconds": round(dt, 3), "peak_mb": round(rss_peak_mb(), 1)}
+
+    reset_peak()
+    analyze(path, out, progress=progress, n_permutations=199)
+    total = time.perf_counter() - t0
+    print(json.dumps({"stages": stages, "total_seconds": round(total, 2),
+                      "peak_mb": round(max(s["peak_mb"] for s in stages.values()), 1)}))
+
+
+def run_baseline(path, out, cap):
+    """Child process: networkx + pyvis, the way a first script would do it."""
+    import networkx as nx
+    import pandas as pd
+    from networkx.algorithms import bipartite
+    t = {}
+    t0 = time.perf_counter()
+    part = pd.read_csv(Path(path) / "participations.csv", dtype=str)
+    g = nx.Graph()
+    orgs = set(part["org_id"])
+    g.add_nodes_from(orgs, bipartite=0)
+    g.add_nodes_from(set(part["project_id"]), bipartite=1)
+    g.add_edges_from(zip(part["org_id"], part["project_id"]))
+    t["read + bipartite graph"] = time.perf_counter() - t0
+    s = time.perf_counter()
+    p = bipartite.weighted_projected_graph(g, orgs)
+    t["projection (networkx)"] = time.perf_counter() - s
+    print(json.dumps({"partial": t}), flush=True)
+    for name, fn in (("betweenness", nx.betweenness_centrality), ("closeness", nx.closeness_centrality),
+                     ("eigenvector", lambda G: nx.eigenvector_centrality(G, max_iter=500)),
+                     ("pagerank", nx.pagerank)):
+        s = time.perf_counter()
+        fn(p)
+        t[name] = time.perf_counter() - s
+        print(json.dumps({"partial": t}), flush=True)
+    from pyvis.network import Network
+    s = time.perf_counter()
+    net = Network()
+    for n in p.nodes():
+        net.add_node(str(n))
+    for a, b, d in p.edges(data=True):
+        net.add_edge(str(a), str(b), value=d["weight"])
+    net.write_html(str(Path(out) / "baseline.html"), open_browser=False, notebook=False)
+    t["pyvis"] = time.perf_counter() - s
+    print(json.dumps({"partial": t, "done": True}), flush=True)
+
+
+def child(cmd, timeout, cwd):
+    t0 = time.perf_counter()
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
+        if r.returncode != 0:
+            return {"error": r.stderr[-2000:]}, time.perf_counter() - t0, False
+        return json.loads(lines[-1]) if lines else {}, time.perf_counter() - t0, True
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        lines = [l for l in out.splitlines() if l.startswith("{")]
+        return (json.loads(lines[-1]) if lines else {}), timeout, False
+
+
+def machine():
+    import igraph, networkx, numpy, pandas, scipy
+    try:
+        import pyvis
+        pv = getattr(pyvis, "__version__", "?")
+    except ImportError:
+        pv = None
+    mem = None
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    except (ValueError, OSError):
+        pass
+    import netcluster
+    return {"cores": os.cpu_count(), "memory_gb": round(mem, 1) if mem else None,
+            "python": platform.python_version(), "platform": platform.platform(),
+            "netcluster": netcluster.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "pandas": pandas.__version__, "networkx": networkx.__version__, "igraph": igraph.__version__,
+            "pyvis": pv}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--baseline-cap", type=float, default=300, help="seconds (0: skip the baseline)")
+    ap.add_argument("--out", default="benchmark.json")
+    ap.add_argument("--keep", help="folder for the generated inputs (default: a temporary one)")
+    a = ap.parse_args()
+    if a.__dict__.get("child") is None and len(sys.argv) > 1 and sys.argv[1] in ("--_analyze", "--_baseline"):
+        pass
+    info = {"machine": machine(), "results": []}
+    print("machine:", json.dumps(info["machine"]))
+    base = Path(a.keep or tempfile.mkdtemp(prefix="ncbench-"))
+    me = str(Path(__file__).resolve())
+    for n in a.sizes:
+        d = base / f"rows_{n}"
+        if not (d / "korea_cluster_tables").exists():
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "netcluster.cli", "generate", "--out", str(d), "--rows",
+                            str(n), "--tables-only", "--seed", "1"], check=True, capture_output=True)
+            print(f"[{n:,} rows] generated in {time.perf_counter() - t:.1f}s")
+        inp = d / "korea_cluster_tables"
+        res, wall, ok = child([sys.executable, me, "--_analyze", str(inp), str(d / "out")], None, str(d))
+        row = {"rows": n, "analyze": res, "analyze_wall_seconds": round(wall, 2)}
+        if a.baseline_cap > 0:
+            bres, bwall, bok = child([sys.executable, me, "--_baseline", str(inp), str(d)], a.baseline_cap, str(d))
+            row["baseline"] = {"finished": bok, "seconds": round(bwall, 2), "capped": not bok,
+                               "partial": bres.get("partial", {})}
+            row["speedup_at_least"] = round(bwall / max(res.get("total_seconds", wall), 1e-9), 1)
+        info["results"].append(row)
+        print(f"\n[{n:,} rows] analyze total {res.get('total_seconds')} s, peak {res.get('peak_mb')} MB")
+        for k, v in res.get("stages", {}).items():
+            print(f"    {k:38s} {v['seconds']:8.2f} s  {v['peak_mb']:8.0f} MB")
+        if "baseline" in row:
+            b = row["baseline"]
+            print(f"  baseline networkx + pyvis: {'finished' if b['finished'] else 'CAPPED at'} {b['seconds']} s "
+                  f"-> speed-up >= {row['speedup_at_least']}x; partial: "
+                  + ", ".join(f"{k} {v:.1f}s" for k, v in b["partial"].items()))
+    Path(a.out).write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"\nwritten {a.out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--_analyze":
+        run_analyze(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--_baseline":
+        run_baseline(sys.argv[2], sys.argv[3], None)
+    else:
+        main()
