@@ -130,24 +130,56 @@ header h1{font-size:18px;margin:0 0 4px 0}
 """ % FONT_STACK
 
 
-def layout_positions(projection, seed: int = 0, *, scale: float = 1000.0) -> np.ndarray:
-    """Seeded 2-D layout with igraph: Fruchterman–Reingold up to 3,000 nodes, DrL above;
-    isolates and small components are packed by igraph's component layout."""
-    import igraph as ig
+def layout_positions(projection, seed: int = 0, *, scale: float = 1000.0, membership=None) -> np.ndarray:
+    """Seeded 2-D layout with igraph.
+
+    Up to 1,500 nodes: Fruchterman–Reingold on the whole network.  Above: a two-level layout
+    (fast at any size) — communities (Leiden, or ``membership``) are placed by
+    Fruchterman–Reingold on the community graph, and each community is laid out on its own
+    and scaled by the square root of its size.
+    """
     from ._igraph import seeded
     g = projection.to_igraph()
     n = g.vcount()
     if n == 0:
         return np.zeros((0, 2))
     w = g.es["weight"] if g.ecount() else None
+    rng = np.random.default_rng(seed)
     with seeded(seed):
-        rng = np.random.default_rng(seed)
-        seed_xy = rng.random((n, 2)).tolist()
-        if n <= 3000:
-            lay = g.layout_fruchterman_reingold(weights=w, seed=seed_xy, niter=500, grid="nogrid")
+        if n <= 1500:
+            lay = g.layout_fruchterman_reingold(weights=w, seed=rng.random((n, 2)).tolist(), niter=300,
+                                                grid="nogrid")
+            xy = np.asarray(lay.coords, dtype=float)
         else:
-            lay = g.layout_drl(weights=w, seed=seed_xy)
-    xy = np.asarray(lay.coords, dtype=float)
+            if membership is None:
+                membership = g.community_leiden(objective_function="modularity", weights=w,
+                                                n_iterations=-1).membership
+            memb = np.asarray(membership)
+            k = memb.max() + 1
+            cg = g.copy()
+            cg.es["weight"] = w if w is not None else [1.0] * g.ecount()
+            cg.contract_vertices(memb.tolist(), combine_attrs=None)
+            cg.simplify(combine_edges={"weight": "sum"})
+            sizes = np.bincount(memb, minlength=k).astype(float)
+            cxy = np.asarray(cg.layout_fruchterman_reingold(
+                weights=cg.es["weight"] if cg.ecount() else None, seed=rng.random((k, 2)).tolist(),
+                niter=500, grid="nogrid").coords, dtype=float)
+            span = np.abs(cxy - cxy.mean(axis=0)).max() or 1.0
+            cxy = (cxy - cxy.mean(axis=0)) / span * np.sqrt(sizes.sum()) * 1.2
+            xy = np.zeros((n, 2))
+            for c in range(k):
+                idx = np.flatnonzero(memb == c)
+                if len(idx) <= 2:
+                    local = np.array([[0.0, 0.0], [1.0, 0.0]])[:len(idx)]
+                else:
+                    sub = g.induced_subgraph(idx.tolist())
+                    local = np.asarray(sub.layout_fruchterman_reingold(
+                        weights=sub.es["weight"] if sub.ecount() else None,
+                        seed=rng.random((len(idx), 2)).tolist(), niter=100 if len(idx) > 300 else 300,
+                        grid="grid" if len(idx) > 1000 else "nogrid").coords, dtype=float)
+                local -= local.mean(axis=0)
+                r = np.abs(local).max() or 1.0
+                xy[idx] = cxy[c] + local / r * np.sqrt(len(idx)) * 0.8
     xy -= xy.mean(axis=0)
     span = np.abs(xy).max() or 1.0
     return np.round(xy / span * scale, 2)
@@ -224,7 +256,7 @@ div.vis-tooltip{font-family:inherit;white-space:normal}
     filters_html = "".join(f'<h3>filter: {escape(ATTR_LABELS.get(a, a))}</h3><div class="filters" id="filter-{escape(a)}"></div>'
                            for a in filter_attrs)
     body = (f'<header><h1>{escape(title)}</h1><div class="note" id="rule">{escape(rule)}. '
-            f'Layout: seeded igraph ({"Fruchterman-Reingold" if len(sub_labels) <= 3000 else "DrL"}, seed {seed}); '
+            f'Layout: seeded igraph ({"Fruchterman-Reingold" if len(sub_labels) <= 1500 else "communities placed by Fruchterman-Reingold, each laid out on its own"}, seed {seed}); '
             f'physics {"on" if len(sub_labels) <= physics_max else "off"}. Click an organisation to highlight its partners.</div></header>'
             f'<div id="wrap"><div id="side"><h3>search</h3><input type="text" id="search" list="names" '
             f'placeholder="organisation name / 기관명"><datalist id="names"></datalist>'

@@ -48,8 +48,9 @@
   var nodes = new vis.DataSet(data.nodes.map(visNode));
   var maxw = Math.max.apply(null, data.edges.map(function (e) { return e.w; }).concat([1]));
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    return {id: i, from: e.from, to: e.to, width: 0.5 + 3 * Math.log(1 + e.w) / Math.log(1 + maxw),
-            color: {color: "#9aa5b1", opacity: 0.5}};
+    return {id: i, from: e.from, to: e.to,
+            width: (N > 2000 ? 0.3 : 0.5) + (N > 2000 ? 1.5 : 3) * Math.log(1 + e.w) / Math.log(1 + maxw),
+            color: {color: "#9aa5b1", opacity: N > 2000 ? 0.15 : 0.5}};
   }));
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });

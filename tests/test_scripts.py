@@ -1,0 +1,43 @@
+"""The recipes in scripts/ run on the bundled sample (in-process, temporary output)."""
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_openness_by_province(tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    table = load("recipe_openness_by_province").main(["--years", "2009-2013", "--out", str(out)])
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") and len(table) == 17
+    assert table["ei"].between(-1, 1).all() and "충북" in table.index
+
+
+def test_compare_phases(capsys):
+    table = load("recipe_compare_phases").main(["--a", "2005-2008", "--b", "2009-2013"])
+    assert {"2005-2008", "2009-2013", "change"} <= set(table.columns)
+    assert table.loc["projects", "2009-2013"] > table.loc["projects", "2005-2008"]
+
+
+def test_partners_by_any_spelling(capsys):
+    t1 = load("recipe_partners").main(["부산대학교 산학협력단"])
+    t2 = load("recipe_partners").main(["부산대학교"])   # the name key matches without 산학협력단
+    assert len(t1) > 10 and t1.equals(t2)
+    assert load("recipe_partners").main(["존재하지 않는 기관"]) is None
+
+
+def test_openness_headline_runs():
+    r = subprocess.run([sys.executable, str(SCRIPTS / "openness_headline.py")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "E-I index by province" in r.stdout and "time per step" in r.stdout
