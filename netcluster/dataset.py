@@ -132,7 +132,8 @@ class ClusterDataset:
             "population_organisations": int(len(self.organisations)),
             "years": (None if yrs.empty else [int(yrs.min()), int(yrs.max())]),
             "by_type": orgs["org_type"].value_counts().sort_index().to_dict(),
-            "by_region": orgs["region"].fillna("(unknown)").value_counts().sort_index().to_dict(),
+            "by_region": orgs["region"].astype(object).where(orgs["region"].notna(), "(unknown)")
+                                       .value_counts().sort_index().to_dict(),
         }
 
     def __repr__(self):

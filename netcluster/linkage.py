@@ -42,8 +42,8 @@ def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFram
                      set(v for v in align_groups(projection.labels, groups)[0] if v is not None), key=str)
     idx = {r: i for i, r in enumerate(regions)}
     k = len(regions)
-    a = t["group_source"].map(idx).to_numpy()
-    b = t["group_target"].map(idx).to_numpy()
+    a = t["group_source"].map(idx).to_numpy(dtype=np.int64) if len(t) else np.zeros(0, np.int64)
+    b = t["group_target"].map(idx).to_numpy(dtype=np.int64) if len(t) else np.zeros(0, np.int64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     ties = np.zeros((k, k))
     weight = np.zeros((k, k))

@@ -166,12 +166,18 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     with P.stage("programme indicators and scorecard"):
         sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed,
                        n_permutations=min(n_permutations, 199), max_project_size=max_project_size)
-        ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
-        ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
-        growth = network_growth(ds)
+        if ds.projects["year"].notna().any():
+            ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
+            ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
+            growth = network_growth(ds)
+        else:  # no years in the data: no evolution (said in the report)
+            ev_year = ev_phase = pd.DataFrame(columns=["slice", "start", "end", "indicator", "value"])
+            growth = pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
     # organisations table: attributes + all measures
     org_out = ds.participating_organisations.set_index("org_id")
-    org_out = org_out.drop(columns=[c for c in ("participant",) if c in org_out.columns])
+    # provenance (file, first line) stays in the dataset and quality.json; the table is the same
+    # whatever the input row order
+    org_out = org_out.drop(columns=[c for c in ("participant", "file", "line") if c in org_out.columns])
     org_out = org_out.join(cen).join(com)
     org_out = org_out.join(ei["organisations"][["internal", "external", "external_share", "ei"]]
                            .add_prefix(f"{group_by}_"))
@@ -191,7 +197,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
     op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
     op.index.name = group_by
-    params = {"netcluster": __version__, "input": str(input_path) if dataset is None else "<dataset>",
+    params = {"netcluster": __version__, "input": Path(input_path).name if dataset is None else "<dataset>",
               "group_by": group_by, "years": [y0, y1], "weighting": weighting, "seed": seed,
               "n_permutations": int(ei_test.attrs["params"]["permutations"]),
               "max_project_size": max_project_size, "excluded_projects": proj.params["excluded_projects"],
@@ -250,7 +256,8 @@ def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
                   "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
                   "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
                   "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
-                  "conservation": a.dataset.quality.conservation()}
+                  "conservation": a.dataset.quality.conservation().assign(
+                      file=lambda d: d["file"].map(lambda f: Path(f).name))}
         for k, v in a.extra["declared"].items():
             sheets[f"communities_vs_{k}"] = v.reset_index()
         if len(a.ties) > XLSX_MAX_TIES:  # the workbook stays openable; the full table is ties.csv

@@ -86,6 +86,7 @@ def detect_encoding(raw: bytes, *, file=None) -> str:
         return "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
+    _check_not_mixed(raw, file)
     try:
         raw.decode("cp949")
     except UnicodeDecodeError as e:
@@ -94,7 +95,6 @@ def detect_encoding(raw: bytes, *, file=None) -> str:
             f"{_line_of_offset(raw, utf8_error.start)}) nor CP949/EUC-KR (first bad byte "
             f"{raw[e.start:e.start + 2]!r}); pass the encoding explicitly",
             file=file, line=_line_of_offset(raw, e.start)) from None
-    _check_not_mixed(raw, file)
     return "cp949"
 
 
@@ -115,7 +115,7 @@ def _check_not_mixed(raw: bytes, file) -> None:
             raise EncodingError(
                 f"mixed encodings: line {utf8_line} is UTF-8 but line {cp949_line} is not "
                 f"(CP949?); re-export the file in one encoding",
-                file=file, line=max(utf8_line, cp949_line))
+                file=file, line=cp949_line if cp949_line > utf8_line else utf8_line)
 
 
 def _decode(raw: bytes, encoding: str, file) -> str:

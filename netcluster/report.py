@@ -169,6 +169,8 @@ def report_html(a) -> str:
     # evolution
     parts.append('<h2 id="evolution">Evolution</h2>')
     ev = a.evolution_year.pivot(index="slice", columns="indicator", values="value")
+    if not len(ev):
+        parts.append('<p class="note">The projects have no year: evolution is not available.</p>')
     if len(ev):
         x = list(ev.index)
         share_series = {k: ev[k].tolist() for k in ("two_firm_project_share", "cross_region_tie_share",
@@ -192,7 +194,9 @@ def report_html(a) -> str:
     q = ds.quality
     parts.append('<h2 id="quality">Data quality</h2><p class="note">Every dropped, merged or repaired row, '
                  'with file and line numbers, is in quality.json. Rows read = rows used + rows dropped.</p>')
-    parts.append(table(q.conservation()))
+    cons = q.conservation()
+    cons["file"] = cons["file"].map(lambda f: __import__("os").path.basename(str(f)))
+    parts.append(table(cons))
     parts.append(table(q.summary(), max_rows=60))
     # methods
     cp = p["centrality"]
@@ -219,7 +223,8 @@ def report_html(a) -> str:
         f"({_e(ref['graf'])}); constraint and effective size ({_e(ref['burt'])}).",
         f"Triple helix T_UIG ({_e(ref['leydesdorff'])}); specialisation indices ({_e(ref['krugman'])}); review "
         f"figures: {_e(ref['review'])}. The patent ratio is a descriptive comparison, not a causal effect.",
-        f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping {_e(p['mapping'])}.",
+        f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping "
+        f"{_e(p['mapping'] and __import__('os').path.basename(p['mapping']))}.",
     ]
     parts.append("<ul>" + "".join(f"<li>{m}</li>" for m in meth) + "</ul>")
     net = a.extra.get("network_info", {})

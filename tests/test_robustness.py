@@ -1,0 +1,89 @@
+"""Robustness: the bad-input corpus, conservation over it, resource limits."""
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import netcluster as nc
+from netcluster.cli import main
+from netcluster.graph import BipartiteNetwork
+
+from badcorpus import CASES, write_corpus
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("bad"))
+
+
+def assert_conserved(ds):
+    """Rows in = rows used + rows reported as dropped, for every input table."""
+    cons = ds.quality.conservation()
+    assert len(cons) >= 1 and cons["balanced"].all(), cons
+    ev = ds.quality.events
+    assert ev["line"].notna().all() and (ev["file"] != "").all()
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_case(corpus, case):
+    name, _, _, expect = case
+    path = corpus[name]
+    if expect[0] == "error":
+        _, exc, pattern, line = expect
+        with pytest.raises(exc, match=pattern) as e:
+            nc.load_dataset(path)
+        assert str(path) in str(e.value)              # names the file
+        if line is not None:
+            assert e.value.line == line, str(e.value)  # and the line
+    else:
+        _, reasons, check = expect
+        ds = nc.load_dataset(path)
+        assert_conserved(ds)
+        ev = ds.quality.events
+        for reason, n in reasons.items():
+            got = int((ev["reason"] == reason).sum())
+            assert got == n, (reason, got, ev[["line", "reason", "value"]].to_string())
+        if check is not None:
+            assert check(ds)
+
+
+def test_error_names_column_and_value(corpus):
+    with pytest.raises(nc.MissingColumnError) as e:
+        nc.load_dataset(corpus["missing_required"])
+    assert "project_id" in str(e.value) and "사업연도" in str(e.value)
+
+
+def test_cli_exit_codes_on_corpus(corpus, capsys):
+    for name, _, _, expect in CASES:
+        rc = main(["validate", str(corpus[name])])
+        assert rc == (2 if expect[0] == "error" else 0), name
+        capsys.readouterr()
+
+
+def test_resource_limit_is_a_clear_error_not_a_freeze(tmp_path, capsys):
+    n = 20_000
+    part = pd.DataFrame({"project_id": ["HUGE"] * n + ["P2", "P2"],
+                         "org_id": [f"o{i}" for i in range(n)] + ["o1", "o2"]})
+    p = tmp_path / "huge.csv"
+    part.to_csv(p, index=False)
+    assert main(["analyze", str(p), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "max-project-size" in err or "max_project_size" in err
+    assert main(["analyze", str(p), "--out", str(tmp_path / "out2"), "--quiet", "--max-project-size", "100",
+                 "--permutations", "9"]) == 0
+    ties = pd.read_csv(tmp_path / "out2" / "ties.csv", encoding="utf-8-sig")
+    assert len(ties) == 1
+
+
+def test_committed_corpus_matches_generator(tmp_path):
+    """tests/data/bad/ is what badcorpus.py writes (regenerate with `python tests/badcorpus.py`)."""
+    from pathlib import Path
+    here = Path(__file__).resolve().parent / "data" / "bad"
+    fresh = write_corpus(tmp_path)
+    for name, p in fresh.items():
+        assert (here / p.name).read_bytes() == p.read_bytes(), name
