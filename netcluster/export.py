@@ -61,22 +61,52 @@ def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> Path:
     return path
 
 
-def write_xlsx(sheets: dict, path) -> Path:
-    """Write several DataFrames to one workbook, one sheet each (names cut to 31 characters)."""
+def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
+    """Write several DataFrames to one workbook, one sheet each (names cut to 31 characters).
+
+    Cells are neutralised like CSV cells; numbers are written as numbers, missing values as
+    empty cells.  A sheet longer than ``max_rows`` keeps its first ``max_rows`` rows and says so
+    in its last row (the CSV tables are complete).  Written with xlsxwriter row by row from
+    NumPy arrays, which is several times faster than going through pandas.
+    """
+    import xlsxwriter
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # xlsxwriter: several times faster than openpyxl for large sheets; formulas and URLs are
-    # never created from strings (cells are neutralised anyway)
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {
-            "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}}) as xw:
-        xw.book.set_properties({"created": _FIXED_DATE})
-        for name, df in sheets.items():
-            sheet = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:31]
-            frame = safe_frame(df)
-            for col in frame.columns:  # Excel has no timezone-aware datetimes
-                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                    frame[col] = frame[col].dt.tz_localize(None)
-            frame.to_excel(xw, sheet_name=sheet, index=False)
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False, "nan_inf_to_errors": True,
+                                         "constant_memory": True})
+    wb.set_properties({"created": _FIXED_DATE})
+    bold = wb.add_format({"bold": True})
+    used = set()
+    for name, df in sheets.items():
+        sheet = re.sub(r"[\[\]:*?/\\]", "_", str(name))[:31]
+        while sheet in used:
+            sheet = sheet[:29] + "_" + str(len(used))
+        used.add(sheet)
+        ws = wb.add_worksheet(sheet)
+        frame = safe_frame(df.head(max_rows))
+        ws.write_row(0, 0, [str(c) for c in frame.columns], bold)
+        cols = []
+        for c in frame.columns:
+            s = frame[c]
+            if isinstance(s.dtype, pd.DatetimeTZDtype):
+                s = s.dt.tz_localize(None)
+            if pd.api.types.is_bool_dtype(s):
+                cols.append(s.to_numpy(dtype=object))
+            elif pd.api.types.is_numeric_dtype(s):
+                v = s.to_numpy(dtype=float, na_value=np.nan)
+                cols.append(np.where(np.isfinite(v), v, None).astype(object))
+            elif pd.api.types.is_datetime64_any_dtype(s):
+                cols.append(s.dt.strftime("%Y-%m-%d").where(s.notna(), None).to_numpy(dtype=object))
+            else:
+                cols.append(s.astype(object).where(s.notna(), None).map(
+                    lambda v: v if v is None or isinstance(v, (bool, int, float, str)) else str(v)).to_numpy(dtype=object))
+        if cols:
+            for r, row in enumerate(zip(*cols), start=1):
+                ws.write_row(r, 0, row)
+        if len(df) > max_rows:
+            ws.write(len(frame) + 1, 0, f"(first {max_rows:,} of {len(df):,} rows; the CSV table has all rows)")
+    wb.close()
     _make_reproducible(path)
     return path
 

@@ -286,10 +286,13 @@ def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
 
 
 def _write_graph(a: Analysis, path: Path, fmt: str) -> Path:
-    import networkx as nx
     keep_cols = [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
                              "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
                              "pagerank", "gatekeeper", "constraint") if c in a.organisations.columns]
+    if fmt == "gexf":
+        _write_gexf(a.organisations[keep_cols], a.ties, path)
+        return path
+    import networkx as nx
     g = nx.Graph()
     for lab, rec in zip(a.organisations.index, a.organisations[keep_cols].to_dict(orient="records")):
         attrs = {}
@@ -300,11 +303,64 @@ def _write_graph(a: Analysis, path: Path, fmt: str) -> Path:
         g.add_node(str(lab), **attrs)
     for s, t, w, c in zip(a.ties["source"], a.ties["target"], a.ties["weight"], a.ties["shared_projects"]):
         g.add_edge(str(s), str(t), weight=float(w), shared_projects=int(c))
-    if fmt == "gexf":
-        # no "lastmodifieddate": the same input gives the same bytes on any day
-        text = "\n".join(nx.generate_gexf(g, encoding="utf-8"))
-        text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
-        path.write_text(text + "\n", encoding="utf-8", newline="\n")
-    else:
-        nx.write_graphml(g, path, encoding="utf-8")
+    nx.write_graphml(g, path, encoding="utf-8")
     return path
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _write_gexf(nodes: pd.DataFrame, ties: pd.DataFrame, path: Path) -> None:
+    """GEXF 1.2 written directly (no per-edge Python objects): node attributes, edge weights.
+    Opens in Gephi and in networkx.read_gexf; no date inside, so the bytes are reproducible."""
+    from xml.sax.saxutils import escape, quoteattr
+    types = {}
+    for c in nodes.columns:
+        s = nodes[c]
+        types[c] = ("long" if pd.api.types.is_integer_dtype(s) else "double" if pd.api.types.is_float_dtype(s)
+                    else "boolean" if pd.api.types.is_bool_dtype(s) else "string")
+    attr_cols = [c for c in nodes.columns if c != "name"]
+    out = ["<?xml version='1.0' encoding='utf-8'?>",
+           '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
+           "  <meta><creator>netcluster</creator></meta>",
+           '  <graph defaultedgetype="undirected" mode="static">',
+           '    <attributes mode="static" class="node">']
+    ids = {c: i for i, c in enumerate(attr_cols)}
+    for c in attr_cols:
+        out.append(f'      <attribute id="{ids[c]}" title={quoteattr(c)} type="{types[c]}" />')
+    out += ["    </attributes>", '    <attributes mode="static" class="edge">',
+            f'      <attribute id="{len(attr_cols)}" title="shared_projects" type="long" />',
+            "    </attributes>", "    <nodes>"]
+
+    def fmt(v, t):
+        if t == "double":
+            return repr(float(v))
+        if t == "long":
+            return str(int(v))
+        if t == "boolean":
+            return "true" if v else "false"
+        return _XML_INVALID.sub("", str(v))
+
+    cols = {c: nodes[c].to_numpy(dtype=object) for c in attr_cols}
+    names = nodes["name"].to_numpy(dtype=object) if "name" in nodes.columns else nodes.index.to_numpy()
+    for i, lab in enumerate(nodes.index.to_numpy(dtype=object)):
+        vals = []
+        for c in attr_cols:
+            v = cols[c][i]
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                continue
+            vals.append(f'<attvalue for="{ids[c]}" value={quoteattr(fmt(v, types[c]))} />')
+        label = names[i] if isinstance(names[i], str) and names[i] else lab
+        out.append(f"      <node id={quoteattr(_XML_INVALID.sub('', str(lab)))} "
+                   f"label={quoteattr(_XML_INVALID.sub('', str(label)))}>"
+                   f"<attvalues>{''.join(vals)}</attvalues></node>")
+    out.append("    </nodes>")
+    out.append("    <edges>")
+    k = len(attr_cols)
+    for j, (s_, t_, w_, c_) in enumerate(zip(ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object),
+                                             ties["weight"].to_numpy(dtype=float), ties["shared_projects"].to_numpy())):
+        out.append(f'      <edge source={quoteattr(_XML_INVALID.sub("", str(s_)))} '
+                   f'target={quoteattr(_XML_INVALID.sub("", str(t_)))} id="{j}" '
+                   f'weight="{repr(float(w_))}"><attvalues><attvalue for="{k}" value="{int(c_)}" /></attvalues></edge>')
+    out += ["    </edges>", "  </graph>", "</gexf>", ""]
+    path.write_text("\n".join(out), encoding="utf-8", newline="\n")

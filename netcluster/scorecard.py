@@ -33,7 +33,8 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
              n_permutations: int = 199, n_boot: int = 200, light: bool = False,
              max_project_size: int | None = None) -> list[dict]:
     """The scorecard rows (list of dicts).  ``light=True`` skips the costly figures
-    (permutation test, bootstrap, communities) for evolution tables."""
+    (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
+    tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`."""
     from . import helix, linkage, openness, programme
     from .communities import leiden, stability
 
@@ -106,7 +107,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         add("cross_wide_region_tie_share",
             linkage.cross_region_share(proj, orgs["wide_region"]).loc["(all)", "cross_share"], "share",
             "ties between different 5+2 wide economic regions / ties")
-    nc_ = openness.newcomers(dataset)
+    nc_ = openness.newcomers(dataset) if not light else []
     if len(nc_) > 1:
         add("newcomer_share_last_year", nc_["newcomer_share"].iloc[-1], "share",
             f"participants in {nc_.index[-1]} with no earlier participation")
@@ -124,9 +125,10 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         multi = ov["multi"]
         add("organisations_in_several_programmes", multi.loc[multi["programmes"] >= 2, "organisations"].sum()
             / multi["organisations"].sum(), "share", "organisations in >= 2 programmes / organisations")
-        nd = programme.near_duplicate_projects(dataset)
-        add("near_duplicate_project_pairs", len(nd), "count",
-            "project pairs in different programmes, same year, participant Jaccard >= 0.8")
+        if not light:
+            nd = programme.near_duplicate_projects(dataset)
+            add("near_duplicate_project_pairs", len(nd), "count",
+                "project pairs in different programmes, same year, participant Jaccard >= 0.8")
     if "patents" in orgs.columns and not light:
         oc, err = _try(programme.outcome_comparison, dataset, "patents", n_boot=n_boot, seed=seed)
         if oc is not None:
