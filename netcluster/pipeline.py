@@ -170,6 +170,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
             ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
             growth = network_growth(ds)
+            ev_year = _add_yearly(ev_year, ds)
         else:  # no years in the data: no evolution (said in the report)
             ev_year = ev_phase = pd.DataFrame(columns=["slice", "start", "end", "indicator", "value"])
             growth = pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
@@ -210,6 +211,24 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     _export(a, out, P, graphml=graphml, max_network_nodes=max_network_nodes, seed=seed)
     a.timings = P.timings
     return a
+
+
+def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
+    """Add the indicators that are yearly by construction (computed once on the whole data)."""
+    from .openness import newcomers
+    from .programme import specialised_share
+    rows = []
+    nc_ = newcomers(ds)
+    for y, v in nc_["newcomer_share"].items():
+        rows.append({"slice": str(y), "start": y, "end": y, "indicator": "newcomer_share", "value": v})
+    if {"specialised", "complex", "sector"} <= set(ds.organisations.columns):
+        sp = specialised_share(ds)
+        for y, v in sp.loc[sp["complex"] == "(all)", ["year", "share"]].itertuples(index=False):
+            rows.append({"slice": str(int(y)), "start": int(y), "end": int(y), "indicator": "specialised_share",
+                         "value": v})
+    extra = pd.DataFrame(rows, columns=ev.columns)
+    extra = extra[extra["slice"].isin(set(ev["slice"]))]
+    return pd.concat([ev, extra], ignore_index=True) if len(extra) else ev
 
 
 def _group_null(proj, groups, ei_test) -> pd.DataFrame:

@@ -35,8 +35,11 @@ KNOWLEDGE_SERVICE_KSIC = ("58", "62", "63", "70", "71", "72", "73")
 def ksic_division(sector: pd.Series) -> pd.Series:
     """Two-digit KSIC division from a code such as ``26299``, ``C26`` or ``26``."""
     s = sector.astype("object").where(sector.notna(), None)
-    return s.map(lambda v: None if v is None else (lambda d: d[:2] if len(d) >= 2 else None)(
-        "".join(ch for ch in str(v) if ch.isdigit()))).astype(object)
+    table = {}
+    for u in pd.unique(s.dropna()):
+        d = "".join(ch for ch in str(u) if ch.isdigit())
+        table[u] = d[:2] if len(d) >= 2 else None
+    return s.map(table).astype(object)
 
 
 def _part_orgs(dataset):

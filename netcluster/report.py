@@ -173,10 +173,10 @@ def report_html(a) -> str:
         parts.append('<p class="note">The projects have no year: evolution is not available.</p>')
     if len(ev):
         x = list(ev.index)
-        share_series = {k: ev[k].tolist() for k in ("two_firm_project_share", "cross_region_tie_share",
-                                                     "specialised_share_last_year", "newcomer_share_last_year",
+        share_series = {k: ev[k].tolist() for k in ("two_firm_project_share", f"cross_{gb}_tie_share",
+                                                     "specialised_share", "newcomer_share",
                                                      "kis_share_participating_firms") if k in ev.columns}
-        share_series = {k.replace("_last_year", "").replace("_", " "): v for k, v in share_series.items()}
+        share_series = {k.replace("_", " "): v for k, v in share_series.items()}
         parts.append(line_chart(x, share_series, ymin=0, ymax=1, title="shares by year"))
         ei_col = f"ei_index_{gb}"
         if ei_col in ev.columns:

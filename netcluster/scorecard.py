@@ -70,7 +70,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         else:
             add("complexes_covered_share", None, "share", "complexes with >= 1 participating firm / complexes",
                 "about 20%", note=err or (cov.attrs["params"]["note"] if cov is not None else ""))
-    if {"specialised", "complex", "sector"} <= set(dataset.organisations.columns):
+    if not light and {"specialised", "complex", "sector"} <= set(dataset.organisations.columns):
         sp, err = _try(programme.specialised_share, dataset)
         if sp is not None:
             allrows = sp[sp["complex"] == "(all)"].dropna(subset=["share"])
