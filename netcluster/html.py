@@ -277,30 +277,56 @@ def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str
     rid = {r: i for i, r in enumerate(regions)}
     internal = {a: int(t) for a, b, t in zip(region_long["region_a"], region_long["region_b"], region_long["ties"]) if a == b}
     nodes = []
-    unknown_pos = 0
+    others = [r for r in regions if r not in PROVINCE_XY]
+    other_xy = {}
+    if others:  # regions without map positions: seeded force layout of the region graph
+        import igraph as ig
+        from ._igraph import seeded
+        oi = {r: i for i, r in enumerate(others)}
+        el = [(oi[a], oi[b], float(t)) for a, b, t in zip(region_long["region_a"], region_long["region_b"],
+                                                        region_long["ties"]) if a != b and t > 0 and a in oi and b in oi]
+        g = ig.Graph(n=len(others), edges=[(a, b) for a, b, _ in el])
+        with seeded(0):
+            rng = np.random.default_rng(0)
+            xy = np.asarray(g.layout_fruchterman_reingold(weights=[w for _, _, w in el] or None,
+                                                          seed=rng.random((len(others), 2)).tolist(),
+                                                          niter=500).coords, dtype=float)
+        xy -= np.median(xy, axis=0)
+        rad = np.hypot(xy[:, 0], xy[:, 1])
+        r95 = float(np.quantile(rad, 0.9)) if len(rad) else 1.0
+        xy /= (r95 or 1.0)
+        rad = np.hypot(xy[:, 0], xy[:, 1])
+        far = rad > 1.15  # weakly linked regions on a ring instead of far away
+        xy[far] = xy[far] / rad[far, None] * 1.15
+        for r, (x, y) in zip(others, xy):
+            other_xy[r] = (900 * x + (1400 if len(others) < len(regions) else 0), 900 * y)
     for r in regions:
         if r in PROVINCE_XY:
             lon, lat = PROVINCE_XY[r]
             x, y = (lon - 127.5) * 260, -(lat - 36.0) * 320
-        else:  # non-Korean regions on a circle
-            ang = 2 * math.pi * unknown_pos / max(1, len([q for q in regions if q not in PROVINCE_XY]))
-            unknown_pos += 1
-            x, y = 900 * math.cos(ang), 900 * math.sin(ang)
+        else:
+            x, y = other_xy[r]
         label = f"{r} {PROVINCE_ENGLISH[r]}" if r in PROVINCE_ENGLISH else str(r)
-        nodes.append({"id": rid[r], "label": label, "x": round(x, 1), "y": round(y, 1),
+        nodes.append({"id": rid[r], "label": label, "x": round(float(x), 1), "y": round(float(y), 1),
                       "orgs": int(org_counts.get(r, 0)), "internal": internal.get(r, 0)})
     edges = [{"from": rid[a], "to": rid[b], "ties": int(t), "ratio": _clean(q)}
              for a, b, t, q in zip(region_long["region_a"], region_long["region_b"], region_long["ties"],
                                    region_long["obs_exp_ratio"]) if a != b and t > 0]
+    max_edges = 600
+    shown_rule = ""
+    if len(edges) > max_edges:  # keep the page readable: the strongest links (all are in region_matrix.csv)
+        edges = sorted(edges, key=lambda e: (-e["ties"], e["from"], e["to"]))[:max_edges]
+        shown_rule = f" Only the {max_edges} strongest links are drawn; region_matrix.csv has all."
     js, css = vis_assets()
     data = {"nodes": nodes, "edges": edges}
     script = """
 (function(){var d=JSON.parse(document.getElementById('nc-data').textContent);
 var maxo=Math.max.apply(null,d.nodes.map(function(n){return n.orgs;}).concat([1]));
+var big=d.nodes.length>40;
 var maxt=Math.max.apply(null,d.edges.map(function(e){return e.ties;}).concat([1]));
 function tip(lines){var b=document.createElement('div');lines.forEach(function(l){var r=document.createElement('div');r.textContent=l;b.appendChild(r);});return b;}
 var nodes=new vis.DataSet(d.nodes.map(function(n){return {id:n.id,label:n.label,x:n.x,y:n.y,shape:'dot',
- size:18+40*Math.sqrt(n.orgs/maxo),color:{background:'#4e79a7',border:'#1f3b5a'},font:{size:30,strokeWidth:4,strokeColor:'#ffffff',face:getComputedStyle(document.body).fontFamily},
+ size:(big?6:18)+(big?24:40)*Math.sqrt(n.orgs/maxo),color:{background:'#4e79a7',border:'#1f3b5a'},font:{size:big?12:30,strokeWidth:4,strokeColor:'#ffffff',face:getComputedStyle(document.body).fontFamily},
  title:tip([n.label,'organisations: '+n.orgs,'ties inside: '+n.internal])};}));
 var edges=new vis.DataSet(d.edges.map(function(e,i){return {id:i,from:e.from,to:e.to,width:0.5+18*e.ties/maxt,
  color:{color:'#e15759',opacity:0.45},title:tip(['ties: '+e.ties,'observed/expected: '+(e.ratio===null?'–':e.ratio.toFixed(2))])};}));
@@ -313,9 +339,10 @@ net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');
                          "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px}"
                          "td.n{text-align:right}div.vis-tooltip{font-family:inherit}")
     external = {}
-    for e in edges:
-        for k in (e["from"], e["to"]):
-            external[k] = external.get(k, 0) + e["ties"]
+    for a, b, t in zip(region_long["region_a"], region_long["region_b"], region_long["ties"]):
+        if a != b:
+            external[rid[a]] = external.get(rid[a], 0) + int(t)
+            external[rid[b]] = external.get(rid[b], 0) + int(t)
     rows = "".join(f'<tr><td>{escape(n["label"])}</td><td class="n">{n["orgs"]:,}</td>'
                    f'<td class="n">{n["internal"]:,}</td><td class="n">{external.get(n["id"], 0):,}</td></tr>'
                    for n in sorted(nodes, key=lambda n: -n["orgs"]))
@@ -323,7 +350,7 @@ net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');
             f'<th>ties to others</th></tr></thead><tbody>{rows}</tbody></table></div>')
     body = (f'<header><h1>{escape(title)}</h1><div class="note">One node per region (size: organisations; '
             f'positions follow the map for Korean provinces). Edge width: ties between organisations of the two '
-            f'regions. Hover for counts and the observed/expected ratio.</div></header>'
+            f'regions. Hover for counts and the observed/expected ratio.{escape(shown_rule)}</div></header>'
             f'<div id="wrap">{side}<div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{script}</script>')
