@@ -14,10 +14,12 @@ from . import datasets
 from .dataset import ClusterDataset, from_frames, load_dataset
 from .exceptions import (EmptyResultError, EncodingError, InputError, MappingError,
                          MissingColumnError, NetclusterError, ResourceLimitError)
+from .graph import BipartiteNetwork, Projection
 from .mapping import Mapping, load_mapping
 from .quality import QualityLog
 
 __all__ = ["ClusterDataset", "load_dataset", "from_frames", "Mapping", "load_mapping",
+           "BipartiteNetwork", "Projection",
            "QualityLog", "NetclusterError", "InputError", "EncodingError",
            "MissingColumnError", "MappingError", "ResourceLimitError", "EmptyResultError",
            "datasets", "__version__"]
