@@ -196,11 +196,8 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
     return out.reset_index(drop=True)
 
 
-def location_quotients(dataset, *, by: str = "region", weight: str | None = None,
-                       participants_only: bool = False) -> pd.DataFrame:
-    r"""Location quotient of each (region, KSIC division):
-    :math:`LQ_{ri} = \frac{x_{ri}/x_{r\cdot}}{x_{\cdot i}/x_{\cdot\cdot}}` over firms (or a
-    ``weight`` such as employees).  LQ > 1: the region is specialised in the division."""
+def _division_matrix(dataset, by, weight, participants_only) -> pd.DataFrame:
+    """Firms (or their ``weight``) by ``by`` × KSIC division."""
     orgs = dataset.organisations
     f = orgs[orgs["org_type"] == "firm"].copy()
     if participants_only:
@@ -208,7 +205,15 @@ def location_quotients(dataset, *, by: str = "region", weight: str | None = None
     f["division"] = ksic_division(f["sector"])
     f = f.dropna(subset=[by, "division"])
     f["w"] = f[weight].fillna(0) if weight else 1.0
-    x = f.pivot_table(index=by, columns="division", values="w", aggfunc="sum", fill_value=0)
+    return f.pivot_table(index=by, columns="division", values="w", aggfunc="sum", fill_value=0)
+
+
+def location_quotients(dataset, *, by: str = "region", weight: str | None = None,
+                       participants_only: bool = False) -> pd.DataFrame:
+    r"""Location quotient of each (region, KSIC division):
+    :math:`LQ_{ri} = \frac{x_{ri}/x_{r\cdot}}{x_{\cdot i}/x_{\cdot\cdot}}` over firms (or a
+    ``weight`` such as employees).  LQ > 1: the region is specialised in the division."""
+    x = _division_matrix(dataset, by, weight, participants_only)
     lq = (x.div(x.sum(axis=1), axis=0)).div(x.sum(axis=0) / x.values.sum(), axis=1)
     out = lq.stack().rename("lq").reset_index()
     out["value"] = x.stack().to_numpy()
@@ -222,14 +227,7 @@ def specialisation_indices(dataset, *, by: str = "region", weight: str | None = 
     :math:`K_r = \sum_i |s_{ri} - s_i|` (range [0, 2]) specialisation of each region's firms
     over KSIC divisions; :math:`s_{ri}` the division's share in the region, :math:`s_i` in the
     whole population."""
-    orgs = dataset.organisations
-    f = orgs[orgs["org_type"] == "firm"].copy()
-    if participants_only:
-        f = f[f["participant"]]
-    f["division"] = ksic_division(f["sector"])
-    f = f.dropna(subset=[by, "division"])
-    f["w"] = f[weight].fillna(0) if weight else 1.0
-    x = f.pivot_table(index=by, columns="division", values="w", aggfunc="sum", fill_value=0)
+    x = _division_matrix(dataset, by, weight, participants_only)
     s = x.div(x.sum(axis=1), axis=0)
     s0 = x.sum(axis=0) / x.values.sum()
     out = pd.DataFrame({"herfindahl": (s ** 2).sum(axis=1), "krugman": (s - s0).abs().sum(axis=1),
