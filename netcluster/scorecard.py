@@ -99,6 +99,9 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             "inter-province linkage weak")
         add(f"assortativity_{group_by}", linkage.assortativity(proj, groups), "[-1, 1]",
             f"Newman nominal assortativity by {group_by}")
+        from .communities import modularity as _modularity
+        add(f"modularity_{group_by}_partition", _modularity(proj, groups), "[-0.5, 1]",
+            f"modularity of the partition of organisations by {group_by} (weighted)")
         po = openness.project_openness(dataset, groups)
         open_share = po["open_projects"].sum() / po["projects"].sum() if po["projects"].sum() else np.nan
         add(f"open_project_share_{group_by}", open_share, "share",
