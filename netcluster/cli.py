@@ -6,7 +6,6 @@ The CLI only orchestrates library calls; every number comes from the library.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -17,35 +16,12 @@ from .exceptions import NetclusterError
 __all__ = ["main"]
 
 
-class _Stages:
-    """Staged progress lines with timings on stderr (quiet when ``quiet``)."""
+class _Clock:
+    """Start time for the staged progress lines printed on stderr."""
 
     def __init__(self, quiet=False):
         self.quiet = quiet
         self.t0 = time.perf_counter()
-        self.timings = {}
-
-    def __call__(self, name):
-        return _Stage(self, name)
-
-
-class _Stage:
-    def __init__(self, parent, name):
-        self.p, self.name = parent, name
-
-    def __enter__(self):
-        self.t = time.perf_counter()
-        if not self.p.quiet:
-            print(f"[{time.perf_counter() - self.p.t0:6.1f}s] {self.name} ...", file=sys.stderr,
-                  flush=True)
-        return self
-
-    def __exit__(self, *exc):
-        dt = time.perf_counter() - self.t
-        self.p.timings[self.name] = dt
-        if not self.p.quiet and exc[0] is None:
-            print(f"[{time.perf_counter() - self.p.t0:6.1f}s] {self.name} done in {dt:.2f}s",
-                  file=sys.stderr, flush=True)
 
 
 def _add_read_options(p):
@@ -114,7 +90,7 @@ def cmd_generate(args) -> int:
 
 def cmd_analyze(args) -> int:
     from .pipeline import analyze
-    stages = _Stages(quiet=args.quiet)
+    stages = _Clock(quiet=args.quiet)
 
     def progress(event, name, dt):
         if args.quiet:

@@ -123,7 +123,6 @@ def cross_region_share(projection, groups: pd.Series, *, weighted: bool = False)
 def assortativity(projection, groups: pd.Series) -> float:
     """Newman's nominal assortativity coefficient of the grouping (range [−1, 1]);
     organisations without a group are left out."""
-    from ._igraph import require_igraph
     vals, _ = align_groups(projection.labels, groups)
     c, _ = codes(vals)
     g = projection.to_igraph()

@@ -332,7 +332,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _write_gexf(nodes: pd.DataFrame, ties: pd.DataFrame, path: Path) -> None:
     """GEXF 1.2 written directly (no per-edge Python objects): node attributes, edge weights.
     Opens in Gephi and in networkx.read_gexf; no date inside, so the bytes are reproducible."""
-    from xml.sax.saxutils import escape, quoteattr
+    from xml.sax.saxutils import quoteattr
     types = {}
     for c in nodes.columns:
         s = nodes[c]

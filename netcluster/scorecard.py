@@ -36,7 +36,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
     (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
     tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`."""
     from . import helix, linkage, openness, programme
-    from .communities import leiden, stability
+    from .communities import leiden
 
     rows = []
 
