@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._missing import isna_scalar
 from .exceptions import InputError
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
                       load_mapping, resolve_columns)
@@ -322,7 +323,7 @@ class _Builder:
             if col in m.values:
                 s = df[col]
                 vmap = m.values[col]
-                mapped = s.map(lambda v: None if _isna(v) else vmap.get(v, v)).astype("object")
+                mapped = s.map(lambda v: None if isna_scalar(v) else vmap.get(v, v)).astype("object")
                 self._change(col, s, mapped, "mapping")
                 df[col] = mapped
         for col in frame.columns:
@@ -726,8 +727,6 @@ class _Builder:
 
 
 # ---------------------------------------------------------------------------
-def _isna(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NA
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")

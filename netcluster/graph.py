@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._missing import isna_scalar
 from .exceptions import InputError, ResourceLimitError
 
 __all__ = ["BipartiteNetwork", "Projection", "WEIGHTINGS", "DEFAULT_MAX_PAIRS", "year_slices"]
@@ -111,7 +112,7 @@ class Projection:
         if node_attrs is not None:
             attrs = node_attrs.reindex(self.labels)
             for lab, rec in zip(self.labels, attrs.to_dict(orient="records")):
-                g.add_node(lab, **{k: v for k, v in rec.items() if not _isna(v)})
+                g.add_node(lab, **{k: v for k, v in rec.items() if not isna_scalar(v)})
         else:
             g.add_nodes_from(self.labels)
         t = self.ties()
@@ -349,7 +350,3 @@ def year_slices(dataset, *, window: int = 1, step: int = 1, start=None, end=None
         if len(sub.participations):
             out[str(a) if window == 1 else f"{a}-{b}"] = BipartiteNetwork.from_dataset(sub)
     return out
-
-
-def _isna(v):
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NA
