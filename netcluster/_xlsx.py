@@ -1,0 +1,189 @@
+"""A small, column-vectorised Office Open XML (XLSX) writer.
+
+Why not xlsxwriter or openpyxl: both build every cell through several Python calls
+(about 10 µs per cell), so a 160,000-tie sheet took ~20 s.  Here each *column* is turned
+into its cells' XML at once (unique strings escaped once, then taken by code; numbers
+formatted in one pass), rows are concatenated with NumPy object arithmetic, and the
+sheet is deflated once.  The file is the minimal SpreadsheetML package (ECMA-376 Part 1):
+content types, relationships, workbook, one worksheet per table with inline strings,
+a style sheet with a bold header, the header row frozen.  No timestamps inside, and
+fixed zip entry dates: same tables, same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Excel's cell text limit (characters).
+MAX_CELL_CHARS = 32_767
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def column_letters(n: int) -> list[str]:
+    """Excel column names for the first ``n`` columns: A, B, ..., Z, AA, ...
+
+    >>> column_letters(28)[-3:]
+    ['Z', 'AA', 'AB']
+    """
+    out = []
+    for i in range(n):
+        s, k = "", i + 1
+        while k:
+            k, r = divmod(k - 1, 26)
+            s = chr(65 + r) + s
+        out.append(s)
+    return out
+
+
+def _escape_text(s: str) -> str:
+    s = _INVALID.sub("", s)
+    if len(s) > MAX_CELL_CHARS:
+        s = s[:MAX_CELL_CHARS]
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _string_cells(values: np.ndarray, style: str = "") -> np.ndarray:
+    """Cell XML (without the reference) for an object array of str/None."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    xml = np.array([f'{style} t="inlineStr"><is><t xml:space="preserve">{_escape_text(str(u))}</t></is></c>'
+                    for u in uniq] + [None], dtype=object)
+    return xml[np.where(codes < 0, len(uniq), codes)]
+
+
+def _number_cells(values: np.ndarray) -> np.ndarray:
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    out = np.full(len(v), None, dtype=object)
+    if ok.any():
+        vv = v[ok]
+        integral = (vv == np.round(vv)) & (np.abs(vv) < 1e15)
+        txt = [(f"><v>{int(x)}</v></c>" if i else f"><v>{x!r}</v></c>")
+               for x, i in zip(vv.tolist(), integral.tolist())]
+        out[ok] = txt
+    return out
+
+
+def _bool_cells(values) -> np.ndarray:
+    s = pd.Series(values, dtype=object)
+    out = np.full(len(s), None, dtype=object)
+    t = s.map(lambda x: x is True or x is np.True_).to_numpy(dtype=bool)
+    f = s.map(lambda x: x is False or x is np.False_).to_numpy(dtype=bool)
+    out[t] = ' t="b"><v>1</v></c>'
+    out[f] = ' t="b"><v>0</v></c>'
+    return out
+
+
+def column_cells(s: pd.Series) -> np.ndarray:
+    """The XML tail of each cell of a column (``None`` = empty cell): numbers as numbers,
+    booleans as booleans, dates as ISO text, everything else as inline text."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = s.dt.tz_localize(None)
+    if pd.api.types.is_bool_dtype(s):
+        return _bool_cells(s.to_numpy(dtype=object))
+    if pd.api.types.is_numeric_dtype(s):
+        return _number_cells(s.to_numpy(dtype=float, na_value=np.nan))
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return _string_cells(s.dt.strftime("%Y-%m-%d").where(s.notna(), None).to_numpy(dtype=object))
+    vals = s.astype(object).where(s.notna(), None).to_numpy(dtype=object)
+    kinds = pd.Series(vals, dtype=object).map(type)
+    if kinds.isin([str, type(None)]).all():
+        return _string_cells(vals)
+    out = np.full(len(vals), None, dtype=object)
+    num = kinds.isin([int, float, np.int64, np.float64]).to_numpy()
+    boo = kinds.isin([bool, np.bool_]).to_numpy()
+    if num.any():
+        out[num] = _number_cells(np.array(vals[num], dtype=float))
+    if boo.any():
+        out[boo] = _bool_cells(vals[boo])
+    rest = ~num & ~boo & pd.notna(pd.Series(vals, dtype=object)).to_numpy()
+    if rest.any():
+        out[rest] = _string_cells(np.array([str(v) for v in vals[rest]], dtype=object))
+    return out
+
+
+def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: str | None = None) -> bytes:
+    """Worksheet XML: a bold frozen header row, then ``n_rows`` rows of cells."""
+    letters = column_letters(max(len(header), 1))
+    head = "".join(f'<c r="{letters[j]}1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+                   f'{_escape_text(h)}</t></is></c>' for j, h in enumerate(header))
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<sheetViews><sheetView workbookViewId="0">'
+             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+             '</sheetView></sheetViews><sheetData>',
+             f'<row r="1">{head}</row>']
+    if n_rows:
+        rows = range(2, n_rows + 2)
+        cells = []
+        for j, tails in enumerate(columns):
+            ref = f'<c r="{letters[j]}'
+            cells.append([f'{ref}{r}"{t}' if t is not None else "" for r, t in zip(rows, tails.tolist())])
+        parts.append("".join([f'<row r="{r}">' + "".join(c) + "</row>" for r, *c in zip(rows, *cells)]))
+    if note is not None:
+        parts.append(f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" t="inlineStr"><is><t>'
+                     f'{_escape_text(note)}</t></is></c></row>')
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts).encode("utf-8")
+
+
+_STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+           '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
+           '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+           '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+           '</styleSheet>')
+
+
+def write_workbook(path: Path, sheets: list[tuple[str, bytes]]) -> None:
+    """Package worksheet XMLs (name, bytes) into an .xlsx file with reproducible bytes."""
+    ns = "http://schemas.openxmlformats.org"
+    ct = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+          f'<Types xmlns="{ns}/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+          'spreadsheetml.styles+xml"/>']
+    for i in range(1, len(sheets) + 1):
+        ct.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                  'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>')
+    ct.append("</Types>")
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>')
+    wb = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+          f'<workbook xmlns="{ns}/spreadsheetml/2006/main" '
+          f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>']
+    wrels = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             f'<Relationships xmlns="{ns}/package/2006/relationships">']
+    for i, (name, _) in enumerate(sheets, start=1):
+        wb.append(f'<sheet name="{_escape_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>')
+        wrels.append(f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+                     f'Target="worksheets/sheet{i}.xml"/>')
+    wb.append("</sheets></workbook>")
+    k = len(sheets) + 1
+    wrels.append(f'<Relationship Id="rId{k}" Type="{ns}/officeDocument/2006/relationships/styles" '
+                 'Target="styles.xml"/></Relationships>')
+    entries = [("[Content_Types].xml", "".join(ct).encode()), ("_rels/.rels", rels.encode()),
+               ("xl/workbook.xml", "".join(wb).encode()), ("xl/_rels/workbook.xml.rels", "".join(wrels).encode()),
+               ("xl/styles.xml", _STYLES.encode())]
+    entries += [(f"xl/worksheets/sheet{i}.xml", data) for i, (_, data) in enumerate(sheets, start=1)]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            z.writestr(info, data, compresslevel=1)
