@@ -71,6 +71,7 @@ class Projection:
     shared: sp.csr_matrix
     labels: np.ndarray
     params: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_nodes(self) -> int:
@@ -80,20 +81,29 @@ class Projection:
     def n_ties(self) -> int:
         return int(sp.triu(self.matrix, k=1).nnz)
 
+    def tie_arrays(self):
+        """Upper-triangle ties as integer arrays ``(row, col, weight, shared)`` sorted by
+        (row, col) — the vectorised form of :meth:`ties` (computed once, then cached)."""
+        if "tie_arrays" not in self._cache:
+            up = sp.triu(self.matrix, k=1).tocoo()
+            order = np.lexsort((up.col, up.row))
+            r, c, w = up.row[order], up.col[order], up.data[order]
+            sh = sp.triu(self.shared, k=1).tocoo()
+            so = np.lexsort((sh.col, sh.row))
+            if len(so) == len(order) and np.array_equal(sh.row[so], r) and np.array_equal(sh.col[so], c):
+                shared = sh.data[so]
+            else:  # different sparsity (should not happen); look values up
+                shared = np.asarray(self.shared.tocsr()[r, c]).ravel() if len(r) else np.zeros(0)
+            self._cache["tie_arrays"] = (r.astype(np.int64), c.astype(np.int64), w.astype(float),
+                                         shared.astype(np.int64))
+        return self._cache["tie_arrays"]
+
     def ties(self) -> pd.DataFrame:
         """One row per undirected tie (``source < target`` by matrix order):
         ``source, target, weight, shared_projects``."""
-        up = sp.triu(self.matrix, k=1).tocoo()
-        order = np.lexsort((up.col, up.row))
-        r, c, w = up.row[order], up.col[order], up.data[order]
-        sh = sp.triu(self.shared, k=1).tocoo()
-        so = np.lexsort((sh.col, sh.row))
-        if len(so) == len(order) and np.array_equal(sh.row[so], r) and np.array_equal(sh.col[so], c):
-            shared = sh.data[so]
-        else:  # different sparsity (should not happen); look values up
-            shared = np.asarray(self.shared.tocsr()[r, c]).ravel() if len(r) else np.zeros(0)
+        r, c, w, shared = self.tie_arrays()
         return pd.DataFrame({"source": self.labels[r], "target": self.labels[c],
-                             "weight": w.astype(float), "shared_projects": shared.astype(np.int64)})
+                             "weight": w, "shared_projects": shared})
 
     def strength(self) -> pd.Series:
         return pd.Series(np.asarray(self.matrix.sum(axis=1)).ravel(), index=self.labels,

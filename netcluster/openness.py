@@ -39,10 +39,8 @@ def tie_table(projection, groups: pd.Series) -> pd.DataFrame:
     external`` (ties with an end of unknown group are left out; their number is in attrs)."""
     t = projection.ties()
     vals, _ = align_groups(projection.labels, groups)
-    idx = pd.Index(projection.labels)
-    gs = vals[idx.get_indexer(t["source"])] if len(t) else np.array([], dtype=object)
-    gt = vals[idx.get_indexer(t["target"])] if len(t) else np.array([], dtype=object)
-    t["group_source"], t["group_target"] = gs, gt
+    r, c, _, _ = projection.tie_arrays()
+    t["group_source"], t["group_target"] = vals[r], vals[c]
     known = pd.notna(t["group_source"]) & pd.notna(t["group_target"])
     out = t[known].reset_index(drop=True)
     out["external"] = (out["group_source"] != out["group_target"]).to_numpy()

@@ -164,8 +164,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             P.timings["brokerage skipped"] = str(e)
         sh = structural_holes(proj)
     with P.stage("programme indicators and scorecard"):
-        sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed,
-                       n_permutations=min(n_permutations, 199), max_project_size=max_project_size)
+        sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
+                       max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com)
         if ds.projects["year"].notna().any():
             ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
             ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)

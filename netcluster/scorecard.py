@@ -12,14 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .exceptions import EmptyResultError, NetclusterError
+from .evolution import DEFAULT_PHASES, evolution, network_growth
+from .exceptions import NetclusterError
 from .graph import BipartiteNetwork
 
 __all__ = ["scorecard", "evolution", "network_growth", "DEFAULT_PHASES", "headline"]
 
-#: Programme phases: 1st phase, 2nd phase after the 2009 reorganisation, then 2014 onward.
-DEFAULT_PHASES = {"phase 1 (2005-2008)": (2005, 2008), "phase 2 (2009-2013)": (2009, 2013),
-                  "phase 3 (2014-)": (2014, None)}
 
 
 def _try(fn, *a, **k):
@@ -31,10 +29,16 @@ def _try(fn, *a, **k):
 
 def headline(dataset, *, weighting: str = "count", group_by: str = "region", seed: int = 0,
              n_permutations: int = 199, n_boot: int = 200, light: bool = False,
-             max_project_size: int | None = None) -> list[dict]:
+             max_project_size: int | None = None, projection=None, ei_test=None,
+             communities=None) -> list[dict]:
     """The scorecard rows (list of dicts).  ``light=True`` skips the costly figures
     (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
-    tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`."""
+    tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`.
+
+    ``projection``, ``ei_test`` (from :func:`~netcluster.openness.ei_permutation_test` with
+    the same groups) and ``communities`` (from :func:`~netcluster.communities.leiden`) may be
+    passed when already computed, so that :func:`netcluster.analyze` does not compute them twice;
+    they must come from this dataset with the same weighting and seed."""
     from . import helix, linkage, openness, programme
     from .communities import leiden
 
@@ -47,8 +51,10 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         rows.append({"indicator": key, "value": v, "unit": unit, "definition": definition,
                      "review_figure": review, "note": note})
 
-    net = BipartiteNetwork.from_dataset(dataset)
-    proj = net.project_organisations(weighting, max_project_size=max_project_size)
+    if projection is None:
+        net = BipartiteNetwork.from_dataset(dataset)
+        projection = net.project_organisations(weighting, max_project_size=max_project_size)
+    proj = projection
     orgs = dataset.organisations.set_index("org_id")
     add("projects", len(dataset.projects), "count", "projects in the data (slice)")
     add("organisations", int(dataset.organisations["participant"].sum()), "count",
@@ -89,9 +95,12 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             f"Krackhardt-Stern E-I index of ties between {group_by}s (-1 closed, +1 open)",
             "clusters criticised as not open")
         if not light:
-            pt = openness.ei_permutation_test(proj, groups, n_permutations=n_permutations, seed=seed).iloc[0]
+            if ei_test is None:
+                ei_test = openness.ei_permutation_test(proj, groups, n_permutations=n_permutations, seed=seed)
+            pt = ei_test.iloc[0]
+            k = ei_test.attrs.get("params", {}).get("permutations", n_permutations)
             add(f"ei_index_{group_by}_null_mean", pt["null_mean"], "[-1, 1]",
-                f"expected E-I with {group_by} labels permuted ({n_permutations} permutations, seed {seed})")
+                f"expected E-I with {group_by} labels permuted ({k} permutations, seed {seed})")
             add(f"ei_index_{group_by}_p_less", pt["p_less"], "p-value",
                 "P(permuted E-I <= observed): small = significantly closed")
         cr = linkage.cross_region_share(proj, groups).loc["(all)", "cross_share"]
@@ -150,7 +159,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             if min(th.iloc[0][["share_U", "share_I", "share_G"]]) in (0.0,) or
             max(th.iloc[0][["share_U", "share_I", "share_G"]]) == 1.0 else "")
     if not light and proj.n_ties:
-        com = leiden(proj, seed=seed)
+        com = communities if communities is not None else leiden(proj, seed=seed)
         add("leiden_modularity", com.attrs["params"]["modularity"], "[-0.5, 1]",
             f"modularity of seeded Leiden communities (seed {seed})")
         add("leiden_communities", com.attrs["params"]["n_communities"], "count", "Leiden communities")
@@ -166,49 +175,6 @@ def scorecard(dataset, **kwargs) -> pd.DataFrame:
     >>> nc.scorecard(nc.load_dataset(nc.datasets.get_path("korea_cluster_tables")))  # doctest: +SKIP
     """
     out = pd.DataFrame(headline(dataset, **kwargs))
-    out.attrs["params"] = {k: v for k, v in kwargs.items()}
-    return out
-
-
-def network_growth(dataset) -> pd.DataFrame:
-    """Organisations, projects, participations and ties per year."""
-    rows = []
-    years = sorted(dataset.projects["year"].dropna().astype(int).unique())
-    for y in years:
-        sub = dataset.filter_years(y, y)
-        net = BipartiteNetwork.from_dataset(sub)
-        rows.append({"year": y, "projects": len(sub.projects), "organisations": net.n_orgs,
-                     "participations": len(sub.participations),
-                     "ties": net.project_organisations("binary").n_ties})
-    return pd.DataFrame(rows).set_index("year")
-
-
-def _slices(dataset, by, window, step, phases):
-    years = dataset.projects["year"].dropna().astype(int)
-    if years.empty:
-        raise EmptyResultError("no project has a year: evolution is undefined")
-    lo, hi = int(years.min()), int(years.max())
-    if by == "year":
-        return [(str(y), y, y) for y in range(lo, hi + 1)]
-    if by == "window":
-        return [(f"{a}-{a + window - 1}", a, a + window - 1) for a in range(lo, hi - window + 2, step)]
-    if by == "phase":
-        return [(name, a, b) for name, (a, b) in (phases or DEFAULT_PHASES).items()]
-    raise ValueError(f"by must be 'year', 'window' or 'phase', got {by!r}")
-
-
-def evolution(dataset, *, by: str = "year", window: int = 3, step: int = 1, phases: dict | None = None,
-              light: bool = True, **kwargs) -> pd.DataFrame:
-    """Headline figures per year, moving window or programme phase (long table:
-    ``slice, start, end, indicator, value``).  Slices without projects are skipped."""
-    rows = []
-    for label, a, b in _slices(dataset, by, window, step, phases):
-        sub = dataset.filter_years(a, b)
-        if len(sub.participations) == 0:
-            continue
-        for r in headline(sub, light=light, **kwargs):
-            rows.append({"slice": label, "start": a, "end": b, "indicator": r["indicator"], "value": r["value"]})
-    out = pd.DataFrame(rows, columns=["slice", "start", "end", "indicator", "value"])
-    out.attrs["params"] = {"by": by, "window": window, "step": step,
-                           "phases": phases or DEFAULT_PHASES, **kwargs}
+    out.attrs["params"] = {k: v for k, v in kwargs.items()
+                           if k not in ("projection", "ei_test", "communities")}
     return out

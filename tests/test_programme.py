@@ -170,3 +170,59 @@ def test_sample_scorecard_reproduces_calibrated_facts(sample_dataset):
     assert s["cross_region_tie_share"] < 0.3 and s["ei_index_region"] < 0       # weak linkage
     assert 3.5 < s["patent_ratio_participants"] < 5.5   # ~4.6x (descriptive)
     assert s["near_duplicate_project_pairs"] > 0
+
+
+def _headline_slices(ds, slices, **kw):
+    from netcluster.scorecard import headline
+    rows = []
+    for label, a, b in slices:
+        sub = ds.filter_years(a, b)
+        if len(sub.participations):
+            rows += [(label, r["indicator"], r["value"]) for r in headline(sub, light=True, **kw)]
+    return rows
+
+
+def _assert_same(fast: pd.DataFrame, slow_rows):
+    got = {(s, i): v for s, i, v in fast[["slice", "indicator", "value"]].itertuples(index=False)}
+    want = {(s, i): v for s, i, v in slow_rows}
+    assert set(got) == set(want)
+    for k, v in want.items():
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            assert got[k] is None or np.isnan(got[k]), k
+        else:
+            assert got[k] == pytest.approx(v, rel=1e-12, abs=1e-12), k
+
+
+@pytest.mark.parametrize("kw", [{}, {"weighting": "newman", "group_by": "wide_region"},
+                                {"group_by": "org_type", "max_project_size": 6}])
+def test_fast_evolution_equals_headline_on_each_filtered_slice(sample_dataset, kw):
+    """Second implementation: the integer-coded evolution engine against the dataset-level
+    headline run on dataset.filter_years(a, b) for every slice."""
+    from netcluster.evolution import _slices
+    for by in ("year", "phase"):
+        fast = evolution(sample_dataset, by=by, **kw)
+        assert len(fast) > 50
+        _assert_same(fast, _headline_slices(sample_dataset, _slices(sample_dataset, by, 3, 1, None), **kw))
+
+
+def test_fast_evolution_equals_headline_on_small_edge_cases():
+    ds = small()
+    from netcluster.evolution import _slices
+    _assert_same(evolution(ds, by="window", window=2), _headline_slices(ds, _slices(ds, "window", 2, 1, None)))
+    # unknown groups, no complex population, a programme column with one programme per year
+    orgs = ds.organisations.copy()
+    orgs.loc[orgs.index[:2], "region"] = None
+    ds2 = nc.from_frames(ds.participations[["project_id", "org_id"]], orgs.drop(columns=["complex"],
+                                                                                 errors="ignore"),
+                         ds.projects)
+    _assert_same(evolution(ds2, by="year"), _headline_slices(ds2, _slices(ds2, "year", 3, 1, None)))
+
+
+def test_network_growth_equals_filtered_networks(sample_dataset):
+    from netcluster.graph import BipartiteNetwork
+    g = network_growth(sample_dataset)
+    for y in g.index:
+        sub = sample_dataset.filter_years(y, y)
+        net = BipartiteNetwork.from_dataset(sub)
+        assert g.loc[y].tolist() == [len(sub.projects), net.n_orgs, len(sub.participations),
+                                     net.project_organisations("binary").n_ties]
