@@ -139,10 +139,20 @@ def test_brokerage_total_equals_open_two_paths(sample):
     ds, p, reg = sample
     gf = gould_fernandez(p, reg)
     g = p.to_networkx()
-    for k in list(gf.index[:50]):
-        nb = list(g[k])
-        open_pairs = sum(1 for i in range(len(nb)) for j in range(i + 1, len(nb)) if not g.has_edge(nb[i], nb[j]))
-        assert gf.loc[k, "brokered_pairs"] == open_pairs
+    grp = reg.to_dict()
+    for k in list(gf.index[:50]) + list(gf.sort_values("brokered_pairs").index[-20:]):
+        nb = [x for x in g[k] if grp.get(x) is not None]
+        open_pairs = [(nb[i], nb[j]) for i in range(len(nb)) for j in range(i + 1, len(nb))
+                      if not g.has_edge(nb[i], nb[j])]
+        assert gf.loc[k, "brokered_pairs"] == len(open_pairs)
+        # roles by brute force over the open pairs (independent of the sparse-product counting)
+        want = dict.fromkeys(("coordinator", "itinerant", "gatekeeper", "liaison"), 0)
+        for a, c in open_pairs:
+            ga, gv, gc = grp[a], grp[k], grp[c]
+            role = ("coordinator" if ga == gv == gc else "itinerant" if ga == gc else
+                    "gatekeeper" if gv in (ga, gc) else "liaison")
+            want[role] += 1
+        assert {r: int(gf.loc[k, r]) for r in want} == want, k
 
 
 def test_structural_holes_vs_networkx(sample):
