@@ -62,9 +62,9 @@ def _number_cells(values: np.ndarray) -> np.ndarray:
     if ok.any():
         vv = v[ok]
         integral = (vv == np.round(vv)) & (np.abs(vv) < 1e15)
-        txt = [(f"><v>{int(x)}</v></c>" if i else f"><v>{x!r}</v></c>")
-               for x, i in zip(vv.tolist(), integral.tolist())]
-        out[ok] = txt
+        txt = vv.astype(str).astype(object)  # shortest round-trip repr, in C
+        txt[integral] = vv[integral].astype(np.int64).astype(str)
+        out[ok] = "><v>" + txt + "</v></c>"
     return out
 
 

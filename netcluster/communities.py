@@ -83,13 +83,18 @@ def _ari_nmi(a, b):
             float(ig.compare_communities(a, b, method="nmi")))
 
 
-def stability(projection, *, seeds=range(10), resolution: float = 1.0, weighted: bool = True) -> pd.DataFrame:
+def stability(projection, *, seeds=range(10), resolution: float = 1.0, weighted: bool = True,
+              known: dict | None = None) -> pd.DataFrame:
     """Leiden run with several seeds: pairwise ARI and NMI between runs.
 
     Returns one row per pair of seeds; ``attrs["summary"]`` has the mean ARI/NMI and the
     modularity range.  A mean ARI near 1 means the community structure is robust.
+    ``known`` maps a seed to a :func:`leiden` result already computed with the same
+    resolution and weighting (it is reused, not recomputed).
     """
-    runs = {s: leiden(projection, resolution=resolution, seed=s, weighted=weighted) for s in seeds}
+    known = known or {}
+    runs = {s: known[s] if s in known else leiden(projection, resolution=resolution, seed=s, weighted=weighted)
+            for s in seeds}
     rows = []
     for s1, s2 in itertools.combinations(runs, 2):
         ari, nmi = _ari_nmi(runs[s1]["community"], runs[s2]["community"])

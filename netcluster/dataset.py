@@ -82,6 +82,8 @@ class ClusterDataset:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["column", "original", "normalised", "how", "rows"]))
     source: dict = field(default_factory=dict)
+    #: derived integer codes reused by analyses (keyed by the identity of the three tables)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # -- slicing ----------------------------------------------------------------
     def filter_years(self, start=None, end=None) -> "ClusterDataset":

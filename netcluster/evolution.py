@@ -44,6 +44,18 @@ def _slices(dataset, by, window, step, phases):
     raise ValueError(f"by must be 'year', 'window' or 'phase', got {by!r}")
 
 
+def _coded(dataset, group_by):
+    """The dataset's integer coding, cached on the dataset while its tables are the same objects."""
+    cache = getattr(dataset, "_cache", None)
+    key = ("evolution", group_by, id(dataset.participations), id(dataset.organisations), id(dataset.projects))
+    if cache is None:
+        return _Coded(dataset, group_by)
+    if key not in cache:
+        cache.clear() if len(cache) > 8 else None
+        cache[key] = _Coded(dataset, group_by)
+    return cache[key]
+
+
 class _Coded:
     """A dataset coded as integers once, for many slices."""
 
@@ -230,7 +242,7 @@ def evolution(dataset, *, by: str = "year", window: int = 3, step: int = 1, phas
                                  "n_boot"}
         if unknown:
             raise TypeError(f"unexpected arguments {sorted(unknown)}")
-        c = _Coded(dataset, kwargs.get("group_by", "region"))
+        c = _coded(dataset, kwargs.get("group_by", "region"))
         for label, a, b in slices:
             pmask = c.slice_mask(a, b)
             if not pmask.any() or not pmask[c.pp[c.pp >= 0]].any():
@@ -258,7 +270,7 @@ def network_growth(dataset) -> pd.DataFrame:
     cols = ["projects", "organisations", "participations", "ties"]
     if years.empty:
         return pd.DataFrame(columns=cols).rename_axis("year")
-    c = _Coded(dataset, None)
+    c = _coded(dataset, None)
     rows = []
     for y in sorted(years.unique()):
         pmask = c.slice_mask(y, y)

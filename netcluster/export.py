@@ -40,11 +40,13 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         s = out[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
             vals = s.to_numpy(dtype=object)
-            starts = np.fromiter((isinstance(v, str) and v[:1] in "=+-@\t\r" and v != ""
-                                  for v in vals), dtype=bool, count=len(vals))
-            if starts.any():
+            codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
+            fixed = np.array([neutralise(u) for u in uniq] + [None], dtype=object)
+            changed = np.array([f is not u for f, u in zip(fixed[:-1], uniq)] + [False], dtype=bool)
+            hit = changed[np.where(codes < 0, len(uniq), codes)]
+            if hit.any():
                 vals = vals.copy()
-                vals[starts] = [neutralise(v) for v in vals[starts]]
+                vals[hit] = fixed[codes[hit]]
                 out[col] = pd.Series(vals, index=s.index, dtype=object)
     out.columns = [neutralise(str(c)) for c in out.columns]
     if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):

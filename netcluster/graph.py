@@ -131,15 +131,17 @@ class Projection:
         return g
 
     def to_igraph(self):
-        """igraph.Graph with vertex attribute ``name`` (labels) and edge ``weight``."""
-        import igraph as ig
-        up = sp.triu(self.matrix, k=1).tocoo()
-        order = np.lexsort((up.col, up.row))
-        g = ig.Graph(n=self.n_nodes, edges=np.column_stack([up.row[order], up.col[order]]).tolist(),
-                     directed=False)
-        g.vs["name"] = [str(x) for x in self.labels]
-        g.es["weight"] = up.data[order].astype(float).tolist()
-        return g
+        """igraph.Graph with vertex attribute ``name`` (labels) and edge ``weight`` (ties in
+        :meth:`tie_arrays` order).  Built once and cached: treat it as read-only (``.copy()``
+        it before modifying)."""
+        if "igraph" not in self._cache:
+            import igraph as ig
+            r, c, w, _ = self.tie_arrays()
+            g = ig.Graph(n=self.n_nodes, edges=np.column_stack([r, c]).tolist(), directed=False)
+            g.vs["name"] = [str(x) for x in self.labels]
+            g.es["weight"] = w.tolist()
+            self._cache["igraph"] = g
+        return self._cache["igraph"]
 
 
 class BipartiteNetwork:

@@ -37,13 +37,17 @@ __all__ = ["ei_index", "ei_permutation_test", "project_openness", "partner_diver
 def tie_table(projection, groups: pd.Series) -> pd.DataFrame:
     """Ties with the group of each end: ``source, target, weight, group_source, group_target,
     external`` (ties with an end of unknown group are left out; their number is in attrs)."""
-    t = projection.ties()
+    r, c, w, shared = projection.tie_arrays()
     vals, _ = align_groups(projection.labels, groups)
-    r, c, _, _ = projection.tie_arrays()
-    t["group_source"], t["group_target"] = vals[r], vals[c]
-    known = pd.notna(t["group_source"]) & pd.notna(t["group_target"])
-    out = t[known].reset_index(drop=True)
-    out["external"] = (out["group_source"] != out["group_target"]).to_numpy()
+    code = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)[0]
+    known = (code[r] >= 0) & (code[c] >= 0)
+    r, c = r[known], c[known]
+    lab = projection.labels
+    out = pd.DataFrame({"source": pd.Series(lab[r], dtype=object), "target": pd.Series(lab[c], dtype=object),
+                        "weight": w[known], "shared_projects": shared[known],
+                        "group_source": pd.Series(vals[r], dtype=object),
+                        "group_target": pd.Series(vals[c], dtype=object),
+                        "external": code[r] != code[c]})
     out.attrs["unknown_group_ties"] = int((~known).sum())
     return out
 

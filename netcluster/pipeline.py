@@ -30,6 +30,9 @@ from .scorecard import evolution, network_growth, scorecard
 
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
+#: Leiden stability check: 5 seeds up to this many organisations, 3 seeds above.
+STABILITY_SEEDS_5_MAX_NODES = 20_000
+
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
 XLSX_MAX_TIES = 200_000
 
@@ -137,7 +140,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                          samples=betweenness_samples, seed=seed)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
-        stab = stability(proj, seeds=range(seed, seed + 5)) if proj.n_nodes <= 50_000 else None
+        # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 above (in params)
+        n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
+        stab = stability(proj, seeds=range(seed, seed + n_seeds), known={seed: com})
         declared = {}
         for col in ("cluster", "complex"):
             if col in orgs.columns and orgs[col].notna().any():
@@ -376,10 +381,15 @@ def _write_gexf(nodes: pd.DataFrame, ties: pd.DataFrame, path: Path) -> None:
     out.append("    </nodes>")
     out.append("    <edges>")
     k = len(attr_cols)
-    for j, (s_, t_, w_, c_) in enumerate(zip(ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object),
-                                             ties["weight"].to_numpy(dtype=float), ties["shared_projects"].to_numpy())):
-        out.append(f'      <edge source={quoteattr(_XML_INVALID.sub("", str(s_)))} '
-                   f'target={quoteattr(_XML_INVALID.sub("", str(t_)))} id="{j}" '
-                   f'weight="{repr(float(w_))}"><attvalues><attvalue for="{k}" value="{int(c_)}" /></attvalues></edge>')
+    # each distinct id is escaped once; edges are then formatted from arrays
+    src, tgt = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
+    codes, uniq = pd.factorize(pd.Series(np.concatenate([src, tgt]), dtype=object))
+    esc = np.array([quoteattr(_XML_INVALID.sub("", str(u))) for u in uniq], dtype=object)
+    es, et = esc[codes[:len(src)]], esc[codes[len(src):]]
+    wt = ties["weight"].to_numpy(dtype=float).astype(str)
+    sh = ties["shared_projects"].to_numpy().astype(np.int64).astype(str)
+    out.extend([f'      <edge source={s_} target={t_} id="{j}" weight="{w_}"><attvalues>'
+                f'<attvalue for="{k}" value="{c_}" /></attvalues></edge>'
+                for j, (s_, t_, w_, c_) in enumerate(zip(es.tolist(), et.tolist(), wt.tolist(), sh.tolist()))])
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     path.write_text("\n".join(out), encoding="utf-8", newline="\n")
