@@ -85,6 +85,14 @@ class ClusterDataset:
     #: derived integer codes reused by analyses (keyed by the identity of the three tables)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
+    def cached(self, key, compute):
+        """``compute(self)`` computed once per key while the three tables are the same objects
+        (analyses that need the same derived table — newcomers, codes — share it)."""
+        k = (key, id(self.participations), id(self.organisations), id(self.projects))
+        if k not in self._cache:
+            self._cache[k] = compute(self)
+        return self._cache[k]
+
     # -- slicing ----------------------------------------------------------------
     def filter_years(self, start=None, end=None) -> "ClusterDataset":
         """Keep projects whose year is in ``[start, end]`` (inclusive).

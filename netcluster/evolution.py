@@ -45,15 +45,10 @@ def _slices(dataset, by, window, step, phases):
 
 
 def _coded(dataset, group_by):
-    """The dataset's integer coding, cached on the dataset while its tables are the same objects."""
-    cache = getattr(dataset, "_cache", None)
-    key = ("evolution", group_by, id(dataset.participations), id(dataset.organisations), id(dataset.projects))
-    if cache is None:
-        return _Coded(dataset, group_by)
-    if key not in cache:
-        cache.clear() if len(cache) > 8 else None
-        cache[key] = _Coded(dataset, group_by)
-    return cache[key]
+    """The dataset's integer coding (computed once per dataset and grouping)."""
+    if hasattr(dataset, "cached"):
+        return dataset.cached(("evolution codes", group_by), lambda d: _Coded(d, group_by))
+    return _Coded(dataset, group_by)
 
 
 class _Coded:

@@ -223,11 +223,11 @@ def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
     from .openness import newcomers
     from .programme import specialised_share
     rows = []
-    nc_ = newcomers(ds)
+    nc_ = ds.cached("newcomers", newcomers)
     for y, v in nc_["newcomer_share"].items():
         rows.append({"slice": str(y), "start": y, "end": y, "indicator": "newcomer_share", "value": v})
     if {"specialised", "complex", "sector"} <= set(ds.organisations.columns):
-        sp = specialised_share(ds)
+        sp = ds.cached("specialised_share", specialised_share)
         for y, v in sp.loc[sp["complex"] == "(all)", ["year", "share"]].itertuples(index=False):
             rows.append({"slice": str(int(y)), "start": int(y), "end": int(y), "indicator": "specialised_share",
                          "value": v})

@@ -399,12 +399,27 @@ def outcome_comparison(dataset, outcome: str = "patents", *, strata=None, n_boot
         return (w * m1).sum() / den if den > 0 else np.nan, int(ok.sum())
 
     obs, used = ratio(y, part, st)
+    # bootstrap: firms resampled with replacement within each (stratum, group) cell; the cell
+    # sizes stay fixed, so a replicate is fully described by its per-cell sums of y
     rng = np.random.default_rng(seed)
-    cells = [np.flatnonzero((st == s) & (part == p)) for s in range(ns) for p in (True, False)]
-    boots = np.empty(n_boot)
-    for b in range(n_boot):
-        idx = np.concatenate([c[rng.integers(0, len(c), len(c))] for c in cells if len(c)])
-        boots[b] = ratio(y[idx], part[idx], st[idx])[0]
+    c1, c0 = np.bincount(st[part], minlength=ns), np.bincount(st[~part], minlength=ns)
+    ok = (c1 > 0) & (c0 > 0)
+    w = (c1 * ok).astype(float)
+    sums = {True: np.zeros((n_boot, ns)), False: np.zeros((n_boot, ns))}
+    for s_ in range(ns):
+        for p_ in (True, False):
+            cell = y[(st == s_) & (part == p_)]
+            if len(cell) == 0:
+                continue
+            step = max(1, 4_000_000 // len(cell))  # bounded memory: ~32 MB of indices at a time
+            for b0 in range(0, n_boot, step):
+                k = min(step, n_boot - b0)
+                sums[p_][b0:b0 + k, s_] = cell[rng.integers(0, len(cell), size=(k, len(cell)))].sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m1 = sums[True] / np.maximum(c1, 1)
+        m0 = sums[False] / np.maximum(c0, 1)
+        den = (w * m0).sum(axis=1)
+        boots = np.where(den > 0, (w * m1).sum(axis=1) / np.where(den > 0, den, 1), np.nan)
     a = (1 - ci) / 2
     out = pd.DataFrame([{
         "outcome": outcome, "participants": n1, "non_participants": n0,

@@ -77,7 +77,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             add("complexes_covered_share", None, "share", "complexes with >= 1 participating firm / complexes",
                 "about 20%", note=err or (cov.attrs["params"]["note"] if cov is not None else ""))
     if not light and {"specialised", "complex", "sector"} <= set(dataset.organisations.columns):
-        sp, err = _try(programme.specialised_share, dataset)
+        sp, err = _try(dataset.cached, "specialised_share", programme.specialised_share)
         if sp is not None:
             allrows = sp[sp["complex"] == "(all)"].dropna(subset=["share"])
             if len(allrows):
@@ -119,7 +119,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         add("cross_wide_region_tie_share",
             linkage.cross_region_share(proj, orgs["wide_region"]).loc["(all)", "cross_share"], "share",
             "ties between different 5+2 wide economic regions / ties")
-    nc_ = openness.newcomers(dataset) if not light else []
+    nc_ = dataset.cached("newcomers", openness.newcomers) if not light else []
     if len(nc_) > 1:
         add("newcomer_share_last_year", nc_["newcomer_share"].iloc[-1], "share",
             f"participants in {nc_.index[-1]} with no earlier participation")
