@@ -58,25 +58,43 @@ def _binary(projection):
     return A
 
 
-def _closed_by_role(A_int, A_ext):
+def _triangles(A) -> np.ndarray:
+    """Triangles through each node of a symmetric binary CSR matrix (igraph, C code)."""
+    import igraph as ig
+    up = sp.triu(A, k=1).tocoo()
+    g = ig.Graph(n=A.shape[0], edges=np.column_stack([up.row, up.col]).tolist(), directed=False)
+    deg = np.asarray(g.degree(), dtype=float)
+    cc = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
+    return np.rint(cc * deg * (deg - 1) / 2)
+
+
+def _closed_by_role(A, A_int, A_ext, g):
     """Per organisation, the partner pairs that are themselves tied, by Gould–Fernandez role.
 
-    With internal (same group) and external ties, a triangle i-j-k has 0, 1 or 3 internal
-    edges (two internal edges force the third).  Counting closed pairs at *i*:
-    coordinator = diag(Ai Ai Ai)/2, gatekeeper = diag(Ai Ae Ae), itinerant = diag(Ae Ai Ae)/2,
-    liaison = diag(Ae Ae Ae)/2.  Three sparse products suffice: ``Ai Ai``, ``Ai Ae`` (whose
-    transpose is ``Ae Ai``) and ``Ae Ae``; each is reduced against its mask at once.
+    A triangle has 0, 1 or 3 internal (same-group) ties: two internal ties force the third.
+    At an organisation *v*: all-internal triangles are its closed coordinator pairs, all-external
+    ones its closed liaison pairs (triangle counts of the internal and the external graph); a
+    one-internal-tie triangle is a closed gatekeeper pair for the two ends of the internal tie
+    and a closed itinerant pair for the third organisation.  Gatekeeper pairs at *v* are
+    counted per group: for members S of a group, ``(X Xᵀ) ∘ A_int[S, S]`` with X the ties from
+    S to non-members, whose cost is the sum over organisations of the squared number of
+    partners *in one group* (not of all partners).  Itinerant = the remainder.
     """
-    II = (A_int @ A_int).tocsr()
-    IE = (A_int @ A_ext).tocsr()
-    EE = (A_ext @ A_ext).tocsr()
-    row = lambda M: np.asarray(M.sum(axis=1)).ravel()  # noqa: E731
-    col = lambda M: np.asarray(M.sum(axis=0)).ravel()  # noqa: E731
-    masked_ie = IE.multiply(A_ext)
-    return {"coordinator": row(II.multiply(A_int)) / 2,
-            "gatekeeper": row(masked_ie),
-            "itinerant": col(masked_ie) / 2,
-            "liaison": row(EE.multiply(A_ext)) / 2}
+    t_all, coord, liai = _triangles(A), _triangles(A_int), _triangles(A_ext)
+    gate = np.zeros(A.shape[0])
+    order = np.argsort(g, kind="stable")
+    bounds = np.searchsorted(g[order], np.arange(g.max() + 2 if len(g) else 1))
+    Ac = A_ext.tocsc()
+    Ar = A_int.tocsr()
+    for k in range(len(bounds) - 1):
+        S = order[bounds[k]:bounds[k + 1]]
+        if len(S) < 2:
+            continue
+        X = Ac[:, S].T.tocsr()             # |S| x n: ties of members to non-members
+        P = (X @ X.T).tocsr()               # common outside partners of two members
+        gate[S] = np.asarray(P.multiply(Ar[S][:, S]).sum(axis=1)).ravel()
+    itin = t_all - coord - liai - gate
+    return {"coordinator": coord, "gatekeeper": gate, "itinerant": itin, "liaison": liai}
 
 
 def gould_fernandez(projection, groups: pd.Series, *, max_paths: int = 200_000_000) -> pd.DataFrame:
@@ -123,7 +141,7 @@ def gould_fernandez(projection, groups: pd.Series, *, max_paths: int = 200_000_0
     sum_sq_out = sum_sq_all - n_in * (n_in - 1) / 2
     total = {"coordinator": n_in * (n_in - 1) / 2, "gatekeeper": n_in * n_out,
              "itinerant": sum_sq_out, "liaison": n_out * (n_out - 1) / 2 - sum_sq_out}
-    closed = _closed_by_role(A_int, A_ext)
+    closed = _closed_by_role(A, A_int, A_ext, g)
     out = pd.DataFrame({"group": g.astype(object)}, index=pd.Index(projection.labels[keep], name="org_id"))
     out["group"] = [uniq[i] for i in g]
     counts = {r: np.rint(total[r] - closed[r]).astype(np.int64) for r in ROLES}

@@ -40,9 +40,9 @@ __all__ = ["centrality", "bipartite_centrality", "EXACT_MAX_NODES"]
 
 #: Above this many nodes, betweenness and closeness are estimated by source sampling.
 EXACT_MAX_NODES = 5000
-#: Source-sampling budget: k = clip(SAMPLE_BUDGET / (n + m), MIN_SAMPLES, 500) sources.
-SAMPLE_BUDGET = 4_000_000
-MIN_SAMPLES = 32
+#: Source-sampling budget: k = clip(SAMPLE_BUDGET / (n + m), MIN_SAMPLES, 500) sources (measured error: docs/benchmark.md).
+SAMPLE_BUDGET = 8_000_000
+MIN_SAMPLES = 64
 #: Above this many nodes the weighted *path* centralities (betweenness_w, closeness_w: a
 #: Dijkstra per source, ~4x a BFS) are not computed unless asked (``weighted_paths=True``).
 WEIGHTED_PATHS_MAX_NODES = 100_000
@@ -63,8 +63,8 @@ def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXAC
         Exact betweenness up to this number of nodes; sampled above.
     samples : int or "auto"
         Number of sampled sources when sampling; ``"auto"`` uses
-        :math:`k = \mathrm{clip}(4\cdot10^6/(n+m), 32, 500)`: the sampled path computations
-        then cost about the same from ~8,000 up to ~125,000 nodes + ties and grow linearly
+        :math:`k = \mathrm{clip}(8\cdot10^6/(n+m), 64, 500)`: the sampled path computations
+        then cost about the same from ~16,000 up to ~125,000 nodes + ties and grow linearly
         above (the standard error of every estimate is reported in ``betweenness_se``).
         Measured error against exact betweenness: ``docs/benchmark.md``.
     seed : int

@@ -61,6 +61,42 @@ def run_analyze(path, out):
                       "peak_mb": round(max(s["peak_mb"] for s in stages.values()), 1)}))
 
 
+def run_accuracy(path):
+    """Child process: sampled vs exact betweenness and closeness on one input (the smallest size)."""
+    import numpy as np
+    import netcluster as nc
+    from netcluster.centrality import centrality
+    from netcluster.graph import BipartiteNetwork
+    ds = nc.load_dataset(path)
+    proj = BipartiteNetwork.from_dataset(ds).project_organisations("count")
+    t = time.perf_counter()
+    ex = centrality(proj, exact_max_nodes=10 ** 9)
+    t_exact = time.perf_counter() - t
+    res = {"nodes": proj.n_nodes, "ties": proj.n_ties, "seconds_exact": round(t_exact, 2), "runs": []}
+    from netcluster.centrality import MIN_SAMPLES
+    for k in ("auto", MIN_SAMPLES):
+        t = time.perf_counter()
+        sa = centrality(proj, exact_max_nodes=0, seed=0, samples=k)
+        run = {"samples": sa.attrs["params"]["samples"], "seconds_sampled": round(time.perf_counter() - t, 2)}
+        for col in ("betweenness", "betweenness_w", "closeness", "closeness_w"):
+            if col not in sa.columns:
+                continue
+            e, s = ex[col].to_numpy(), sa[col].to_numpy()
+            top = np.argsort(-e, kind="stable")[:100]
+            rank_e, rank_s = ex[col].rank().to_numpy(), sa[col].rank().to_numpy()
+            top20_e, top20_s = set(np.argsort(-e, kind="stable")[:20]), set(np.argsort(-s, kind="stable")[:20])
+            run[col] = {"spearman": round(float(np.corrcoef(rank_e, rank_s)[0, 1]), 4),
+                        "top20_overlap": len(top20_e & top20_s),
+                        "median_rel_error_top100": round(float(np.median(np.abs(s[top] - e[top]) / e[top])), 4),
+                        "max_abs_error": round(float(np.abs(s - e).max()), 5)}
+            se_col = col.replace("betweenness", "betweenness_se")
+            if col.startswith("betweenness") and se_col in sa.columns:
+                se = sa[se_col].to_numpy()
+                run[col]["top100_within_1.96se"] = round(float((np.abs(s[top] - e[top]) <= 1.96 * se[top]).mean()), 3)
+        res["runs"].append(run)
+    print(json.dumps(res))
+
+
 def run_baseline(path, out, cap):
     """Child process: networkx + pyvis, the way a first script would do it."""
     import networkx as nx
@@ -138,6 +174,8 @@ def main():
     ap.add_argument("--baseline-cap", type=float, default=300, help="seconds (0: skip the baseline)")
     ap.add_argument("--out", default="benchmark.json")
     ap.add_argument("--keep", help="folder for the generated inputs (default: a temporary one)")
+    ap.add_argument("--no-accuracy", dest="accuracy", action="store_false",
+                    help="skip the sampled-vs-exact centrality check on the smallest size")
     a = ap.parse_args()
     if a.__dict__.get("child") is None and len(sys.argv) > 1 and sys.argv[1] in ("--_analyze", "--_baseline"):
         pass
@@ -160,6 +198,10 @@ def main():
             row["baseline"] = {"finished": bok, "seconds": round(bwall, 2), "capped": not bok,
                                "partial": bres.get("partial", {})}
             row["speedup_at_least"] = round(bwall / max(res.get("total_seconds", wall), 1e-9), 1)
+        if n == min(a.sizes) and a.accuracy:
+            acc, _, ok = child([sys.executable, me, "--_accuracy", str(inp)], None, str(d))
+            row["sampling_accuracy"] = acc
+            print(f"[{n:,} rows] sampled vs exact centrality: {json.dumps(acc)}")
         info["results"].append(row)
         print(f"\n[{n:,} rows] analyze total {res.get('total_seconds')} s, peak {res.get('peak_mb')} MB")
         for k, v in res.get("stages", {}).items():
@@ -176,6 +218,8 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--_analyze":
         run_analyze(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--_accuracy":
+        run_accuracy(sys.argv[2])
     elif len(sys.argv) >= 2 and sys.argv[1] == "--_baseline":
         run_baseline(sys.argv[2], sys.argv[3], None)
     else:
