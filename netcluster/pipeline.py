@@ -32,6 +32,10 @@ __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
 #: Leiden stability check: 5 seeds up to this many organisations, 3 seeds above.
 STABILITY_SEEDS_5_MAX_NODES = 20_000
+STABILITY_MAX_NODES = 150_000
+#: Permutations of the E-I test are capped at 99 above this many ties (the null is then
+#: very narrow; the cap is recorded in the parameters).
+PERMUTATION_CAP_TIES = 500_000
 
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
 XLSX_MAX_TIES = 200_000
@@ -140,9 +144,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                          samples=betweenness_samples, seed=seed)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
-        # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 above (in params)
+        # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
+        # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
         n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
-        stab = stability(proj, seeds=range(seed, seed + n_seeds), known={seed: com})
+        stab = (stability(proj, seeds=range(seed, seed + n_seeds), known={seed: com})
+                if proj.n_nodes <= STABILITY_MAX_NODES else None)
         declared = {}
         for col in ("cluster", "complex"):
             if col in orgs.columns and orgs[col].notna().any():
@@ -150,7 +156,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     with P.stage("openness"):
         ei = ei_index(proj, groups)
         ei_w = ei_index(proj, groups, weighted=True)
-        nperm = n_permutations if proj.n_ties <= 2_000_000 else min(n_permutations, 99)
+        nperm = n_permutations if proj.n_ties <= PERMUTATION_CAP_TIES else min(n_permutations, 99)
         ei_test = ei_permutation_test(proj, groups, n_permutations=nperm, seed=seed)
         group_null = _group_null(proj, groups, ei_test)
         popen = project_openness(ds, groups)

@@ -210,10 +210,12 @@ def report_html(a) -> str:
         f"Centrality ({_e(ref['freeman'])}; {_e(ref['harmonic'])}): degree, strength, betweenness "
         f"({_e(cp['betweenness'])}{', ' + str(cp['samples']) + ' sampled sources — ' + _e(ref['brandes']) if cp['samples'] else ''}; "
         f"exact up to {cp['exact_max_nodes']:,} nodes), harmonic closeness, eigenvector (max 1), PageRank "
-        f"(damping {cp['damping']}); weighted variants use 1/weight as tie length.",
+        f"(damping {cp['damping']}); weighted variants use 1/weight as tie length"
+        + (f"; {_e(cp['weighted_paths_note'])}" if cp.get('weighted_paths_note') else "") + ".",
         f"Communities: Leiden, modularity objective, resolution {p['leiden']['resolution']}, seed "
-        f"{p['leiden']['seed']} ({_e(ref['leiden'])}); stability over 5 seeds: mean ARI "
-        f"{_fmt((p['stability'] or {}).get('mean_ari'))}.",
+        f"{p['leiden']['seed']} ({_e(ref['leiden'])}); "
+        + (f"stability over {len(p['stability']['seeds'])} seeds: mean ARI {_fmt(p['stability'].get('mean_ari'))}."
+           if p.get('stability') else "stability check not run at this size (communities.stability runs it)."),
         f"Openness: E-I index ({_e(ref['ei'])}); permutation null with {_e(p['ei_test']['permutations'])} "
         f"{_e(p['ei_test']['method'])}, group sizes fixed, seed {p['seed']}, rescaled E-I ({_e(ref['ucinet'])}); "
         f"participation coefficient ({_e(ref['guimera'])}).",
