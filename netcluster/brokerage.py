@@ -194,18 +194,29 @@ def regional_gatekeepers(projection, groups: pd.Series, *, brokerage: pd.DataFra
     return out
 
 
-def structural_holes(projection, *, weighted: bool = True) -> pd.DataFrame:
+def structural_holes(projection, *, weighted: bool = True, max_paths: int = 200_000_000) -> pd.DataFrame:
     r"""Burt's constraint and effective size.
 
     Constraint :math:`C_i = \sum_{j} (p_{ij} + \sum_{q\ne i,j} p_{iq}p_{qj})^2` with
     :math:`p_{ij}` the share of *i*'s tie weight going to *j* (range (0, 1]; high = closed,
     redundant contacts; undefined for isolates).  Effective size (unweighted, Borgatti 1997):
     :math:`n_i - 2t_i/n_i`, with :math:`t_i` the ties among *i*'s :math:`n_i` partners.
+
+    Constraint costs :math:`\sum_i d_i^2` (two-paths); above ``max_paths`` it is not computed
+    (NaN, reason in ``attrs["params"]``) — national networks have hubs with tens of
+    thousands of partners.  Effective size uses triangle counts and is always computed.
     """
     g = projection.to_igraph()
-    w = g.es["weight"] if (weighted and g.ecount()) else None
-    cons = np.asarray(g.constraint(weights=w), dtype=float)
     deg = np.asarray(g.degree(), dtype=float)
+    two_paths = float((deg ** 2).sum())
+    params = {"constraint_weighted": weighted, "effective_size": "unweighted (Borgatti 1997)"}
+    if two_paths <= max_paths:
+        w = g.es["weight"] if (weighted and g.ecount()) else None
+        cons = np.asarray(g.constraint(weights=w), dtype=float)
+    else:
+        cons = np.full(len(deg), np.nan)
+        params["constraint_note"] = (f"constraint not computed: {int(two_paths):,} two-paths exceed the budget "
+                                     f"{max_paths:,} (structural_holes(max_paths=) to force)")
     # triangles through each organisation from igraph's local transitivity (C code)
     cc = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
     t = np.rint(cc * deg * (deg - 1) / 2)
@@ -214,5 +225,5 @@ def structural_holes(projection, *, weighted: bool = True) -> pd.DataFrame:
     cons = np.where(deg > 0, cons, np.nan)
     out = pd.DataFrame({"constraint": cons, "effective_size": es},
                        index=pd.Index(projection.labels, name="org_id"))
-    out.attrs["params"] = {"constraint_weighted": weighted, "effective_size": "unweighted (Borgatti 1997)"}
+    out.attrs["params"] = params
     return out

@@ -166,6 +166,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         wide = None
         if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
             wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
+    brokerage_notes = {}
     with P.stage("brokerage"):
         try:
             gf = gould_fernandez(proj, groups)
@@ -173,7 +174,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         except ResourceLimitError as e:
             gf, gk = None, pd.DataFrame()
             P.timings["brokerage skipped"] = str(e)
+            brokerage_notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
         sh = structural_holes(proj)
+        brokerage_notes["constraint"] = sh.attrs["params"].get("constraint_note", "")
     with P.stage("programme indicators and scorecard"):
         sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                        max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com)
@@ -215,7 +218,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
               "max_project_size": max_project_size, "excluded_projects": proj.params["excluded_projects"],
               "centrality": cen.attrs["params"], "leiden": com.attrs["params"],
               "stability": stab.attrs["summary"] if stab is not None else None,
-              "ei_test": ei_test.attrs["params"], "mapping": ds.source.get("mapping"),
+              "ei_test": ei_test.attrs["params"], "brokerage": brokerage_notes, "mapping": ds.source.get("mapping"),
               "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
     a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
                  extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})

@@ -154,6 +154,8 @@ def report_html(a) -> str:
                         "gatekeeper", "constraint") if c in o.columns]
     parts.append('<h2 id="organisations">Top organisations and gatekeepers</h2>')
     parts.append("<h3>Top 20 by betweenness</h3>" + table(o.sort_values("betweenness", ascending=False)[cols].head(20), index=True))
+    if p.get("brokerage", {}).get("gould_fernandez_skipped"):
+        parts.append(f'<p class="note">Gatekeepers not computed: {_e(p["brokerage"]["gould_fernandez_skipped"])}</p>')
     if len(a.gatekeepers):
         gk = a.gatekeepers.head(20).join(o[["name"]])
         parts.append(f"<h3>Regional gatekeepers (Graf 2011)</h3><p class=\"note\">Organisations with ties both "
@@ -222,7 +224,8 @@ def report_html(a) -> str:
         f"Cross-region linkage: region × region tie-ends matrix with expected values from the margins; "
         f"assortativity ({_e(ref['assort'])}).",
         f"Brokerage: Gould–Fernandez roles ({_e(ref['gould'])}) with binomial z-scores; regional gatekeepers "
-        f"({_e(ref['graf'])}); constraint and effective size ({_e(ref['burt'])}).",
+        f"({_e(ref['graf'])}); constraint and effective size ({_e(ref['burt'])})"
+        + "".join(f"; {_e(v)}" for k, v in (p.get("brokerage") or {}).items() if v) + ".",
         f"Triple helix T_UIG ({_e(ref['leydesdorff'])}); specialisation indices ({_e(ref['krugman'])}); review "
         f"figures: {_e(ref['review'])}. The patent ratio is a descriptive comparison, not a causal effect.",
         f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping "

@@ -197,3 +197,11 @@ def test_type_mix_and_helix_on_sample(sample):
     assert row["ci_low"] <= row["t_uig"] <= row["ci_high"] or row["t_uig"] == 0
     by_year = triple_helix(ds, by="year", n_boot=20)
     assert by_year["projects"].sum() == ds.projects["year"].notna().sum()
+
+
+def test_structural_holes_budget_skips_constraint_only(sample):
+    ds, p, reg = sample
+    sh = structural_holes(p, max_paths=10)
+    assert sh["constraint"].isna().all() and "constraint not computed" in sh.attrs["params"]["constraint_note"]
+    full = structural_holes(p)
+    assert np.allclose(sh["effective_size"], full["effective_size"], equal_nan=True)
