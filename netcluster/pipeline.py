@@ -365,28 +365,35 @@ def _write_gexf(nodes: pd.DataFrame, ties: pd.DataFrame, path: Path) -> None:
             f'      <attribute id="{len(attr_cols)}" title="shared_projects" type="long" />',
             "    </attributes>", "    <nodes>"]
 
-    def fmt(v, t):
+    # node attributes column by column: numbers formatted in C, each distinct text escaped once
+    n = len(nodes)
+    acc = np.full(n, "", dtype=object)
+    for c in attr_cols:
+        s, t, head = nodes[c], types[c], f'<attvalue for="{ids[c]}" value='
+        miss = s.isna().to_numpy(dtype=bool)
+        piece = np.full(n, "", dtype=object)
+        ok = ~miss
+        if not ok.any():
+            continue
         if t == "double":
-            return repr(float(v))
-        if t == "long":
-            return str(int(v))
-        if t == "boolean":
-            return "true" if v else "false"
-        return _XML_INVALID.sub("", str(v))
-
-    cols = {c: nodes[c].to_numpy(dtype=object) for c in attr_cols}
+            txt = s.to_numpy(dtype=float, na_value=np.nan)[ok].astype(str).astype(object)
+            piece[ok] = head + '"' + txt + '" />'
+        elif t == "long":
+            txt = s[ok].to_numpy(dtype=np.int64).astype(str).astype(object)
+            piece[ok] = head + '"' + txt + '" />'
+        elif t == "boolean":
+            piece[ok] = np.where(s[ok].to_numpy(dtype=bool), head + '"true" />', head + '"false" />')
+        else:
+            codes, uniq = pd.factorize(pd.Series(s.to_numpy(dtype=object)[ok], dtype=object))
+            esc = np.array([head + quoteattr(_XML_INVALID.sub("", str(u))) + " />" for u in uniq], dtype=object)
+            piece[ok] = esc[codes]
+        acc = acc + piece
     names = nodes["name"].to_numpy(dtype=object) if "name" in nodes.columns else nodes.index.to_numpy()
     for i, lab in enumerate(nodes.index.to_numpy(dtype=object)):
-        vals = []
-        for c in attr_cols:
-            v = cols[c][i]
-            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
-                continue
-            vals.append(f'<attvalue for="{ids[c]}" value={quoteattr(fmt(v, types[c]))} />')
         label = names[i] if isinstance(names[i], str) and names[i] else lab
         out.append(f"      <node id={quoteattr(_XML_INVALID.sub('', str(lab)))} "
                    f"label={quoteattr(_XML_INVALID.sub('', str(label)))}>"
-                   f"<attvalues>{''.join(vals)}</attvalues></node>")
+                   f"<attvalues>{acc[i]}</attvalues></node>")
     out.append("    </nodes>")
     out.append("    <edges>")
     k = len(attr_cols)
