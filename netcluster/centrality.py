@@ -45,7 +45,7 @@ SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLES = 64
 #: Above this many nodes the weighted *path* centralities (betweenness_w, closeness_w: a
 #: Dijkstra per source, ~4x a BFS) are not computed unless asked (``weighted_paths=True``).
-WEIGHTED_PATHS_MAX_NODES = 100_000
+WEIGHTED_PATHS_MAX_NODES = 20_000
 
 
 def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXACT_MAX_NODES,

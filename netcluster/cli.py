@@ -98,6 +98,8 @@ def cmd_analyze(args) -> int:
         t = time.perf_counter() - stages.t0
         if event == "start":
             print(f"[{t:6.1f}s] {name} ...", file=sys.stderr, flush=True)
+        elif event == "background":
+            print(f"[{t:6.1f}s] {name} took {dt:.2f}s on the second core", file=sys.stderr, flush=True)
         else:
             print(f"[{t:6.1f}s] {name} done in {dt:.2f}s", file=sys.stderr, flush=True)
 
@@ -110,7 +112,8 @@ def cmd_analyze(args) -> int:
     a = analyze(inp, args.out, mapping=mapping, encoding=enc, delimiter=delim, sheet=sheet,
                 group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
                 n_permutations=args.permutations, max_project_size=args.max_project_size,
-                graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress)
+                graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
+                jobs=args.jobs)
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -160,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-network-nodes", type=int, default=2000,
                        help="organisations shown in network.html (top by betweenness; default 2000)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--jobs", type=int, default=None,
+                       help="processes (default: 2 on a multi-core machine; results are the same with 1)")
         p.add_argument("--quiet", action="store_true", help="no progress lines")
         p.set_defaults(func=cmd_analyze, demo=(name == "demo"))
     return parser

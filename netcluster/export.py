@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["neutralise", "safe_frame", "write_csv", "write_xlsx", "FORMULA_PREFIXES"]
+__all__ = ["neutralise", "safe_frame", "write_csv", "write_xlsx", "sheet_bytes", "FORMULA_PREFIXES"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -55,63 +55,21 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> Path:
-    """Write a CSV that Excel opens correctly (UTF-8 with BOM, CRLF) and safely.
-
-    Same bytes as ``safe_frame(df).to_csv(path, encoding="utf-8-sig", lineterminator="\\r\\n")``
-    (tested), written column by column: numbers formatted in C, each distinct text quoted once.
-    """
+    """Write a CSV that Excel opens correctly (UTF-8 with BOM, CRLF) and safely."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame = safe_frame(df.reset_index() if index else df)
-    fields = [_csv_column(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    if any(f is None for f in fields):  # a dtype without a fast path (dates …): pandas writes it
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        return path
-    header = ",".join(_csv_quote(str(c)) for c in frame.columns)
-    if len(frame):
-        rows = fields[0]
-        for f in fields[1:]:
-            rows = rows + "," + f
-        body = "\r\n".join(rows.tolist()) + "\r\n"
-    else:
-        body = ""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        fh.write(header + "\r\n" + body)
+    safe_frame(df).to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n")
     return path
 
 
-def _csv_quote(v: str) -> str:
-    if any(ch in v for ch in ',"\r\n'):
-        return '"' + v.replace('"', '""') + '"'
-    return v
-
-
-def _csv_column(s: pd.Series):
-    """Field text of each cell of a column (minimal quoting, missing = empty), or None."""
-    n = len(s)
-    miss = s.isna().to_numpy(dtype=bool)
-    out = np.full(n, "", dtype=object)
-    ok = ~miss
-    if pd.api.types.is_bool_dtype(s):
-        out[ok] = np.where(s[ok].to_numpy(dtype=bool), "True", "False")
-    elif pd.api.types.is_integer_dtype(s):
-        out[ok] = s[ok].to_numpy(dtype=np.int64).astype(str)
-    elif pd.api.types.is_float_dtype(s):
-        out[ok] = s.to_numpy(dtype=float, na_value=np.nan)[ok].astype(str)
-    elif s.dtype == object or pd.api.types.is_string_dtype(s):
-        vals = s.to_numpy(dtype=object)[ok]
-        codes, uniq = pd.factorize(pd.Series(vals, dtype=object))
-        if all(type(u) is str for u in uniq):
-            txt = np.array([_csv_quote(u) for u in uniq], dtype=object)
-            out[ok] = txt[codes] if len(uniq) else out[ok]
-        elif all(isinstance(v, (str, int, float, bool, np.integer, np.floating, np.bool_)) for v in vals):
-            # mixed types: 1, 1.0 and True hash alike, so each value is formatted on its own
-            out[ok] = np.array([_csv_quote(str(v)) for v in vals] + [""], dtype=object)[:-1]
-        else:
-            return None
-    else:
-        return None
-    return out
+def sheet_bytes(df: pd.DataFrame, max_rows: int = 50_000) -> bytes:
+    """The worksheet XML of one table (neutralised; first ``max_rows`` rows and a note)."""
+    from ._xlsx import column_cells, sheet_xml
+    frame = safe_frame(df.head(max_rows))
+    cols = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
+    note = (f"(first {max_rows:,} of {len(df):,} rows; the CSV table has all rows)"
+            if len(df) > max_rows else None)
+    return sheet_xml([str(c) for c in frame.columns], cols, len(frame), note)
 
 
 def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
@@ -121,9 +79,10 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
     booleans, missing values as empty cells; the header row is bold and frozen.  A sheet
     longer than ``max_rows`` keeps its first ``max_rows`` rows and says so in its last row
     (the CSV tables are complete).  Same tables, same bytes (no timestamps inside).
-    Written column-vectorised by :mod:`netcluster._xlsx` (about 0.3 µs per cell).
+    Written column-vectorised by :mod:`netcluster._xlsx`.  A value may also be the bytes
+    from :func:`sheet_bytes` (prepared elsewhere, e.g. in a background process).
     """
-    from ._xlsx import column_cells, sheet_xml, write_workbook
+    from ._xlsx import write_workbook
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     used = set()
@@ -133,10 +92,6 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
         while sheet in used:
             sheet = sheet[:29] + "_" + str(len(used))
         used.add(sheet)
-        frame = safe_frame(df.head(max_rows))
-        cols = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
-        note = (f"(first {max_rows:,} of {len(df):,} rows; the CSV table has all rows)"
-                if len(df) > max_rows else None)
-        parts.append((sheet, sheet_xml([str(c) for c in frame.columns], cols, len(frame), note)))
+        parts.append((sheet, df if isinstance(df, bytes) else sheet_bytes(df, max_rows)))
     write_workbook(path, parts)
     return path

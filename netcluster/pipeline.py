@@ -84,6 +84,12 @@ class _Progress:
         if self.cb:
             self.cb("done", name, dt)
 
+    def background(self, name, seconds):
+        """A step that ran on the other core: its own duration (not added to the wall time)."""
+        self.timings[name + " (in parallel)"] = seconds
+        if self.cb:
+            self.cb("background", name, seconds)
+
 
 def _parse_years(years):
     if years is None or years == "":
@@ -101,7 +107,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             group_by: str = "region", years=None, weighting: str = "count", seed: int = 0,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
-            betweenness_samples="auto", progress=None, dataset=None) -> Analysis:
+            betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -119,7 +125,13 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         Projection weighting (binary, count, newman, jaccard, association).
     seed : int
         Seed of every randomised step (layout, Leiden, permutations, bootstrap, sampling).
+    jobs : int, optional
+        Processes to use (default 2 on a multi-core machine that can fork, else 1): path-based
+        centralities, then the large tables and the graph file, run on the second core while
+        the main process computes the other indicators.  Results are identical for any value.
     """
+    from ._parallel import Background, default_jobs
+    jobs = default_jobs() if jobs is None else int(jobs)
     P = _Progress(progress)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -139,9 +151,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         proj = net.project_organisations(weighting, max_project_size=max_project_size)
     orgs = ds.organisations.set_index("org_id")
     groups = orgs[group_by]
-    with P.stage("centrality"):
-        cen = centrality(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
-                         samples=betweenness_samples, seed=seed)
+    proj.to_igraph()  # built once, shared with the background step
+    # path and triangle based measures run on the second core (centrality, brokerage)
+    cen_job = Background(lambda: (centrality(proj, weighted=weighting not in ("binary",),
+                                             exact_max_nodes=exact_max_nodes, samples=betweenness_samples,
+                                             seed=seed),) + _brokerage(proj, groups), jobs=jobs)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
         # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
@@ -166,17 +180,12 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         wide = None
         if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
             wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
-    brokerage_notes = {}
-    with P.stage("brokerage"):
-        try:
-            gf = gould_fernandez(proj, groups)
-            gk = regional_gatekeepers(proj, groups, brokerage=gf)
-        except ResourceLimitError as e:
-            gf, gk = None, pd.DataFrame()
-            P.timings["brokerage skipped"] = str(e)
-            brokerage_notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
-        sh = structural_holes(proj)
-        brokerage_notes["constraint"] = sh.attrs["params"].get("constraint_note", "")
+    with P.stage("centrality and brokerage" if jobs < 2 else "centrality and brokerage (waiting)"):
+        cen, gf, gk, sh, brokerage_notes = cen_job.result()
+    if jobs >= 2:
+        P.background("centrality and brokerage", cen_job.seconds)
+    org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh)
+    export_job = Background(lambda: _write_large(org_out, ties, out, graphml), jobs=jobs)
     with P.stage("programme indicators and scorecard"):
         sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                        max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com)
@@ -188,7 +197,43 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         else:  # no years in the data: no evolution (said in the report)
             ev_year = ev_phase = pd.DataFrame(columns=["slice", "start", "end", "indicator", "value"])
             growth = pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
-    # organisations table: attributes + all measures
+    op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
+    op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
+    op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
+    op.index.name = group_by
+    params = {"netcluster": __version__, "input": Path(input_path).name if dataset is None else "<dataset>",
+              "group_by": group_by, "years": [y0, y1], "weighting": weighting, "seed": seed,
+              "graphml": graphml, "jobs": jobs,
+              "n_permutations": int(ei_test.attrs["params"]["permutations"]),
+              "max_project_size": max_project_size, "excluded_projects": proj.params["excluded_projects"],
+              "centrality": cen.attrs["params"], "leiden": com.attrs["params"],
+              "stability": stab.attrs["summary"] if stab is not None else None,
+              "ei_test": ei_test.attrs["params"], "brokerage": brokerage_notes, "mapping": ds.source.get("mapping"),
+              "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
+    a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
+                 extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
+    _export(a, out, P, export_job, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
+    a.timings = P.timings
+    return a
+
+
+def _brokerage(proj, groups):
+    """Gould–Fernandez roles, regional gatekeepers and Burt's measures (with notes on what a
+    resource budget left out)."""
+    notes = {}
+    try:
+        gf = gould_fernandez(proj, groups)
+        gk = regional_gatekeepers(proj, groups, brokerage=gf)
+    except ResourceLimitError as e:
+        gf, gk = None, pd.DataFrame()
+        notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
+    sh = structural_holes(proj)
+    notes["constraint"] = sh.attrs["params"].get("constraint_note", "")
+    return gf, gk, sh, notes
+
+
+def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
+    """The organisations table (attributes + every measure) and the ties table."""
     org_out = ds.participating_organisations.set_index("org_id")
     # provenance (file, first line) stays in the dataset and quality.json; the table is the same
     # whatever the input row order
@@ -208,23 +253,27 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     ties[f"target_{group_by}"] = ties["target"].map(groups).to_numpy()
     ties["cross_group"] = (ties[f"source_{group_by}"] != ties[f"target_{group_by}"]) & \
         ties[f"source_{group_by}"].notna() & ties[f"target_{group_by}"].notna()
-    op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
-    op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
-    op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
-    op.index.name = group_by
-    params = {"netcluster": __version__, "input": Path(input_path).name if dataset is None else "<dataset>",
-              "group_by": group_by, "years": [y0, y1], "weighting": weighting, "seed": seed,
-              "n_permutations": int(ei_test.attrs["params"]["permutations"]),
-              "max_project_size": max_project_size, "excluded_projects": proj.params["excluded_projects"],
-              "centrality": cen.attrs["params"], "leiden": com.attrs["params"],
-              "stability": stab.attrs["summary"] if stab is not None else None,
-              "ei_test": ei_test.attrs["params"], "brokerage": brokerage_notes, "mapping": ds.source.get("mapping"),
-              "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
-    a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
-                 extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
-    _export(a, out, P, graphml=graphml, max_network_nodes=max_network_nodes, seed=seed)
-    a.timings = P.timings
-    return a
+    return org_out, ties
+
+
+def _xlsx_ties(ties: pd.DataFrame):
+    """The ties sheet of the workbook (the strongest XLSX_MAX_TIES; all are in ties.csv) and a note."""
+    if len(ties) > XLSX_MAX_TIES:
+        return ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").sort_index(), pd.DataFrame(
+            {"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(ties):,} ties; all ties are in ties.csv"]})
+    return ties, None
+
+
+def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
+    """The large outputs, independent of the scorecard: organisations.csv, ties.csv, the graph
+    file(s), and the XML of the two large workbook sheets (returned)."""
+    from .export import sheet_bytes
+    write_csv(org_out.reset_index(), out / "organisations.csv")
+    write_csv(ties, out / "ties.csv")
+    _write_graph(org_out, ties, out / "network.gexf", "gexf")
+    if graphml:
+        _write_graph(org_out, ties, out / "network.graphml", "graphml")
+    return {"organisations": sheet_bytes(org_out.reset_index()), "ties": sheet_bytes(_xlsx_ties(ties)[0])}
 
 
 def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
@@ -273,37 +322,10 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
                         index=pd.Index(uniq, name="group"))
 
 
-def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
+def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, seed):
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
-    with P.stage("export tables"):
-        files["organisations.csv"] = write_csv(a.organisations.reset_index(), out / "organisations.csv")
-        files["ties.csv"] = write_csv(a.ties, out / "ties.csv")
-        files["openness.csv"] = write_csv(a.openness.reset_index(), out / "openness.csv")
-        files["region_matrix.csv"] = write_csv(a.region_matrix, out / "region_matrix.csv")
-        files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
-        sheets = {"scorecard": a.scorecard, "organisations": a.organisations.reset_index(),
-                  "ties": a.ties, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
-                  "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
-                  "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
-                  "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
-                  "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
-                  "conservation": a.dataset.quality.conservation().assign(
-                      file=lambda d: d["file"].map(lambda f: Path(f).name))}
-        for k, v in a.extra["declared"].items():
-            sheets[f"communities_vs_{k}"] = v.reset_index()
-        if len(a.ties) > XLSX_MAX_TIES:  # the workbook stays openable; the full table is ties.csv
-            sheets["ties"] = a.ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").sort_index()
-            sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of "
-                                                    f"{len(a.ties):,} ties; all ties are in ties.csv"]})
-        files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
-        a.dataset.quality.to_json(out / "quality.json")
-        files["quality.json"] = out / "quality.json"
-    with P.stage("export graph (GEXF)"):
-        files["network.gexf"] = _write_graph(a, out / "network.gexf", "gexf")
-        if graphml:
-            files["network.graphml"] = _write_graph(a, out / "network.graphml", "graphml")
     with P.stage("layout and network.html"):
         nodes = a.organisations
         html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
@@ -315,26 +337,54 @@ def _export(a: Analysis, out: Path, P, *, graphml, max_network_nodes, seed):
             a.region_matrix, counts, title=f"netcluster — {a.params['group_by']} network"))
     with P.stage("report.html"):
         files["report.html"] = write_text(out / "report.html", report_html(a))
-    a.files = {k: str(v) for k, v in files.items()}
+    with P.stage("export tables, workbook and graph" if jobs < 2 else "export: small tables and workbook"):
+        files["openness.csv"] = write_csv(a.openness.reset_index(), out / "openness.csv")
+        files["region_matrix.csv"] = write_csv(a.region_matrix, out / "region_matrix.csv")
+        files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
+        large = export_job.result()
+        files["organisations.csv"] = out / "organisations.csv"
+        files["ties.csv"] = out / "ties.csv"
+        files["network.gexf"] = out / "network.gexf"
+        if (out / "network.graphml").exists() and a.params.get("graphml"):
+            files["network.graphml"] = out / "network.graphml"
+        ties_sheet, note = _xlsx_ties(a.ties)
+        sheets = {"scorecard": a.scorecard, "organisations": large["organisations"],
+                  "ties": large["ties"], "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
+                  "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
+                  "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
+                  "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
+                  "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
+                  "conservation": a.dataset.quality.conservation().assign(
+                      file=lambda d: d["file"].map(lambda f: Path(f).name))}
+        for k, v in a.extra["declared"].items():
+            sheets[f"communities_vs_{k}"] = v.reset_index()
+        if note is not None:
+            sheets["note"] = note
+        files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
+        a.dataset.quality.to_json(out / "quality.json")
+        files["quality.json"] = out / "quality.json"
+    if jobs >= 2:
+        P.background("export: organisations.csv, ties.csv, network.gexf, large sheets", export_job.seconds)
+    a.files = {k: str(v) for k, v in sorted(files.items())}
 
 
-def _write_graph(a: Analysis, path: Path, fmt: str) -> Path:
+def _write_graph(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path, fmt: str) -> Path:
     keep_cols = [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
                              "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
-                             "pagerank", "gatekeeper", "constraint") if c in a.organisations.columns]
+                             "pagerank", "gatekeeper", "constraint") if c in organisations.columns]
     if fmt == "gexf":
-        _write_gexf(a.organisations[keep_cols], a.ties, path)
+        _write_gexf(organisations[keep_cols], ties, path)
         return path
     import networkx as nx
     g = nx.Graph()
-    for lab, rec in zip(a.organisations.index, a.organisations[keep_cols].to_dict(orient="records")):
+    for lab, rec in zip(organisations.index, organisations[keep_cols].to_dict(orient="records")):
         attrs = {}
         for k, v in rec.items():
             if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
                 continue
             attrs[k] = v.item() if hasattr(v, "item") else (v if isinstance(v, (int, float, bool)) else str(v))
         g.add_node(str(lab), **attrs)
-    for s, t, w, c in zip(a.ties["source"], a.ties["target"], a.ties["weight"], a.ties["shared_projects"]):
+    for s, t, w, c in zip(ties["source"], ties["target"], ties["weight"], ties["shared_projects"]):
         g.add_edge(str(s), str(t), weight=float(w), shared_projects=int(c))
     nx.write_graphml(g, path, encoding="utf-8")
     return path

@@ -13,15 +13,17 @@ def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables):
         df = pd.read_csv(sample_tables / f, dtype=str, keep_default_na=False)
         df.sample(frac=1, random_state=i).to_csv(shuffled / f, index=False)
     outs = []
+    # run 0 and 2 use the second core (jobs=2), run 1 runs everything in one process
     for k, src in enumerate([sample_tables, sample_tables, shuffled]):
         out = tmp_path / f"out{k}"
-        analyze(src, out, seed=7, n_permutations=49)
+        a = analyze(src, out, seed=7, n_permutations=49, jobs=1 if k == 1 else 2)
+        assert sorted(a.files) == sorted(OUTPUT_FILES)
         outs.append(out)
     for f in OUTPUT_FILES:
         if f == "quality.json":   # lists line numbers, which depend on the row order by design
             continue
         a = (outs[0] / f).read_bytes()
-        assert a == (outs[1] / f).read_bytes(), f"{f} differs between two runs"
+        assert a == (outs[1] / f).read_bytes(), f"{f} differs between two runs (jobs=2 vs jobs=1)"
         assert a == (outs[2] / f).read_bytes(), f"{f} differs with the input row order"
     # and a different seed changes the seeded parts
     analyze(sample_tables, tmp_path / "seed8", seed=8, n_permutations=49)

@@ -170,7 +170,7 @@ def test_analyze_bad_group_by(tmp_path, sample_tables, capsys):
 def test_demo_prints_stages(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--permutations", "9"]) == 0
     err = capsys.readouterr().err
-    assert "centrality done in" in err and "report.html done in" in err
+    assert "centrality and brokerage" in err and "report.html done in" in err
 
 
 def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
@@ -197,28 +197,3 @@ def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
     cut = load_workbook(write_xlsx({"cut": df}, tmp_path / "cut.xlsx", max_rows=3))["cut"]
     assert cut.max_row == 5 and cut["A5"].value == "(first 3 of 5 rows; the CSV table has all rows)"
     assert p.read_bytes() == write_xlsx({"ties[1]/x": df, "empty": df.iloc[:0]}, tmp_path / "again.xlsx").read_bytes()
-
-
-def test_csv_writer_matches_pandas_bytes(tmp_path, sample_dataset):
-    """The column-vectorised CSV writer against pandas' to_csv (same options) as oracle."""
-    from netcluster.export import safe_frame, write_csv
-    frames = {
-        "hostile": pd.DataFrame({
-            "name": ["a,b", 'say "hi"', "line\nbreak", "=1+1", None, "부산", "", " x "],
-            "w": [0.1, 1 / 3, np.nan, 1e-9, -0.0, 2.5e20, np.inf, 7.0],
-            "n": pd.array([1, None, 3, -4, 5, 6, 7, 8], dtype="Int64"),
-            "i": np.arange(8), "flag": [True, False] * 4,
-            "mixed": pd.Series([1, 1.0, True, "t", None, 2.5, np.int64(3), "a,b"], dtype=object),
-            "s": pd.array(["x", None, "y", "z", "x", "", "q", "r"], dtype="str")}),
-        "empty": pd.DataFrame({"a": pd.Series([], dtype=float), "b": pd.Series([], dtype=object)}),
-        "organisations": sample_dataset.organisations,
-        "participations": sample_dataset.participations,
-    }
-    for name, df in frames.items():
-        mine = write_csv(df, tmp_path / f"{name}.csv").read_bytes()
-        safe_frame(df).to_csv(tmp_path / f"{name}_pd.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        assert mine == (tmp_path / f"{name}_pd.csv").read_bytes(), name
-    idx = pd.DataFrame({"v": [1.5, 2.0]}, index=pd.Index(["=a", "b"], name="org_id"))
-    mine = write_csv(idx, tmp_path / "idx.csv", index=True).read_bytes()
-    safe_frame(idx).to_csv(tmp_path / "idx_pd.csv", index=True, encoding="utf-8-sig", lineterminator="\r\n")
-    assert mine == (tmp_path / "idx_pd.csv").read_bytes()

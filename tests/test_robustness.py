@@ -87,3 +87,17 @@ def test_committed_corpus_matches_generator(tmp_path):
     fresh = write_corpus(tmp_path)
     for name, p in fresh.items():
         assert (here / p.name).read_bytes() == p.read_bytes(), name
+
+
+def test_background_step_errors_reach_the_caller():
+    """A failure on the second core is raised in the caller with its own type and message."""
+    from netcluster._parallel import Background
+    from netcluster.exceptions import InputError
+
+    def boom():
+        raise InputError("bad thing on line 3")
+    for jobs in (1, 2):
+        job = Background(boom, jobs=jobs)
+        with pytest.raises(InputError, match="line 3"):
+            job.result()
+    assert Background(lambda: {"x": [1, 2]}, jobs=2).result() == {"x": [1, 2]}

@@ -1,0 +1,84 @@
+"""Run an independent step on the second core while the main process goes on.
+
+``analyze`` has steps that do not depend on each other (path-based centralities vs. the
+group indicators; writing the large tables vs. the scorecard).  :class:`Background` runs
+one of them in a forked child process — the child sees the parent's memory (copy-on-write),
+so nothing is pickled on the way in; only the result comes back through a pipe.  Results do
+not depend on whether a step ran in the background: every randomised step carries its own
+seed.  Without ``fork`` (Windows, macOS spawn default) or with ``jobs=1`` the step simply
+runs in place when its result is asked for.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+import traceback
+
+__all__ = ["Background", "default_jobs"]
+
+
+def default_jobs() -> int:
+    """2 when the machine has at least two cores and can fork, else 1."""
+    return 2 if (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() else 1
+
+
+def _child(fn, conn):
+    t = time.perf_counter()
+    try:
+        value = fn()
+        conn.send((True, value, time.perf_counter() - t, None))
+    except BaseException as e:  # noqa: BLE001 - everything is reported to the parent
+        tb = traceback.format_exc()
+        try:
+            conn.send((False, e, time.perf_counter() - t, tb))
+        except Exception:  # the exception itself does not pickle
+            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}"), time.perf_counter() - t, tb))
+    finally:
+        conn.close()
+
+
+class Background:
+    """``fn()`` computed in a forked child (``jobs >= 2``) or lazily in place (``jobs == 1``).
+
+    ``result()`` returns the value or raises the child's exception; ``seconds`` is the time
+    the step itself took.
+    """
+
+    def __init__(self, fn, *, jobs: int = 1):
+        self.fn = fn
+        self.seconds = None
+        self.proc = None
+        self._done = False
+        if jobs >= 2 and "fork" in mp.get_all_start_methods():
+            ctx = mp.get_context("fork")
+            recv, send = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=_child, args=(fn, send), daemon=True)
+            self.proc.start()
+            send.close()
+            self.conn = recv
+
+    def result(self):
+        if self._done:
+            return self._value
+        if self.proc is None:
+            t = time.perf_counter()
+            self._value = self.fn()
+            self.seconds = time.perf_counter() - t
+        else:
+            try:
+                ok, value, self.seconds, tb = self.conn.recv()
+            except EOFError:
+                self.proc.join()
+                raise RuntimeError(f"a background step died (exit code {self.proc.exitcode}); "
+                                   "rerun with jobs=1 (CLI: --jobs 1)") from None
+            finally:
+                self.conn.close()
+            self.proc.join()
+            if not ok:
+                raise value
+            self._value = value
+        self._done = True
+        self.fn = None
+        return self._value
