@@ -226,3 +226,36 @@ def test_network_growth_equals_filtered_networks(sample_dataset):
         net = BipartiteNetwork.from_dataset(sub)
         assert g.loc[y].tolist() == [len(sub.projects), net.n_orgs, len(sub.participations),
                                      net.project_organisations("binary").n_ties]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8, 1.0])
+def test_similar_pair_prefix_filter_equals_all_pairs(threshold):
+    """Prefix-filtered candidates keep every pair with Jaccard >= threshold (all-pairs oracle)."""
+    import scipy.sparse as sp
+    from netcluster.programme import _similar_pair_candidates
+    rng = np.random.default_rng(int(threshold * 10))
+    n_proj, n_orgs = 400, 60
+    rows = []
+    for p in range(n_proj):
+        k = rng.integers(2, 9)
+        base = rng.choice(n_orgs, size=k, replace=False, p=np.r_[np.full(5, 0.1), np.full(n_orgs - 5, 0.5 / (n_orgs - 5))])
+        rows += [(p, o) for o in base]
+    for p in range(0, 40, 2):  # near-copies
+        rows += [(n_proj + p // 2, o) for q, o in rows if q == p]
+    pi = np.array([r[0] for r in rows]); oi = np.array([r[1] for r in rows])
+    n = pi.max() + 1
+    B = sp.csr_matrix((np.ones(len(pi)), (pi, oi)), shape=(n, n_orgs))
+    S = sp.triu(B @ B.T, k=1).tocoo()
+    k = np.asarray(B.sum(axis=1)).ravel()
+    jac = S.data / (k[S.row] + k[S.col] - S.data)
+    want = {(r, c) for r, c, j in zip(S.row, S.col, jac) if j >= threshold - 1e-12}
+    r, c = _similar_pair_candidates(pi, oi, n, n_orgs, threshold)
+    got = set(zip(r.tolist(), c.tolist()))
+    assert want <= got and len(want) > 0
+    assert len(got) < S.nnz or threshold <= 0.3  # the filter prunes
+
+
+def test_near_duplicates_unchanged_on_sample(sample_dataset):
+    from netcluster.programme import near_duplicate_projects
+    nd = near_duplicate_projects(sample_dataset)
+    assert len(nd) == 5 and (nd["jaccard"] >= 0.8).all() and (nd["programme_a"] != nd["programme_b"]).all()
