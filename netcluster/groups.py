@@ -16,14 +16,38 @@ def org_attribute(dataset_or_frame, column: str) -> pd.Series:
     return orgs.set_index("org_id")[column]
 
 
-def align_groups(labels, groups: pd.Series):
-    """Group of each label (``None`` where unknown) and the number of labels without a group."""
+def group_codes(labels, groups: pd.Series):
+    """Integer group code of each label (-1 = unknown) and the sorted groups present.
+
+    Returns ``(codes, groups_present, n_unknown)``; codes index ``groups_present`` (sorted by
+    their text).  Costs O(len(labels)) whatever the size of ``groups`` (pandas keeps the
+    index's hash table), so a population of a million organisations is no burden.
+    """
     if not isinstance(groups, pd.Series):
         raise TypeError("groups must be a pandas Series indexed by org_id")
-    g = groups.reindex(pd.Index(labels)).astype(object)
-    g = g.where(g.notna(), None)
-    values = g.to_numpy(dtype=object)
-    return values, int(sum(v is None for v in values))
+    labels = np.asarray(labels, dtype=object)
+    if len(labels) == 0:
+        return np.zeros(0, dtype=np.int64), [], 0
+    if groups.index.is_unique:
+        pos = groups.index.get_indexer(labels)
+        sub = np.array(groups.take(np.maximum(pos, 0)).to_numpy(dtype=object), dtype=object, copy=True)
+        sub[pos < 0] = None
+    else:
+        raise ValueError("groups has duplicate org_id values in its index")
+    c, uniq = pd.factorize(pd.Series(sub, dtype=object), use_na_sentinel=True)
+    order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
+    remap = np.empty(len(uniq) + 1, dtype=np.int64)
+    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(uniq))
+    remap[-1] = -1
+    c = remap[c]
+    return c, [uniq[i] for i in order], int((c < 0).sum())
+
+
+def align_groups(labels, groups: pd.Series):
+    """Group of each label (``None`` where unknown) and the number of labels without a group."""
+    c, uniq, unknown = group_codes(labels, groups)
+    table = np.array(list(uniq) + [None], dtype=object)
+    return table[c], unknown
 
 
 def codes(values):

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .groups import align_groups, codes
+from .groups import align_groups, codes, group_codes
 
 __all__ = ["ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
            "newcomers", "tie_table"]
@@ -83,33 +83,35 @@ def ei_index(projection, groups: pd.Series, *, weighted: bool = False):
     >>> float(r["network"]["ei"].iloc[0])   # one internal tie (a-b), one external (b-c)
     0.0
     """
-    t = tie_table(projection, groups)
-    w = t["weight"].to_numpy() if weighted else np.ones(len(t))
-    ext = t["external"].to_numpy()
+    r, c, w_all, _ = projection.tie_arrays()
+    code, uniq, _ = group_codes(projection.labels, groups)
+    known = (code[r] >= 0) & (code[c] >= 0)
+    r, c = r[known], c[known]
+    w = w_all[known] if weighted else np.ones(len(r))
+    cr, cc = code[r], code[c]
+    ext = cr != cc
     E, I = float(w[ext].sum()), float(w[~ext].sum())
     network = pd.DataFrame({"internal": [I], "external": [E], "ei": [_ei(E, I)],
-                            "ties_unknown_group": [t.attrs["unknown_group_ties"]]})
+                            "ties_unknown_group": [int((~known).sum())]})
     # groups: internal ties counted once, external ties counted for both groups
-    ends = pd.DataFrame({"group": np.concatenate([t["group_source"], t["group_target"]]),
-                         "w": np.concatenate([w, w]), "ext": np.concatenate([ext, ext])})
-    vals, _ = align_groups(projection.labels, groups)
-    members = pd.Series(vals, dtype=object).value_counts()
-    gi = ends[~ends["ext"]].groupby("group")["w"].sum() / 2
-    ge = ends[ends["ext"]].groupby("group")["w"].sum()
-    g = pd.DataFrame({"members": members}).rename_axis("group")
-    g["internal"] = gi.reindex(g.index).fillna(0.0)
-    g["external"] = ge.reindex(g.index).fillna(0.0)
+    G = len(uniq)
+    g = pd.DataFrame({"members": np.bincount(code[code >= 0], minlength=G).astype(np.int64)},
+                     index=pd.Index(pd.array(uniq, dtype=object), name="group"))
+    g["internal"] = np.bincount(cr[~ext], weights=w[~ext], minlength=G).astype(float)
+    g["external"] = (np.bincount(cr[ext], weights=w[ext], minlength=G)
+                     + np.bincount(cc[ext], weights=w[ext], minlength=G)).astype(float)
     tot = g["internal"] + g["external"]
     g["external_share"] = (g["external"] / tot).where(tot > 0)
     g["ei"] = ((g["external"] - g["internal"]) / tot).where(tot > 0)
     # organisations
-    orgs = pd.DataFrame({"org": np.concatenate([t["source"], t["target"]]),
-                         "w": np.concatenate([w, w]), "ext": np.concatenate([ext, ext])})
-    oi = orgs[~orgs["ext"]].groupby("org")["w"].sum()
-    oe = orgs[orgs["ext"]].groupby("org")["w"].sum()
-    o = pd.DataFrame({"group": vals}, index=pd.Index(projection.labels, name="org_id"))
-    o["internal"] = oi.reindex(o.index).fillna(0.0)
-    o["external"] = oe.reindex(o.index).fillna(0.0)
+    n = len(projection.labels)
+    vals = np.array(list(uniq) + [None], dtype=object)[code]
+    o = pd.DataFrame({"group": pd.Series(vals, dtype=object).to_numpy()},
+                     index=pd.Index(projection.labels, name="org_id"))
+    o["internal"] = (np.bincount(r[~ext], weights=w[~ext], minlength=n)
+                     + np.bincount(c[~ext], weights=w[~ext], minlength=n)).astype(float)
+    o["external"] = (np.bincount(r[ext], weights=w[ext], minlength=n)
+                     + np.bincount(c[ext], weights=w[ext], minlength=n)).astype(float)
     tot = o["internal"] + o["external"]
     o["external_share"] = (o["external"] / tot).where(tot > 0)
     o["ei"] = ((o["external"] - o["internal"]) / tot).where(tot > 0)
