@@ -45,16 +45,18 @@ def _slices(dataset, by, window, step, phases):
 
 
 def _coded(dataset, group_by):
-    """The dataset's integer coding (computed once per dataset and grouping)."""
-    if hasattr(dataset, "cached"):
-        return dataset.cached(("evolution codes", group_by), lambda d: _Coded(d, group_by))
-    return _Coded(dataset, group_by)
+    """The dataset's integer coding (the group-independent part computed once per dataset)."""
+    import copy
+    if not hasattr(dataset, "cached"):
+        return _Coded(dataset).with_groups(group_by)
+    base = dataset.cached(("evolution codes",), _Coded)
+    return dataset.cached(("evolution groups", group_by), lambda d: copy.copy(base).with_groups(group_by))
 
 
 class _Coded:
     """A dataset coded as integers once, for many slices."""
 
-    def __init__(self, dataset, group_by: str | None):
+    def __init__(self, dataset):
         from .programme import ksic_division
         orgs = dataset.organisations
         projs = dataset.projects
@@ -89,13 +91,20 @@ class _Coded:
         self.has_complex = "complex" in o.columns
         if self.has_complex:
             self.complex = pd.factorize(o["complex"].astype(object), use_na_sentinel=True)[0]
+        self.group_by, self.wide = None, None
+        self.has_wide = "wide_region" in o.columns and o["wide_region"].notna().any()
+        self.org_index = org_index
+
+    def with_groups(self, group_by):
+        o = self.orgs
         self.group_by = group_by if group_by in o.columns else None
         if self.group_by:
-            self.groups = pd.Series(o[group_by].to_numpy(dtype=object), index=org_index)
+            self.groups = pd.Series(o[group_by].to_numpy(dtype=object), index=self.org_index)
             self.gcode = pd.factorize(o[group_by].astype(object), use_na_sentinel=True)[0]
         self.wide = None
-        if group_by != "wide_region" and "wide_region" in o.columns and o["wide_region"].notna().any():
-            self.wide = pd.Series(o["wide_region"].to_numpy(dtype=object), index=org_index)
+        if group_by is not None and group_by != "wide_region" and self.has_wide:
+            self.wide = pd.Series(o["wide_region"].to_numpy(dtype=object), index=self.org_index)
+        return self
 
     def slice_mask(self, a, b):
         keep = ~np.isnan(self.year)

@@ -317,23 +317,31 @@ def newcomers(dataset) -> pd.DataFrame:
     part["year"] = part["year"].astype(int)
     first = part.groupby("org_id")["year"].min()
     rows = []
-    seen_pairs = set()
-    org_index = {o: i for i, o in enumerate(sorted(part["org_id"].unique()))}
+    org_index = pd.Index(sorted(part["org_id"].unique()))
     n = len(org_index)
+    per_year = []
     for y, grp in part.groupby("year", sort=True):
         orgs = grp["org_id"].unique()
         new = int((first.reindex(orgs) == y).sum())
-        oi = grp["org_id"].map(org_index).to_numpy()
+        oi = org_index.get_indexer(grp["org_id"])
         pi = pd.factorize(grp["project_id"])[0]
         B = sp.csr_matrix((np.ones(len(oi)), (oi, pi)), shape=(n, pi.max() + 1 if len(pi) else 0))
         C = sp.triu(B @ B.T, k=1).tocoo()
         keys = C.row.astype(np.int64) * n + C.col
-        new_ties = int(sum(1 for k in keys.tolist() if k not in seen_pairs))
-        seen_pairs.update(keys.tolist())
-        rows.append({"year": int(y), "participants": int(len(orgs)), "newcomers": new,
-                     "newcomer_share": new / len(orgs) if len(orgs) else np.nan,
-                     "ties": int(len(keys)), "new_ties": new_ties,
-                     "new_tie_share": new_ties / len(keys) if len(keys) else np.nan})
+        per_year.append((int(y), len(orgs), new, keys))
+    # a tie is new in the first year its pair appears (pairs are unique within a year)
+    years = np.concatenate([np.full(len(k), y) for y, _, _, k in per_year]) if per_year else np.zeros(0)
+    keys = np.concatenate([k for *_, k in per_year]) if per_year else np.zeros(0, np.int64)
+    order = np.lexsort((years, keys))
+    ks = keys[order]
+    first_of_key = np.r_[True, ks[1:] != ks[:-1]] if len(ks) else np.zeros(0, bool)
+    first_years = years[order][first_of_key]
+    for y, n_orgs, new, k in per_year:
+        new_ties = int((first_years == y).sum())
+        rows.append({"year": y, "participants": int(n_orgs), "newcomers": new,
+                     "newcomer_share": new / n_orgs if n_orgs else np.nan,
+                     "ties": int(len(k)), "new_ties": new_ties,
+                     "new_tie_share": new_ties / len(k) if len(k) else np.nan})
     out = pd.DataFrame(rows).set_index("year") if rows else pd.DataFrame(
         columns=["participants", "newcomers", "newcomer_share", "ties", "new_ties", "new_tie_share"])
     out.attrs["params"] = {"participations_without_year": missing,

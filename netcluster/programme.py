@@ -249,22 +249,22 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     div = ksic_division(orgs["sector"]) if "sector" in orgs.columns else pd.Series(None, index=orgs.index)
     is_firm = orgs["org_type"] == "firm"
     kis = is_firm & div.isin(codes)
-    mfg = is_firm & div.map(lambda d: isinstance(d, str) and "10" <= d <= "34").astype(bool)
+    dnum = pd.to_numeric(div, errors="coerce")
+    mfg = is_firm & (dnum >= 10) & (dnum <= 34)
     part = orgs["participant"]
     rows = {"kis_firms_population": int(kis.sum()),
             "kis_share_population_firms": float(kis[is_firm].mean()) if is_firm.any() else np.nan,
             "kis_share_participating_firms": float(kis[is_firm & part].mean()) if (is_firm & part).any() else np.nan,
             "kis_share_participations": float(dataset.participations["org_id"].map(kis).fillna(False).mean())}
     if projection is not None:
-        t = projection.ties()
-        ks, kt = t["source"].map(kis).fillna(False), t["target"].map(kis).fillna(False)
-        rows["kis_share_ties"] = float((ks | kt).mean()) if len(t) else np.nan
+        r, c, _, _ = projection.tie_arrays()
+        pos = kis.index.get_indexer(projection.labels)
+        kv = np.where(pos >= 0, kis.to_numpy(dtype=bool)[np.maximum(pos, 0)], False)
+        rows["kis_share_ties"] = float((kv[r] | kv[c]).mean()) if len(r) else np.nan
         M = projection.matrix.tocsr().copy()
         M.data[:] = 1
-        lab = pd.Index(projection.labels)
-        kv = kis.reindex(lab).fillna(False).to_numpy().astype(float)
-        has_kis = (M @ kv) > 0
-        mv = mfg.reindex(lab).fillna(False).to_numpy()
+        has_kis = (M @ kv.astype(float)) > 0
+        mv = np.where(pos >= 0, mfg.to_numpy(dtype=bool)[np.maximum(pos, 0)], False)
         rows["manufacturing_with_kis_partner_share"] = float(has_kis[mv].mean()) if mv.any() else np.nan
     if centrality_frame is not None:
         c = centrality_frame
