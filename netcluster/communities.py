@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from ._igraph import require_igraph, seeded
-from .groups import align_groups
 
 __all__ = ["leiden", "stability", "compare_partitions", "modularity"]
 
@@ -64,15 +63,28 @@ def leiden(projection, *, resolution: float = 1.0, seed: int = 0, weighted: bool
 
 
 def modularity(projection, groups: pd.Series, *, weighted: bool = True, resolution: float = 1.0) -> float:
-    """Modularity of a given partition (e.g. provinces). Organisations without a group
-    form one extra group '(unknown)'."""
-    g = projection.to_igraph()
-    vals, _ = align_groups(projection.labels, groups)
-    codes = pd.factorize(pd.Series(vals, dtype=object).fillna("(unknown)"))[0]
-    if g.ecount() == 0:
+    r"""Modularity of a given partition (e.g. provinces), range [−1/2, 1].
+
+    :math:`Q = \sum_c \left[\frac{w_c}{W} - \gamma\left(\frac{s_c}{2W}\right)^2\right]` with
+    :math:`W` the total tie weight, :math:`w_c` the weight of ties inside group *c* and
+    :math:`s_c` the total strength of its members (Newman & Girvan, Phys. Rev. E 69, 2004;
+    resolution :math:`\gamma`, Reichardt & Bornholdt 2006).  Organisations without a group
+    form one extra group '(unknown)'.  Computed from the tie arrays (no graph object).
+    """
+    from .groups import group_codes
+    r, c, w, _ = projection.tie_arrays()
+    if len(r) == 0:
         return 0.0
-    return float(g.modularity(codes.tolist(), weights=g.es["weight"] if weighted else None,
-                              resolution=resolution))
+    code, uniq, _ = group_codes(projection.labels, groups)
+    unknown = uniq.index("(unknown)") if "(unknown)" in uniq else len(uniq)
+    code = np.where(code < 0, unknown, code)
+    G = max(len(uniq), unknown + 1)
+    w = w if weighted else np.ones(len(r))
+    W = float(w.sum())
+    cr, cc = code[r], code[c]
+    inside = np.bincount(cr[cr == cc], weights=w[cr == cc], minlength=G)
+    strength = np.bincount(cr, weights=w, minlength=G) + np.bincount(cc, weights=w, minlength=G)
+    return float((inside / W).sum() - resolution * ((strength / (2 * W)) ** 2).sum())
 
 
 def _ari_nmi(a, b):

@@ -205,3 +205,16 @@ def test_structural_holes_budget_skips_constraint_only(sample):
     assert sh["constraint"].isna().all() and "constraint not computed" in sh.attrs["params"]["constraint_note"]
     full = structural_holes(p)
     assert np.allclose(sh["effective_size"], full["effective_size"], equal_nan=True)
+
+
+def test_modularity_closed_form_vs_igraph_with_unknown_groups_and_resolution(sample):
+    ds, p, reg = sample
+    reg2 = reg.copy()
+    reg2.iloc[::7] = None  # organisations without a group form one '(unknown)' group
+    g = p.to_igraph()
+    vals = reg2.reindex(p.labels).astype(object).where(reg2.reindex(p.labels).notna(), "(unknown)")
+    memb = pd.factorize(vals)[0].tolist()
+    for res in (1.0, 0.5):
+        for weighted in (True, False):
+            want = g.modularity(memb, weights=g.es["weight"] if weighted else None, resolution=res)
+            assert modularity(p, reg2, weighted=weighted, resolution=res) == pytest.approx(want, abs=1e-12)
