@@ -38,7 +38,7 @@ STABILITY_MAX_NODES = 150_000
 PERMUTATION_CAP_TIES = 500_000
 
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
-XLSX_MAX_TIES = 200_000
+XLSX_MAX_TIES = 50_000
 
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
                 "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",

@@ -197,3 +197,14 @@ def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
     cut = load_workbook(write_xlsx({"cut": df}, tmp_path / "cut.xlsx", max_rows=3))["cut"]
     assert cut.max_row == 5 and cut["A5"].value == "(first 3 of 5 rows; the CSV table has all rows)"
     assert p.read_bytes() == write_xlsx({"ties[1]/x": df, "empty": df.iloc[:0]}, tmp_path / "again.xlsx").read_bytes()
+
+
+def test_workbook_ties_sheet_keeps_the_strongest(monkeypatch):
+    import netcluster.pipeline as P
+    monkeypatch.setattr(P, "XLSX_MAX_TIES", 3)
+    ties = pd.DataFrame({"source": list("abcdef"), "weight": [1.0, 5.0, 2.0, 5.0, 0.5, 3.0]})
+    sheet, note = P._xlsx_ties(ties)
+    assert sheet["source"].tolist() == ["b", "d", "f"]  # the 3 strongest, in table order
+    assert "3 strongest of 6 ties" in note["note"].iloc[0]
+    same, none = P._xlsx_ties(ties.head(3))
+    assert none is None and len(same) == 3
