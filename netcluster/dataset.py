@@ -93,6 +93,22 @@ class ClusterDataset:
             self._cache[k] = compute(self)
         return self._cache[k]
 
+    def participation_org_values(self, column: str) -> np.ndarray:
+        """``column`` of each participation's organisation (object array aligned with
+        ``participations``; None where the organisation is unknown) — a cached integer lookup
+        instead of a string merge of a million participations with the population table."""
+        def rows(d):
+            idx = pd.Index(d.organisations["org_id"])
+            if not idx.is_unique:
+                raise ValueError("organisations.org_id is not unique")
+            return idx.get_indexer(d.participations["org_id"])
+        r = self.cached("participation org rows", rows)
+        vals = self.organisations[column].to_numpy(dtype=object)
+        out = np.full(len(r), None, dtype=object)
+        ok = r >= 0
+        out[ok] = vals[r[ok]]
+        return out
+
     # -- slicing ----------------------------------------------------------------
     def filter_years(self, start=None, end=None) -> "ClusterDataset":
         """Keep projects whose year is in ``[start, end]`` (inclusive).

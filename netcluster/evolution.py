@@ -53,6 +53,16 @@ def _coded(dataset, group_by):
     return dataset.cached(("evolution groups", group_by), lambda d: copy.copy(base).with_groups(group_by))
 
 
+def _sorted_codes(values: pd.Series):
+    """Codes of a population column in the order of its values' text (-1 = missing)."""
+    codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
+    order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
+    remap = np.empty(len(uniq) + 1, dtype=np.int64)
+    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(uniq))
+    remap[-1] = -1
+    return remap[codes], [uniq[i] for i in order]
+
+
 class _Coded:
     """A dataset coded as integers once, for many slices."""
 
@@ -99,12 +109,23 @@ class _Coded:
         o = self.orgs
         self.group_by = group_by if group_by in o.columns else None
         if self.group_by:
-            self.groups = pd.Series(o[group_by].to_numpy(dtype=object), index=self.org_index)
             self.gcode = pd.factorize(o[group_by].astype(object), use_na_sentinel=True)[0]
+            self.gsorted = _sorted_codes(o[group_by])
         self.wide = None
         if group_by is not None and group_by != "wide_region" and self.has_wide:
-            self.wide = pd.Series(o["wide_region"].to_numpy(dtype=object), index=self.org_index)
+            self.wide = _sorted_codes(o["wide_region"])
         return self
+
+    @staticmethod
+    def aligned(sorted_codes, proj, ou):
+        """AlignedGroups for the organisations ``ou`` (the slice's projection labels)."""
+        from .groups import AlignedGroups
+        codes_all, uniq_all = sorted_codes
+        sc = codes_all[ou]
+        present = np.unique(sc[sc >= 0])
+        remap = np.full(len(uniq_all) + 1, -1, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        return AlignedGroups(proj.labels, remap[sc], [uniq_all[i] for i in present])
 
     def slice_mask(self, a, b):
         keep = ~np.isnan(self.year)
@@ -160,11 +181,12 @@ def _light_rows(c: _Coded, pmask, weighting, max_project_size):
             add("complexes_covered_share", float((covered[present] > 0).mean()) if present.any() else np.nan)
             add("firm_coverage", participant[firm].sum() / firm.sum())
     if c.group_by:
-        ei = openness.ei_index(proj, c.groups)["network"].iloc[0]
+        groups = c.aligned(c.gsorted, proj, ou)
+        ei = openness.ei_index(proj, groups)["network"].iloc[0]
         add(f"ei_index_{c.group_by}", ei["ei"])
-        add(f"cross_{c.group_by}_tie_share", linkage.cross_region_share(proj, c.groups).loc["(all)", "cross_share"])
-        add(f"assortativity_{c.group_by}", linkage.assortativity(proj, c.groups))
-        add(f"modularity_{c.group_by}_partition", modularity(proj, c.groups))
+        add(f"cross_{c.group_by}_tie_share", linkage.cross_region_share(proj, groups).loc["(all)", "cross_share"])
+        add(f"assortativity_{c.group_by}", linkage.assortativity(proj, groups))
+        add(f"modularity_{c.group_by}_partition", modularity(proj, groups))
         g = c.gcode[o]
         known = g >= 0
         G = max(int(c.gcode.max()) + 1, 1)
@@ -174,7 +196,8 @@ def _light_rows(c: _Coded, pmask, weighting, max_project_size):
         add(f"open_project_share_{c.group_by}",
             (ngroups[pp_] > 1).sum() / len(pairs) if len(pairs) else np.nan)
     if c.wide is not None:
-        add("cross_wide_region_tie_share", linkage.cross_region_share(proj, c.wide).loc["(all)", "cross_share"])
+        wide = c.aligned(c.wide, proj, ou)
+        add("cross_wide_region_tie_share", linkage.cross_region_share(proj, wide).loc["(all)", "cross_share"])
     # knowledge services (programme.knowledge_services)
     fp = c.is_firm & participant
     add("kis_share_participating_firms", float(c.kis[fp].mean()) if fp.any() else np.nan)

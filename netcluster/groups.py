@@ -16,6 +16,16 @@ def org_attribute(dataset_or_frame, column: str) -> pd.Series:
     return orgs.set_index("org_id")[column]
 
 
+class AlignedGroups:
+    """Groups already coded for one label array (``codes[i]`` = group of ``labels[i]``, -1 =
+    unknown; ``uniq`` sorted by text) — lets a caller that holds integer codes (the evolution
+    engine, per slice) skip the label lookup.  Accepted wherever a groups Series is, for the
+    same ``labels`` array only."""
+
+    def __init__(self, labels, codes, uniq):
+        self.labels, self.codes, self.uniq = labels, np.asarray(codes, dtype=np.int64), list(uniq)
+
+
 def group_codes(labels, groups: pd.Series):
     """Integer group code of each label (-1 = unknown) and the sorted groups present.
 
@@ -23,6 +33,11 @@ def group_codes(labels, groups: pd.Series):
     their text).  Costs O(len(labels)) whatever the size of ``groups`` (pandas keeps the
     index's hash table), so a population of a million organisations is no burden.
     """
+    if isinstance(groups, AlignedGroups):
+        if groups.labels is not labels and not np.array_equal(np.asarray(groups.labels, dtype=object),
+                                                              np.asarray(labels, dtype=object)):
+            raise ValueError("AlignedGroups were coded for other labels")
+        return groups.codes, groups.uniq, int((groups.codes < 0).sum())
     if not isinstance(groups, pd.Series):
         raise TypeError("groups must be a pandas Series indexed by org_id")
     labels = np.asarray(labels, dtype=object)

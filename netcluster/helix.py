@@ -33,8 +33,8 @@ DEFAULT_HELICES = {"U": ("university",), "I": ("firm",), "G": ("government", "re
 
 
 def _project_types(dataset, helices):
-    part = dataset.participations[["project_id", "org_id"]].merge(
-        dataset.organisations[["org_id", "org_type"]], on="org_id", how="left")
+    part = dataset.participations[["project_id", "org_id"]].assign(
+        org_type=dataset.participation_org_values("org_type"))
     flags = pd.DataFrame(index=pd.Index(sorted(dataset.projects["project_id"]), name="project_id"))
     for h, types in helices.items():
         has = part[part["org_type"].isin(types)].groupby("project_id").size() > 0

@@ -43,8 +43,8 @@ def ksic_division(sector: pd.Series) -> pd.Series:
 
 
 def _part_orgs(dataset):
-    return dataset.participations[["project_id", "org_id"]].merge(
-        dataset.organisations[["org_id", "org_type"]], on="org_id", how="left")
+    return dataset.participations[["project_id", "org_id"]].assign(
+        org_type=dataset.participation_org_values("org_type"))
 
 
 def joint_projects(dataset, *, by=None) -> pd.DataFrame:
