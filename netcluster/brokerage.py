@@ -58,14 +58,18 @@ def _binary(projection):
     return A
 
 
-def _triangles(A) -> np.ndarray:
-    """Triangles through each node of a symmetric binary CSR matrix (igraph, C code)."""
-    import igraph as ig
-    up = sp.triu(A, k=1).tocoo()
-    g = ig.Graph(n=A.shape[0], edges=np.column_stack([up.row, up.col]).tolist(), directed=False)
+def _triangles(g) -> np.ndarray:
+    """Triangles through each node of an igraph Graph (local transitivity, C code)."""
     deg = np.asarray(g.degree(), dtype=float)
     cc = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
     return np.rint(cc * deg * (deg - 1) / 2)
+
+
+def _graph(A):
+    """igraph Graph of a symmetric binary CSR matrix."""
+    import igraph as ig
+    up = sp.triu(A, k=1).tocoo()
+    return ig.Graph(n=A.shape[0], edges=np.column_stack([up.row, up.col]).tolist(), directed=False)
 
 
 def _closed_by_role(A, A_int, A_ext, g):
@@ -80,7 +84,7 @@ def _closed_by_role(A, A_int, A_ext, g):
     S to non-members, whose cost is the sum over organisations of the squared number of
     partners *in one group* (not of all partners).  Itinerant = the remainder.
     """
-    t_all, coord, liai = _triangles(A), _triangles(A_int), _triangles(A_ext)
+    t_all, coord, liai = (_triangles(_graph(M)) for M in (A, A_int, A_ext))
     gate = np.zeros(A.shape[0])
     order = np.argsort(g, kind="stable")
     bounds = np.searchsorted(g[order], np.arange(g.max() + 2 if len(g) else 1))
@@ -217,9 +221,7 @@ def structural_holes(projection, *, weighted: bool = True, max_paths: int = 200_
         cons = np.full(len(deg), np.nan)
         params["constraint_note"] = (f"constraint not computed: {int(two_paths):,} two-paths exceed the budget "
                                      f"{max_paths:,} (structural_holes(max_paths=) to force)")
-    # triangles through each organisation from igraph's local transitivity (C code)
-    cc = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
-    t = np.rint(cc * deg * (deg - 1) / 2)
+    t = _triangles(g)
     with np.errstate(divide="ignore", invalid="ignore"):
         es = np.where(deg > 0, deg - 2 * t / deg, np.nan)
     cons = np.where(deg > 0, cons, np.nan)

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
 from .graph import BipartiteNetwork
+from .groups import sorted_factorize
 
 __all__ = ["evolution", "network_growth", "DEFAULT_PHASES"]
 
@@ -53,21 +54,10 @@ def _coded(dataset, group_by):
     return dataset.cached(("evolution groups", group_by), lambda d: copy.copy(base).with_groups(group_by))
 
 
-def _sorted_codes(values: pd.Series):
-    """Codes of a population column in the order of its values' text (-1 = missing)."""
-    codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
-    order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
-    remap = np.empty(len(uniq) + 1, dtype=np.int64)
-    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(uniq))
-    remap[-1] = -1
-    return remap[codes], [uniq[i] for i in order]
-
-
 class _Coded:
     """A dataset coded as integers once, for many slices."""
 
     def __init__(self, dataset):
-        from .programme import ksic_division
         orgs = dataset.organisations
         projs = dataset.projects
         part = dataset.participations
@@ -86,18 +76,13 @@ class _Coded:
         self.year = pd.to_numeric(p["year"], errors="coerce").to_numpy(dtype=float)
         self.programme = (pd.factorize(p["programme"].astype(object), use_na_sentinel=True)[0]
                           if "programme" in p.columns else np.full(len(proj_labels), -1))
+        from .helix import DEFAULT_HELICES
+        from .programme import service_flags
         t = o["org_type"].astype(object)
-        self.is_firm = (t == "firm").to_numpy(dtype=bool)
-        self.is_u = t.isin(["university"]).to_numpy(dtype=bool)
-        self.is_g = t.isin(["government", "research"]).to_numpy(dtype=bool)
-        if "sector" in o.columns:
-            div = ksic_division(o["sector"])
-        else:
-            div = pd.Series([None] * len(o), dtype=object)
-        from .programme import KNOWLEDGE_SERVICE_KSIC
-        self.kis = self.is_firm & div.isin(KNOWLEDGE_SERVICE_KSIC).to_numpy(dtype=bool)
-        dv = pd.to_numeric(div, errors="coerce").to_numpy(dtype=float)
-        self.mfg = self.is_firm & (dv >= 10) & (dv <= 34)
+        self.is_u = t.isin(DEFAULT_HELICES["U"]).to_numpy(dtype=bool)
+        self.is_g = t.isin(DEFAULT_HELICES["G"]).to_numpy(dtype=bool)
+        firm, kis, mfg = service_flags(o)
+        self.is_firm, self.kis, self.mfg = (x.fillna(False).to_numpy(dtype=bool) for x in (firm, kis, mfg))
         self.has_complex = "complex" in o.columns
         if self.has_complex:
             self.complex = pd.factorize(o["complex"].astype(object), use_na_sentinel=True)[0]
@@ -110,10 +95,10 @@ class _Coded:
         self.group_by = group_by if group_by in o.columns else None
         if self.group_by:
             self.gcode = pd.factorize(o[group_by].astype(object), use_na_sentinel=True)[0]
-            self.gsorted = _sorted_codes(o[group_by])
+            self.gsorted = sorted_factorize(o[group_by].to_numpy(dtype=object))
         self.wide = None
         if group_by is not None and group_by != "wide_region" and self.has_wide:
-            self.wide = _sorted_codes(o["wide_region"])
+            self.wide = sorted_factorize(o["wide_region"].to_numpy(dtype=object))
         return self
 
     @staticmethod

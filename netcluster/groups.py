@@ -43,19 +43,24 @@ def group_codes(labels, groups: pd.Series):
     labels = np.asarray(labels, dtype=object)
     if len(labels) == 0:
         return np.zeros(0, dtype=np.int64), [], 0
-    if groups.index.is_unique:
-        pos = groups.index.get_indexer(labels)
-        sub = np.array(groups.take(np.maximum(pos, 0)).to_numpy(dtype=object), dtype=object, copy=True)
-        sub[pos < 0] = None
-    else:
+    if not groups.index.is_unique:
         raise ValueError("groups has duplicate org_id values in its index")
-    c, uniq = pd.factorize(pd.Series(sub, dtype=object), use_na_sentinel=True)
+    pos = groups.index.get_indexer(labels)
+    sub = np.array(groups.take(np.maximum(pos, 0)).to_numpy(dtype=object), dtype=object, copy=True)
+    sub[pos < 0] = None
+    c, uniq = sorted_factorize(sub)
+    return c, uniq, int((c < 0).sum())
+
+
+def sorted_factorize(values):
+    """Integer codes of ``values`` (-1 = missing) numbering the distinct values in the order
+    of their text, and those values."""
+    c, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
     remap = np.empty(len(uniq) + 1, dtype=np.int64)
     remap[np.asarray(order, dtype=np.int64)] = np.arange(len(uniq))
     remap[-1] = -1
-    c = remap[c]
-    return c, [uniq[i] for i in order], int((c < 0).sum())
+    return remap[c], [uniq[i] for i in order]
 
 
 def align_groups(labels, groups: pd.Series):

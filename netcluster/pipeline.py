@@ -345,7 +345,7 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
         files["network.gexf"] = out / "network.gexf"
-        if (out / "network.graphml").exists() and a.params.get("graphml"):
+        if a.params["graphml"]:
             files["network.graphml"] = out / "network.graphml"
         ties_sheet, note = _xlsx_ties(a.ties)
         sheets = {"scorecard": a.scorecard, "organisations": large["organisations"],

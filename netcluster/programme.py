@@ -236,6 +236,16 @@ def specialisation_indices(dataset, *, by: str = "region", weight: str | None = 
     return out
 
 
+def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC):
+    """Boolean Series (same index as ``organisations``): firm, knowledge-intensive service
+    firm (KSIC division in ``codes``), manufacturing firm (KSIC 10–34)."""
+    o = organisations
+    div = ksic_division(o["sector"]) if "sector" in o.columns else pd.Series(None, index=o.index, dtype=object)
+    is_firm = o["org_type"] == "firm"
+    dnum = pd.to_numeric(div, errors="coerce")
+    return is_firm, is_firm & div.isin(codes), is_firm & (dnum >= 10) & (dnum <= 34)
+
+
 def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC,
                        centrality_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Knowledge-intensive service (KIS) organisations among participants and in ties.
@@ -246,11 +256,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
     """
     orgs = dataset.organisations.set_index("org_id")
-    div = ksic_division(orgs["sector"]) if "sector" in orgs.columns else pd.Series(None, index=orgs.index)
-    is_firm = orgs["org_type"] == "firm"
-    kis = is_firm & div.isin(codes)
-    dnum = pd.to_numeric(div, errors="coerce")
-    mfg = is_firm & (dnum >= 10) & (dnum <= 34)
+    is_firm, kis, mfg = service_flags(orgs, codes)
     part = orgs["participant"]
     rows = {"kis_firms_population": int(kis.sum()),
             "kis_share_population_firms": float(kis[is_firm].mean()) if is_firm.any() else np.nan,
