@@ -24,6 +24,7 @@ import json
 import math
 import re
 from html import escape
+import importlib.util
 from importlib import resources
 from pathlib import Path
 
@@ -60,8 +61,12 @@ _URL_IN_LIB = re.compile(r"https?://(?!www\.w3\.org/)")
 
 def vis_assets() -> tuple[str, str]:
     """vis-network JS and CSS as shipped by pyvis (read from the installed package)."""
+    # located without importing pyvis (its import pulls in jinja2/IPython: ~1 s)
+    spec = importlib.util.find_spec("pyvis")
     try:
-        base = resources.files("pyvis") / "lib" / "vis-9.1.2"
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("pyvis")
+        base = Path(list(spec.submodule_search_locations)[0]) / "lib" / "vis-9.1.2"
         js = (base / "vis-network.min.js").read_text(encoding="utf-8")
         css = (base / "vis-network.css").read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError) as e:  # pragma: no cover

@@ -126,3 +126,18 @@ def test_contract_ranges(sample_dataset):
         assert c[col].between(0, 1 + 1e-12).all(), col
     assert c["pagerank"].sum() == pytest.approx(1.0)
     assert list(c.index) == list(proj.labels)
+
+
+def test_pagerank_power_with_isolated_organisations_vs_google_matrix():
+    # "z" only in a single-participant project: isolated (dangling) in the projection
+    net = BipartiteNetwork.from_edges(list("abbcdcz"), ["P1", "P1", "P2", "P2", "P3", "P3", "P4"])
+    proj = net.project_organisations("count")
+    c = centrality(proj)
+    assert c.loc["z", "degree"] == 0
+    g = proj.to_networkx()
+    nodes = list(c.index)
+    for col, weight in (("pagerank", None), ("pagerank_w", "weight")):
+        G = nx.google_matrix(g, alpha=0.85, nodelist=nodes, weight=weight)
+        vals, vecs = np.linalg.eig(G.T)
+        v = np.real(vecs[:, np.argmax(np.real(vals))])
+        assert np.allclose(c[col].to_numpy(), v / v.sum(), atol=1e-12)
