@@ -40,7 +40,12 @@ def column_letters(n: int) -> list[str]:
     return out
 
 
+_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def _escape_text(s: str) -> str:
+    if len(s) <= MAX_CELL_CHARS and not _NEEDS_ESCAPE.search(s):
+        return s
     s = _INVALID.sub("", s)
     if len(s) > MAX_CELL_CHARS:
         s = s[:MAX_CELL_CHARS]
@@ -117,13 +122,21 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
              '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
              '</sheetView></sheetViews><sheetData>',
              f'<row r="1">{head}</row>']
-    if n_rows:
-        rows = range(2, n_rows + 2)
+    if n_rows and columns:
+        from ._formatted import join_rows
+        rows = np.arange(2, n_rows + 2).astype(str).astype(object)
         cells = []
         for j, tails in enumerate(columns):
-            ref = f'<c r="{letters[j]}'
-            cells.append([f'{ref}{r}"{t}' if t is not None else "" for r, t in zip(rows, tails.tolist())])
-        parts.append("".join([f'<row r="{r}">' + "".join(c) + "</row>" for r, *c in zip(rows, *cells)]))
+            t = np.asarray(tails, dtype=object)
+            has = np.array([x is not None for x in t.tolist()], dtype=bool)
+            c = np.full(n_rows, "", dtype=object)
+            c[has] = f'<c r="{letters[j]}' + rows[has] + '"' + t[has]
+            cells.append(c)
+        cells[0] = '<row r="' + rows + '">' + cells[0]
+        cells[-1] = cells[-1] + "</row>"
+        parts.extend(join_rows(cells, n_rows))
+    elif n_rows:
+        parts.append("".join(f'<row r="{r}"></row>' for r in range(2, n_rows + 2)))
     if note is not None:
         parts.append(f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" t="inlineStr"><is><t>'
                      f'{_escape_text(note)}</t></is></c></row>')

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["neutralise", "safe_frame", "write_csv", "write_xlsx", "sheet_bytes", "FORMULA_PREFIXES"]
+__all__ = ["neutralise", "neutralise_many", "safe_frame", "write_csv", "write_xlsx", "sheet_bytes", "FORMULA_PREFIXES"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -31,6 +31,11 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
         return "'" + value
     return value
+
+
+def neutralise_many(values: list) -> list:
+    """:func:`neutralise` of each value (fast: one prefix test for the common case)."""
+    return [neutralise(v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in values]
 
 
 def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -54,21 +59,51 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(df: pd.DataFrame, path, *, index: bool = False) -> Path:
-    """Write a CSV that Excel opens correctly (UTF-8 with BOM, CRLF) and safely."""
+def write_csv(df, path, *, index: bool = False) -> Path:
+    """Write a CSV that Excel opens correctly (UTF-8 with BOM, CRLF) and safely.
+
+    ``df`` is a DataFrame or a :class:`netcluster._formatted.FormattedTable` (a table already
+    formatted for several outputs).  Tables of numbers, booleans and text are written by
+    ``FormattedTable`` (same bytes as pandas, several times faster); others by pandas."""
+    from ._formatted import FormattedTable
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe_frame(df).to_csv(path, index=index, encoding="utf-8-sig", lineterminator="\r\n")
+    if index:  # the index written as the first column: pandas
+        safe_frame(df).to_csv(path, index=True, encoding="utf-8-sig", lineterminator="\r\n")
+        return path
+    if not isinstance(df, FormattedTable):
+        df = FormattedTable.of(df) or df
+    if isinstance(df, FormattedTable):
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            for chunk in df.csv_chunks():
+                f.write(chunk)
+        return path
+    _pandas_csv(df, path)
     return path
 
 
-def sheet_bytes(df: pd.DataFrame, max_rows: int = 50_000) -> bytes:
-    """The worksheet XML of one table (neutralised; first ``max_rows`` rows and a note)."""
+def _pandas_csv(df: pd.DataFrame, path) -> None:
+    """The straightforward writer (any column kind; the oracle of the fast path)."""
+    safe_frame(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+
+
+def sheet_bytes(df, max_rows: int = 50_000) -> bytes:
+    """The worksheet XML of one table (neutralised; first ``max_rows`` rows and a note).
+    ``df`` is a DataFrame or a :class:`netcluster._formatted.FormattedTable`."""
+    from ._formatted import FormattedTable
+    n = df.n_rows if isinstance(df, FormattedTable) else len(df)
+    note = (f"(first {max_rows:,} of {n:,} rows; the CSV table has all rows)" if n > max_rows else None)
+    if isinstance(df, FormattedTable):
+        return (df.take(np.arange(max_rows)) if n > max_rows else df).sheet_xml(note)
+    t = FormattedTable.of(df.head(max_rows))
+    return t.sheet_xml(note) if t is not None else _pandas_sheet(df.head(max_rows), note)
+
+
+def _pandas_sheet(frame: pd.DataFrame, note) -> bytes:
+    """The straightforward cell writer (any column kind; the oracle of the fast path)."""
     from ._xlsx import column_cells, sheet_xml
-    frame = safe_frame(df.head(max_rows))
+    frame = safe_frame(frame)
     cols = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    note = (f"(first {max_rows:,} of {len(df):,} rows; the CSV table has all rows)"
-            if len(df) > max_rows else None)
     return sheet_xml([str(c) for c in frame.columns], cols, len(frame), note)
 
 

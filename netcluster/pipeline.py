@@ -266,14 +266,25 @@ def _xlsx_ties(ties: pd.DataFrame):
 
 def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
     """The large outputs, independent of the scorecard: organisations.csv, ties.csv, the graph
-    file(s), and the XML of the two large workbook sheets (returned)."""
+    file(s), and the XML of the two large workbook sheets (returned).  Each table is formatted
+    to text once (:class:`netcluster._formatted.FormattedTable`) for all three formats."""
+    from ._formatted import FormattedTable
     from .export import sheet_bytes
-    write_csv(org_out.reset_index(), out / "organisations.csv")
-    write_csv(ties, out / "ties.csv")
-    _write_graph(org_out, ties, out / "network.gexf", "gexf")
+    orgs = org_out.reset_index()
+    org_tab = FormattedTable.of(orgs)
+    tie_tab = FormattedTable.of(ties)
+    write_csv(org_tab or orgs, out / "organisations.csv")
+    write_csv(tie_tab or ties, out / "ties.csv")
+    keep = _graph_columns(org_out)
+    nodes = org_tab.select(["org_id"] + keep) if org_tab is not None else _text_table(orgs[["org_id"] + keep])
+    edges = tie_tab if tie_tab is not None else _text_table(ties)
+    _write_gexf(nodes, edges, out / "network.gexf")
     if graphml:
         _write_graph(org_out, ties, out / "network.graphml", "graphml")
-    return {"organisations": sheet_bytes(org_out.reset_index()), "ties": sheet_bytes(_xlsx_ties(ties)[0])}
+    sheet_ties = _xlsx_ties(ties)[0]
+    if tie_tab is not None:
+        sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
+    return {"organisations": sheet_bytes(org_tab or orgs), "ties": sheet_bytes(sheet_ties)}
 
 
 def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
@@ -368,12 +379,28 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 
+def _graph_columns(organisations: pd.DataFrame) -> list[str]:
+    return [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
+                        "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
+                        "pagerank", "gatekeeper", "constraint") if c in organisations.columns]
+
+
+def _text_table(df: pd.DataFrame):
+    """FormattedTable of ``df`` with columns of other kinds (mixed objects, dates) as text."""
+    from ._formatted import FormattedTable, _format_column
+    df = df.copy()
+    for c in df.columns:
+        if _format_column(df[c]) is None:
+            df[c] = pd.Series([None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+                               else str(v) for v in df[c].tolist()], index=df.index, dtype=object)
+    return FormattedTable.of(df)
+
+
 def _write_graph(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path, fmt: str) -> Path:
-    keep_cols = [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
-                             "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
-                             "pagerank", "gatekeeper", "constraint") if c in organisations.columns]
+    keep_cols = _graph_columns(organisations)
     if fmt == "gexf":
-        _write_gexf(organisations[keep_cols], ties, path)
+        nodes = organisations[keep_cols].reset_index()
+        _write_gexf(_text_table(nodes.rename(columns={nodes.columns[0]: "org_id"})), _text_table(ties), path)
         return path
     import networkx as nx
     g = nx.Graph()
@@ -391,71 +418,68 @@ def _write_graph(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path, fm
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_PLAIN = re.compile("[^&<>\"'\x00-\x1f\ufffe\uffff]*")  # nothing to escape or drop
 
 
-def _write_gexf(nodes: pd.DataFrame, ties: pd.DataFrame, path: Path) -> None:
-    """GEXF 1.2 written directly (no per-edge Python objects): node attributes, edge weights.
-    Opens in Gephi and in networkx.read_gexf; no date inside, so the bytes are reproducible."""
+def _write_gexf(nodes, ties, path: Path) -> None:
+    """GEXF 1.2 written directly from formatted tables (no per-edge Python objects): node
+    attributes (``nodes``: ``org_id``, ``name`` and attribute columns) and edge weights
+    (``ties``: ``source``, ``target``, ``weight``, ``shared_projects``).  Opens in Gephi and
+    in networkx.read_gexf; no date inside, so the bytes are reproducible."""
     from xml.sax.saxutils import quoteattr
-    types = {}
-    for c in nodes.columns:
-        s = nodes[c]
-        types[c] = ("long" if pd.api.types.is_integer_dtype(s) else "double" if pd.api.types.is_float_dtype(s)
-                    else "boolean" if pd.api.types.is_bool_dtype(s) else "string")
-    attr_cols = [c for c in nodes.columns if c != "name"]
+
+    def esc(u):
+        if _XML_PLAIN.fullmatch(u):
+            return '"' + u + '"'
+        return quoteattr(_XML_INVALID.sub("", u))
+
+    gexf_type = {"int": "long", "float": "double", "bool": "boolean", "text": "string"}
+    attr_cols = [c for c in nodes.columns if c not in ("org_id", "name")]
     out = ["<?xml version='1.0' encoding='utf-8'?>",
            '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
            "  <meta><creator>netcluster</creator></meta>",
            '  <graph defaultedgetype="undirected" mode="static">',
            '    <attributes mode="static" class="node">']
-    ids = {c: i for i, c in enumerate(attr_cols)}
-    for c in attr_cols:
-        out.append(f'      <attribute id="{ids[c]}" title={quoteattr(c)} type="{types[c]}" />')
+    for i, c in enumerate(attr_cols):
+        out.append(f'      <attribute id="{i}" title={quoteattr(c)} type="{gexf_type[nodes.column(c).kind]}" />')
     out += ["    </attributes>", '    <attributes mode="static" class="edge">',
             f'      <attribute id="{len(attr_cols)}" title="shared_projects" type="long" />',
             "    </attributes>", "    <nodes>"]
-
-    # node attributes column by column: numbers formatted in C, each distinct text escaped once
-    n = len(nodes)
+    # node attributes column by column: numbers as formatted once, each distinct text escaped once
+    n = nodes.n_rows
     acc = np.full(n, "", dtype=object)
-    for c in attr_cols:
-        s, t, head = nodes[c], types[c], f'<attvalue for="{ids[c]}" value='
-        miss = s.isna().to_numpy(dtype=bool)
+    for i, c in enumerate(attr_cols):
+        col, head = nodes.column(c), f'<attvalue for="{i}" value='
         piece = np.full(n, "", dtype=object)
-        ok = ~miss
-        if not ok.any():
-            continue
-        if t == "double":
-            txt = s.to_numpy(dtype=float, na_value=np.nan)[ok].astype(str).astype(object)
-            piece[ok] = head + '"' + txt + '" />'
-        elif t == "long":
-            txt = s[ok].to_numpy(dtype=np.int64).astype(str).astype(object)
-            piece[ok] = head + '"' + txt + '" />'
-        elif t == "boolean":
-            piece[ok] = np.where(s[ok].to_numpy(dtype=bool), head + '"true" />', head + '"false" />')
+        if col.kind == "text":
+            ok = col.codes >= 0
+            piece[ok] = np.array([head + esc(u) + " />" for u in col.uniques], dtype=object)[col.codes[ok]]
+        elif col.kind == "bool":
+            piece[:] = np.where(col.values, head + '"true" />', head + '"false" />')
         else:
-            codes, uniq = pd.factorize(pd.Series(s.to_numpy(dtype=object)[ok], dtype=object))
-            esc = np.array([head + quoteattr(_XML_INVALID.sub("", str(u))) + " />" for u in uniq], dtype=object)
-            piece[ok] = esc[codes]
+            ok = np.array([t is not None for t in col.text.tolist()], dtype=bool)
+            piece[ok] = head + '"' + col.text[ok] + '" />'
         acc = acc + piece
-    names = nodes["name"].to_numpy(dtype=object) if "name" in nodes.columns else nodes.index.to_numpy()
-    for i, lab in enumerate(nodes.index.to_numpy(dtype=object)):
-        label = names[i] if isinstance(names[i], str) and names[i] else lab
-        out.append(f"      <node id={quoteattr(_XML_INVALID.sub('', str(lab)))} "
-                   f"label={quoteattr(_XML_INVALID.sub('', str(label)))}>"
-                   f"<attvalues>{acc[i]}</attvalues></node>")
+    ids = nodes.column("org_id")
+    id_text = np.array([esc(u) for u in ids.uniques] + ['""'], dtype=object)[ids.codes]
+    label = id_text
+    if "name" in nodes.columns:
+        nm = nodes.column("name")
+        named = np.array([bool(u) for u in nm.uniques] + [False], dtype=bool)[nm.codes]
+        label = np.where(named, np.array([esc(u) for u in nm.uniques] + ['""'], dtype=object)[nm.codes], id_text)
+    if n:
+        out.append("\n".join(("      <node id=" + id_text + " label=" + label + "><attvalues>" + acc
+                               + "</attvalues></node>").tolist()))
     out.append("    </nodes>")
     out.append("    <edges>")
     k = len(attr_cols)
-    # each distinct id is escaped once; edges are then formatted from arrays
-    src, tgt = ties["source"].to_numpy(dtype=object), ties["target"].to_numpy(dtype=object)
-    codes, uniq = pd.factorize(pd.Series(np.concatenate([src, tgt]), dtype=object))
-    esc = np.array([quoteattr(_XML_INVALID.sub("", str(u))) for u in uniq], dtype=object)
-    es, et = esc[codes[:len(src)]], esc[codes[len(src):]]
-    wt = ties["weight"].to_numpy(dtype=float).astype(str)
-    sh = ties["shared_projects"].to_numpy().astype(np.int64).astype(str)
-    out.extend([f'      <edge source={s_} target={t_} id="{j}" weight="{w_}"><attvalues>'
-                f'<attvalue for="{k}" value="{c_}" /></attvalues></edge>'
-                for j, (s_, t_, w_, c_) in enumerate(zip(es.tolist(), et.tolist(), wt.tolist(), sh.tolist()))])
+    if ties.n_rows:
+        src, tgt = ties.column("source"), ties.column("target")
+        es = np.array([esc(u) for u in src.uniques] + ['""'], dtype=object)[src.codes]
+        et = np.array([esc(u) for u in tgt.uniques] + ['""'], dtype=object)[tgt.codes]
+        j = np.arange(ties.n_rows).astype(str).astype(object)
+        out.append("\n".join(("      <edge source=" + es + " target=" + et + ' id="' + j + '" weight="'
+                               + ties.column("weight").text + f'"><attvalues><attvalue for="{k}" value="'
+                               + ties.column("shared_projects").text + '" /></attvalues></edge>').tolist()))
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     path.write_text("\n".join(out), encoding="utf-8", newline="\n")

@@ -208,3 +208,10 @@ def test_workbook_ties_sheet_keeps_the_strongest(monkeypatch):
     assert "3 strongest of 6 ties" in note["note"].iloc[0]
     same, none = P._xlsx_ties(ties.head(3))
     assert none is None and len(same) == 3
+
+
+def test_gexf_keeps_hostile_names_as_text(hostile_out):
+    g = nx.read_gexf(hostile_out / "network.gexf")
+    labels = {d["label"] for _, d in g.nodes(data=True)}
+    assert set(HOSTILE_NAMES) - {"\tTAB"} <= labels  # a leading tab is whitespace in XML
+    assert {d["region"] for _, d in g.nodes(data=True)} >= {"<b>bold</b>", "=1+1"}

@@ -1,0 +1,77 @@
+"""The formatted-once writer (netcluster._formatted) against the straightforward writers it
+replaces: pandas to_csv of the neutralised table, and column_cells for XLSX — byte for byte."""
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from netcluster._formatted import FormattedTable
+from netcluster.export import _pandas_csv, _pandas_sheet, sheet_bytes, write_csv
+
+HOSTILE = ["=HYPERLINK(\"http://x\")", "a,b", 'say "hi"', "line\nbreak", "cr\rx", "-5", "+3.2", "@SUM(A1)",
+           "\t=x", "(주)유아이디", "<b>&amp;</b>", "", " lead", "x\x01y", "-1+2", None]
+
+
+def frame(n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    f = rng.random(n) * 10.0 ** rng.integers(-7, 18, n)
+    f[::7] = np.round(f[::7])
+    f[1], f[2], f[3], f[4], f[5] = np.nan, np.inf, -0.0, 1e15, -np.inf
+    return pd.DataFrame({
+        "org_id": pd.array([f"o{i}" for i in range(n)], dtype="str"),
+        "name": pd.Series([HOSTILE[i % len(HOSTILE)] for i in range(n)], dtype=object),
+        "weight": f,
+        "count": rng.integers(-5, 10 ** 16, n),
+        "maybe": pd.array([None if i % 5 == 0 else i for i in range(n)], dtype="Int64"),
+        "flag": rng.random(n) < 0.5,
+        "=bad header": pd.array([None if i % 3 else "x" for i in range(n)], dtype="str"),
+    })
+
+
+def _csv_bytes(tmp_path, df, fast):
+    p = tmp_path / ("fast.csv" if fast else "slow.csv")
+    if fast:
+        write_csv(FormattedTable.of(df), p)
+    else:
+        _pandas_csv(df, p)
+    return p.read_bytes()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_csv_identical_to_pandas(tmp_path, seed):
+    df = frame(seed=seed)
+    assert FormattedTable.of(df) is not None
+    assert _csv_bytes(tmp_path, df, True) == _csv_bytes(tmp_path, df, False)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sheet_identical_to_column_cells(seed):
+    df = frame(seed=seed)
+    assert FormattedTable.of(df).sheet_xml() == _pandas_sheet(df, None)
+    # a row subset (the workbook's ties sheet) and the row cap with its note
+    idx = np.array([5, 1, 30])
+    assert FormattedTable.of(df).take(idx).sheet_xml() == _pandas_sheet(df.iloc[idx], None)
+    assert sheet_bytes(FormattedTable.of(df), max_rows=10) == sheet_bytes(df, max_rows=10)
+
+
+def test_unsupported_columns_fall_back(tmp_path):
+    df = pd.DataFrame({"d": pd.to_datetime(["2020-01-02", None]), "x": [1, 2]})
+    assert FormattedTable.of(df) is None
+    mixed = pd.DataFrame({"m": pd.Series([1, "a"], dtype=object), "x": [1, 2]})
+    assert FormattedTable.of(mixed) is None
+    write_csv(mixed, tmp_path / "m.csv")  # the pandas path
+    assert (tmp_path / "m.csv").read_bytes() == _csv_bytes(tmp_path, mixed, False)
+
+
+texts = st.one_of(st.none(), st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=8))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(texts, st.floats(allow_nan=True, allow_infinity=True), st.integers(-2**53, 2**53),
+                          st.booleans()), min_size=0, max_size=12))
+def test_property_identical(tmp_path_factory, rows):
+    df = pd.DataFrame(rows, columns=["t", "f", "i", "b"]).astype({"t": object, "f": float, "i": "int64",
+                                                                     "b": bool})
+    tmp = tmp_path_factory.mktemp("p")
+    assert _csv_bytes(tmp, df, True) == _csv_bytes(tmp, df, False)
+    assert FormattedTable.of(df).sheet_xml() == _pandas_sheet(df, None)
