@@ -680,12 +680,7 @@ class _Builder:
             keep_extra = [c for c in otab.columns if c not in ("_key", "_id_from_name", "_table")]
             otab = otab[keep_extra].rename(columns={"line": "line", "file": "file"})
             # organisations table wins where it has a value
-            merged = otab.merge(orgs, on="org_id", how="outer", suffixes=("", "_part"))
-            for c in list(merged.columns):
-                if c.endswith("_part"):
-                    base = c[:-5]
-                    merged[base] = merged[base].where(merged[base].notna(), merged[c])
-                    merged = merged.drop(columns=c)
+            merged = _combine(otab, orgs, "org_id")
             not_listed = ~orgs["org_id"].isin(otab["org_id"])
             self.log.add_many(table="participations",
                               reason="organisation not in the organisations table",
@@ -696,12 +691,7 @@ class _Builder:
             ptab = self._project_table(raws["projects"])
             self.log.set_counts("projects", used=len(ptab))
             ptab = ptab[[c for c in ptab.columns if c != "_table"]]
-            merged = ptab.merge(projects, on="project_id", how="outer", suffixes=("", "_part"))
-            for c in list(merged.columns):
-                if c.endswith("_part"):
-                    base = c[:-5]
-                    merged[base] = merged[base].where(merged[base].notna(), merged[c])
-                    merged = merged.drop(columns=c)
+            merged = _combine(ptab, projects, "project_id")
             not_listed = ~projects["project_id"].isin(ptab["project_id"])
             self.log.add_many(table="participations", reason="project not in the projects table",
                               action="info", file=projects.loc[not_listed, "file"].tolist(), lines=projects.loc[not_listed, "line"].tolist(),
@@ -753,6 +743,29 @@ class _Builder:
 
 
 # ---------------------------------------------------------------------------
+
+
+def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows of ``table`` (unique ``key``) and of ``derived`` (unique ``key``; attributes read
+    from the participations), one row per key: the table's value wins where it has one.
+    Same content as an outer merge coalescing the ``_part`` columns, without its sort (the
+    caller sorts by key once)."""
+    pos = pd.Index(table[key]).get_indexer(derived[key])
+    listed = pos >= 0
+    extra = derived.loc[~listed]
+    out = pd.concat([table, extra], ignore_index=True, sort=False) if len(extra) else table.reset_index(drop=True)
+    both = [c for c in derived.columns if c != key and c in table.columns]
+    if both and listed.any():
+        rows = pos[listed]
+        for c in both:
+            cur = out[c]
+            fill = cur.iloc[rows].isna().to_numpy()
+            if fill.any():
+                vals = derived[c].to_numpy(dtype=object)[listed][fill]
+                col = cur.astype(object) if cur.dtype != object else cur.copy()
+                col.iloc[rows[fill]] = vals
+                out[c] = col
+    return out
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")

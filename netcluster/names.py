@@ -77,6 +77,35 @@ def name_keys(names: pd.Series) -> pd.Series:
 
 
 def clean_names(names: pd.Series) -> pd.Series:
+    """:func:`clean_name` of a column.  Names are checked in blocks of 2,000 with a few
+    C-level tests on the joined block; only blocks with something to clean go name by name."""
     names = names.astype("object")
     uniq = pd.unique(names.dropna())
-    return names.map({u: clean_name(u) for u in uniq}).astype("object")
+    fixed = {}
+    for a in range(0, len(uniq), 2000):
+        block = uniq[a:a + 2000].tolist()
+        if not _block_is_clean(block):
+            for u in block:
+                c = clean_name(u)
+                if c != u:
+                    fixed[u] = c
+    if not fixed:
+        return names.copy()
+    return names.map(lambda v: fixed.get(v, v) if isinstance(v, str) else clean_name(v)).astype("object") \
+        if len(fixed) > len(uniq) // 2 else names.where(~names.isin(list(fixed)), names.map(fixed)).astype("object")
+
+
+_EDGE_SPACE = re.compile(r"(?:^|\n)\s|\s(?:\n|$)|\n\n|^\n|\n$")
+
+
+def _block_is_clean(block: list) -> bool:
+    """True when every name of the block is already its :func:`clean_name` (non-empty str,
+    printable, NFKC, no control characters, no double or edge spaces)."""
+    if not all(type(u) is str for u in block):
+        return False
+    joined = "\n".join(block)
+    if not block or joined.count("\n") != len(block) - 1 or _EDGE_SPACE.search(joined) or "  " in joined or _CONTROL.search(joined):
+        return False
+    if not joined.replace("\n", "").isprintable():
+        return False
+    return unicodedata.is_normalized("NFKC", joined)

@@ -460,13 +460,17 @@ def _write_gexf(nodes, ties, path: Path) -> None:
             ok = np.array([t is not None for t in col.text.tolist()], dtype=bool)
             piece[ok] = head + '"' + col.text[ok] + '" />'
         acc = acc + piece
-    ids = nodes.column("org_id")
-    id_text = np.array([esc(u) for u in ids.uniques] + ['""'], dtype=object)[ids.codes]
+    def escaped(col):  # each row's value as an escaped attribute ('""' when missing)
+        if col.kind == "text":
+            return np.array([esc(u) for u in col.uniques] + ['""'], dtype=object)[col.codes]
+        return np.array(['""' if t is None else esc(t) for t in col.text.tolist()], dtype=object)
+
+    id_text = escaped(nodes.column("org_id"))
     label = id_text
-    if "name" in nodes.columns:
+    if "name" in nodes.columns and nodes.column("name").kind == "text":
         nm = nodes.column("name")
         named = np.array([bool(u) for u in nm.uniques] + [False], dtype=bool)[nm.codes]
-        label = np.where(named, np.array([esc(u) for u in nm.uniques] + ['""'], dtype=object)[nm.codes], id_text)
+        label = np.where(named, escaped(nm), id_text)
     if n:
         out.append("\n".join(("      <node id=" + id_text + " label=" + label + "><attvalues>" + acc
                                + "</attvalues></node>").tolist()))
@@ -474,9 +478,7 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     out.append("    <edges>")
     k = len(attr_cols)
     if ties.n_rows:
-        src, tgt = ties.column("source"), ties.column("target")
-        es = np.array([esc(u) for u in src.uniques] + ['""'], dtype=object)[src.codes]
-        et = np.array([esc(u) for u in tgt.uniques] + ['""'], dtype=object)[tgt.codes]
+        es, et = escaped(ties.column("source")), escaped(ties.column("target"))
         j = np.arange(ties.n_rows).astype(str).astype(object)
         out.append("\n".join(("      <edge source=" + es + " target=" + et + ' id="' + j + '" weight="'
                                + ties.column("weight").text + f'"><attvalues><attvalue for="{k}" value="'

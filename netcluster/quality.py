@@ -88,9 +88,14 @@ class QualityLog:
         if not self._frames:
             return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "line" else "object")
                                  for c in _COLUMNS})
-        out = pd.concat(self._frames, ignore_index=True)
-        return out.sort_values(["table", "line", "reason"], kind="stable",
-                               na_position="first").reset_index(drop=True)
+        # computed once per state of the log (summary, conservation and the JSON all read it)
+        key = (len(self._frames), id(self._frames[-1]))
+        if getattr(self, "_events_cache", (None,))[0] != key:
+            out = pd.concat(self._frames, ignore_index=True)
+            out = out.sort_values(["table", "line", "reason"], kind="stable",
+                                  na_position="first").reset_index(drop=True)
+            self._events_cache = (key, out)
+        return self._events_cache[1].copy()
 
     def summary(self) -> pd.DataFrame:
         """Counts by table, reason and action."""
