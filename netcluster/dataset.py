@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._missing import isna_scalar
+from ._sorting import factorize_sorted, text_argsort
 from .exceptions import InputError
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
                       load_mapping, resolve_columns)
@@ -93,21 +94,39 @@ class ClusterDataset:
             self._cache[k] = compute(self)
         return self._cache[k]
 
-    def participation_org_values(self, column: str) -> np.ndarray:
-        """``column`` of each participation's organisation (object array aligned with
-        ``participations``; None where the organisation is unknown) — a cached integer lookup
-        instead of a string merge of a million participations with the population table."""
+    def participation_org_rows(self) -> np.ndarray:
+        """Row of ``organisations`` of each participation (-1 when unknown), computed once."""
         def rows(d):
             idx = pd.Index(d.organisations["org_id"])
             if not idx.is_unique:
                 raise ValueError("organisations.org_id is not unique")
             return idx.get_indexer(d.participations["org_id"])
-        r = self.cached("participation org rows", rows)
+        return self.cached("participation org rows", rows)
+
+    def participation_project_rows(self) -> np.ndarray:
+        """Row of ``projects`` of each participation (-1 when unknown), computed once."""
+        def rows(d):
+            idx = pd.Index(d.projects["project_id"])
+            if not idx.is_unique:
+                raise ValueError("projects.project_id is not unique")
+            return idx.get_indexer(d.participations["project_id"])
+        return self.cached("participation project rows", rows)
+
+    def participation_org_values(self, column: str) -> np.ndarray:
+        """``column`` of each participation's organisation (object array aligned with
+        ``participations``; None where the organisation is unknown) — a cached integer lookup
+        instead of a string merge of a million participations with the population table."""
+        r = self.participation_org_rows()
         vals = self.organisations[column].to_numpy(dtype=object)
         out = np.full(len(r), None, dtype=object)
         ok = r >= 0
         out[ok] = vals[r[ok]]
         return out
+
+    def participation_project_values(self, column: str):
+        """``column`` of each participation's project (aligned with ``participations``),
+        keeping the column's dtype (e.g. ``Int64`` years); missing where the project is unknown."""
+        return self.projects[column].array.take(self.participation_project_rows(), allow_fill=True)
 
     # -- slicing ----------------------------------------------------------------
     def filter_years(self, start=None, end=None) -> "ClusterDataset":
@@ -440,8 +459,8 @@ class _Builder:
             df["role"] = None
         # duplicates: keep the strongest role, then the first line
         rank = df["role"].map(_ROLE_RANK).fillna(9).to_numpy()
-        pc = pd.factorize(df["project_id"], sort=True)[0]
-        oc = pd.factorize(df["org_id"], sort=True)[0]
+        pc = factorize_sorted(df["project_id"])[0]
+        oc = factorize_sorted(df["org_id"])[0]
         order = np.lexsort((df["line"].to_numpy(), rank, oc, pc))
         df = df.iloc[order]
         pc, oc = pc[order], oc[order]
@@ -591,6 +610,9 @@ class _Builder:
         for col in NUMERIC_COLUMNS:
             if col not in df.columns:
                 continue
+            if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
+                df[col] = df[col].astype("float64")  # already numbers (the reader parsed them)
+                continue
             raw = df[col].astype("object")
             val = pd.to_numeric(raw, errors="coerce")
             kind = pd.Series(np.where(raw.isna(), "missing", "ok"), index=raw.index, dtype=object)
@@ -733,10 +755,10 @@ class _Builder:
                   "region_source"]
         orgs = orgs[[c for c in ofront if c in orgs.columns]
                     + [c for c in orgs.columns if c not in ofront]]
-        orgs = orgs.sort_values("org_id", kind="stable").reset_index(drop=True)
+        orgs = orgs.iloc[text_argsort(orgs["org_id"])].reset_index(drop=True)
         pfront = ["project_id", "year", "programme"]
         projects = projects[pfront + [c for c in projects.columns if c not in pfront]]
-        projects = projects.sort_values("project_id", kind="stable").reset_index(drop=True)
+        projects = projects.iloc[text_argsort(projects["project_id"])].reset_index(drop=True)
         changes = (pd.concat(self.changes, ignore_index=True) if self.changes
                    else pd.DataFrame(columns=["column", "original", "normalised", "how", "rows"]))
         return ClusterDataset(part_out, orgs, projects, self.log, changes, {})

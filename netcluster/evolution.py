@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
 from .graph import BipartiteNetwork
+from ._sorting import text_argsort
 from .groups import sorted_factorize
 
 __all__ = ["evolution", "network_growth", "DEFAULT_PHASES"]
@@ -62,12 +63,12 @@ class _Coded:
         projs = dataset.projects
         part = dataset.participations
         # sorted labels, as BipartiteNetwork.from_edges sorts them: same matrices, same sums
-        self.org_order = np.argsort(orgs["org_id"].to_numpy(dtype=object).astype(str), kind="stable")
+        self.org_order = text_argsort(orgs["org_id"].to_numpy(dtype=object).astype(str))
         self.org_labels = orgs["org_id"].to_numpy(dtype=object)[self.org_order]
         o = orgs.iloc[self.org_order].reset_index(drop=True)
         self.orgs = o
         org_index = pd.Index(self.org_labels)
-        proj_labels = np.array(sorted(projs["project_id"].astype(object)), dtype=object)
+        proj_labels = projs["project_id"].to_numpy(dtype=object)[text_argsort(projs["project_id"])]
         self.proj_labels = proj_labels
         pindex = pd.Index(proj_labels)
         self.po = org_index.get_indexer(part["org_id"].astype(object))

@@ -171,8 +171,8 @@ class BipartiteNetwork:
         p = pd.Series(np.asarray(projects_col, dtype=object))
         if o.isna().any() or p.isna().any():
             raise InputError("participations with a missing organisation or project id")
-        org_labels = np.array(sorted(pd.unique(o)), dtype=object)
-        proj_labels = np.array(sorted(pd.unique(p)), dtype=object)
+        from ._sorting import sorted_unique
+        org_labels, proj_labels = sorted_unique(o), sorted_unique(p)
         oi = pd.Index(org_labels).get_indexer(o)
         pi = pd.Index(proj_labels).get_indexer(p)
         B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(org_labels), len(proj_labels)))

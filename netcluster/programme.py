@@ -168,21 +168,32 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
     """
     orgs = dataset.organisations
     des = _designated(orgs, designated)
-    firms = orgs[(orgs["org_type"] == "firm") & orgs["complex"].notna()][["org_id", "complex", "sector"] +
-                                                                         ([weight] if weight else [])].copy()
-    firms["division"] = ksic_division(firms["sector"])
-    firms["specialised"] = [d in des.get(c, set()) for d, c in zip(firms["division"], firms["complex"])]
-    firms["w"] = firms[weight].fillna(0) if weight else 1.0
-    part = dataset.participations[["project_id", "org_id"]].merge(
-        dataset.projects[["project_id", "year"]], on="project_id")
-    act = part.merge(firms, on="org_id")
+    # participations -> organisation rows and project years by cached integer lookups
+    div = dataset.cached("organisation ksic division", lambda d: ksic_division(d.organisations["sector"]))
+    firm = ((orgs["org_type"] == "firm") & orgs["complex"].notna()).to_numpy(dtype=bool)
+    cx = orgs["complex"].to_numpy(dtype=object)
+    dv = div.to_numpy(dtype=object)
+    pairs = {}  # (division, complex) -> in the complex's designated industries
+    spec = np.zeros(len(orgs), dtype=bool)
+    for i in np.flatnonzero(firm):
+        key = (dv[i], cx[i])
+        if key not in pairs:
+            pairs[key] = dv[i] in des.get(cx[i], set())
+        spec[i] = pairs[key]
+    w = orgs[weight].fillna(0).to_numpy(dtype=float) if weight else np.ones(len(orgs))
+    r = dataset.participation_org_rows()
+    year = dataset.participation_project_values("year")
+    sel = (r >= 0)
+    sel[sel] = firm[r[sel]]
+    rr = r[sel]
+    act = pd.DataFrame({"org": rr, "year": year[sel], "complex": cx[rr], "w": w[rr], "specialised": spec[rr]})
     keys = ["complex", "year"] if by_year else ["complex"]
-    act = act.drop_duplicates(["org_id"] + (["year"] if by_year else []))
+    act = act.drop_duplicates(["org"] + (["year"] if by_year else []))
     act["ws"] = act["w"] * act["specialised"]
-    g = act.groupby(keys).agg(firms=("org_id", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
+    g = act.groupby(keys).agg(firms=("org", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
                               specialised_firms=("specialised", "sum"))
     allk = ["year"] if by_year else []
-    tot = act.groupby(allk).agg(firms=("org_id", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
+    tot = act.groupby(allk).agg(firms=("org", "size"), weight=("w", "sum"), specialised_weight=("ws", "sum"),
                                 specialised_firms=("specialised", "sum")) if allk else pd.DataFrame(
         [{"firms": len(act), "weight": act["w"].sum(), "specialised_weight": act["ws"].sum(),
           "specialised_firms": act["specialised"].sum()}])

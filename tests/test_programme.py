@@ -259,3 +259,34 @@ def test_near_duplicates_unchanged_on_sample(sample_dataset):
     from netcluster.programme import near_duplicate_projects
     nd = near_duplicate_projects(sample_dataset)
     assert len(nd) == 5 and (nd["jaccard"] >= 0.8).all() and (nd["programme_a"] != nd["programme_b"]).all()
+
+
+def _specialised_share_by_merges(dataset, by_year=True, weight=None):
+    """Second implementation (the straightforward string merges) for the integer-coded one."""
+    from netcluster.programme import _designated, ksic_division
+    orgs = dataset.organisations
+    des = _designated(orgs, None)
+    firms = orgs[(orgs["org_type"] == "firm") & orgs["complex"].notna()][
+        ["org_id", "complex", "sector"] + ([weight] if weight else [])].copy()
+    firms["division"] = ksic_division(firms["sector"])
+    firms["specialised"] = [d in des.get(c, set()) for d, c in zip(firms["division"], firms["complex"])]
+    firms["w"] = firms[weight].fillna(0) if weight else 1.0
+    act = dataset.participations[["project_id", "org_id"]].merge(
+        dataset.projects[["project_id", "year"]], on="project_id").merge(firms, on="org_id")
+    act = act.drop_duplicates(["org_id"] + (["year"] if by_year else []))
+    act["ws"] = act["w"] * act["specialised"]
+    keys = ["complex", "year"] if by_year else ["complex"]
+    g = act.groupby(keys).agg(firms=("org_id", "size"), specialised_firms=("specialised", "sum"),
+                              weight=("w", "sum"), specialised_weight=("ws", "sum"))
+    return (g["specialised_weight"] / g["weight"]).where(g["weight"] > 0), g
+
+
+@pytest.mark.parametrize("by_year,weight", [(True, None), (False, None), (True, "employees")])
+def test_specialised_share_equals_merge_implementation(sample_dataset, by_year, weight):
+    got = specialised_share(sample_dataset, by_year=by_year, weight=weight)
+    got = got[got["complex"] != "(all)"].set_index(["complex", "year"] if by_year else ["complex"])
+    share, g = _specialised_share_by_merges(sample_dataset, by_year, weight)
+    assert len(got) == len(g) > 3
+    for col in ("firms", "specialised_firms", "weight", "specialised_weight"):
+        assert np.allclose(got[col].to_numpy(float), g.loc[got.index, col].to_numpy(float))
+    assert np.allclose(got["share"].to_numpy(float), share.loc[got.index].to_numpy(float), equal_nan=True)

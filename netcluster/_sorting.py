@@ -1,0 +1,66 @@
+"""Sorting text labels in Python's string order, fast.
+
+numpy sorts an object array of ``str`` by calling Python's comparison for every pair (~5 s
+for 1.5 million organisation ids); a fixed-width unicode copy of the same strings sorts in C
+in the same order (code point by code point) in a fifth of the time.  Used for the label
+orders every table and matrix is sorted by, so results stay independent of input row order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Largest fixed-width copy made (bytes); longer texts are sorted as Python objects.
+MAX_COPY_BYTES = 1 << 29
+
+
+def _unicode_copy(values: np.ndarray):
+    """A '<U' copy of an object array of str, or None when it would be too large or change
+    the order (numpy drops trailing NUL characters)."""
+    if len(values) == 0:
+        return None
+    lengths = np.fromiter((len(v) for v in values), dtype=np.int64, count=len(values))
+    width = int(lengths.max()) if len(lengths) else 0
+    if width == 0 or width * 4 * len(values) > MAX_COPY_BYTES:
+        return None
+    u = values.astype(f"<U{width}")
+    if (np.char.str_len(u) != lengths).any():  # trailing NULs: keep Python's order
+        return None
+    return u
+
+
+def text_argsort(values) -> np.ndarray:
+    """Stable argsort of ``values`` in Python's ``sorted`` order (text compared in C); missing
+    values last.
+
+    >>> text_argsort(["b", None, "a", "ab", "B"]).tolist()
+    [4, 2, 3, 0, 1]
+    """
+    v = np.asarray(pd.Series(values, dtype=object).to_numpy(dtype=object), dtype=object)
+    miss = pd.isna(v)
+    idx = np.flatnonzero(~miss)
+    sub = v[idx]
+    if all(type(x) is str for x in sub.tolist()):
+        u = _unicode_copy(sub)
+        order = np.argsort(u if u is not None else sub, kind="stable")
+    else:  # not all text (e.g. integer labels): Python's comparison, as sorted() does
+        order = np.argsort(sub, kind="stable")
+    return np.concatenate([idx[order], np.flatnonzero(miss)]).astype(np.int64)
+
+
+def sorted_unique(values) -> np.ndarray:
+    """Distinct non-missing ``values`` in ``sorted`` order (object array)."""
+    uniq = pd.unique(pd.Series(values, dtype=object).dropna().to_numpy(dtype=object))
+    return np.asarray(uniq, dtype=object)[text_argsort(uniq)]
+
+
+def factorize_sorted(values) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)`` for text: codes (-1 for missing) and the sorted
+    distinct values."""
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    uniq = np.asarray(uniq, dtype=object)
+    order = text_argsort(uniq)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), uniq[order]
