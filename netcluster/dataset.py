@@ -393,9 +393,12 @@ class _Builder:
 
     def _fix_float_ids(self, df, col, table):
         s = df[col]
-        nn = pd.Series(pd.unique(s.dropna()), dtype=object).astype(str)
-        if nn.empty:
+        uniq = pd.unique(s.dropna())
+        if len(uniq) == 0:
             return df
+        if all(type(u) is str for u in uniq) and "." not in "".join(uniq):
+            return df  # no id with a decimal point (one substring search in C)
+        nn = pd.Series(uniq, dtype=object).astype(str)
         if nn.str.contains(".", regex=False).any() and nn.str.fullmatch(r"-?\d+(\.0+)?").all():
             fix = s.notna() & s.astype(str).str.contains(".", regex=False)
             self.log.add_many(table=table, reason="id written as a float, repaired",
