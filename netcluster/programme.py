@@ -173,13 +173,15 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
     firm = ((orgs["org_type"] == "firm") & orgs["complex"].notna()).to_numpy(dtype=bool)
     cx = orgs["complex"].to_numpy(dtype=object)
     dv = div.to_numpy(dtype=object)
-    pairs = {}  # (division, complex) -> in the complex's designated industries
+    # in the complex's designated industries: decided once per distinct (division, complex)
+    fi = np.flatnonzero(firm)
+    dcode, duniq = pd.factorize(pd.Series(dv[fi], dtype=object), use_na_sentinel=False)
+    ccode, cuniq = pd.factorize(pd.Series(cx[fi], dtype=object), use_na_sentinel=False)
+    pair, inv = np.unique(dcode.astype(np.int64) * max(len(cuniq), 1) + ccode, return_inverse=True)
+    ok = np.array([duniq[k // max(len(cuniq), 1)] in des.get(cuniq[k % max(len(cuniq), 1)], set())
+                   for k in pair.tolist()], dtype=bool)
     spec = np.zeros(len(orgs), dtype=bool)
-    for i in np.flatnonzero(firm):
-        key = (dv[i], cx[i])
-        if key not in pairs:
-            pairs[key] = dv[i] in des.get(cx[i], set())
-        spec[i] = pairs[key]
+    spec[fi] = ok[inv.ravel()] if len(fi) else False
     w = orgs[weight].fillna(0).to_numpy(dtype=float) if weight else np.ones(len(orgs))
     r = dataset.participation_org_rows()
     year = dataset.participation_project_values("year")
