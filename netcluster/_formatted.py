@@ -21,6 +21,8 @@ import pandas as pd
 
 __all__ = ["FormattedTable"]
 
+#: Rows assembled at a time when writing (bounds the memory of the text being built).
+ROW_CHUNK = 100_000
 _CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
@@ -97,7 +99,7 @@ def _csv_quote(s: str) -> str:
     return s
 
 
-def join_rows(cells: list[np.ndarray], n: int, chunk: int = 200_000):
+def join_rows(cells: list[np.ndarray], n: int, chunk: int = ROW_CHUNK):
     """Yield the row-major concatenation of ``n``-long object columns of str, in row chunks."""
     for a in range(0, n, chunk):
         block = np.empty((min(chunk, n - a), len(cells)), dtype=object)
@@ -159,18 +161,24 @@ class FormattedTable:
         yield ",".join(_csv_quote(neutralise(c)) for c in self.columns) + "\r\n"
         if not self.n_rows:
             return
-        cells = []
+        pieces = []  # per column: a function of a row range -> that range's cell texts
         for j, col in enumerate(self._cols):
             sep = "\r\n" if j == k - 1 else ","
             if col.kind == "text":
-                cells.append(_take_text(col, [_csv_quote(u) + sep for u in col.safe_uniques()], sep))
+                table = np.array([_csv_quote(u) + sep for u in col.safe_uniques()] + [sep], dtype=object)
+                pieces.append(lambda a, b, c=col, t=table: t[np.where(c.codes[a:b] < 0, len(t) - 1, c.codes[a:b])])
             else:
-                t = col.text.copy()
-                miss = pd.isna(t)
-                t[~miss] = t[~miss] + sep
-                t[miss] = sep
-                cells.append(t)
-        yield from join_rows(cells, self.n_rows)
+                def number(a, b, c=col, sep=sep):
+                    t = c.text[a:b].copy()
+                    miss = pd.isna(t)
+                    t[~miss] = t[~miss] + sep
+                    t[miss] = sep
+                    return t
+                pieces.append(number)
+        # rows assembled in chunks: memory bounded by the chunk, not the table
+        for a in range(0, self.n_rows, ROW_CHUNK):
+            b = min(a + ROW_CHUNK, self.n_rows)
+            yield from join_rows([f(a, b) for f in pieces], b - a)
 
     def csv_text(self) -> str:
         return "".join(self.csv_chunks())

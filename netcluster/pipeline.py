@@ -427,6 +427,7 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     (``ties``: ``source``, ``target``, ``weight``, ``shared_projects``).  Opens in Gephi and
     in networkx.read_gexf; no date inside, so the bytes are reproducible."""
     from xml.sax.saxutils import quoteattr
+    from ._formatted import ROW_CHUNK
 
     def esc(u):
         if _XML_PLAIN.fullmatch(u):
@@ -479,9 +480,16 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     k = len(attr_cols)
     if ties.n_rows:
         es, et = escaped(ties.column("source")), escaped(ties.column("target"))
-        j = np.arange(ties.n_rows).astype(str).astype(object)
-        out.append("\n".join(("      <edge source=" + es + " target=" + et + ' id="' + j + '" weight="'
-                               + ties.column("weight").text + f'"><attvalues><attvalue for="{k}" value="'
-                               + ties.column("shared_projects").text + '" /></attvalues></edge>').tolist()))
+        wt, sh = ties.column("weight").text, ties.column("shared_projects").text
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write("\n".join(out) + "\n")
+            for a in range(0, ties.n_rows, ROW_CHUNK):  # edges in chunks: bounded memory
+                b = min(a + ROW_CHUNK, ties.n_rows)
+                j = np.arange(a, b).astype(str).astype(object)
+                f.write("\n".join(("      <edge source=" + es[a:b] + " target=" + et[a:b] + ' id="' + j
+                                   + '" weight="' + wt[a:b] + f'"><attvalues><attvalue for="{k}" value="'
+                                   + sh[a:b] + '" /></attvalues></edge>').tolist()) + "\n")
+            f.write("\n".join(["    </edges>", "  </graph>", "</gexf>", ""]))
+        return
     out += ["    </edges>", "  </graph>", "</gexf>", ""]
     path.write_text("\n".join(out), encoding="utf-8", newline="\n")

@@ -75,3 +75,20 @@ def test_property_identical(tmp_path_factory, rows):
     tmp = tmp_path_factory.mktemp("p")
     assert _csv_bytes(tmp, df, True) == _csv_bytes(tmp, df, False)
     assert FormattedTable.of(df).sheet_xml() == _pandas_sheet(df, None)
+
+
+def test_chunked_writing_same_bytes(tmp_path, monkeypatch):
+    """Rows are assembled in chunks (bounded memory); the chunk size must not show in the bytes."""
+    import netcluster._formatted as fmt
+    from netcluster.pipeline import _write_gexf
+    df = frame(n=50)
+    nodes = FormattedTable.of(df[["org_id", "name", "weight", "count", "flag"]])
+    ties = FormattedTable.of(pd.DataFrame({"source": df["org_id"], "target": df["org_id"][::-1].to_numpy(),
+                                           "weight": df["weight"].abs().fillna(1.0), "shared_projects": 3}))
+    write_csv(FormattedTable.of(df), tmp_path / "big.csv")
+    _write_gexf(nodes, ties, tmp_path / "big.gexf")
+    monkeypatch.setattr(fmt, "ROW_CHUNK", 7)
+    write_csv(FormattedTable.of(df), tmp_path / "small.csv")
+    _write_gexf(nodes, ties, tmp_path / "small.gexf")
+    assert (tmp_path / "small.csv").read_bytes() == (tmp_path / "big.csv").read_bytes() == _csv_bytes(tmp_path, df, False)
+    assert (tmp_path / "small.gexf").read_bytes() == (tmp_path / "big.gexf").read_bytes()
