@@ -310,22 +310,28 @@ def newcomers(dataset) -> pd.DataFrame:
     share; ties (organisation pairs sharing a project that year) and the share that are new
     (the pair never shared a project in an earlier year).  Projects without a year are
     left out (count in attrs)."""
-    part = dataset.participations[["project_id", "org_id"]].merge(
-        dataset.projects[["project_id", "year"]], on="project_id", how="left")
-    missing = int(part["year"].isna().sum())
-    part = part.dropna(subset=["year"])
-    part["year"] = part["year"].astype(int)
-    first = part.groupby("org_id")["year"].min()
+    # integer codes: organisation rows and project rows of each participation (cached lookups)
+    pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
+    pyear = dataset.projects["year"].to_numpy(dtype=float, na_value=np.nan)
+    yr = np.where(pr >= 0, pyear[np.maximum(pr, 0)], np.nan)
+    has = ~np.isnan(yr) & (r >= 0)
+    missing = int((~has).sum())
+    r, pr, yr = r[has], pr[has], yr[has].astype(np.int64)
+    n = len(dataset.organisations)
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, r, yr)
     rows = []
-    org_index = pd.Index(sorted(part["org_id"].unique()))
-    n = len(org_index)
     per_year = []
-    for y, grp in part.groupby("year", sort=True):
-        orgs = grp["org_id"].unique()
-        new = int((first.reindex(orgs) == y).sum())
-        oi = org_index.get_indexer(grp["org_id"])
-        pi = pd.factorize(grp["project_id"])[0]
-        B = sp.csr_matrix((np.ones(len(oi)), (oi, pi)), shape=(n, pi.max() + 1 if len(pi) else 0))
+    order = np.argsort(yr, kind="stable")
+    ys, bounds = np.unique(yr[order], return_index=True)
+    bounds = np.r_[bounds, len(order)]
+    for y, a, b in zip(ys.tolist(), bounds[:-1], bounds[1:]):
+        sel = order[a:b]
+        oi, pi_ = r[sel], pr[sel]
+        orgs = np.unique(oi)
+        new = int((first[orgs] == y).sum())
+        pu, pi = np.unique(pi_, return_inverse=True)
+        B = sp.csr_matrix((np.ones(len(oi)), (oi, pi.ravel())), shape=(n, len(pu)))
         C = sp.triu(B @ B.T, k=1).tocoo()
         keys = C.row.astype(np.int64) * n + C.col
         per_year.append((int(y), len(orgs), new, keys))
