@@ -68,12 +68,17 @@ class _Coded:
         o = orgs.iloc[self.org_order].reset_index(drop=True)
         self.orgs = o
         org_index = pd.Index(self.org_labels)
-        proj_labels = projs["project_id"].to_numpy(dtype=object)[text_argsort(projs["project_id"])]
+        proj_order = text_argsort(projs["project_id"])
+        proj_labels = projs["project_id"].to_numpy(dtype=object)[proj_order]
         self.proj_labels = proj_labels
-        pindex = pd.Index(proj_labels)
-        self.po = org_index.get_indexer(part["org_id"].astype(object))
-        self.pp = pindex.get_indexer(part["project_id"].astype(object))
-        p = projs.set_index("project_id").reindex(proj_labels)
+        # participation -> sorted organisation / project positions, from the dataset's cached rows
+        if hasattr(dataset, "participation_org_rows"):
+            self.po = _through(dataset.participation_org_rows(), self.org_order)
+            self.pp = _through(dataset.participation_project_rows(), proj_order)
+        else:
+            self.po = org_index.get_indexer(part["org_id"].astype(object))
+            self.pp = pd.Index(proj_labels).get_indexer(part["project_id"].astype(object))
+        p = projs.iloc[proj_order].set_index("project_id")
         self.year = pd.to_numeric(p["year"], errors="coerce").to_numpy(dtype=float)
         self.programme = (pd.factorize(p["programme"].astype(object), use_na_sentinel=True)[0]
                           if "programme" in p.columns else np.full(len(proj_labels), -1))
@@ -130,6 +135,13 @@ class _Coded:
         pu, pi = np.unique(p, return_inverse=True)
         B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(ou), len(pu)))
         return BipartiteNetwork(B, self.org_labels[ou], self.proj_labels[pu]), o, p, ou
+
+
+def _through(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Table rows (-1 = unknown) re-expressed as positions in ``table.iloc[order]``."""
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    return np.where(rows >= 0, pos[np.maximum(rows, 0)], -1)
 
 
 def _light_rows(c: _Coded, pmask, weighting, max_project_size):
