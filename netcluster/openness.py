@@ -246,17 +246,23 @@ def project_openness(dataset, groups: pd.Series) -> pd.DataFrame:
     one participant of another (known) group; ``open_share`` = open / projects (range [0, 1]).
     Participants without a group are ignored; their count is in ``attrs``.
     """
-    part = dataset.participations[["project_id", "org_id"]].copy()
-    part["group"] = part["org_id"].map(groups)
-    unknown = int(part["group"].isna().sum())
-    part = part.dropna(subset=["group"])
-    size = dataset.participations.groupby("project_id").size()
-    ngroups = part.groupby("project_id")["group"].nunique()
-    pg = part.drop_duplicates(["project_id", "group"]).copy()
-    pg["open"] = pg["project_id"].map(ngroups).to_numpy() > 1
-    pg["joint"] = pg["project_id"].map(size).to_numpy() >= 2
-    out = pg.groupby("group").agg(projects=("project_id", "size"), joint_projects=("joint", "sum"),
-                                  open_projects=("open", "sum"))
+    # integer codes: each participation's project row and its organisation's group
+    pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
+    gval = groups.reindex(dataset.organisations["org_id"]).to_numpy(dtype=object)
+    gcode, guniq = pd.factorize(pd.Series(gval, dtype=object), use_na_sentinel=True)
+    g = np.where(r >= 0, gcode[np.maximum(r, 0)], -1)
+    unknown = int((g < 0).sum())
+    size = np.bincount(pr[pr >= 0], minlength=len(dataset.projects))
+    known = (g >= 0) & (pr >= 0)
+    G = max(len(guniq), 1)
+    pairs = np.unique(pr[known].astype(np.int64) * G + g[known])  # distinct (project, group)
+    pp, pgc = pairs // G, pairs % G
+    ngroups = np.bincount(pp, minlength=len(dataset.projects))
+    out = pd.DataFrame({"projects": np.bincount(pgc, minlength=len(guniq)),
+                        "joint_projects": np.bincount(pgc[size[pp] >= 2], minlength=len(guniq)),
+                        "open_projects": np.bincount(pgc[ngroups[pp] > 1], minlength=len(guniq))},
+                       index=pd.Index(list(guniq), name="group", dtype=object))
+    out = out[out["projects"] > 0]
     out["open_share"] = out["open_projects"] / out["projects"]
     out["open_share_of_joint"] = (out["open_projects"] / out["joint_projects"]).where(out["joint_projects"] > 0)
     out.attrs["params"] = {"participations_unknown_group": unknown}

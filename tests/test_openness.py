@@ -130,3 +130,27 @@ def test_ei_contract_on_sample(sample_dataset):
         assert r["groups"]["ei"].dropna().between(-1, 1).all()
         t = r["network"].iloc[0]
         assert t["internal"] + t["external"] + t["ties_unknown_group"] == p.n_ties
+
+
+def _project_openness_by_merges(dataset, groups):
+    """Second implementation (string maps and groupbys) for the integer-coded one."""
+    part = dataset.participations[["project_id", "org_id"]].copy()
+    part["group"] = part["org_id"].map(groups)
+    part = part.dropna(subset=["group"])
+    size = dataset.participations.groupby("project_id").size()
+    ngroups = part.groupby("project_id")["group"].nunique()
+    pg = part.drop_duplicates(["project_id", "group"]).copy()
+    pg["open"] = pg["project_id"].map(ngroups).to_numpy() > 1
+    pg["joint"] = pg["project_id"].map(size).to_numpy() >= 2
+    return pg.groupby("group").agg(projects=("project_id", "size"), joint_projects=("joint", "sum"),
+                                   open_projects=("open", "sum")).sort_index()
+
+
+@pytest.mark.parametrize("column", ["region", "org_type", "wide_region"])
+def test_project_openness_equals_merge_implementation(sample_dataset, column):
+    groups = sample_dataset.organisations.set_index("org_id")[column]
+    got = project_openness(sample_dataset, groups)
+    ref = _project_openness_by_merges(sample_dataset, groups)
+    assert list(got.index) == list(ref.index) and len(got) > 1
+    for col in ("projects", "joint_projects", "open_projects"):
+        assert got[col].tolist() == ref[col].tolist()
