@@ -87,7 +87,9 @@ class _Coded:
         t = o["org_type"].astype(object)
         self.is_u = t.isin(DEFAULT_HELICES["U"]).to_numpy(dtype=bool)
         self.is_g = t.isin(DEFAULT_HELICES["G"]).to_numpy(dtype=bool)
-        firm, kis, mfg = service_flags(o)
+        from .programme import _org_division
+        div = _org_division(dataset).to_numpy(dtype=object)[self.org_order] if hasattr(dataset, "cached") else None
+        firm, kis, mfg = service_flags(o, division=div)
         self.is_firm, self.kis, self.mfg = (x.fillna(False).to_numpy(dtype=bool) for x in (firm, kis, mfg))
         self.has_complex = "complex" in o.columns
         if self.has_complex:

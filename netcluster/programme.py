@@ -42,6 +42,17 @@ def ksic_division(sector: pd.Series) -> pd.Series:
     return s.map(table).astype(object)
 
 
+def _org_division(dataset) -> pd.Series:
+    """KSIC division of every organisation (row order of ``dataset.organisations``), computed
+    once per dataset; all missing without a ``sector`` column."""
+    def compute(d):
+        o = d.organisations
+        if "sector" not in o.columns:
+            return pd.Series(None, index=o.index, dtype=object)
+        return ksic_division(o["sector"])
+    return dataset.cached("organisation ksic division", compute)
+
+
 def _part_orgs(dataset):
     return dataset.participations[["project_id", "org_id"]].assign(
         org_type=dataset.participation_org_values("org_type"))
@@ -171,8 +182,10 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
     """
     orgs = dataset.organisations
     des = _designated(orgs, designated)
+    if "sector" not in orgs.columns:
+        raise KeyError("no 'sector' column (KSIC codes) in the organisations")
     # participations -> organisation rows and project years by cached integer lookups
-    div = dataset.cached("organisation ksic division", lambda d: ksic_division(d.organisations["sector"]))
+    div = _org_division(dataset)
     firm = ((orgs["org_type"] == "firm") & orgs["complex"].notna()).to_numpy(dtype=bool)
     cx = orgs["complex"].to_numpy(dtype=object)
     dv = div.to_numpy(dtype=object)
@@ -252,11 +265,15 @@ def specialisation_indices(dataset, *, by: str = "region", weight: str | None = 
     return out
 
 
-def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC):
+def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC, division=None):
     """Boolean Series (same index as ``organisations``): firm, knowledge-intensive service
-    firm (KSIC division in ``codes``), manufacturing firm (KSIC 10–34)."""
+    firm (KSIC division in ``codes``), manufacturing firm (KSIC 10–34).  ``division``: the
+    organisations' :func:`ksic_division`, when already computed (same row order)."""
     o = organisations
-    div = ksic_division(o["sector"]) if "sector" in o.columns else pd.Series(None, index=o.index, dtype=object)
+    if division is not None:
+        div = pd.Series(np.asarray(division, dtype=object), index=o.index)
+    else:
+        div = ksic_division(o["sector"]) if "sector" in o.columns else pd.Series(None, index=o.index, dtype=object)
     is_firm = o["org_type"] == "firm"
     dnum = pd.to_numeric(div, errors="coerce")
     return is_firm, is_firm & div.isin(codes), is_firm & (dnum >= 10) & (dnum <= 34)
@@ -272,12 +289,14 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
     """
     orgs = dataset.organisations.set_index("org_id")
-    is_firm, kis, mfg = service_flags(orgs, codes)
+    is_firm, kis, mfg = service_flags(orgs, codes, division=_org_division(dataset))
     part = orgs["participant"]
+    r = dataset.participation_org_rows()
+    kis_part = np.where(r >= 0, kis.to_numpy(dtype=bool)[np.maximum(r, 0)], False)
     rows = {"kis_firms_population": int(kis.sum()),
             "kis_share_population_firms": float(kis[is_firm].mean()) if is_firm.any() else np.nan,
             "kis_share_participating_firms": float(kis[is_firm & part].mean()) if (is_firm & part).any() else np.nan,
-            "kis_share_participations": float(dataset.participations["org_id"].map(kis).fillna(False).mean())}
+            "kis_share_participations": float(kis_part.mean()) if len(kis_part) else np.nan}
     if projection is not None:
         r, c, _, _ = projection.tie_arrays()
         pos = kis.index.get_indexer(projection.labels)
