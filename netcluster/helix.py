@@ -33,12 +33,17 @@ DEFAULT_HELICES = {"U": ("university",), "I": ("firm",), "G": ("government", "re
 
 
 def _project_types(dataset, helices):
-    part = dataset.participations[["project_id", "org_id"]].assign(
-        org_type=dataset.participation_org_values("org_type"))
-    flags = pd.DataFrame(index=pd.Index(sorted(dataset.projects["project_id"]), name="project_id"))
+    from ._sorting import text_argsort
+    pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
+    order = text_argsort(dataset.projects["project_id"])  # projects sorted by id
+    flags = pd.DataFrame(index=pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)[order],
+                                        name="project_id"))
+    org_type = dataset.organisations["org_type"]
+    ok = (pr >= 0) & (r >= 0)
     for h, types in helices.items():
-        has = part[part["org_type"].isin(types)].groupby("project_id").size() > 0
-        flags[h] = has.reindex(flags.index).fillna(False).astype(bool)
+        member = org_type.isin(types).to_numpy(dtype=bool)[r[ok]]
+        has = np.bincount(pr[ok][member], minlength=len(dataset.projects)) > 0
+        flags[h] = has[order]
     return flags
 
 
