@@ -321,9 +321,10 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
     sims = np.empty((k, G))
     for i in range(k):
         L = rng.permutation(lab)
-        same = L[u] == L[v]
-        internal = np.bincount(L[u][same], minlength=G)
-        external = np.bincount(L[u][~same], minlength=G) + np.bincount(L[v][~same], minlength=G)
+        Lu, Lv = L[u], L[v]
+        internal = np.bincount(Lu, weights=Lu == Lv, minlength=G)  # ties inside each group
+        # each external tie counts once for each end's group
+        external = np.bincount(Lu, minlength=G) + np.bincount(Lv, minlength=G) - 2 * internal
         tot = internal + external
         with np.errstate(invalid="ignore", divide="ignore"):
             sims[i] = np.where(tot > 0, (external - internal) / tot, np.nan)

@@ -154,3 +154,34 @@ def test_project_openness_equals_merge_implementation(sample_dataset, column):
     assert list(got.index) == list(ref.index) and len(got) > 1
     for col in ("projects", "joint_projects", "open_projects"):
         assert got[col].tolist() == ref[col].tolist()
+
+
+def test_group_null_per_group_ei_by_direct_count(sample_dataset):
+    """The per-group E-I null (openness.csv: ei_null_mean/q025/q975) against a direct count
+    of internal and external ties per group for the same permutations."""
+    from netcluster.graph import BipartiteNetwork
+    from netcluster.groups import align_groups, codes
+    from netcluster.pipeline import _group_null
+    import scipy.sparse as sp
+    proj = BipartiteNetwork.from_dataset(sample_dataset).project_organisations("count")
+    groups = sample_dataset.organisations.set_index("org_id")["region"]
+    test = ei_permutation_test(proj, groups, n_permutations=30, seed=4)
+    got = _group_null(proj, groups, test)
+    vals, _ = align_groups(proj.labels, groups)
+    c, uniq = codes(vals)
+    keep = np.flatnonzero(c >= 0)
+    M = sp.triu(proj.matrix, k=1).tocsr()[keep][:, keep].tocoo()
+    rng = np.random.default_rng(4)
+    sims = []
+    for _ in range(30):
+        L = rng.permutation(c[keep])
+        row = {}
+        for gi, g in enumerate(uniq):
+            internal = sum(1 for a, b in zip(M.row, M.col) if L[a] == gi and L[b] == gi)
+            external = sum(1 for a, b in zip(M.row, M.col) if (L[a] == gi) != (L[b] == gi))
+            row[g] = (external - internal) / (external + internal) if external + internal else np.nan
+        sims.append(row)
+    ref = pd.DataFrame(sims)
+    assert np.allclose(got["ei_null_mean"].to_numpy(), ref[list(got.index)].mean().to_numpy(), equal_nan=True)
+    assert np.allclose(got["ei_null_q975"].to_numpy(), ref[list(got.index)].quantile(0.975).to_numpy(),
+                       equal_nan=True)
