@@ -79,19 +79,22 @@ def to_square(long: pd.DataFrame, value: str = "ties") -> pd.DataFrame:
 
 def shared_projects_matrix(dataset, groups: pd.Series) -> pd.DataFrame:
     """Projects with participants from both regions (diagonal: ≥ 2 participants from the region)."""
-    part = dataset.participations[["project_id", "org_id"]].copy()
-    part["g"] = part["org_id"].map(groups)
-    part = part.dropna(subset=["g"])
-    cnt = part.groupby(["project_id", "g"]).size().rename("n").reset_index()
-    regions = sorted(cnt["g"].unique(), key=str)
-    ri = {r: i for i, r in enumerate(regions)}
-    pi = pd.factorize(cnt["project_id"])[0]
     import scipy.sparse as sp
-    P = sp.csr_matrix((np.ones(len(cnt)), (pi, cnt["g"].map(ri).to_numpy())),
-                      shape=(pi.max() + 1 if len(pi) else 0, len(regions)))
+    from .groups import participation_group_codes
+    pr, g, guniq = participation_group_codes(dataset, groups)
+    known = (pr >= 0) & (g >= 0)
+    G = max(len(guniq), 1)
+    pairs, n = np.unique(pr[known].astype(np.int64) * G + g[known], return_counts=True)
+    pp, pg = pairs // G, pairs % G  # distinct (project, group) and participants of the group in it
+    present = np.unique(pg)
+    regions = sorted((guniq[i] for i in present), key=str)
+    col = np.full(G, -1, dtype=np.int64)
+    col[present] = [regions.index(guniq[i]) for i in present]
+    pi = np.unique(pp, return_inverse=True)[1].ravel() if len(pp) else np.zeros(0, np.int64)
+    P = sp.csr_matrix((np.ones(len(pairs)), (pi, col[pg])),
+                      shape=(int(pi.max()) + 1 if len(pi) else 0, len(regions)))
     M = (P.T @ P).toarray()
-    two = cnt[cnt["n"] >= 2].groupby("g").size()
-    np.fill_diagonal(M, [two.get(r, 0) for r in regions])
+    np.fill_diagonal(M, np.bincount(col[pg][n >= 2], minlength=len(regions)))
     return pd.DataFrame(M.astype(np.int64), index=regions, columns=regions)
 
 

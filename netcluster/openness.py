@@ -246,11 +246,8 @@ def project_openness(dataset, groups: pd.Series) -> pd.DataFrame:
     one participant of another (known) group; ``open_share`` = open / projects (range [0, 1]).
     Participants without a group are ignored; their count is in ``attrs``.
     """
-    # integer codes: each participation's project row and its organisation's group
-    pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
-    gval = groups.reindex(dataset.organisations["org_id"]).to_numpy(dtype=object)
-    gcode, guniq = pd.factorize(pd.Series(gval, dtype=object), use_na_sentinel=True)
-    g = np.where(r >= 0, gcode[np.maximum(r, 0)], -1)
+    from .groups import participation_group_codes
+    pr, g, guniq = participation_group_codes(dataset, groups)
     unknown = int((g < 0).sum())
     size = np.bincount(pr[pr >= 0], minlength=len(dataset.projects))
     known = (g >= 0) & (pr >= 0)

@@ -218,3 +218,21 @@ def test_modularity_closed_form_vs_igraph_with_unknown_groups_and_resolution(sam
         for weighted in (True, False):
             want = g.modularity(memb, weights=g.es["weight"] if weighted else None, resolution=res)
             assert modularity(p, reg2, weighted=weighted, resolution=res) == pytest.approx(want, abs=1e-12)
+
+
+@pytest.mark.parametrize("column", ["region", "wide_region", "org_type"])
+def test_shared_projects_matrix_equals_merge_implementation(sample_dataset, column):
+    """Integer-coded shared-projects matrix against the straightforward string groupby."""
+    from netcluster.linkage import shared_projects_matrix
+    groups = sample_dataset.organisations.set_index("org_id")[column]
+    got = shared_projects_matrix(sample_dataset, groups)
+    part = sample_dataset.participations[["project_id", "org_id"]].copy()
+    part["g"] = part["org_id"].map(groups)
+    part = part.dropna(subset=["g"])
+    sets = part.groupby("project_id")["g"].agg(lambda s: s.value_counts().to_dict())
+    regions = sorted(part["g"].unique(), key=str)
+    assert list(got.index) == regions
+    for a in regions:
+        for b in regions:
+            want = sum(1 for d in sets if (d.get(a, 0) >= 2 if a == b else (a in d and b in d)))
+            assert got.loc[a, b] == want, (a, b)
