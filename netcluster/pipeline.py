@@ -246,11 +246,14 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
     org_out = org_out.join(sh)
     org_out.index.name = "org_id"
     ties = proj.ties()
-    names = orgs["name"]
-    ties.insert(1, "source_name", ties["source"].map(names).to_numpy())
-    ties.insert(3, "target_name", ties["target"].map(names).to_numpy())
-    ties[f"source_{group_by}"] = ties["source"].map(groups).to_numpy()
-    ties[f"target_{group_by}"] = ties["target"].map(groups).to_numpy()
+    # attributes looked up once per organisation, then taken by the ties' integer ends
+    r, c, _, _ = proj.tie_arrays()
+    name_of = orgs["name"].reindex(proj.labels).to_numpy(dtype=object)
+    group_of = groups.reindex(proj.labels).to_numpy(dtype=object)
+    ties.insert(1, "source_name", name_of[r])
+    ties.insert(3, "target_name", name_of[c])
+    ties[f"source_{group_by}"] = group_of[r]
+    ties[f"target_{group_by}"] = group_of[c]
     ties["cross_group"] = (ties[f"source_{group_by}"] != ties[f"target_{group_by}"]) & \
         ties[f"source_{group_by}"].notna() & ties[f"target_{group_by}"].notna()
     return org_out, ties
@@ -428,7 +431,7 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     (``ties``: ``source``, ``target``, ``weight``, ``shared_projects``).  Opens in Gephi and
     in networkx.read_gexf; no date inside, so the bytes are reproducible."""
     from xml.sax.saxutils import quoteattr
-    from ._formatted import ROW_CHUNK
+    from ._formatted import ROW_CHUNK, join_rows
 
     def esc(u):
         if _XML_PLAIN.fullmatch(u):
@@ -447,9 +450,10 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     out += ["    </attributes>", '    <attributes mode="static" class="edge">',
             f'      <attribute id="{len(attr_cols)}" title="shared_projects" type="long" />',
             "    </attributes>", "    <nodes>"]
-    # node attributes column by column: numbers as formatted once, each distinct text escaped once
+    # node attributes column by column: numbers as formatted once, each distinct text escaped
+    # once; rows joined in chunks (no per-node string building)
     n = nodes.n_rows
-    acc = np.full(n, "", dtype=object)
+    pieces = []
     for i, c in enumerate(attr_cols):
         col, head = nodes.column(c), f'<attvalue for="{i}" value='
         piece = np.full(n, "", dtype=object)
@@ -461,11 +465,15 @@ def _write_gexf(nodes, ties, path: Path) -> None:
         else:
             ok = np.array([t is not None for t in col.text.tolist()], dtype=bool)
             piece[ok] = head + '"' + col.text[ok] + '" />'
-        acc = acc + piece
+        pieces.append(piece)
+
     def escaped(col):  # each row's value as an escaped attribute ('""' when missing)
         if col.kind == "text":
             return np.array([esc(u) for u in col.uniques] + ['""'], dtype=object)[col.codes]
         return np.array(['""' if t is None else esc(t) for t in col.text.tolist()], dtype=object)
+
+    def const(text, m):
+        return np.full(m, text, dtype=object)
 
     id_text = escaped(nodes.column("org_id"))
     label = id_text
@@ -473,24 +481,25 @@ def _write_gexf(nodes, ties, path: Path) -> None:
         nm = nodes.column("name")
         named = np.array([bool(u) for u in nm.uniques] + [False], dtype=bool)[nm.codes]
         label = np.where(named, escaped(nm), id_text)
-    if n:
-        out.append("\n".join(("      <node id=" + id_text + " label=" + label + "><attvalues>" + acc
-                               + "</attvalues></node>").tolist()))
-    out.append("    </nodes>")
-    out.append("    <edges>")
-    k = len(attr_cols)
-    if ties.n_rows:
-        es, et = escaped(ties.column("source")), escaped(ties.column("target"))
-        wt, sh = ties.column("weight").text, ties.column("shared_projects").text
-        with open(path, "w", encoding="utf-8", newline="\n") as f:
-            f.write("\n".join(out) + "\n")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(out) + "\n")
+        for a in range(0, n, ROW_CHUNK):
+            b = min(a + ROW_CHUNK, n)
+            m = b - a
+            f.write("".join(join_rows([const("      <node id=", m), id_text[a:b], const(" label=", m), label[a:b],
+                                       const("><attvalues>", m)] + [p[a:b] for p in pieces]
+                                      + [const("</attvalues></node>\n", m)], m)))
+        f.write("    </nodes>\n    <edges>\n")
+        k = len(attr_cols)
+        if ties.n_rows:
+            es, et = escaped(ties.column("source")), escaped(ties.column("target"))
+            wt, sh = ties.column("weight").text, ties.column("shared_projects").text
             for a in range(0, ties.n_rows, ROW_CHUNK):  # edges in chunks: bounded memory
                 b = min(a + ROW_CHUNK, ties.n_rows)
-                j = np.arange(a, b).astype(str).astype(object)
-                f.write("\n".join(("      <edge source=" + es[a:b] + " target=" + et[a:b] + ' id="' + j
-                                   + '" weight="' + wt[a:b] + f'"><attvalues><attvalue for="{k}" value="'
-                                   + sh[a:b] + '" /></attvalues></edge>').tolist()) + "\n")
-            f.write("\n".join(["    </edges>", "  </graph>", "</gexf>", ""]))
-        return
-    out += ["    </edges>", "  </graph>", "</gexf>", ""]
-    path.write_text("\n".join(out), encoding="utf-8", newline="\n")
+                m = b - a
+                f.write("".join(join_rows([const("      <edge source=", m), es[a:b], const(" target=", m), et[a:b],
+                                           const(' id="', m), np.arange(a, b).astype(str).astype(object),
+                                           const('" weight="', m), wt[a:b],
+                                           const(f'"><attvalues><attvalue for="{k}" value="', m), sh[a:b],
+                                           const('" /></attvalues></edge>\n', m)], m)))
+        f.write("    </edges>\n  </graph>\n</gexf>\n")
