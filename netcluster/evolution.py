@@ -65,7 +65,8 @@ class _Coded:
         # sorted labels, as BipartiteNetwork.from_edges sorts them: same matrices, same sums
         self.org_order = text_argsort(orgs["org_id"].to_numpy(dtype=object).astype(str))
         self.org_labels = orgs["org_id"].to_numpy(dtype=object)[self.org_order]
-        o = orgs.iloc[self.org_order].reset_index(drop=True)
+        in_order = bool((self.org_order == np.arange(len(orgs))).all())  # a dataset is sorted by id
+        o = orgs.reset_index(drop=True) if in_order else orgs.iloc[self.org_order].reset_index(drop=True)
         self.orgs = o
         org_index = pd.Index(self.org_labels)
         proj_order = text_argsort(projs["project_id"])
@@ -78,7 +79,8 @@ class _Coded:
         else:
             self.po = org_index.get_indexer(part["org_id"].astype(object))
             self.pp = pd.Index(proj_labels).get_indexer(part["project_id"].astype(object))
-        p = projs.iloc[proj_order].set_index("project_id")
+        p = (projs if bool((proj_order == np.arange(len(projs))).all()) else projs.iloc[proj_order]) \
+            .set_index("project_id")
         self.year = pd.to_numeric(p["year"], errors="coerce").to_numpy(dtype=float)
         self.programme = (pd.factorize(p["programme"].astype(object), use_na_sentinel=True)[0]
                           if "programme" in p.columns else np.full(len(proj_labels), -1))

@@ -356,13 +356,15 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         files["openness.csv"] = write_csv(a.openness.reset_index(), out / "openness.csv")
         files["region_matrix.csv"] = write_csv(a.region_matrix, out / "region_matrix.csv")
         files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
+        a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
+        files["quality.json"] = out / "quality.json"
+        ties_sheet, note = _xlsx_ties(a.ties)
         large = export_job.result()
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
         files["network.gexf"] = out / "network.gexf"
         if a.params["graphml"]:
             files["network.graphml"] = out / "network.graphml"
-        ties_sheet, note = _xlsx_ties(a.ties)
         sheets = {"scorecard": a.scorecard, "organisations": large["organisations"],
                   "ties": large["ties"], "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
                   "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
@@ -376,8 +378,6 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         if note is not None:
             sheets["note"] = note
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
-        a.dataset.quality.to_json(out / "quality.json")
-        files["quality.json"] = out / "quality.json"
     if jobs >= 2:
         P.background("export: organisations.csv, ties.csv, network.gexf, large sheets", export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
