@@ -141,6 +141,20 @@ class FormattedTable:
             return None
         return cls([str(c) for c in df.columns], cols, len(df))
 
+    @classmethod
+    def as_text(cls, df: pd.DataFrame) -> "FormattedTable":
+        """Like :meth:`of`, with columns of other kinds (dates, mixed objects) written as the
+        text of each value (for files without a spreadsheet's types, e.g. GEXF)."""
+        cols = []
+        for j in range(df.shape[1]):
+            col = _format_column(df.iloc[:, j])
+            if col is None:
+                col = _format_column(pd.Series([None if v is None or v is pd.NA or v is pd.NaT
+                                                or (isinstance(v, float) and v != v) else str(v)
+                                                for v in df.iloc[:, j].tolist()], dtype=object))
+            cols.append(col)
+        return cls([str(c) for c in df.columns], cols, len(df))
+
     def column(self, name: str) -> _Column:
         return self._cols[self.columns.index(name)]
 

@@ -53,14 +53,3 @@ def sorted_unique(values) -> np.ndarray:
     """Distinct non-missing ``values`` in ``sorted`` order (object array)."""
     uniq = pd.unique(pd.Series(values, dtype=object).dropna().to_numpy(dtype=object))
     return np.asarray(uniq, dtype=object)[text_argsort(uniq)]
-
-
-def factorize_sorted(values) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(values, sort=True)`` for text: codes (-1 for missing) and the sorted
-    distinct values."""
-    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    uniq = np.asarray(uniq, dtype=object)
-    order = text_argsort(uniq)
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return np.where(codes >= 0, rank[np.maximum(codes, 0)], -1), uniq[order]

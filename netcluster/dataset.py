@@ -38,8 +38,9 @@ import numpy as np
 import pandas as pd
 
 from ._missing import isna_scalar
-from ._sorting import factorize_sorted, text_argsort
+from ._sorting import text_argsort
 from .exceptions import InputError
+from .groups import sorted_factorize
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
                       load_mapping, resolve_columns)
 from .names import clean_names, name_key, name_keys
@@ -96,21 +97,19 @@ class ClusterDataset:
 
     def participation_org_rows(self) -> np.ndarray:
         """Row of ``organisations`` of each participation (-1 when unknown), computed once."""
-        def rows(d):
-            idx = pd.Index(d.organisations["org_id"])
-            if not idx.is_unique:
-                raise ValueError("organisations.org_id is not unique")
-            return idx.get_indexer(d.participations["org_id"])
-        return self.cached("participation org rows", rows)
+        return self._participation_rows("organisations", "org_id")
 
     def participation_project_rows(self) -> np.ndarray:
         """Row of ``projects`` of each participation (-1 when unknown), computed once."""
+        return self._participation_rows("projects", "project_id")
+
+    def _participation_rows(self, table: str, key: str) -> np.ndarray:
         def rows(d):
-            idx = pd.Index(d.projects["project_id"])
+            idx = pd.Index(getattr(d, table)[key])
             if not idx.is_unique:
-                raise ValueError("projects.project_id is not unique")
-            return idx.get_indexer(d.participations["project_id"])
-        return self.cached("participation project rows", rows)
+                raise ValueError(f"{table}.{key} is not unique")
+            return idx.get_indexer(d.participations[key])
+        return self.cached(f"participation {table} rows", rows)
 
     def participation_org_values(self, column: str) -> np.ndarray:
         """``column`` of each participation's organisation (object array aligned with
@@ -462,8 +461,8 @@ class _Builder:
             df["role"] = None
         # duplicates: keep the strongest role, then the first line
         rank = df["role"].map(_ROLE_RANK).fillna(9).to_numpy()
-        pc = factorize_sorted(df["project_id"])[0]
-        oc = factorize_sorted(df["org_id"])[0]
+        pc = sorted_factorize(df["project_id"].to_numpy(dtype=object))[0]
+        oc = sorted_factorize(df["org_id"].to_numpy(dtype=object))[0]
         order = np.lexsort((df["line"].to_numpy(), rank, oc, pc))
         df = df.iloc[order]
         pc, oc = pc[order], oc[order]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._sorting import text_argsort
+
 __all__ = ["align_groups", "org_attribute"]
 
 
@@ -56,9 +58,9 @@ def sorted_factorize(values):
     """Integer codes of ``values`` (-1 = missing) numbering the distinct values in the order
     of their text, and those values."""
     c, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
+    order = text_argsort([str(u) for u in uniq])  # sorted in C: fast for a million ids
     remap = np.empty(len(uniq) + 1, dtype=np.int64)
-    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(uniq))
+    remap[order] = np.arange(len(uniq))
     remap[-1] = -1
     return remap[c], [uniq[i] for i in order]
 

@@ -279,11 +279,11 @@ def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
     write_csv(org_tab or orgs, out / "organisations.csv")
     write_csv(tie_tab or ties, out / "ties.csv")
     keep = _graph_columns(org_out)
-    nodes = org_tab.select(["org_id"] + keep) if org_tab is not None else _text_table(orgs[["org_id"] + keep])
-    edges = tie_tab if tie_tab is not None else _text_table(ties)
-    _write_gexf(nodes, edges, out / "network.gexf")
+    nodes = (org_tab.select(["org_id"] + keep) if org_tab is not None
+             else FormattedTable.as_text(orgs[["org_id"] + keep]))
+    _write_gexf(nodes, tie_tab if tie_tab is not None else FormattedTable.as_text(ties), out / "network.gexf")
     if graphml:
-        _write_graph(org_out, ties, out / "network.graphml", "graphml")
+        _write_graphml(org_out, ties, out / "network.graphml")
     sheet_ties = _xlsx_ties(ties)[0]
     if tie_tab is not None:
         sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
@@ -389,23 +389,9 @@ def _graph_columns(organisations: pd.DataFrame) -> list[str]:
                         "pagerank", "gatekeeper", "constraint") if c in organisations.columns]
 
 
-def _text_table(df: pd.DataFrame):
-    """FormattedTable of ``df`` with columns of other kinds (mixed objects, dates) as text."""
-    from ._formatted import FormattedTable, _format_column
-    df = df.copy()
-    for c in df.columns:
-        if _format_column(df[c]) is None:
-            df[c] = pd.Series([None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
-                               else str(v) for v in df[c].tolist()], index=df.index, dtype=object)
-    return FormattedTable.of(df)
-
-
-def _write_graph(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path, fmt: str) -> Path:
+def _write_graphml(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
+    """GraphML through networkx (on request; a Python object per tie, so not for huge graphs)."""
     keep_cols = _graph_columns(organisations)
-    if fmt == "gexf":
-        nodes = organisations[keep_cols].reset_index()
-        _write_gexf(_text_table(nodes.rename(columns={nodes.columns[0]: "org_id"})), _text_table(ties), path)
-        return path
     import networkx as nx
     g = nx.Graph()
     for lab, rec in zip(organisations.index, organisations[keep_cols].to_dict(orient="records")):

@@ -53,11 +53,6 @@ def _org_division(dataset) -> pd.Series:
     return dataset.cached("organisation ksic division", compute)
 
 
-def _part_orgs(dataset):
-    return dataset.participations[["project_id", "org_id"]].assign(
-        org_type=dataset.participation_org_values("org_type"))
-
-
 def joint_projects(dataset, *, by=None) -> pd.DataFrame:
     """Share of projects with ≥ 2 organisations and with ≥ 2 firms.
 
