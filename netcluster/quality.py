@@ -137,8 +137,29 @@ class QualityLog:
         }
 
     def to_json(self, path):
-        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1,
-                                         default=_json_default), encoding="utf-8")
+        """Write ``to_dict()`` as indented JSON (UTF-8, Korean kept as is).
+
+        The same bytes as ``json.dumps(self.to_dict(), ensure_ascii=False, indent=1)``; the
+        event list is encoded column by column (each distinct text once) because the
+        indented encoder is pure Python and a national export has 10⁵ events."""
+        Path(path).write_text(self._json_text(), encoding="utf-8")
+
+    def _json_text(self) -> str:
+        head = json.dumps({"conservation": self.conservation().to_dict(orient="records"),
+                           "summary": self.summary().to_dict(orient="records"), "events": []},
+                          ensure_ascii=False, indent=1, default=_json_default)
+        ev = self.events
+        if ev.empty:
+            return head
+        assert head.endswith('"events": []\n}')
+        rows = None
+        for i, col in enumerate(ev.columns):
+            key = json.dumps(str(col), ensure_ascii=False)
+            cells = _json_cells(ev[col], as_int=col == "line")
+            part = ("  {\n   " if i == 0 else ",\n   ") + key + ": "
+            rows = part + cells if rows is None else rows + part + cells
+        rows = rows + "\n  }"
+        return head[:-len("[]\n}")] + "[\n" + ",\n".join(rows.tolist()) + "\n ]\n}"
 
     def to_csv(self, path):
         from .export import write_csv
@@ -161,6 +182,15 @@ class QualityLog:
 
     def __len__(self):
         return sum(len(f) for f in self._frames)
+
+
+def _json_cells(col: pd.Series, *, as_int: bool):
+    """JSON text of each cell (object array), as ``json.dumps`` writes it in ``to_dict()``."""
+    import numpy as np
+    codes, uniques = pd.factorize(col.astype("object"), use_na_sentinel=True)
+    enc = np.array([json.dumps(int(v) if as_int else v, ensure_ascii=False, default=_json_default)
+                    for v in uniques] + ["null"], dtype=object)
+    return enc[codes]  # code -1 (missing) takes the last entry, "null"
 
 
 def _json_default(o):
