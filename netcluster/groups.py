@@ -58,11 +58,15 @@ def sorted_factorize(values):
     """Integer codes of ``values`` (-1 = missing) numbering the distinct values in the order
     of their text, and those values."""
     c, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    order = text_argsort([str(u) for u in uniq])  # sorted in C: fast for a million ids
+    uniq = np.asarray(uniq, dtype=object)
+    texts = uniq.tolist()
+    if not set(map(type, texts)) <= {str}:
+        texts = [str(u) for u in texts]
+    order = text_argsort(texts)  # sorted in C: fast for a million ids
     remap = np.empty(len(uniq) + 1, dtype=np.int64)
     remap[order] = np.arange(len(uniq))
     remap[-1] = -1
-    return remap[c], [uniq[i] for i in order]
+    return remap[c], uniq[order].tolist()
 
 
 def align_groups(labels, groups: pd.Series):

@@ -268,26 +268,36 @@ def _xlsx_ties(ties: pd.DataFrame):
 
 
 def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
-    """The large outputs, independent of the scorecard: organisations.csv, ties.csv, the graph
-    file(s), and the XML of the two large workbook sheets (returned).  Each table is formatted
-    to text once (:class:`netcluster._formatted.FormattedTable`) for all three formats."""
+    """The large outputs that need the centralities: organisations.csv, the graph file(s) and
+    the XML of the organisations sheet of the workbook (returned).  The organisations table
+    is formatted to text once (:class:`netcluster._formatted.FormattedTable`) for all formats;
+    ties.csv and the ties sheet are :func:`_write_ties` (run by the main process meanwhile)."""
     from ._formatted import FormattedTable
     from .export import sheet_bytes
     orgs = org_out.reset_index()
     org_tab = FormattedTable.of(orgs)
-    tie_tab = FormattedTable.of(ties)
     write_csv(org_tab or orgs, out / "organisations.csv")
-    write_csv(tie_tab or ties, out / "ties.csv")
     keep = _graph_columns(org_out)
     nodes = (org_tab.select(["org_id"] + keep) if org_tab is not None
              else FormattedTable.as_text(orgs[["org_id"] + keep]))
-    _write_gexf(nodes, tie_tab if tie_tab is not None else FormattedTable.as_text(ties), out / "network.gexf")
+    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]])
+    _write_gexf(nodes, edges, out / "network.gexf")
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
+    return {"organisations": sheet_bytes(org_tab or orgs)}
+
+
+def _write_ties(ties, out: Path) -> bytes:
+    """ties.csv and the XML of the workbook's ties sheet (the strongest XLSX_MAX_TIES ties),
+    from one formatted table."""
+    from ._formatted import FormattedTable
+    from .export import sheet_bytes
+    tie_tab = FormattedTable.of(ties)
+    write_csv(tie_tab or ties, out / "ties.csv")
     sheet_ties = _xlsx_ties(ties)[0]
     if tie_tab is not None:
         sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
-    return {"organisations": sheet_bytes(org_tab or orgs), "ties": sheet_bytes(sheet_ties)}
+    return sheet_bytes(sheet_ties)
 
 
 def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
@@ -358,7 +368,8 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
         a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
         files["quality.json"] = out / "quality.json"
-        ties_sheet, note = _xlsx_ties(a.ties)
+        note = _xlsx_ties(a.ties)[1]
+        ties_xml = _write_ties(a.ties, out)  # while the second core writes the organisations
         large = export_job.result()
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
@@ -366,7 +377,7 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         if a.params["graphml"]:
             files["network.graphml"] = out / "network.graphml"
         sheets = {"scorecard": a.scorecard, "organisations": large["organisations"],
-                  "ties": large["ties"], "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
+                  "ties": ties_xml, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
                   "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
                   "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
                   "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
@@ -379,7 +390,7 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
             sheets["note"] = note
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
     if jobs >= 2:
-        P.background("export: organisations.csv, ties.csv, network.gexf, large sheets", export_job.seconds)
+        P.background("export: organisations.csv, network.gexf, organisations sheet", export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 

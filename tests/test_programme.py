@@ -290,3 +290,22 @@ def test_specialised_share_equals_merge_implementation(sample_dataset, by_year, 
     for col in ("firms", "specialised_firms", "weight", "specialised_weight"):
         assert np.allclose(got[col].to_numpy(float), g.loc[got.index, col].to_numpy(float))
     assert np.allclose(got["share"].to_numpy(float), share.loc[got.index].to_numpy(float), equal_nan=True)
+
+
+@pytest.mark.parametrize("distinct", [5, 3000])
+def test_bootstrap_sums_match_resampling_firms(distinct):
+    """The replicate sums (multinomial over distinct values when values repeat, firm indices
+    otherwise) have the bootstrap's known moments — mean n*ybar, variance n*var(y) — and the
+    same distribution as a direct resampling of firm indices."""
+    from netcluster.programme import _bootstrap_sums
+    rng = np.random.default_rng(5)
+    cell = rng.integers(0, distinct, size=3000).astype(float) * 1.5
+    n, B = len(cell), 4000
+    sums = _bootstrap_sums(cell, B, np.random.default_rng(7))
+    direct = cell[np.random.default_rng(8).integers(0, n, size=(B, n))].sum(axis=1)
+    mu, sd = n * cell.mean(), np.sqrt(n * cell.var())
+    for s in (sums, direct):
+        assert abs(s.mean() - mu) < 4 * sd / np.sqrt(B)
+        assert s.std() == pytest.approx(sd, rel=0.06)
+    assert np.quantile(sums, [0.025, 0.975]) == pytest.approx(np.quantile(direct, [0.025, 0.975]), rel=0.01)
+    assert np.array_equal(sums, _bootstrap_sums(cell, B, np.random.default_rng(7)))  # seeded
