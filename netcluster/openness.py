@@ -141,7 +141,7 @@ def _rescale(ei, n_ties, sizes):
 
 def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 999,
                         seed: int = 0, weighted: bool = False, exact: bool | str = "auto",
-                        exact_max: int = 50_000) -> pd.DataFrame:
+                        exact_max: int = 50_000, group_null: int = 0) -> pd.DataFrame:
     """Permutation null for the network E-I index.
 
     Group labels are shuffled over the organisations (group sizes kept; organisations
@@ -154,6 +154,10 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
 
     With ``exact=True`` (or ``"auto"`` when the number of distinct label assignments is at
     most ``exact_max``) every distinct assignment is enumerated and the null is exact.
+
+    ``group_null=k`` (random permutations only) also records, in ``attrs["group_null"]``, each
+    group's (unweighted) E-I under the first ``k`` permutations — a ``(k, groups)`` array in
+    the order of ``attrs["groups"]`` — from the same shuffled labels (no second pass).
     """
     vals, unknown = align_groups(projection.labels, groups)
     c, uniq = codes(vals)
@@ -187,11 +191,26 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
     else:
         rng = np.random.default_rng(seed)
         null = []
-        left = n_permutations
+        G = len(uniq)
+        k_groups = min(int(group_null), n_permutations)
+        per_group = np.empty((k_groups, G))
+        # each group's summed degree is a sum over its organisations, so O(organisations)
+        deg = np.bincount(u, minlength=len(lab)) + np.bincount(v, minlength=len(lab))
+        left, done = n_permutations, 0
         while left > 0:
             b = min(left, max(1, 2_000_000 // max(len(u), 1)))
             perms = np.array([rng.permutation(lab) for _ in range(b)])
-            null.append(ei_of(perms))
+            lu, lv = perms[:, u], perms[:, v]
+            same = lu == lv
+            internal_w = same @ w
+            null.append((total - 2 * internal_w) / total if total > 0 else np.full(b, np.nan))
+            for i in range(min(b, k_groups - done) if done < k_groups else 0):
+                internal = np.bincount(lu[i][same[i]], minlength=G).astype(float)  # ties inside
+                external = np.bincount(perms[i], weights=deg, minlength=G) - 2 * internal
+                tot = internal + external
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    per_group[done + i] = np.where(tot > 0, (external - internal) / tot, np.nan)
+            done += b
             left -= b
         null = np.concatenate(null)
         p_greater = float(((null >= observed - 1e-12).sum() + 1) / (len(null) + 1))
@@ -208,6 +227,9 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
                            "method": method, "permutations": int(k), "seed": None if use_exact else seed,
                            "weighted": weighted, "weighting": projection.params.get("weighting")}
     out.attrs["null"] = null
+    if not use_exact and group_null:
+        out.attrs["group_null"] = per_group
+        out.attrs["groups"] = list(uniq)
     return out
 
 

@@ -37,6 +37,9 @@ STABILITY_MAX_NODES = 150_000
 #: very narrow; the cap is recorded in the parameters).
 PERMUTATION_CAP_TIES = 500_000
 
+#: Permutations of the E-I test over which each group's null E-I is summarised.
+GROUP_NULL_PERMUTATIONS = 499
+
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
 XLSX_MAX_TIES = 50_000
 
@@ -171,7 +174,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         ei = ei_index(proj, groups)
         ei_w = ei_index(proj, groups, weighted=True)
         nperm = n_permutations if proj.n_ties <= PERMUTATION_CAP_TIES else min(n_permutations, 99)
-        ei_test = ei_permutation_test(proj, groups, n_permutations=nperm, seed=seed)
+        ei_test = ei_permutation_test(proj, groups, n_permutations=nperm, seed=seed,
+                                      group_null=GROUP_NULL_PERMUTATIONS)
         group_null = _group_null(proj, groups, ei_test)
         popen = project_openness(ds, groups)
     with P.stage("cross-region linkage"):
@@ -319,9 +323,14 @@ def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
 
 
 def _group_null(proj, groups, ei_test) -> pd.DataFrame:
-    """Per-group E-I under the same permutation null (mean and 95% band)."""
+    """Per-group E-I under the same permutation null (mean and 95% band): the first
+    GROUP_NULL_PERMUTATIONS permutations of the test (recorded by the test itself when its
+    permutations were random; drawn here with the test's seed after an exact test)."""
     from .groups import align_groups, codes
     import scipy.sparse as sp
+    if "group_null" in ei_test.attrs:
+        sims, uniq = ei_test.attrs["group_null"], ei_test.attrs["groups"]
+        return _group_null_table(sims, uniq)
     vals, _ = align_groups(proj.labels, groups)
     c, uniq = codes(vals)
     keep = np.flatnonzero(c >= 0)
@@ -330,7 +339,7 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
     lab = c[keep]
     G = len(uniq)
     rng = np.random.default_rng(ei_test.attrs["params"]["seed"] or 0)
-    k = min(int(ei_test.attrs["params"]["permutations"]), 499)
+    k = min(int(ei_test.attrs["params"]["permutations"]), GROUP_NULL_PERMUTATIONS)
     sims = np.empty((k, G))
     for i in range(k):
         L = rng.permutation(lab)
@@ -341,6 +350,11 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
         tot = internal + external
         with np.errstate(invalid="ignore", divide="ignore"):
             sims[i] = np.where(tot > 0, (external - internal) / tot, np.nan)
+    return _group_null_table(sims, uniq)
+
+
+def _group_null_table(sims, uniq) -> pd.DataFrame:
+    k = len(sims)
     return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
                          "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,
                          "ei_null_q975": np.nanquantile(sims, 0.975, axis=0) if k else np.nan},

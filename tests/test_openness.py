@@ -185,3 +185,11 @@ def test_group_null_per_group_ei_by_direct_count(sample_dataset):
     assert np.allclose(got["ei_null_mean"].to_numpy(), ref[list(got.index)].mean().to_numpy(), equal_nan=True)
     assert np.allclose(got["ei_null_q975"].to_numpy(), ref[list(got.index)].quantile(0.975).to_numpy(),
                        equal_nan=True)
+    # recorded by the test itself from the same permutations (the pipeline's path): same
+    # table, same network null; and over the first k permutations only
+    inline = ei_permutation_test(proj, groups, n_permutations=30, seed=4, group_null=499)
+    assert np.array_equal(inline.attrs["null"], test.attrs["null"])
+    pd.testing.assert_frame_equal(_group_null(proj, groups, inline), got)
+    first = ei_permutation_test(proj, groups, n_permutations=30, seed=4, group_null=12).attrs["group_null"]
+    ref12 = ref[list(got.index)].iloc[:12].to_numpy()
+    assert first.shape == ref12.shape and np.allclose(first, ref12, equal_nan=True)
