@@ -192,7 +192,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     export_job = Background(lambda: _write_large(org_out, ties, out, graphml), jobs=jobs)
     with P.stage("programme indicators and scorecard"):
         sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
-                       max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com)
+                       max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com,
+                       ei=ei, cross_region=crs, project_openness=popen)
         if ds.projects["year"].notna().any():
             ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
             ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)

@@ -30,15 +30,18 @@ def _try(fn, *a, **k):
 def headline(dataset, *, weighting: str = "count", group_by: str = "region", seed: int = 0,
              n_permutations: int = 199, n_boot: int = 200, light: bool = False,
              max_project_size: int | None = None, projection=None, ei_test=None,
-             communities=None) -> list[dict]:
+             communities=None, ei=None, cross_region=None, project_openness=None) -> list[dict]:
     """The scorecard rows (list of dicts).  ``light=True`` skips the costly figures
     (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
     tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`.
 
     ``projection``, ``ei_test`` (from :func:`~netcluster.openness.ei_permutation_test` with
-    the same groups) and ``communities`` (from :func:`~netcluster.communities.leiden`) may be
-    passed when already computed, so that :func:`netcluster.analyze` does not compute them twice;
-    they must come from this dataset with the same weighting and seed."""
+    the same groups), ``communities`` (from :func:`~netcluster.communities.leiden`), ``ei``
+    (:func:`~netcluster.openness.ei_index`), ``cross_region``
+    (:func:`~netcluster.linkage.cross_region_share`) and ``project_openness``
+    (:func:`~netcluster.openness.project_openness`), all by ``group_by``, may be passed when
+    already computed, so that :func:`netcluster.analyze` does not compute them twice; they must
+    come from this dataset with the same weighting and seed."""
     from . import helix, linkage, openness, programme
     from .communities import leiden
 
@@ -90,7 +93,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
                     "78.4% (2012, pilot complexes)")
     if group_by in orgs.columns:
         groups = orgs[group_by]
-        ei = openness.ei_index(proj, groups)["network"].iloc[0]
+        ei = (ei if ei is not None else openness.ei_index(proj, groups))["network"].iloc[0]
         add(f"ei_index_{group_by}", ei["ei"], "[-1, 1]",
             f"Krackhardt-Stern E-I index of ties between {group_by}s (-1 closed, +1 open)",
             "clusters criticised as not open")
@@ -103,7 +106,8 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
                 f"expected E-I with {group_by} labels permuted ({k} permutations, seed {seed})")
             add(f"ei_index_{group_by}_p_less", pt["p_less"], "p-value",
                 "P(permuted E-I <= observed): small = significantly closed")
-        cr = linkage.cross_region_share(proj, groups).loc["(all)", "cross_share"]
+        cr = (cross_region if cross_region is not None
+              else linkage.cross_region_share(proj, groups)).loc["(all)", "cross_share"]
         add(f"cross_{group_by}_tie_share", cr, "share", f"ties between different {group_by}s / ties",
             "inter-province linkage weak")
         add(f"assortativity_{group_by}", linkage.assortativity(proj, groups), "[-1, 1]",
@@ -111,7 +115,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         from .communities import modularity as _modularity
         add(f"modularity_{group_by}_partition", _modularity(proj, groups), "[-0.5, 1]",
             f"modularity of the partition of organisations by {group_by} (weighted)")
-        po = openness.project_openness(dataset, groups)
+        po = project_openness if project_openness is not None else openness.project_openness(dataset, groups)
         open_share = po["open_projects"].sum() / po["projects"].sum() if po["projects"].sum() else np.nan
         add(f"open_project_share_{group_by}", open_share, "share",
             f"(group, project) pairs where the project includes another {group_by} / all pairs")
@@ -176,5 +180,6 @@ def scorecard(dataset, **kwargs) -> pd.DataFrame:
     """
     out = pd.DataFrame(headline(dataset, **kwargs))
     out.attrs["params"] = {k: v for k, v in kwargs.items()
-                           if k not in ("projection", "ei_test", "communities")}
+                           if k not in ("projection", "ei_test", "communities", "ei", "cross_region",
+                                        "project_openness")}
     return out

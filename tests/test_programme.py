@@ -309,3 +309,22 @@ def test_bootstrap_sums_match_resampling_firms(distinct):
         assert s.std() == pytest.approx(sd, rel=0.06)
     assert np.quantile(sums, [0.025, 0.975]) == pytest.approx(np.quantile(direct, [0.025, 0.975]), rel=0.01)
     assert np.array_equal(sums, _bootstrap_sums(cell, B, np.random.default_rng(7)))  # seeded
+
+
+def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
+    """analyze passes the figures it already has (projection, E-I test, communities, E-I,
+    cross-region shares, project openness); the scorecard must be the same as computed alone."""
+    from netcluster.communities import leiden
+    from netcluster.graph import BipartiteNetwork
+    from netcluster.linkage import cross_region_share
+    from netcluster.openness import ei_index, ei_permutation_test, project_openness
+    ds = sample_dataset
+    groups = ds.organisations.set_index("org_id")["region"]
+    proj = BipartiteNetwork.from_dataset(ds).project_organisations("count")
+    alone = scorecard(ds, seed=3, n_permutations=49, n_boot=50)
+    given = scorecard(ds, seed=3, n_permutations=49, n_boot=50, projection=proj,
+                      ei_test=ei_permutation_test(proj, groups, n_permutations=49, seed=3),
+                      communities=leiden(proj, seed=3), ei=ei_index(proj, groups),
+                      cross_region=cross_region_share(proj, groups),
+                      project_openness=project_openness(ds, groups))
+    pd.testing.assert_frame_equal(alone, given)
