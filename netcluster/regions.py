@@ -132,6 +132,35 @@ def region_from_address(address) -> str | None:
     return None
 
 
+_FIRST_SPLIT = re.compile(r"[\s,]+")
+
+
+def regions_from_addresses(addresses) -> dict:
+    """``{address: region_from_address(address)}`` for many distinct addresses, fast.
+
+    Most addresses start with a province spelling followed by a space or comma ("충북 청주시
+    …"); the province is then decided by that first word alone, looked up once per distinct
+    word.  The shortcut is taken only where it provably gives the same answer as
+    :func:`region_from_address` (the word is a province spelling and NFKC-stable, so the
+    postcode and country prefixes cannot apply); every other address goes through it.
+    """
+    memo = {}
+    out = {}
+    for a in addresses:
+        if isinstance(a, str):
+            text = a.lstrip()
+            tok = _FIRST_SPLIT.split(text, 1)[0]
+            if tok not in memo:
+                hit = _LOOKUP.get(_key(tok)) if tok and unicodedata.is_normalized("NFKC", tok) else None
+                memo[tok] = hit
+            hit = memo[tok]
+            if hit is not None and len(tok) < len(text):
+                out[a] = hit
+                continue
+        out[a] = region_from_address(a)
+    return out
+
+
 def wide_region(province) -> str | None:
     """The 5+2 wide economic region of a canonical province.
 
@@ -152,13 +181,15 @@ def normalise_region_series(values: pd.Series, addresses: pd.Series | None = Non
     values = values.astype("object")
     uniq = pd.unique(values.dropna())
     region_map, how_map = {}, {}
+    canons = {v: normalise_region(v) for v in uniq}
+    from_address = regions_from_addresses([v for v, c in canons.items() if c is None])
     for v in uniq:
-        canon = normalise_region(v)
+        canon = canons[v]
         if canon is not None:
             region_map[v] = canon
             how_map[v] = "ok" if canon == v else "spelling"
             continue
-        canon = region_from_address(v)
+        canon = from_address[v]
         if canon is not None:
             region_map[v], how_map[v] = canon, "address"
         else:
@@ -170,7 +201,7 @@ def normalise_region_series(values: pd.Series, addresses: pd.Series | None = Non
         need = region.isna() & addresses.notna()
         if need.any():
             addr = addresses[need].astype("object")
-            amap = {a: region_from_address(a) for a in pd.unique(addr)}
+            amap = regions_from_addresses(pd.unique(addr))
             got = addr.map(amap)
             region = region.astype("object")
             region.loc[got.index] = got

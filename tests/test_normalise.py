@@ -108,3 +108,27 @@ def test_type_inferred_from_name(name, typ):
                                       ("thirdParty", "other"), ("???", None)])
 def test_roles(raw, role):
     assert normalise_role(raw) == role
+
+
+def test_regions_from_addresses_equals_region_from_address():
+    """The first-word shortcut gives region_from_address's answer on messy addresses
+    (postcodes, country prefixes, full-width and ideographic spaces, commas, English order,
+    run-together provinces, words that only start like a province)."""
+    from hypothesis import given, settings, strategies as st
+    from netcluster.regions import PROVINCES, regions_from_addresses
+    spellings = sorted({sp for sps in PROVINCES.values() for sp in sps})
+    words = st.sampled_from(spellings + ["청주시", "흥덕구", "123", "(28160)", "28160", "대한민국", "Korea",
+                                         "KOREA,", "서울시청", "충북도", "Ｓｅｏｕｌ", "Seoul-si", "", "경기도청주"])
+    seps = st.sampled_from([" ", "  ", ", ", ",", "\u3000", "\t", "", " ,"])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.tuples(words, seps), min_size=1, max_size=5), st.sampled_from(["", " ", "\u3000"]))
+    def check(parts, lead):
+        a = lead + "".join(w + s for w, s in parts)
+        assert regions_from_addresses([a])[a] == region_from_address(a), a
+
+    check()
+    fixed = ["충북 청주시", "충청북도청주시", "(28160) 충청북도 청주시", "대한민국 서울 강남구", "서울", "서울 ",
+             "Cheongju-si, Chungcheongbuk-do", "Ｓｅｏｕｌ 강남구", "KR-43 x", "경기", None, float("nan")]
+    got = regions_from_addresses(fixed)
+    assert [got[a] for a in fixed[:-2]] == [region_from_address(a) for a in fixed[:-2]]
