@@ -236,3 +236,27 @@ def test_shared_projects_matrix_equals_merge_implementation(sample_dataset, colu
         for b in regions:
             want = sum(1 for d in sets if (d.get(a, 0) >= 2 if a == b else (a in d and b in d)))
             assert got.loc[a, b] == want, (a, b)
+
+
+def _compare_by_crosstab(detected, declared, split_threshold=0.5):
+    """The straightforward dense implementation (pd.crosstab), kept as the oracle."""
+    both = pd.DataFrame({"detected": detected, "declared": declared.reindex(detected.index)}).dropna()
+    tab = pd.crosstab(both["declared"], both["detected"])
+    size, dom = tab.sum(axis=1), tab.idxmax(axis=1)
+    share = tab.max(axis=1) / size
+    out = pd.DataFrame({"size": size, "dominant_community": dom, "dominant_share": share,
+                        "n_communities": (tab > 0).sum(axis=1), "split": share < split_threshold})
+    out["merged_with"] = [";".join(str(o) for o in out.index[(out["dominant_community"] == dom[g])
+                                                             & (out.index != g)]) for g in out.index]
+    out.index.name = "declared_group"
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_compare_partitions_equals_crosstab(seed):
+    rng = np.random.default_rng(seed)
+    idx = [f"o{i}" for i in range(400)]
+    detected = pd.Series(rng.integers(0, 6 + 10 * seed, 400), index=idx)  # count ties for the dominant
+    declared = pd.Series(rng.choice(["M1", "M2", "가", "나", "M10", None], 400), index=idx, dtype=object)
+    pd.testing.assert_frame_equal(compare_partitions(detected, declared),
+                                  _compare_by_crosstab(detected, declared), check_dtype=False)
