@@ -69,7 +69,7 @@ def _graph(A):
     """igraph Graph of a symmetric binary CSR matrix."""
     import igraph as ig
     up = sp.triu(A, k=1).tocoo()
-    return ig.Graph(n=A.shape[0], edges=np.column_stack([up.row, up.col]).tolist(), directed=False)
+    return ig.Graph(n=A.shape[0], edges=list(zip(up.row.tolist(), up.col.tolist())), directed=False)
 
 
 def _closed_by_role(A, A_int, A_ext, g):

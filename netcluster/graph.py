@@ -137,7 +137,8 @@ class Projection:
         if "igraph" not in self._cache:
             import igraph as ig
             r, c, w, _ = self.tie_arrays()
-            g = ig.Graph(n=self.n_nodes, edges=np.column_stack([r, c]).tolist(), directed=False)
+            # pairs as tuples of Python ints: igraph converts them ~3x faster than numpy rows
+            g = ig.Graph(n=self.n_nodes, edges=list(zip(r.tolist(), c.tolist())), directed=False)
             g.vs["name"] = [str(x) for x in self.labels]
             g.es["weight"] = w.tolist()
             self._cache["igraph"] = g
@@ -171,10 +172,9 @@ class BipartiteNetwork:
         p = pd.Series(np.asarray(projects_col, dtype=object))
         if o.isna().any() or p.isna().any():
             raise InputError("participations with a missing organisation or project id")
-        from ._sorting import sorted_unique
-        org_labels, proj_labels = sorted_unique(o), sorted_unique(p)
-        oi = pd.Index(org_labels).get_indexer(o)
-        pi = pd.Index(proj_labels).get_indexer(p)
+        from .groups import sorted_factorize
+        oi, org_labels = sorted_factorize(o.to_numpy())  # codes numbered in label order
+        pi, proj_labels = sorted_factorize(p.to_numpy())
         B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(org_labels), len(proj_labels)))
         return cls(B, org_labels, proj_labels, dataset=dataset)
 
