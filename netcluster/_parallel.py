@@ -16,7 +16,7 @@ import os
 import time
 import traceback
 
-__all__ = ["Background", "default_jobs"]
+__all__ = ["Background", "Claim", "default_jobs"]
 
 
 def default_jobs() -> int:
@@ -82,3 +82,28 @@ class Background:
         self._done = True
         self.fn = None
         return self._value
+
+
+class Claim:
+    """A task that either process may do, done by whichever gets to it first.
+
+    Created before forking; ``take()`` returns True exactly once over the parent and its
+    children (a shared byte behind a lock).  With ``jobs == 1`` it is a plain flag.  Lets the
+    main process and the second core share out a step whose best place depends on the input
+    size (at 100k rows the main process is free first, at 1M rows the second core is)."""
+
+    def __init__(self, *, jobs: int = 1):
+        self._shared = None
+        self._taken = False
+        if jobs >= 2 and "fork" in mp.get_all_start_methods():
+            self._shared = mp.get_context("fork").Value("b", 0, lock=True)
+
+    def take(self) -> bool:
+        if self._shared is None:
+            first, self._taken = not self._taken, True
+            return first
+        with self._shared.get_lock():
+            if self._shared.value:
+                return False
+            self._shared.value = 1
+            return True

@@ -133,7 +133,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         centralities, then the large tables and the graph file, run on the second core while
         the main process computes the other indicators.  Results are identical for any value.
     """
-    from ._parallel import Background, default_jobs
+    from ._parallel import Background, Claim, default_jobs
     jobs = default_jobs() if jobs is None else int(jobs)
     P = _Progress(progress)
     out = Path(out_dir)
@@ -189,7 +189,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     if jobs >= 2:
         P.background("centrality and brokerage", cen_job.seconds)
     org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh)
-    export_job = Background(lambda: _write_large(org_out, ties, out, graphml), jobs=jobs)
+    # ties.csv + the ties sheet: by whichever process is free first (see _export)
+    ties_claim = Claim(jobs=jobs)
+    export_job = Background(lambda: _write_large(org_out, ties, out, graphml, ties_claim), jobs=jobs)
     with P.stage("programme indicators and scorecard"):
         sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                        max_project_size=max_project_size, projection=proj, ei_test=ei_test, communities=com,
@@ -217,7 +219,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
               "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
     a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
                  extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
-    _export(a, out, P, export_job, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
+    _export(a, out, P, export_job, ties_claim, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
     a.timings = P.timings
     return a
 
@@ -272,11 +274,12 @@ def _xlsx_ties(ties: pd.DataFrame):
     return ties, None
 
 
-def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
+def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> dict:
     """The large outputs that need the centralities: organisations.csv, the graph file(s) and
     the XML of the organisations sheet of the workbook (returned).  The organisations table
-    is formatted to text once (:class:`netcluster._formatted.FormattedTable`) for all formats;
-    ties.csv and the ties sheet are :func:`_write_ties` (run by the main process meanwhile)."""
+    is formatted to text once (:class:`netcluster._formatted.FormattedTable`) for all formats.
+    Then ties.csv and the ties sheet (:func:`_write_ties`) unless the main process has
+    claimed them first (``ties_claim``)."""
     from ._formatted import FormattedTable
     from .export import sheet_bytes
     orgs = org_out.reset_index()
@@ -289,7 +292,10 @@ def _write_large(org_out, ties, out: Path, graphml: bool) -> dict:
     _write_gexf(nodes, edges, out / "network.gexf")
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
-    return {"organisations": sheet_bytes(org_tab or orgs)}
+    res = {"organisations": sheet_bytes(org_tab or orgs)}
+    if ties_claim is not None and ties_claim.take():
+        res["ties"] = _write_ties(ties, out)
+    return res
 
 
 def _write_ties(ties, out: Path) -> bytes:
@@ -362,7 +368,7 @@ def _group_null_table(sims, uniq) -> pd.DataFrame:
                         index=pd.Index(uniq, name="group"))
 
 
-def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, seed):
+def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_network_nodes, seed):
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
@@ -384,8 +390,11 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
         a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
         files["quality.json"] = out / "quality.json"
         note = _xlsx_ties(a.ties)[1]
-        ties_xml = _write_ties(a.ties, out)  # while the second core writes the organisations
+        # the ties while the second core writes the organisations, unless it got there first
+        ties_xml = _write_ties(a.ties, out) if ties_claim.take() else None
         large = export_job.result()
+        if ties_xml is None:
+            ties_xml = large["ties"]
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
         files["network.gexf"] = out / "network.gexf"
@@ -405,7 +414,8 @@ def _export(a: Analysis, out: Path, P, export_job, *, jobs, max_network_nodes, s
             sheets["note"] = note
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
     if jobs >= 2:
-        P.background("export: organisations.csv, network.gexf, organisations sheet", export_job.seconds)
+        P.background("export: organisations.csv, network.gexf, organisations sheet"
+                     + (", ties.csv, ties sheet" if "ties" in large else ""), export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 

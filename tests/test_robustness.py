@@ -101,3 +101,20 @@ def test_background_step_errors_reach_the_caller():
         with pytest.raises(InputError, match="line 3"):
             job.result()
     assert Background(lambda: {"x": [1, 2]}, jobs=2).result() == {"x": [1, 2]}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_claim_is_taken_exactly_once_across_processes(jobs):
+    """The ties outputs go to whichever process claims them first, never to both or neither."""
+    from netcluster._parallel import Background, Claim
+    for child_first in (True, False):
+        claim = Claim(jobs=jobs)
+        if child_first:
+            got_child = Background(claim.take, jobs=jobs).result()
+            got_main = claim.take()
+        else:
+            job = Background(claim.take, jobs=jobs)  # forked before the parent claims
+            got_main = claim.take()
+            got_child = job.result()
+        assert [got_child, got_main].count(True) == 1
+        assert claim.take() is False
