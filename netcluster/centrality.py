@@ -21,6 +21,7 @@ References
 ----------
 L. C. Freeman, "Centrality in social networks: conceptual clarification", Social Networks 1 (1979).
 M. Marchiori, V. Latora, "Harmony in the small-world", Physica A 285 (2000) — harmonic closeness.
+U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociology 25 (2001).
 U. Brandes, C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation and Chaos 17 (2007).
 D. Eppstein, J. Wang, "Fast approximation of centrality", J. Graph Algorithms Appl. 8 (2004).
 S. Brin, L. Page, "The anatomy of a large-scale hypertextual web search engine" (1998).
@@ -122,6 +123,10 @@ def _centrality(projection, weighted, exact_max_nodes, samples, seed, damping, w
         if exact:
             b = np.asarray(g.betweenness(weights=d), dtype=float) / norm if n > 2 else np.zeros(n)
             out["betweenness" + suffix] = b
+        elif d is None:  # unweighted: one level-synchronous BFS serves both measures
+            b, se, h = _sampled_paths_unweighted(projection, min(samples, n), seed)
+            out["betweenness" + suffix] = b / norm
+            out["betweenness_se" + suffix] = se / norm
         else:
             b, se = _sampled_betweenness(g, d, min(samples, n), seed)
             out["betweenness" + suffix] = b / norm
@@ -129,6 +134,8 @@ def _centrality(projection, weighted, exact_max_nodes, samples, seed, damping, w
         if exact:
             h = np.asarray(g.harmonic_centrality(weights=d, normalized=False), dtype=float)
             out["closeness" + suffix] = h / (n - 1) if n > 1 else 0.0
+        elif d is None:
+            out["closeness" + suffix] = h
         else:
             out["closeness" + suffix] = _sampled_harmonic(g, d, min(samples, n), seed)
     for suffix, ww in [("", None)] + ([("_w", wl)] if weighted else []):
@@ -192,8 +199,7 @@ def _sampled_harmonic(g, dist, k, seed):
     """Harmonic closeness estimated from k sampled sources (same sample as betweenness):
     mean over sources s != v of 1/d(s, v) (undirected: d(s, v) = d(v, s))."""
     n = g.vcount()
-    rng = np.random.default_rng(seed)
-    sources = np.sort(rng.choice(n, size=k, replace=False))
+    sources = np.sort(_sampled_sources(n, k, seed))
     acc = np.zeros(n)
     cnt = np.full(n, float(k))
     for chunk in np.array_split(sources, max(1, k // 50)):
@@ -207,10 +213,82 @@ def _sampled_harmonic(g, dist, k, seed):
     return acc / np.maximum(cnt, 1)
 
 
+def _sampled_sources(n, k, seed):
+    """The sampled sources: the same draw for betweenness (in draw order, split into batches)
+    and closeness."""
+    return np.random.default_rng(seed).choice(n, size=k, replace=False)
+
+
+def _brandes_unweighted(A, sources):
+    """Brandes (2001) dependencies and harmonic sums from ``sources`` on an unweighted graph,
+    all sources at once, level by level: every BFS level and every back-propagation level is
+    one sparse × dense product (n × len(sources)), so no Python work per node or tie.
+
+    ``A``: symmetric binary CSR without diagonal.  Returns ``(dep, inv)``: per node, the sum
+    over sources of Brandes' dependency δ_s(v) (each undirected pair counted from its source
+    end) and of 1/d(s, v) (0 when unreachable or v = s)."""
+    n, k = A.shape[0], len(sources)
+    cols = np.arange(k)
+    depth = np.full(n * k, -1, dtype=np.int32)   # (node, source) flattened, row-major
+    sigma = np.zeros(n * k)                       # shortest paths from the source
+    first = np.ravel_multi_index((sources, cols), (n, k))
+    depth[first], sigma[first] = 0, 1.0
+    levels = [first]
+    frontier = np.zeros((n, k))
+    frontier.flat[first] = 1.0
+    while True:
+        reach = (A @ frontier).ravel()            # paths into each node from the last level
+        new = np.flatnonzero((reach > 0) & (depth < 0))
+        if not len(new):
+            break
+        depth[new] = len(levels)
+        sigma[new] = reach[new]
+        levels.append(new)
+        frontier[:] = 0.0
+        frontier.flat[new] = reach[new]
+    delta = np.zeros(n * k)
+    share = np.zeros((n, k))
+    for lev in range(len(levels) - 1, 1, -1):
+        at, prev = levels[lev], levels[lev - 1]
+        share[:] = 0.0
+        share.flat[at] = (1.0 + delta[at]) / sigma[at]
+        delta[prev] += sigma[prev] * (A @ share).ravel()[prev]
+    inv = np.zeros(n * k)
+    for lev in range(1, len(levels)):
+        inv[levels[lev]] = 1.0 / lev
+    return delta.reshape(n, k).sum(axis=1), inv.reshape(n, k).sum(axis=1)
+
+
+def _sampled_paths_unweighted(projection, k, seed, batches=5):
+    """Sampled betweenness (with its batch standard error) and sampled harmonic closeness of
+    an unweighted projection, from one BFS per source (:func:`_brandes_unweighted`).  Same
+    estimators and sources as :func:`_sampled_betweenness` and :func:`_sampled_harmonic`
+    (igraph), which the tests use as the oracle."""
+    import scipy.sparse as sp
+    n = projection.n_nodes
+    r, c, _, _ = projection.tie_arrays()
+    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    sources = _sampled_sources(n, k, seed)
+    est, sizes = [], []
+    acc = np.zeros(n)
+    for part in np.array_split(sources, batches):
+        if len(part) == 0:
+            continue
+        dep, inv = _brandes_unweighted(A, part)
+        est.append(dep / 2 * n / len(part))  # undirected: each pair once, as igraph counts it
+        sizes.append(len(part))
+        acc += inv
+    est, weights = np.array(est), np.array(sizes, dtype=float)
+    mean = (est * weights[:, None]).sum(axis=0) / weights.sum()
+    se = est.std(axis=0, ddof=1) / np.sqrt(len(est)) if len(est) > 1 else np.full(n, np.nan)
+    cnt = np.full(n, float(k))
+    cnt[sources] -= 1  # a source does not count itself
+    return mean, se, acc / np.maximum(cnt, 1)
+
+
 def _sampled_betweenness(g, dist, k, seed, batches=5):
     n = g.vcount()
-    rng = np.random.default_rng(seed)
-    sources = rng.choice(n, size=k, replace=False)
+    sources = _sampled_sources(n, k, seed)
     parts = np.array_split(sources, batches)
     est = []
     for part in parts:

@@ -141,3 +141,21 @@ def test_pagerank_power_with_isolated_organisations_vs_google_matrix():
         vals, vecs = np.linalg.eig(G.T)
         v = np.real(vecs[:, np.argmax(np.real(vals))])
         assert np.allclose(c[col].to_numpy(), v / v.sum(), atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_level_synchronous_brandes_equals_igraph_subset_betweenness(seed):
+    """The matrix-level BFS (all sampled sources at once) against igraph's subset betweenness
+    and igraph's distances from the same sources, on a sparse graph with several components,
+    isolated organisations and many equal-length paths."""
+    from netcluster.centrality import (_sampled_betweenness, _sampled_harmonic,
+                                       _sampled_paths_unweighted)
+    proj = random_network(20 + seed, 400, 300, 0.006).project_organisations("count")
+    g = proj.to_igraph()
+    assert len(g.connected_components()) > 3 and min(g.degree()) == 0
+    for k in (7, 64):
+        b, se, h = _sampled_paths_unweighted(proj, k, seed)
+        b_ig, se_ig = _sampled_betweenness(g, None, k, seed)
+        assert np.allclose(b, b_ig, rtol=1e-12, atol=1e-9) and b.max() > 0
+        assert np.allclose(se, se_ig, rtol=1e-9, atol=1e-9)
+        assert np.allclose(h, _sampled_harmonic(g, None, k, seed), rtol=1e-12, atol=1e-15)
