@@ -13,7 +13,9 @@ fixed zip entry dates: same tables, same bytes.
 from __future__ import annotations
 
 import re
-import zipfile
+import struct
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -194,9 +196,48 @@ def write_workbook(path: Path, sheets: list[tuple[str, bytes]]) -> None:
                ("xl/workbook.xml", "".join(wb).encode()), ("xl/_rels/workbook.xml.rels", "".join(wrels).encode()),
                ("xl/styles.xml", _STYLES.encode())]
     entries += [(f"xl/worksheets/sheet{i}.xml", data) for i, (_, data) in enumerate(sheets, start=1)]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            z.writestr(info, data, compresslevel=1)
+    write_zip(path, entries)
+
+
+@dataclass(frozen=True)
+class Deflated:
+    """A zip member's data compressed ahead of time (e.g. on the second core): raw deflate
+    at level 1, with the CRC-32 and size of the original bytes."""
+
+    data: bytes
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, raw: bytes) -> "Deflated":
+        z = zlib.compressobj(1, zlib.DEFLATED, -15)  # as zipfile compresses a member
+        return cls(z.compress(raw) + z.flush(), zlib.crc32(raw), len(raw))
+
+
+def write_zip(path: Path, entries: list) -> None:
+    """A zip file of (name, bytes or :class:`Deflated`) members, deflated, dated 1980-01-01.
+
+    The bytes ``zipfile`` writes for the same members on a POSIX system (tested), written
+    here so that members compressed in another process can be stored as they are; the
+    creator system is always POSIX, so the file is the same on every platform.  No zip64:
+    members and archive must stay below 4 GiB (an .xlsx of capped sheets does)."""
+    local, central, offset = [], [], 0
+    for name, data in entries:
+        part = data if isinstance(data, Deflated) else Deflated.of(data)
+        fname = name.encode("ascii")
+        if part.size >= 0xFFFFFFFF or offset >= 0xFFFFFFFF:
+            raise ValueError("workbook member too large for a zip without zip64")
+        # version 2.0, no flags, deflate, 00:00 1980-01-01
+        head = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21,
+                           part.crc, len(part.data), part.size, len(fname), 0)
+        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, 8, 0, 0x21,
+                                   part.crc, len(part.data), part.size, len(fname), 0, 0, 0, 0,
+                                   0o600 << 16, offset) + fname)
+        local += [head, fname, part.data]
+        offset += len(head) + len(fname) + len(part.data)
+    cdir = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(cdir), offset, 0)
+    with open(path, "wb") as f:
+        f.writelines(local)
+        f.write(cdir)
+        f.write(end)

@@ -115,9 +115,10 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
     longer than ``max_rows`` keeps its first ``max_rows`` rows and says so in its last row
     (the CSV tables are complete).  Same tables, same bytes (no timestamps inside).
     Written column-vectorised by :mod:`netcluster._xlsx`.  A value may also be the bytes
-    from :func:`sheet_bytes` (prepared elsewhere, e.g. in a background process).
+    from :func:`sheet_bytes` (prepared elsewhere, e.g. in a background process), or those
+    bytes already compressed (:class:`netcluster._xlsx.Deflated`).
     """
-    from ._xlsx import write_workbook
+    from ._xlsx import Deflated, write_workbook
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     used = set()
@@ -127,6 +128,6 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
         while sheet in used:
             sheet = sheet[:29] + "_" + str(len(used))
         used.add(sheet)
-        parts.append((sheet, df if isinstance(df, bytes) else sheet_bytes(df, max_rows)))
+        parts.append((sheet, df if isinstance(df, (bytes, Deflated)) else sheet_bytes(df, max_rows)))
     write_workbook(path, parts)
     return path

@@ -281,6 +281,7 @@ def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> di
     Then ties.csv and the ties sheet (:func:`_write_ties`) unless the main process has
     claimed them first (``ties_claim``)."""
     from ._formatted import FormattedTable
+    from ._xlsx import Deflated
     from .export import sheet_bytes
     orgs = org_out.reset_index()
     org_tab = FormattedTable.of(orgs)
@@ -292,15 +293,15 @@ def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> di
     _write_gexf(nodes, edges, out / "network.gexf")
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
-    res = {"organisations": sheet_bytes(org_tab or orgs)}
+    res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
     if ties_claim is not None and ties_claim.take():
         res["ties"] = _write_ties(ties, out)
     return res
 
 
-def _write_ties(ties, out: Path) -> bytes:
-    """ties.csv and the XML of the workbook's ties sheet (the strongest XLSX_MAX_TIES ties),
-    from one formatted table."""
+def _write_ties(ties, out: Path):
+    """ties.csv and the workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML,
+    compressed), from one formatted table."""
     from ._formatted import FormattedTable
     from .export import sheet_bytes
     tie_tab = FormattedTable.of(ties)
@@ -308,7 +309,8 @@ def _write_ties(ties, out: Path) -> bytes:
     sheet_ties = _xlsx_ties(ties)[0]
     if tie_tab is not None:
         sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
-    return sheet_bytes(sheet_ties)
+    from ._xlsx import Deflated
+    return Deflated.of(sheet_bytes(sheet_ties))
 
 
 def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:

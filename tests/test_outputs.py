@@ -215,3 +215,27 @@ def test_gexf_keeps_hostile_names_as_text(hostile_out):
     labels = {d["label"] for _, d in g.nodes(data=True)}
     assert set(HOSTILE_NAMES) - {"\tTAB"} <= labels  # a leading tab is whitespace in XML
     assert {d["region"] for _, d in g.nodes(data=True)} >= {"<b>bold</b>", "=1+1"}
+
+
+def test_workbook_zip_writer_equals_zipfile(tmp_path):
+    """Members compressed in another process (Deflated) or here: the same bytes as the
+    standard library's zipfile writes (POSIX creator), and readable back."""
+    import zipfile
+    from netcluster._xlsx import Deflated, write_zip
+    rng = np.random.default_rng(0)
+    members = [("[Content_Types].xml", b"<Types/>" * 300), ("xl/worksheets/sheet1.xml", rng.bytes(70_000)),
+               ("empty.xml", b""), ("xl/sheet2.xml", "조직 ,=1+1".encode() * 40_000)]
+    ref = tmp_path / "ref.zip"
+    with zipfile.ZipFile(ref, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 3
+            z.writestr(info, data, compresslevel=1)
+    ours = tmp_path / "ours.zip"
+    write_zip(ours, [(n, Deflated.of(d) if i % 2 else d) for i, (n, d) in enumerate(members)])
+    assert ours.read_bytes() == ref.read_bytes()
+    with zipfile.ZipFile(ours) as z:
+        assert z.testzip() is None
+        assert [z.read(n) for n, _ in members] == [d for _, d in members]
