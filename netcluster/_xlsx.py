@@ -127,12 +127,16 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     if n_rows and columns:
         from ._formatted import join_rows
         rows = np.arange(2, n_rows + 2).astype(str).astype(object)
+        rows_q = rows + '"'
         cells = []
         for j, tails in enumerate(columns):
             t = np.asarray(tails, dtype=object)
-            has = np.array([x is not None for x in t.tolist()], dtype=bool)
-            c = np.full(n_rows, "", dtype=object)
-            c[has] = f'<c r="{letters[j]}' + rows[has] + '"' + t[has]
+            has = pd.notna(t)  # tails are str or None
+            if has.all():
+                c = (f'<c r="{letters[j]}' + rows_q) + t
+            else:
+                c = np.full(n_rows, "", dtype=object)
+                c[has] = (f'<c r="{letters[j]}' + rows_q[has]) + t[has]
             cells.append(c)
         cells[0] = '<row r="' + rows + '">' + cells[0]
         cells[-1] = cells[-1] + "</row>"

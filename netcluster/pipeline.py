@@ -374,6 +374,10 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
+    ties_xml = None
+    if ties_claim.take():  # free before the second core has finished the organisations
+        with P.stage("export: ties.csv and ties sheet"):
+            ties_xml = _write_ties(a.ties, out)
     with P.stage("layout and network.html"):
         nodes = a.organisations
         html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
@@ -392,8 +396,6 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
         a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
         files["quality.json"] = out / "quality.json"
         note = _xlsx_ties(a.ties)[1]
-        # the ties while the second core writes the organisations, unless it got there first
-        ties_xml = _write_ties(a.ties, out) if ties_claim.take() else None
         large = export_job.result()
         if ties_xml is None:
             ties_xml = large["ties"]
