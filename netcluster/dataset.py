@@ -392,11 +392,12 @@ class _Builder:
 
     def _fix_float_ids(self, df, col, table):
         s = df[col]
-        uniq = pd.unique(s.dropna())
-        if len(uniq) == 0:
+        vals = s.dropna().tolist()
+        if not vals:
             return df
-        if all(type(u) is str for u in uniq) and "." not in "".join(uniq):
+        if set(map(type, vals)) <= {str} and "." not in "".join(vals):
             return df  # no id with a decimal point (one substring search in C)
+        uniq = pd.unique(s.dropna())
         nn = pd.Series(uniq, dtype=object).astype(str)
         if nn.str.contains(".", regex=False).any() and nn.str.fullmatch(r"-?\d+(\.0+)?").all():
             fix = s.notna() & s.astype(str).str.contains(".", regex=False)
@@ -727,11 +728,13 @@ class _Builder:
         projects = self._normalise_projects(projects.reset_index(drop=True))
 
         # counts and flags
-        n_proj = part.groupby("org_id").size()
-        orgs["n_projects"] = orgs["org_id"].map(n_proj).fillna(0).astype("int64")
+        # each participation's row in the organisation / project table (every participation's
+        # organisation and project is in them: they were derived from the participations)
+        org_rows = pd.Index(orgs["org_id"]).get_indexer(part["org_id"])
+        proj_rows = pd.Index(projects["project_id"]).get_indexer(part["project_id"])
+        orgs["n_projects"] = np.bincount(org_rows, minlength=len(orgs)).astype("int64")
         orgs["participant"] = orgs["n_projects"] > 0
-        n_part = part.groupby("project_id").size()
-        projects["n_participants"] = projects["project_id"].map(n_part).fillna(0).astype("int64")
+        projects["n_participants"] = np.bincount(proj_rows, minlength=len(projects)).astype("int64")
         single = projects["n_participants"] == 1
         self.log.add_many(table="projects", reason="single-participant project (kept; no ties)",
                           action="info", file=projects.loc[single, "file"].tolist(), lines=projects.loc[single, "line"].tolist(),
@@ -757,13 +760,21 @@ class _Builder:
                   "region_source"]
         orgs = orgs[[c for c in ofront if c in orgs.columns]
                     + [c for c in orgs.columns if c not in ofront]]
-        orgs = orgs.iloc[text_argsort(orgs["org_id"])].reset_index(drop=True)
+        org_order = text_argsort(orgs["org_id"])
+        orgs = orgs.iloc[org_order].reset_index(drop=True)
         pfront = ["project_id", "year", "programme"]
         projects = projects[pfront + [c for c in projects.columns if c not in pfront]]
-        projects = projects.iloc[text_argsort(projects["project_id"])].reset_index(drop=True)
+        proj_order = text_argsort(projects["project_id"])
+        projects = projects.iloc[proj_order].reset_index(drop=True)
         changes = (pd.concat(self.changes, ignore_index=True) if self.changes
                    else pd.DataFrame(columns=["column", "original", "normalised", "how", "rows"]))
-        return ClusterDataset(part_out, orgs, projects, self.log, changes, {})
+        ds = ClusterDataset(part_out, orgs, projects, self.log, changes, {})
+        # the participations' rows in the sorted tables, known here: seed the dataset's cache
+        for table, rows, order in (("organisations", org_rows, org_order), ("projects", proj_rows, proj_order)):
+            pos = np.empty(len(order), dtype=np.int64)
+            pos[order] = np.arange(len(order))
+            ds.cached(f"participation {table} rows", lambda d, r=pos[rows]: r)
+        return ds
 
 
 # ---------------------------------------------------------------------------

@@ -248,3 +248,16 @@ def test_real_cordis(shared_data):
     assert set(ds.organisations["org_type"]) <= {"firm", "university", "research", "government", "other"}
     assert ds.projects["year"].notna().all()
     assert_balanced(ds)
+
+
+def test_participation_rows_seeded_by_the_loader_equal_a_lookup(sample_dataset):
+    """The loader hands the participations' table rows to the dataset's cache; they must be
+    what an id lookup in the final (sorted) tables gives."""
+    import numpy as np
+    ds = sample_dataset
+    for table, key, rows in (("organisations", "org_id", ds.participation_org_rows()),
+                             ("projects", "project_id", ds.participation_project_rows())):
+        ref = pd.Index(getattr(ds, table)[key]).get_indexer(ds.participations[key])
+        assert np.array_equal(rows, ref) and (rows >= 0).all()
+    counts = np.bincount(ds.participation_org_rows(), minlength=len(ds.organisations))
+    assert (ds.organisations["n_projects"].to_numpy() == counts).all()
