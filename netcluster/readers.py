@@ -262,16 +262,27 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
         return _read_excel(path, na, sheet, table, log)
 
     raw = path.read_bytes()
-    enc = encoding or detect_encoding(raw, file=path)
-    text = _decode(raw, enc, path)
+    text = None
+    if encoding is None and not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # the common case, decoded once (detect_encoding would decode it a second time)
+            text, enc = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    if text is None:
+        enc = encoding or detect_encoding(raw, file=path)
+        text = _decode(raw, enc, path)
+    # UTF-8 bytes for the C parser: the file itself when it is UTF-8 without a BOM
+    data = raw if (text is not None and codecs.lookup(enc).name == "utf-8"
+                   and not raw.startswith(codecs.BOM_UTF8)) else None
     del raw
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError("file has no content (only whitespace)", file=path)
     if "\x00" in text:
         raise InputError("file contains NUL bytes: it is binary or UTF-16, not a CSV text",
                          file=path, line=text[:text.index("\x00")].count("\n") + 1)
     delim = delimiter or detect_delimiter(text, file=path)
-    data = text.encode("utf-8")
+    if data is None:
+        data = text.encode("utf-8")
     starts, counts = _scan_records(text, delim, path, data)
     if len(starts) == 0:
         raise InputError("file has no header", file=path)
@@ -325,7 +336,10 @@ def _may_need_strip(data: bytes, delim: str) -> bool:
     """Cheap test (byte substring searches in C) for a cell with surrounding whitespace."""
     if "\u3000".encode() in data or "\u00a0".encode() in data:
         return True
-    if data[:1].isspace() or data.rstrip(b"\r\n")[-1:].isspace():
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":  # (no copy of the file, unlike rstrip)
+        end -= 1
+    if data[:1].isspace() or data[end - 1:end].isspace():
         return True
     b = np.frombuffer(data, dtype=np.uint8)
     d = delim.encode()[0]
