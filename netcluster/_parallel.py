@@ -59,6 +59,13 @@ class Background:
             send.close()
             self.conn = recv
 
+    def ready(self, timeout: float = 0.0) -> bool:
+        """True when ``result()`` would not wait for the other core (waits up to ``timeout``
+        seconds for it).  Always True in place (``jobs == 1``)."""
+        if self._done or self.proc is None:
+            return True
+        return self.conn.poll(timeout)
+
     def result(self):
         if self._done:
             return self._value

@@ -118,3 +118,12 @@ def test_claim_is_taken_exactly_once_across_processes(jobs):
             got_child = job.result()
         assert [got_child, got_main].count(True) == 1
         assert claim.take() is False
+
+
+def test_background_ready():
+    import time
+    from netcluster._parallel import Background
+    slow = Background(lambda: time.sleep(1.5) or 1, jobs=2)
+    assert slow.ready(timeout=0.05) is False
+    assert slow.ready(timeout=10) is True and slow.result() == 1
+    assert Background(lambda: 2, jobs=1).ready() is True  # in place: computed when asked
