@@ -303,23 +303,42 @@ def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> di
     keep = _graph_columns(org_out)
     nodes = (org_tab.select(["org_id"] + keep) if org_tab is not None
              else FormattedTable.as_text(orgs[["org_id"] + keep]))
-    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]])
-    _write_gexf(nodes, edges, out / "network.gexf")
+    _write_gexf_nodes(nodes, out / "network.gexf")  # the edges: _write_ties, then _finish_gexf
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
     res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
     if ties_claim is not None and ties_claim.take():
-        res["ties"] = _write_ties(ties, out)
+        res["ties"] = _write_ties(ties, out, org_out.columns)
     return res
 
 
-def _write_ties(ties, out: Path):
-    """ties.csv and the workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML,
-    compressed), from one formatted table."""
+def _finish_gexf(out: Path) -> None:
+    """Append the edges part (written with ties.csv) and the closing tags to network.gexf."""
+    import shutil
+    part = out / _GEXF_EDGES_PART
+    with open(out / "network.gexf", "ab") as f:
+        with open(part, "rb") as e:
+            shutil.copyfileobj(e, f, 1 << 22)
+        f.write(_GEXF_END.encode())
+    part.unlink()
+
+
+_GEXF_EDGES_PART = "network.gexf.edges"
+
+
+def _write_ties(ties, out: Path, org_columns):
+    """ties.csv, the edges of the GEXF (into a part file that :func:`_finish_gexf` appends)
+    and the workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML, compressed), from
+    one formatted table.  ``org_columns``: the organisations table's columns (they number
+    the GEXF attributes)."""
     from ._formatted import FormattedTable
     from .export import sheet_bytes
     tie_tab = FormattedTable.of(ties)
     write_csv(tie_tab or ties, out / "ties.csv")
+    edges = (tie_tab.select(["source", "target", "weight", "shared_projects"]) if tie_tab is not None
+             else FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]]))
+    with open(out / _GEXF_EDGES_PART, "w", encoding="utf-8", newline="\n") as f:
+        _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)))
     sheet_ties = _xlsx_ties(ties)[0]
     if tie_tab is not None:
         sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
@@ -391,7 +410,7 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
     ties_xml = None
     if ties_claim.take():  # free before the second core has finished the organisations
         with P.stage("export: ties.csv and ties sheet"):
-            ties_xml = _write_ties(a.ties, out)
+            ties_xml = _write_ties(a.ties, out, a.organisations.columns)
     with P.stage("layout and network.html"):
         nodes = a.organisations
         html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
@@ -413,6 +432,7 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
         large = export_job.result()
         if ties_xml is None:
             ties_xml = large["ties"]
+        _finish_gexf(out)
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
         files["network.gexf"] = out / "network.gexf"
@@ -437,10 +457,13 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 
-def _graph_columns(organisations: pd.DataFrame) -> list[str]:
+def _graph_columns(organisations) -> list[str]:
+    """The organisation columns written to the graph files (``organisations``: a table or its
+    columns)."""
+    have = set(getattr(organisations, "columns", organisations))
     return [c for c in ("name", "org_type", "region", "wide_region", "complex", "cluster", "community",
                         "n_projects", "degree", "strength", "betweenness", "closeness", "eigenvector",
-                        "pagerank", "gatekeeper", "constraint") if c in organisations.columns]
+                        "pagerank", "gatekeeper", "constraint") if c in have]
 
 
 def _write_graphml(organisations: pd.DataFrame, ties: pd.DataFrame, path: Path) -> Path:
@@ -470,14 +493,43 @@ def _write_gexf(nodes, ties, path: Path) -> None:
     attributes (``nodes``: ``org_id``, ``name`` and attribute columns) and edge weights
     (``ties``: ``source``, ``target``, ``weight``, ``shared_projects``).  Opens in Gephi and
     in networkx.read_gexf; no date inside, so the bytes are reproducible."""
+    _write_gexf_nodes(nodes, path)
+    with open(path, "a", encoding="utf-8", newline="\n") as f:
+        _write_gexf_edges(ties, f, _gexf_edge_attribute(nodes.columns))
+        f.write(_GEXF_END)
+
+
+_GEXF_END = "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def _gexf_edge_attribute(node_columns) -> int:
+    """Id of the edge attribute ``shared_projects`` (numbered after the node attributes)."""
+    return len([c for c in node_columns if c not in ("org_id", "name")])
+
+
+def _gexf_esc(u):
+    from xml.sax.saxutils import quoteattr
+    if _XML_PLAIN.fullmatch(u):
+        return '"' + u + '"'
+    return quoteattr(_XML_INVALID.sub("", u))
+
+
+def _gexf_escaped(col):
+    """Each row's value as an escaped XML attribute ('""' when missing)."""
+    if col.kind == "text":
+        return np.array([_gexf_esc(u) for u in col.uniques] + ['""'], dtype=object)[col.codes]
+    return np.array(['""' if t is None else _gexf_esc(t) for t in col.text.tolist()], dtype=object)
+
+
+def _const(text, m):
+    return np.full(m, text, dtype=object)
+
+
+def _write_gexf_nodes(nodes, path: Path) -> None:
+    """The GEXF header and nodes, through the opening ``<edges>`` (see :func:`_write_gexf`)."""
     from xml.sax.saxutils import quoteattr
     from ._formatted import ROW_CHUNK, join_rows
-
-    def esc(u):
-        if _XML_PLAIN.fullmatch(u):
-            return '"' + u + '"'
-        return quoteattr(_XML_INVALID.sub("", u))
-
+    esc, escaped, const = _gexf_esc, _gexf_escaped, _const
     gexf_type = {"int": "long", "float": "double", "bool": "boolean", "text": "string"}
     attr_cols = [c for c in nodes.columns if c not in ("org_id", "name")]
     out = ["<?xml version='1.0' encoding='utf-8'?>",
@@ -507,14 +559,6 @@ def _write_gexf(nodes, ties, path: Path) -> None:
             piece[ok] = head + '"' + col.text[ok] + '" />'
         pieces.append(piece)
 
-    def escaped(col):  # each row's value as an escaped attribute ('""' when missing)
-        if col.kind == "text":
-            return np.array([esc(u) for u in col.uniques] + ['""'], dtype=object)[col.codes]
-        return np.array(['""' if t is None else esc(t) for t in col.text.tolist()], dtype=object)
-
-    def const(text, m):
-        return np.full(m, text, dtype=object)
-
     id_text = escaped(nodes.column("org_id"))
     label = id_text
     if "name" in nodes.columns and nodes.column("name").kind == "text":
@@ -530,16 +574,22 @@ def _write_gexf(nodes, ties, path: Path) -> None:
                                        const("><attvalues>", m)] + [p[a:b] for p in pieces]
                                       + [const("</attvalues></node>\n", m)], m)))
         f.write("    </nodes>\n    <edges>\n")
-        k = len(attr_cols)
-        if ties.n_rows:
-            es, et = escaped(ties.column("source")), escaped(ties.column("target"))
-            wt, sh = ties.column("weight").text, ties.column("shared_projects").text
-            for a in range(0, ties.n_rows, ROW_CHUNK):  # edges in chunks: bounded memory
-                b = min(a + ROW_CHUNK, ties.n_rows)
-                m = b - a
-                f.write("".join(join_rows([const("      <edge source=", m), es[a:b], const(" target=", m), et[a:b],
-                                           const(' id="', m), np.arange(a, b).astype(str).astype(object),
-                                           const('" weight="', m), wt[a:b],
-                                           const(f'"><attvalues><attvalue for="{k}" value="', m), sh[a:b],
-                                           const('" /></attvalues></edge>\n', m)], m)))
-        f.write("    </edges>\n  </graph>\n</gexf>\n")
+
+
+def _write_gexf_edges(ties, f, k: int) -> None:
+    """The GEXF edge lines (``ties``: formatted ``source``, ``target``, ``weight``,
+    ``shared_projects``) written to the open text file ``f``; ``k`` is the id of the edge
+    attribute."""
+    from ._formatted import ROW_CHUNK, join_rows
+    escaped, const = _gexf_escaped, _const
+    if ties.n_rows:
+        es, et = escaped(ties.column("source")), escaped(ties.column("target"))
+        wt, sh = ties.column("weight").text, ties.column("shared_projects").text
+        for a in range(0, ties.n_rows, ROW_CHUNK):  # edges in chunks: bounded memory
+            b = min(a + ROW_CHUNK, ties.n_rows)
+            m = b - a
+            f.write("".join(join_rows([const("      <edge source=", m), es[a:b], const(" target=", m), et[a:b],
+                                       const(' id="', m), np.arange(a, b).astype(str).astype(object),
+                                       const('" weight="', m), wt[a:b],
+                                       const(f'"><attvalues><attvalue for="{k}" value="', m), sh[a:b],
+                                       const('" /></attvalues></edge>\n', m)], m)))
