@@ -159,17 +159,18 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     orgs = ds.organisations.set_index("org_id")
     groups = orgs[group_by]
     proj.to_igraph()  # built once, shared with the background step
-    # path and triangle based measures run on the second core (centrality, brokerage)
+    # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
+    # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
+    n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
+    stab_seeds = list(range(seed, seed + n_seeds)) if proj.n_nodes <= STABILITY_MAX_NODES else []
+    # path and triangle based measures run on the second core (centrality, brokerage), and
+    # the extra Leiden runs of the stability check (seeded: the same partitions anywhere)
     cen_job = Background(lambda: (centrality(proj, weighted=weighting not in ("binary",),
                                              exact_max_nodes=exact_max_nodes, samples=betweenness_samples,
-                                             seed=seed),) + _brokerage(proj, groups), jobs=jobs)
+                                             seed=seed),) + _brokerage(proj, groups)
+                         + ({s: leiden(proj, seed=s) for s in stab_seeds[1:]},), jobs=jobs)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
-        # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
-        # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
-        n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
-        stab = (stability(proj, seeds=range(seed, seed + n_seeds), known={seed: com})
-                if proj.n_nodes <= STABILITY_MAX_NODES else None)
         declared = {}
         for col in ("cluster", "complex"):
             if col in orgs.columns and orgs[col].notna().any():
@@ -188,13 +189,37 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         wide = None
         if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
             wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
-    def programme_indicators():
+    handed = {}
+
+    def hand_off(wait: bool):
+        """Once the centralities are in: the organisations and ties tables, and the organisation
+        files to the second core (``wait``: a timed waiting stage; else they are ready)."""
+        if handed:
+            return
+        with (P.stage("centrality, brokerage and stability runs" if jobs < 2 else
+                      "centrality, brokerage and stability runs (waiting)") if wait else contextlib.nullcontext()):
+            res = cen_job.result()
+        if jobs >= 2:
+            P.background("centrality, brokerage and stability runs", cen_job.seconds)
+        org_out, ties = _tables(ds, orgs, groups, group_by, proj, res[0], com, ei, res[1], res[3])
+        # ties.csv + the ties sheet: by whichever process is free first (see _export)
+        claim = Claim(jobs=jobs)
+        handed.update(res=res, org_out=org_out, ties=ties, claim=claim, job=Background(
+            lambda: _write_large(org_out, ties, out, graphml, claim), jobs=jobs))
+
+    def checkpoint():  # between scorecard steps: hand off as soon as the second core is done
+        if jobs >= 2 and cen_job.ready():
+            hand_off(wait=False)
+
+    def programme_indicators(step):
         with P.stage("programme indicators and scorecard"):
             sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                            max_project_size=max_project_size, projection=proj, ei_test=ei_test,
                            communities=com, ei=ei, cross_region=crs, project_openness=popen)
+            step()
             if ds.projects["year"].notna().any():
                 ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
+                step()
                 ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
                 growth = network_growth(ds)
                 ev_year = _add_yearly(ev_year, ds)
@@ -204,20 +229,19 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         return sc, ev_year, ev_phase, growth
 
     # the scorecard does not need the centralities: when the second core is still far from
-    # done (large inputs), compute it while waiting; otherwise first hand the large files to
-    # the second core.  The order changes only the timing, never a number.
+    # done, compute it meanwhile (handing the organisation files over between its steps as
+    # soon as the centralities arrive); otherwise hand them over first.  The order changes
+    # only the timing, never a number (tested).
     programme = None
     if not cen_job.ready(timeout=WAIT_BEFORE_SCORECARD):
-        programme = programme_indicators()
-    with P.stage("centrality and brokerage" if jobs < 2 else "centrality and brokerage (waiting)"):
-        cen, gf, gk, sh, brokerage_notes = cen_job.result()
-    if jobs >= 2:
-        P.background("centrality and brokerage", cen_job.seconds)
-    org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh)
-    # ties.csv + the ties sheet: by whichever process is free first (see _export)
-    ties_claim = Claim(jobs=jobs)
-    export_job = Background(lambda: _write_large(org_out, ties, out, graphml, ties_claim), jobs=jobs)
-    sc, ev_year, ev_phase, growth = programme if programme is not None else programme_indicators()
+        programme = programme_indicators(checkpoint)
+    hand_off(wait=True)
+    if programme is None:
+        programme = programme_indicators(lambda: None)
+    sc, ev_year, ev_phase, growth = programme
+    cen, gf, gk, sh, brokerage_notes, other_seeds = handed["res"]
+    org_out, ties, ties_claim, export_job = handed["org_out"], handed["ties"], handed["claim"], handed["job"]
+    stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds}) if stab_seeds else None
     op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
     op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
