@@ -201,7 +201,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             res = cen_job.result()
         if jobs >= 2:
             P.background("centrality, brokerage and stability runs", cen_job.seconds)
-        org_out, ties = _tables(ds, orgs, groups, group_by, proj, res[0], com, ei, res[1], res[3])
+        cen_, gf_, _, sh_, _, _ = res  # centralities, Gould-Fernandez roles, Burt's measures
+        org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_)
         # ties.csv + the ties sheet: by whichever process is free first (see _export)
         claim = Claim(jobs=jobs)
         handed.update(res=res, org_out=org_out, ties=ties, claim=claim, job=Background(
