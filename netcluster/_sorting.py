@@ -48,7 +48,8 @@ def text_argsort(values) -> np.ndarray:
     return np.concatenate([idx[order], np.flatnonzero(miss)]).astype(np.int64)
 
 
-def sorted_unique(values) -> np.ndarray:
-    """Distinct non-missing ``values`` in ``sorted`` order (object array)."""
-    uniq = pd.unique(pd.Series(values, dtype=object).dropna().to_numpy(dtype=object))
-    return np.asarray(uniq, dtype=object)[text_argsort(uniq)]
+def rows_after_reorder(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Table rows (-1 = unknown) re-expressed as positions in ``table.iloc[order]``."""
+    pos = np.empty(len(order), dtype=np.int64)
+    pos[order] = np.arange(len(order))
+    return np.where(rows >= 0, pos[np.maximum(rows, 0)], -1)

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from ._missing import isna_scalar
-from ._sorting import text_argsort
+from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError
 from .groups import sorted_factorize
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
@@ -392,13 +392,13 @@ class _Builder:
 
     def _fix_float_ids(self, df, col, table):
         s = df[col]
-        vals = s.dropna().tolist()
+        present = s.dropna()
+        vals = present.tolist()
         if not vals:
             return df
         if set(map(type, vals)) <= {str} and "." not in "".join(vals):
             return df  # no id with a decimal point (one substring search in C)
-        uniq = pd.unique(s.dropna())
-        nn = pd.Series(uniq, dtype=object).astype(str)
+        nn = pd.Series(pd.unique(present), dtype=object).astype(str)
         if nn.str.contains(".", regex=False).any() and nn.str.fullmatch(r"-?\d+(\.0+)?").all():
             fix = s.notna() & s.astype(str).str.contains(".", regex=False)
             self.log.add_many(table=table, reason="id written as a float, repaired",
@@ -771,9 +771,7 @@ class _Builder:
         ds = ClusterDataset(part_out, orgs, projects, self.log, changes, {})
         # the participations' rows in the sorted tables, known here: seed the dataset's cache
         for table, rows, order in (("organisations", org_rows, org_order), ("projects", proj_rows, proj_order)):
-            pos = np.empty(len(order), dtype=np.int64)
-            pos[order] = np.arange(len(order))
-            ds.cached(f"participation {table} rows", lambda d, r=pos[rows]: r)
+            ds.cached(f"participation {table} rows", lambda d, r=rows_after_reorder(rows, order): r)
         return ds
 
 

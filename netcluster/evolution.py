@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
 from .graph import BipartiteNetwork
-from ._sorting import text_argsort
+from ._sorting import rows_after_reorder, text_argsort
 from .groups import sorted_factorize
 
 __all__ = ["evolution", "network_growth", "DEFAULT_PHASES"]
@@ -74,8 +74,8 @@ class _Coded:
         self.proj_labels = proj_labels
         # participation -> sorted organisation / project positions, from the dataset's cached rows
         if hasattr(dataset, "participation_org_rows"):
-            self.po = _through(dataset.participation_org_rows(), self.org_order)
-            self.pp = _through(dataset.participation_project_rows(), proj_order)
+            self.po = rows_after_reorder(dataset.participation_org_rows(), self.org_order)
+            self.pp = rows_after_reorder(dataset.participation_project_rows(), proj_order)
         else:
             self.po = org_index.get_indexer(part["org_id"].astype(object))
             self.pp = pd.Index(proj_labels).get_indexer(part["project_id"].astype(object))
@@ -139,13 +139,6 @@ class _Coded:
         pu, pi = np.unique(p, return_inverse=True)
         B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(ou), len(pu)))
         return BipartiteNetwork(B, self.org_labels[ou], self.proj_labels[pu]), o, p, ou
-
-
-def _through(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """Table rows (-1 = unknown) re-expressed as positions in ``table.iloc[order]``."""
-    pos = np.empty(len(order), dtype=np.int64)
-    pos[order] = np.arange(len(order))
-    return np.where(rows >= 0, pos[np.maximum(rows, 0)], -1)
 
 
 def _light_rows(c: _Coded, pmask, weighting, max_project_size):

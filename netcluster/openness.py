@@ -170,10 +170,13 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
     lab = c[keep]
     total = w.sum()
 
+    def ei_of_same(same):  # same: (k, ties) bool, both ends in one group
+        # unweighted: a count (exact, the same value as the product with ones)
+        internal = same.sum(axis=1).astype(float) if not weighted else same @ w
+        return (total - 2 * internal) / total if total > 0 else np.full(len(same), np.nan)
+
     def ei_of(labels):  # labels: (k, n) array
-        same = labels[:, u] == labels[:, v]
-        internal = same @ w
-        return (total - 2 * internal) / total if total > 0 else np.full(len(labels), np.nan)
+        return ei_of_same(labels[:, u] == labels[:, v])
 
     observed = float(ei_of(lab[None, :])[0])
     sizes = np.bincount(lab, minlength=len(uniq))
@@ -205,9 +208,7 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
             perms = np.array([rng.permutation(small) for _ in range(b)])
             lu, lv = perms[:, u], perms[:, v]
             same = lu == lv
-            # unweighted: a count (exact, the same value as the product with ones)
-            internal_w = same.sum(axis=1).astype(float) if not weighted else same @ w
-            null.append((total - 2 * internal_w) / total if total > 0 else np.full(b, np.nan))
+            null.append(ei_of_same(same))
             for i in range(min(b, k_groups - done) if done < k_groups else 0):
                 internal = np.bincount(lu[i][same[i]], minlength=G).astype(float)  # ties inside
                 external = np.bincount(perms[i], weights=deg, minlength=G) - 2 * internal

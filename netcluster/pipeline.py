@@ -392,35 +392,13 @@ def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
 def _group_null(proj, groups, ei_test) -> pd.DataFrame:
     """Per-group E-I under the same permutation null (mean and 95% band): the first
     GROUP_NULL_PERMUTATIONS permutations of the test (recorded by the test itself when its
-    permutations were random; drawn here with the test's seed after an exact test)."""
-    from .groups import align_groups, codes
-    import scipy.sparse as sp
-    if "group_null" in ei_test.attrs:
-        sims, uniq = ei_test.attrs["group_null"], ei_test.attrs["groups"]
-        return _group_null_table(sims, uniq)
-    vals, _ = align_groups(proj.labels, groups)
-    c, uniq = codes(vals)
-    keep = np.flatnonzero(c >= 0)
-    M = sp.triu(proj.matrix, k=1).tocsr()[keep][:, keep].tocoo()
-    u, v = M.row, M.col
-    lab = c[keep]
-    G = len(uniq)
-    rng = np.random.default_rng(ei_test.attrs["params"]["seed"] or 0)
-    k = min(int(ei_test.attrs["params"]["permutations"]), GROUP_NULL_PERMUTATIONS)
-    sims = np.empty((k, G))
-    for i in range(k):
-        L = rng.permutation(lab)
-        Lu, Lv = L[u], L[v]
-        internal = np.bincount(Lu, weights=Lu == Lv, minlength=G)  # ties inside each group
-        # each external tie counts once for each end's group
-        external = np.bincount(Lu, minlength=G) + np.bincount(Lv, minlength=G) - 2 * internal
-        tot = internal + external
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sims[i] = np.where(tot > 0, (external - internal) / tot, np.nan)
-    return _group_null_table(sims, uniq)
-
-
-def _group_null_table(sims, uniq) -> pd.DataFrame:
+    permutations were random; drawn with the test's seed after an exact test)."""
+    if "group_null" not in ei_test.attrs:  # exact enumeration: no per-permutation record
+        p = ei_test.attrs["params"]
+        ei_test = ei_permutation_test(proj, groups, n_permutations=min(int(p["permutations"]),
+                                                                       GROUP_NULL_PERMUTATIONS),
+                                      seed=p["seed"] or 0, exact=False, group_null=GROUP_NULL_PERMUTATIONS)
+    sims, uniq = ei_test.attrs["group_null"], ei_test.attrs["groups"]
     k = len(sims)
     return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
                          "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,

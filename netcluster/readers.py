@@ -272,8 +272,7 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
         enc = encoding or detect_encoding(raw, file=path)
         text = _decode(raw, enc, path)
     # UTF-8 bytes for the C parser: the file itself when it is UTF-8 without a BOM
-    data = raw if (text is not None and codecs.lookup(enc).name == "utf-8"
-                   and not raw.startswith(codecs.BOM_UTF8)) else None
+    data = raw if codecs.lookup(enc).name == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None
     del raw
     if not text or text.isspace():
         raise InputError("file has no content (only whitespace)", file=path)

@@ -154,7 +154,7 @@ def regions_from_addresses(addresses) -> dict:
                 hit = _LOOKUP.get(_key(tok)) if tok and unicodedata.is_normalized("NFKC", tok) else None
                 memo[tok] = hit
             hit = memo[tok]
-            if hit is not None and len(tok) < len(text):
+            if hit is not None:
                 out[a] = hit
                 continue
         out[a] = region_from_address(a)
