@@ -38,8 +38,10 @@ STABILITY_MAX_NODES = 150_000
 PERMUTATION_CAP_TIES = 500_000
 
 #: Seconds the main process waits for the second core's centralities before computing the
-#: scorecard first (timing only; results are the same either way).
-WAIT_BEFORE_SCORECARD = 1.0
+#: scorecard first (timing only; results are the same either way).  0: the scorecard starts at
+#: once and the organisation files are handed over at the first step after the centralities
+#: are in (the scorecard and evolution have checkpoints between their costlier figures).
+WAIT_BEFORE_SCORECARD = 0.0
 
 #: Permutations of the E-I test over which each group's null E-I is summarised.
 GROUP_NULL_PERMUTATIONS = 499
@@ -216,12 +218,14 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         with P.stage("programme indicators and scorecard"):
             sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                            max_project_size=max_project_size, projection=proj, ei_test=ei_test,
-                           communities=com, ei=ei, cross_region=crs, project_openness=popen)
+                           communities=com, ei=ei, cross_region=crs, project_openness=popen,
+                           _checkpoint=step)
             step()
             if ds.projects["year"].notna().any():
                 ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
                 step()
                 ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
+                step()
                 growth = network_growth(ds)
                 ev_year = _add_yearly(ev_year, ds)
             else:  # no years in the data: no evolution (said in the report)
@@ -229,8 +233,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                 growth = pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
         return sc, ev_year, ev_phase, growth
 
-    # the scorecard does not need the centralities: when the second core is still far from
-    # done, compute it meanwhile (handing the organisation files over between its steps as
+    # the scorecard does not need the centralities: when the second core is not done yet,
+    # compute it meanwhile (handing the organisation files over between its steps as
     # soon as the centralities arrive); otherwise hand them over first.  The order changes
     # only the timing, never a number (tested).
     programme = None

@@ -30,7 +30,8 @@ def _try(fn, *a, **k):
 def headline(dataset, *, weighting: str = "count", group_by: str = "region", seed: int = 0,
              n_permutations: int = 199, n_boot: int = 200, light: bool = False,
              max_project_size: int | None = None, projection=None, ei_test=None,
-             communities=None, ei=None, cross_region=None, project_openness=None) -> list[dict]:
+             communities=None, ei=None, cross_region=None, project_openness=None,
+             _checkpoint=None) -> list[dict]:
     """The scorecard rows (list of dicts).  ``light=True`` skips the costly figures
     (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
     tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`.
@@ -41,11 +42,13 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
     (:func:`~netcluster.linkage.cross_region_share`) and ``project_openness``
     (:func:`~netcluster.openness.project_openness`), all by ``group_by``, may be passed when
     already computed, so that :func:`netcluster.analyze` does not compute them twice; they must
-    come from this dataset with the same weighting and seed."""
+    come from this dataset with the same weighting and seed.  ``_checkpoint`` (internal): called
+    between the costlier figures (``analyze`` hands work to its second process there)."""
     from . import helix, linkage, openness, programme
     from .communities import leiden
 
     rows = []
+    step = _checkpoint or (lambda: None)
 
     def add(key, value, unit, definition, review=None, note=""):
         v = value
@@ -91,6 +94,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
                 add("specialised_share_last_year", last["share"], "share",
                     f"participating firms in their complex's designated industries, {int(last['year'])}",
                     "78.4% (2012, pilot complexes)")
+        step()
     if group_by in orgs.columns:
         groups = orgs[group_by]
         ei = (ei if ei is not None else openness.ei_index(proj, groups))["network"].iloc[0]
@@ -119,6 +123,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         open_share = po["open_projects"].sum() / po["projects"].sum() if po["projects"].sum() else np.nan
         add(f"open_project_share_{group_by}", open_share, "share",
             f"(group, project) pairs where the project includes another {group_by} / all pairs")
+        step()
     if group_by != "wide_region" and "wide_region" in orgs.columns and orgs["wide_region"].notna().any():
         add("cross_wide_region_tie_share",
             linkage.cross_region_share(proj, orgs["wide_region"]).loc["(all)", "cross_share"], "share",
@@ -134,6 +139,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             "knowledge services thin")
         add("manufacturing_with_kis_partner", ks.loc["manufacturing_with_kis_partner_share", "value"], "share",
             "manufacturing firms with >= 1 knowledge-service partner / manufacturing firms in the network")
+    step()
     if dataset.projects["programme"].notna().any() and dataset.projects["programme"].nunique() > 1:
         ov = programme.programme_overlap(dataset)
         add("programme_overlap_mean_jaccard", ov["pairs"]["jaccard"].mean(), "[0, 1]",
@@ -145,6 +151,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
             nd = programme.near_duplicate_projects(dataset)
             add("near_duplicate_project_pairs", len(nd), "count",
                 "project pairs in different programmes, same year, participant Jaccard >= 0.8")
+        step()
     if "patents" in orgs.columns and not light:
         oc, err = _try(programme.outcome_comparison, dataset, "patents", n_boot=n_boot, seed=seed)
         if oc is not None:
@@ -155,6 +162,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         else:
             add("patent_ratio_participants", None, "ratio", "mean patents participants / non-participants",
                 "4.6x", note=err)
+        step()
     th = helix.triple_helix(dataset, n_boot=0 if light else n_boot, seed=seed)
     if len(th):
         add("triple_helix_t_uig", th.iloc[0]["t_uig"], "bits",
@@ -181,5 +189,5 @@ def scorecard(dataset, **kwargs) -> pd.DataFrame:
     out = pd.DataFrame(headline(dataset, **kwargs))
     out.attrs["params"] = {k: v for k, v in kwargs.items()
                            if k not in ("projection", "ei_test", "communities", "ei", "cross_region",
-                                        "project_openness")}
+                                        "project_openness", "_checkpoint")}
     return out

@@ -15,29 +15,34 @@ def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monke
     outs = []
     # run 0 and 2 use the second core (jobs=2), run 1 runs everything in one process; runs 3
     # and 4 use the second core with the scorecard computed while waiting for the centralities
-    # (4: the organisation files handed over between scorecard steps)
+    # (4, 5: the organisation files handed over at the first / the fifth step of the scorecard)
     from netcluster import _parallel
     calls = []
 
-    def not_at_first(self, timeout=0.0):
-        calls.append(timeout)
-        return len(calls) > 1
+    def not_before(n):
+        def ready(self, timeout=0.0):
+            calls.append(timeout)
+            return len(calls) > n
+        return ready
 
-    for k, src in enumerate([sample_tables, sample_tables, shuffled, sample_tables, sample_tables]):
+    for k, src in enumerate([sample_tables, sample_tables, shuffled, sample_tables, sample_tables,
+                             sample_tables]):
         out = tmp_path / f"out{k}"
         if k == 3:
             monkeypatch.setattr(_parallel.Background, "ready", lambda self, timeout=0.0: False)
-        if k == 4:
-            monkeypatch.setattr(_parallel.Background, "ready", not_at_first)
+        if k in (4, 5):
+            calls.clear()
+            monkeypatch.setattr(_parallel.Background, "ready", not_before(1 if k == 4 else 5))
         a = analyze(src, out, seed=7, n_permutations=49, jobs=1 if k == 1 else 2)
         assert sorted(a.files) == sorted(OUTPUT_FILES)
         outs.append(out)
     monkeypatch.undo()
-    assert len(calls) >= 2  # the checkpoint asked
+    assert len(calls) >= 6  # the checkpoints asked
     for f in OUTPUT_FILES:
         a = (outs[0] / f).read_bytes()
         assert a == (outs[3] / f).read_bytes(), f"{f} differs when the scorecard goes first"
         assert a == (outs[4] / f).read_bytes(), f"{f} differs when handed over between scorecard steps"
+        assert a == (outs[5] / f).read_bytes(), f"{f} differs when handed over later in the scorecard"
         if f == "quality.json":   # lists line numbers, which depend on the row order by design
             continue
         assert a == (outs[1] / f).read_bytes(), f"{f} differs between two runs (jobs=2 vs jobs=1)"
