@@ -163,6 +163,12 @@ class ClusterDataset:
         src.update(note)
         return ClusterDataset(part, orgs, proj, self.quality, self.changes, src)
 
+    def organisations_by_id(self) -> pd.DataFrame:
+        """``organisations`` indexed by ``org_id``, built once per dataset and shared: the
+        index's hash table (~1 s for a million ids) is then built once for every lookup of
+        organisations by id (group codes, attributes).  Read it; do not assign into it."""
+        return self.cached("organisations by id", lambda d: d.organisations.set_index("org_id"))
+
     @property
     def participating_organisations(self) -> pd.DataFrame:
         return self.organisations[self.organisations["participant"]].reset_index(drop=True)

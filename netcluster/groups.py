@@ -15,6 +15,8 @@ def org_attribute(dataset_or_frame, column: str) -> pd.Series:
     orgs = getattr(dataset_or_frame, "organisations", dataset_or_frame)
     if column not in orgs.columns:
         raise KeyError(f"organisations have no column {column!r}; available: {list(orgs.columns)}")
+    if hasattr(dataset_or_frame, "organisations_by_id"):
+        return dataset_or_frame.organisations_by_id()[column]
     return orgs.set_index("org_id")[column]
 
 

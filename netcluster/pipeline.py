@@ -158,7 +158,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     with P.stage("graph and projection"):
         net = BipartiteNetwork.from_dataset(ds)
         proj = net.project_organisations(weighting, max_project_size=max_project_size)
-    orgs = ds.organisations.set_index("org_id")
+    orgs = ds.organisations_by_id()
     groups = orgs[group_by]
     proj.to_igraph()  # built once, shared with the background step
     # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to

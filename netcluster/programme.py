@@ -270,7 +270,9 @@ def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC, div
     else:
         div = ksic_division(o["sector"]) if "sector" in o.columns else pd.Series(None, index=o.index, dtype=object)
     is_firm = o["org_type"] == "firm"
-    dnum = pd.to_numeric(div, errors="coerce")
+    dcode, duniq = pd.factorize(div.astype(object), use_na_sentinel=True)  # few distinct divisions
+    dnum = pd.Series(np.append(pd.to_numeric(pd.Series(duniq, dtype=object), errors="coerce")
+                               .to_numpy(dtype=float), np.nan)[dcode], index=o.index)
     return is_firm, is_firm & div.isin(codes), is_firm & (dnum >= 10) & (dnum <= 34)
 
 
@@ -283,7 +285,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     share of manufacturing firms (KSIC 10–34) with at least one KIS partner, and — with a
     centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
     """
-    orgs = dataset.organisations.set_index("org_id")
+    orgs = dataset.organisations_by_id()
     is_firm, kis, mfg = service_flags(orgs, codes, division=_org_division(dataset))
     part = orgs["participant"]
     r = dataset.participation_org_rows()

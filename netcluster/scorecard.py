@@ -61,7 +61,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         net = BipartiteNetwork.from_dataset(dataset)
         projection = net.project_organisations(weighting, max_project_size=max_project_size)
     proj = projection
-    orgs = dataset.organisations.set_index("org_id")
+    orgs = dataset.organisations_by_id()
     add("projects", len(dataset.projects), "count", "projects in the data (slice)")
     add("organisations", int(dataset.organisations["participant"].sum()), "count",
         "organisations taking part in at least one project")
@@ -114,10 +114,12 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
               else linkage.cross_region_share(proj, groups)).loc["(all)", "cross_share"]
         add(f"cross_{group_by}_tie_share", cr, "share", f"ties between different {group_by}s / ties",
             "inter-province linkage weak")
-        add(f"assortativity_{group_by}", linkage.assortativity(proj, groups), "[-1, 1]",
+        from .groups import AlignedGroups, group_codes
+        coded = AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2])  # one id lookup
+        add(f"assortativity_{group_by}", linkage.assortativity(proj, coded), "[-1, 1]",
             f"Newman nominal assortativity by {group_by}")
         from .communities import modularity as _modularity
-        add(f"modularity_{group_by}_partition", _modularity(proj, groups), "[-0.5, 1]",
+        add(f"modularity_{group_by}_partition", _modularity(proj, coded), "[-0.5, 1]",
             f"modularity of the partition of organisations by {group_by} (weighted)")
         po = project_openness if project_openness is not None else openness.project_openness(dataset, groups)
         open_share = po["open_projects"].sum() / po["projects"].sum() if po["projects"].sum() else np.nan

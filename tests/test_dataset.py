@@ -261,3 +261,13 @@ def test_participation_rows_seeded_by_the_loader_equal_a_lookup(sample_dataset):
         assert np.array_equal(rows, ref) and (rows >= 0).all()
     counts = np.bincount(ds.participation_org_rows(), minlength=len(ds.organisations))
     assert (ds.organisations["n_projects"].to_numpy() == counts).all()
+
+
+def test_organisations_by_id_is_built_once_and_follows_the_tables(sample_dataset):
+    ds = sample_dataset
+    a = ds.organisations_by_id()
+    assert a is ds.organisations_by_id()  # shared: one hash table of the ids
+    pd.testing.assert_frame_equal(a, ds.organisations.set_index("org_id"))
+    sub = ds.filter_years(2012, 2013)  # another dataset: its own table, not the cached one
+    assert sub.organisations_by_id() is not a
+    pd.testing.assert_frame_equal(sub.organisations_by_id(), sub.organisations.set_index("org_id"))
