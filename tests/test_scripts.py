@@ -41,3 +41,17 @@ def test_openness_headline_runs():
     r = subprocess.run([sys.executable, str(SCRIPTS / "openness_headline.py")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "E-I index by province" in r.stdout and "time per step" in r.stdout
+
+
+def test_benchmark_repeat_reports_the_median_run(tmp_path):
+    """scripts/benchmark.py --repeat: every total recorded, the median run's stages reported."""
+    out = tmp_path / "b.json"
+    r = subprocess.run([sys.executable, str(SCRIPTS / "benchmark.py"), "--sizes", "1500", "--repeat", "3",
+                        "--baseline-cap", "0", "--no-accuracy", "--keep", str(tmp_path), "--out", str(out)],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    row = json.loads(out.read_text(encoding="utf-8"))["results"][0]
+    totals = row["analyze_totals"]
+    assert len(totals) == 3 and row["analyze_min_seconds"] == min(totals)
+    assert row["analyze_median_seconds"] == sorted(totals)[1] == row["analyze"]["total_seconds"]
+    assert "read and normalise" in row["analyze"]["stages"] and "3 runs: totals" in r.stdout
