@@ -16,7 +16,7 @@ import os
 import time
 import traceback
 
-__all__ = ["Background", "Claim", "default_jobs"]
+__all__ = ["Background", "Claim", "TaskPool", "default_jobs"]
 
 
 def default_jobs() -> int:
@@ -114,3 +114,28 @@ class Claim:
                 return False
             self._shared.value = 1
             return True
+
+
+class TaskPool:
+    """Independent named tasks shared by the main process and the second core, each run
+    exactly once by whichever process claims it first (one :class:`Claim` per task).
+
+    The second core runs ``run()`` (the tasks in order); the main process, when it would
+    otherwise wait for the second core, runs ``run(reverse=True)`` and takes what is left from
+    the end.  Each process returns ``{name: result}`` of the tasks it ran; the union is the
+    same whoever ran what (every task is deterministic), only the time changes.  Create the
+    pool before forking the second core.
+    """
+
+    def __init__(self, tasks, *, jobs: int = 1):
+        self._tasks = list(tasks)
+        self._claims = [Claim(jobs=jobs) for _ in self._tasks]
+
+    def run(self, *, reverse: bool = False) -> dict:
+        out = {}
+        order = range(len(self._tasks))
+        for i in (reversed(order) if reverse else order):
+            if self._claims[i].take():
+                name, fn = self._tasks[i]
+                out[name] = fn()
+        return out

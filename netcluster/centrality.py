@@ -37,7 +37,7 @@ import pandas as pd
 
 from ._igraph import seeded
 
-__all__ = ["centrality", "bipartite_centrality", "pagerank_power", "EXACT_MAX_NODES"]
+__all__ = ["centrality", "CentralityPlan", "bipartite_centrality", "pagerank_power", "EXACT_MAX_NODES"]
 
 #: Above this many nodes, betweenness and closeness are estimated by source sampling.
 EXACT_MAX_NODES = 5000
@@ -88,72 +88,132 @@ def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXAC
     >>> c["betweenness"].to_dict()
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
-    with seeded(seed):  # ARPACK (eigenvector centrality) draws its start vector from igraph's RNG
-        return _centrality(projection, weighted, exact_max_nodes, samples, seed, damping, weighted_paths)
+    plan = CentralityPlan(projection, weighted=weighted, exact_max_nodes=exact_max_nodes, samples=samples,
+                          seed=seed, damping=damping, weighted_paths=weighted_paths)
+    return plan.assemble({name: fn() for name, fn in plan.parts()})
 
 
-def _centrality(projection, weighted, exact_max_nodes, samples, seed, damping, weighted_paths):
-    g = projection.to_igraph()
-    n = g.vcount()
-    if samples == "auto":
-        samples = int(np.clip(SAMPLE_BUDGET / max(n + g.ecount(), 1), MIN_SAMPLES, 500))
-    if weighted_paths is None:
-        weighted_paths = weighted and n <= WEIGHTED_PATHS_MAX_NODES
-    labels = projection.labels
-    out = pd.DataFrame(index=pd.Index(labels, name="org_id"))
-    out["degree"] = np.asarray(g.degree(), dtype=np.int64)
-    w = np.asarray(g.es["weight"], dtype=float) if g.ecount() else np.zeros(0)
-    out["strength"] = np.asarray(g.strength(weights=w.tolist() if len(w) else None), dtype=float)
-    # lengths rounded so that equal-length paths compare equal (1/(1/3) + 1/(1/3) == 6)
-    dist = _lengths(w).tolist() if len(w) else None
-    wl = w.tolist() if len(w) else None
-    norm = (n - 1) * (n - 2) / 2 if n > 2 else 1.0
-    exact = n <= exact_max_nodes
-    params = {"weighting": projection.params.get("weighting"), "betweenness": "exact" if exact
-              else "sampled", "samples": None if exact else min(samples, n), "seed": seed,
-              "exact_max_nodes": exact_max_nodes, "damping": damping,
-              "length_of_tie": "1/weight", "closeness": "harmonic, normalised by n-1",
-              "eigenvector": "scaled to max 1", "n_nodes": n, "n_ties": g.ecount(),
-              "weighted_paths": bool(weighted and weighted_paths)}
-    if weighted and not weighted_paths:
-        params["weighted_paths_note"] = (f"betweenness_w and closeness_w not computed above "
-                                         f"{WEIGHTED_PATHS_MAX_NODES:,} nodes (weighted_paths=True to force)")
-    variants = [("", None)] + ([("_w", dist)] if weighted and weighted_paths else [])
-    for suffix, d in variants:
-        if exact:
-            b = np.asarray(g.betweenness(weights=d), dtype=float) / norm if n > 2 else np.zeros(n)
-            out["betweenness" + suffix] = b
-        elif d is None:  # unweighted: one level-synchronous BFS serves both measures
-            b, se, h = _sampled_paths_unweighted(projection, min(samples, n), seed)
-            out["betweenness" + suffix] = b / norm
-            out["betweenness_se" + suffix] = se / norm
-        else:
-            b, se = _sampled_betweenness(g, d, min(samples, n), seed)
-            out["betweenness" + suffix] = b / norm
-            out["betweenness_se" + suffix] = se / norm
-        if exact:
+class CentralityPlan:
+    """What :func:`centrality` computes for one projection, as independent parts.
+
+    ``parts()`` lists ``(name, function)`` pairs — the path measures of each variant
+    (unweighted; weighted by 1/w lengths) and the spectral measures — that may run in any
+    order or process; ``assemble(results)`` puts their results together into exactly the
+    table :func:`centrality` returns (``analyze`` shares the parts out between its two
+    processes).
+    """
+
+    def __init__(self, projection, *, weighted=True, exact_max_nodes=EXACT_MAX_NODES, samples="auto",
+                 seed=0, damping=0.85, weighted_paths=None):
+        g = projection.to_igraph()
+        n = g.vcount()
+        if samples == "auto":
+            samples = int(np.clip(SAMPLE_BUDGET / max(n + g.ecount(), 1), MIN_SAMPLES, 500))
+        if weighted_paths is None:
+            weighted_paths = weighted and n <= WEIGHTED_PATHS_MAX_NODES
+        self.projection, self.weighted, self.seed, self.damping = projection, weighted, seed, damping
+        self.n, self.samples = n, samples
+        self.exact = n <= exact_max_nodes
+        self.params = {"weighting": projection.params.get("weighting"), "betweenness": "exact" if self.exact
+                       else "sampled", "samples": None if self.exact else min(samples, n), "seed": seed,
+                       "exact_max_nodes": exact_max_nodes, "damping": damping,
+                       "length_of_tie": "1/weight", "closeness": "harmonic, normalised by n-1",
+                       "eigenvector": "scaled to max 1", "n_nodes": n, "n_ties": g.ecount(),
+                       "weighted_paths": bool(weighted and weighted_paths)}
+        if weighted and not weighted_paths:
+            self.params["weighted_paths_note"] = (f"betweenness_w and closeness_w not computed above "
+                                                  f"{WEIGHTED_PATHS_MAX_NODES:,} nodes (weighted_paths=True to force)")
+        self.suffixes = [""] + (["_w"] if weighted and weighted_paths else [])
+
+    def parts(self) -> list:
+        """``(name, function)`` of each part: the path measures of each variant (exact, or the
+        weighted variant: betweenness and closeness apart; sampled unweighted: one BFS for
+        both, ``"paths"``) and ``"spectral"``."""
+        out = []
+        for sfx in self.suffixes:
+            if not self.exact and sfx == "":
+                out.append(("paths", self._sampled_bfs))
+            else:
+                out += [("betweenness" + sfx, lambda sfx=sfx: self._betweenness(sfx)),
+                        ("closeness" + sfx, lambda sfx=sfx: self._closeness(sfx))]
+        return out + [("spectral", self._spectral)]
+
+    def _lengths(self, suffix):
+        g = self.projection.to_igraph()
+        if suffix == "_w" and g.ecount():  # rounded so that equal-length paths compare equal (1/(1/3) + 1/(1/3) == 6)
+            return _lengths(np.asarray(g.es["weight"], dtype=float)).tolist()
+        return None
+
+    def _norm(self):
+        n = self.n
+        return (n - 1) * (n - 2) / 2 if n > 2 else 1.0
+
+    def _sampled_bfs(self) -> dict:
+        """Unweighted sampled betweenness (+ standard error) and harmonic closeness: one
+        level-synchronous BFS of the sampled sources serves both."""
+        b, se, h = _sampled_paths_unweighted(self.projection, min(self.samples, self.n), self.seed)
+        return {"betweenness": b / self._norm(), "betweenness_se": se / self._norm(), "closeness": h}
+
+    def _betweenness(self, suffix) -> dict:
+        g, n, d = self.projection.to_igraph(), self.n, self._lengths(suffix)
+        if self.exact:
+            return {"betweenness" + suffix: (np.asarray(g.betweenness(weights=d), dtype=float) / self._norm()
+                                             if n > 2 else np.zeros(n))}
+        b, se = _sampled_betweenness(g, d, min(self.samples, n), self.seed)
+        return {"betweenness" + suffix: b / self._norm(), "betweenness_se" + suffix: se / self._norm()}
+
+    def _closeness(self, suffix) -> dict:
+        g, n, d = self.projection.to_igraph(), self.n, self._lengths(suffix)
+        if self.exact:
             h = np.asarray(g.harmonic_centrality(weights=d, normalized=False), dtype=float)
-            out["closeness" + suffix] = h / (n - 1) if n > 1 else 0.0
-        elif d is None:
-            out["closeness" + suffix] = h
-        else:
-            out["closeness" + suffix] = _sampled_harmonic(g, d, min(samples, n), seed)
-    for suffix, ww in [("", None)] + ([("_w", wl)] if weighted else []):
-        if g.ecount():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # disconnected: stated in params
-                ev = np.asarray(g.eigenvector_centrality(scale=True, weights=ww), dtype=float)
-            ev = ev / ev.max() if ev.max() > 0 else ev
-        else:
-            ev = np.zeros(n)
-        out["eigenvector" + suffix] = ev
-        out["pagerank" + suffix] = pagerank_power(projection, damping, weighted=ww is not None)
-    params["components"] = len(g.connected_components())
-    if params["components"] > 1:
-        params["eigenvector_note"] = ("graph is disconnected: eigenvector centrality is near 0 "
-                                      "outside the component with the leading eigenvalue")
-    out.attrs["params"] = params
-    return out
+            return {"closeness" + suffix: h / (n - 1) if n > 1 else 0.0}
+        return {"closeness" + suffix: _sampled_harmonic(g, d, min(self.samples, n), self.seed)}
+
+    def _spectral(self) -> dict:
+        """Degree, strength, eigenvector centrality and PageRank (+ weighted), components."""
+        g, n = self.projection.to_igraph(), self.n
+        cols = {"degree": np.asarray(g.degree(), dtype=np.int64)}
+        w = np.asarray(g.es["weight"], dtype=float) if g.ecount() else np.zeros(0)
+        wl = w.tolist() if len(w) else None
+        cols["strength"] = np.asarray(g.strength(weights=wl), dtype=float)
+        with seeded(self.seed):  # ARPACK (eigenvector centrality) draws its start vector from igraph's RNG
+            for suffix, ww in [("", None)] + ([("_w", wl)] if self.weighted else []):
+                if g.ecount():
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)  # disconnected: stated in params
+                        ev = np.asarray(g.eigenvector_centrality(scale=True, weights=ww), dtype=float)
+                    ev = ev / ev.max() if ev.max() > 0 else ev
+                else:
+                    ev = np.zeros(n)
+                cols["eigenvector" + suffix] = ev
+                cols["pagerank" + suffix] = pagerank_power(self.projection, self.damping, weighted=ww is not None)
+        cols["_components"] = len(g.connected_components())
+        return cols
+
+    def assemble(self, results: dict) -> pd.DataFrame:
+        """The centrality table from the results of every part (keyed by part name; other keys
+        are ignored)."""
+        spectral = dict(results["spectral"])
+        components = spectral.pop("_components")
+        out = pd.DataFrame(index=pd.Index(self.projection.labels, name="org_id"))
+        out["degree"], out["strength"] = spectral.pop("degree"), spectral.pop("strength")
+        paths = {}
+        for name, _ in self.parts():
+            if name != "spectral":
+                paths.update(results[name])
+        for sfx in self.suffixes:
+            for col in ("betweenness", "betweenness_se", "closeness"):
+                if col + sfx in paths:
+                    out[col + sfx] = paths[col + sfx]
+        for col, v in spectral.items():
+            out[col] = v
+        params = dict(self.params)
+        params["components"] = components
+        if components > 1:
+            params["eigenvector_note"] = ("graph is disconnected: eigenvector centrality is near 0 "
+                                          "outside the component with the leading eigenvalue")
+        out.attrs["params"] = params
+        return out
 
 
 def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, tol: float = 1e-14,

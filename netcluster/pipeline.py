@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import __version__
 from .brokerage import gould_fernandez, regional_gatekeepers, structural_holes
-from .centrality import EXACT_MAX_NODES, centrality
+from .centrality import EXACT_MAX_NODES, CentralityPlan
 from .communities import compare_partitions, leiden, stability
 from .dataset import load_dataset
 from .exceptions import InputError, ResourceLimitError
@@ -139,7 +139,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         centralities, then the large tables and the graph file, run on the second core while
         the main process computes the other indicators.  Results are identical for any value.
     """
-    from ._parallel import Background, Claim, default_jobs
+    from ._parallel import Background, Claim, TaskPool, default_jobs
     jobs = default_jobs() if jobs is None else int(jobs)
     P = _Progress(progress)
     out = Path(out_dir)
@@ -165,12 +165,19 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
     n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
     stab_seeds = list(range(seed, seed + n_seeds)) if proj.n_nodes <= STABILITY_MAX_NODES else []
-    # path and triangle based measures run on the second core (centrality, brokerage), and
-    # the extra Leiden runs of the stability check (seeded: the same partitions anywhere)
-    cen_job = Background(lambda: (centrality(proj, weighted=weighting not in ("binary",),
-                                             exact_max_nodes=exact_max_nodes, samples=betweenness_samples,
-                                             seed=seed),) + _brokerage(proj, groups)
-                         + ({s: leiden(proj, seed=s) for s in stab_seeds[1:]},), jobs=jobs)
+    # path and triangle based measures (centrality, brokerage) and the extra Leiden runs of
+    # the stability check: tasks the second core runs in order while the main process goes
+    # on; when the main process would otherwise wait for them it takes the ones left, from the
+    # end (weighted paths last: at 10k rows the two exact path computations then run side by
+    # side).  Every task is deterministic (seeded): the same results whoever runs it.
+    plan = CentralityPlan(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
+                          samples=betweenness_samples, seed=seed)
+    parts = plan.parts()  # path measures (one part, or betweenness and closeness apart), spectral
+    paths = sorted(parts[1:-1], key=lambda p: (p[0].startswith("betweenness"), p[0]))  # costliest last
+    pool = TaskPool([parts[0], ("brokerage", lambda: _brokerage(proj, groups)), parts[-1]]
+                    + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
+                    + paths, jobs=jobs)
+    cen_job = Background(pool.run, jobs=jobs)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
         declared = {}
@@ -199,10 +206,13 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         if handed:
             return
         with (P.stage("centrality, brokerage and stability runs" if jobs < 2 else
-                      "centrality, brokerage and stability runs (waiting)") if wait else contextlib.nullcontext()):
-            res = cen_job.result()
+                      "centrality, brokerage and stability runs (main's share + waiting)")
+              if wait else contextlib.nullcontext()):
+            done = pool.run(reverse=True)  # what the second core has not started yet
+            done.update(cen_job.result())
         if jobs >= 2:
             P.background("centrality, brokerage and stability runs", cen_job.seconds)
+        res = (plan.assemble(done),) + done["brokerage"] + ({s: done[("leiden", s)] for s in stab_seeds[1:]},)
         cen_, gf_, _, sh_, _, _ = res  # centralities, Gould-Fernandez roles, Burt's measures
         org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_)
         # ties.csv + the ties sheet: by whichever process is free first (see _export)

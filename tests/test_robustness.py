@@ -1,4 +1,5 @@
 """Robustness: the bad-input corpus, conservation over it, resource limits."""
+import os
 import re
 
 import numpy as np
@@ -127,3 +128,44 @@ def test_background_ready():
     assert slow.ready(timeout=0.05) is False
     assert slow.ready(timeout=10) is True and slow.result() == 1
     assert Background(lambda: 2, jobs=1).ready() is True  # in place: computed when asked
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_task_pool_runs_every_task_exactly_once(jobs):
+    """Tasks shared between the second core (in order) and the main process (from the end):
+    each runs once, in one process, and together they return every result."""
+    import time
+    from netcluster._parallel import Background, TaskPool
+    tasks = [(f"t{i}", lambda i=i: time.sleep(0.3) or (i, os.getpid())) for i in range(6)]
+    pool = TaskPool(tasks, jobs=jobs)
+    job = Background(pool.run, jobs=jobs)
+    time.sleep(0.1)  # the second core has started on the first task
+    mine = pool.run(reverse=True)
+    theirs = job.result()
+    assert not set(mine) & set(theirs) and set(mine) | set(theirs) == {f"t{i}" for i in range(6)}
+    assert all(v[0] == int(k[1:]) for k, v in {**mine, **theirs}.items())
+    if jobs == 2:  # both processes did a share, the main process from the end
+        assert theirs and mine and "t5" in mine and "t0" in theirs
+        assert {v[1] for v in mine.values()} == {os.getpid()} and os.getpid() not in {v[1] for v in theirs.values()}
+    else:  # in place: the main process took every task, the pool's own run found none left
+        assert len(mine) == 6 and theirs == {}
+    assert pool.run() == {} and pool.run(reverse=True) == {}
+
+
+def test_centrality_parts_in_any_order_give_the_same_table(sample_dataset):
+    """analyze shares CentralityPlan's parts between two processes in any order: assembling
+    them must give exactly centrality()'s table (exact, sampled and weighted sampled paths)."""
+    from netcluster.centrality import CentralityPlan, centrality
+    proj = BipartiteNetwork.from_dataset(sample_dataset).project_organisations("count")
+    names = {0: ["betweenness", "closeness", "betweenness_w", "closeness_w", "spectral"],
+             1: ["paths", "spectral"], 2: ["paths", "betweenness_w", "closeness_w", "spectral"]}
+    for case, kw in enumerate(({}, {"exact_max_nodes": 10, "samples": 40, "weighted_paths": False},
+                               {"exact_max_nodes": 10, "samples": 40, "weighted_paths": True})):
+        ref = centrality(proj, seed=3, **kw)
+        plan = CentralityPlan(proj, seed=3, **kw)
+        parts = plan.parts()
+        assert [p[0] for p in parts] == names[case]
+        done = {name: fn() for name, fn in reversed(parts)}
+        got = plan.assemble({**done, "brokerage": "ignored"})
+        pd.testing.assert_frame_equal(got, ref, check_exact=True)
+        assert got.attrs["params"] == ref.attrs["params"]
