@@ -99,12 +99,13 @@ def _csv_quote(s: str) -> str:
     return s
 
 
-def join_rows(cells: list[np.ndarray], n: int, chunk: int = ROW_CHUNK):
-    """Yield the row-major concatenation of ``n``-long object columns of str, in row chunks."""
+def join_rows(cells: list, n: int, chunk: int = ROW_CHUNK):
+    """Yield the row-major concatenation of ``n``-long object columns of str, in row chunks.
+    A ``str`` in place of a column is the same text in every row (no array is built for it)."""
     for a in range(0, n, chunk):
         block = np.empty((min(chunk, n - a), len(cells)), dtype=object)
         for j, c in enumerate(cells):
-            block[:, j] = c[a:a + chunk]
+            block[:, j] = c if isinstance(c, str) else c[a:a + chunk]
         yield "".join(block.ravel().tolist())
 
 

@@ -128,18 +128,17 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
         from ._formatted import join_rows
         rows = np.arange(2, n_rows + 2).astype(str).astype(object)
         rows_q = rows + '"'
-        cells = []
+        cells = ['<row r="', rows, '">']  # pieces joined row by row (a str: the same in every row)
         for j, tails in enumerate(columns):
             t = np.asarray(tails, dtype=object)
             has = pd.notna(t)  # tails are str or None
             if has.all():
-                c = (f'<c r="{letters[j]}' + rows_q) + t
+                cells += [f'<c r="{letters[j]}', rows_q, t]
             else:
                 c = np.full(n_rows, "", dtype=object)
                 c[has] = (f'<c r="{letters[j]}' + rows_q[has]) + t[has]
-            cells.append(c)
-        cells[0] = '<row r="' + rows + '">' + cells[0]
-        cells[-1] = cells[-1] + "</row>"
+                cells.append(c)
+        cells.append("</row>")
         parts.extend(join_rows(cells, n_rows))
     elif n_rows:
         parts.append("".join(f'<row r="{r}"></row>' for r in range(2, n_rows + 2)))

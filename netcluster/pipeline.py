@@ -49,6 +49,10 @@ GROUP_NULL_PERMUTATIONS = 499
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
 XLSX_MAX_TIES = 50_000
 
+#: Order of the path-measure parts in the task pool: the second core starts with the first,
+#: the main process takes from the end (the costliest, weighted betweenness, first).
+_PATH_PARTS_ORDER = ["paths", "betweenness", "closeness", "closeness_w", "betweenness_w"]
+
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
                 "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",
                 "network.gexf", "quality.json"]
@@ -172,11 +176,12 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     # side).  Every task is deterministic (seeded): the same results whoever runs it.
     plan = CentralityPlan(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
                           samples=betweenness_samples, seed=seed)
-    parts = plan.parts()  # path measures (one part, or betweenness and closeness apart), spectral
-    paths = sorted(parts[1:-1], key=lambda p: (p[0].startswith("betweenness"), p[0]))  # costliest last
-    pool = TaskPool([parts[0], ("brokerage", lambda: _brokerage(proj, groups)), parts[-1]]
+    parts = dict(plan.parts())  # path measures (one part, or betweenness and closeness apart), spectral
+    paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"),
+                   key=lambda p: _PATH_PARTS_ORDER.index(p[0]) if p[0] in _PATH_PARTS_ORDER else -1)
+    pool = TaskPool(paths[:1] + [("brokerage", lambda: _brokerage(proj, groups)), ("spectral", parts["spectral"])]
                     + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
-                    + paths, jobs=jobs)
+                    + paths[1:], jobs=jobs)
     cen_job = Background(pool.run, jobs=jobs)
     with P.stage("communities"):
         com = leiden(proj, seed=seed)
@@ -534,19 +539,17 @@ def _gexf_esc(u):
 def _gexf_escaped(col):
     """Each row's value as an escaped XML attribute ('""' when missing)."""
     if col.kind == "text":
-        return np.array([_gexf_esc(u) for u in col.uniques] + ['""'], dtype=object)[col.codes]
+        plain = _XML_PLAIN.fullmatch  # most ids and names: nothing to escape (no call per value)
+        return np.array(['"' + u + '"' if plain(u) else _gexf_esc(u) for u in col.uniques] + ['""'],
+                        dtype=object)[col.codes]
     return np.array(['""' if t is None else _gexf_esc(t) for t in col.text.tolist()], dtype=object)
-
-
-def _const(text, m):
-    return np.full(m, text, dtype=object)
 
 
 def _write_gexf_nodes(nodes, path: Path) -> None:
     """The GEXF header and nodes, through the opening ``<edges>`` (see :func:`_write_gexf`)."""
     from xml.sax.saxutils import quoteattr
     from ._formatted import ROW_CHUNK, join_rows
-    esc, escaped, const = _gexf_esc, _gexf_escaped, _const
+    esc, escaped = _gexf_esc, _gexf_escaped
     gexf_type = {"int": "long", "float": "double", "bool": "boolean", "text": "string"}
     attr_cols = [c for c in nodes.columns if c not in ("org_id", "name")]
     out = ["<?xml version='1.0' encoding='utf-8'?>",
@@ -587,9 +590,8 @@ def _write_gexf_nodes(nodes, path: Path) -> None:
         for a in range(0, n, ROW_CHUNK):
             b = min(a + ROW_CHUNK, n)
             m = b - a
-            f.write("".join(join_rows([const("      <node id=", m), id_text[a:b], const(" label=", m), label[a:b],
-                                       const("><attvalues>", m)] + [p[a:b] for p in pieces]
-                                      + [const("</attvalues></node>\n", m)], m)))
+            f.write("".join(join_rows(["      <node id=", id_text[a:b], " label=", label[a:b], "><attvalues>"]
+                                      + [p[a:b] for p in pieces] + ["</attvalues></node>\n"], m)))
         f.write("    </nodes>\n    <edges>\n")
 
 
@@ -598,15 +600,15 @@ def _write_gexf_edges(ties, f, k: int) -> None:
     ``shared_projects``) written to the open text file ``f``; ``k`` is the id of the edge
     attribute."""
     from ._formatted import ROW_CHUNK, join_rows
-    escaped, const = _gexf_escaped, _const
+    escaped = _gexf_escaped
     if ties.n_rows:
         es, et = escaped(ties.column("source")), escaped(ties.column("target"))
         wt, sh = ties.column("weight").text, ties.column("shared_projects").text
         for a in range(0, ties.n_rows, ROW_CHUNK):  # edges in chunks: bounded memory
             b = min(a + ROW_CHUNK, ties.n_rows)
             m = b - a
-            f.write("".join(join_rows([const("      <edge source=", m), es[a:b], const(" target=", m), et[a:b],
-                                       const(' id="', m), np.arange(a, b).astype(str).astype(object),
-                                       const('" weight="', m), wt[a:b],
-                                       const(f'"><attvalues><attvalue for="{k}" value="', m), sh[a:b],
-                                       const('" /></attvalues></edge>\n', m)], m)))
+            ids = np.empty(m, dtype=object)
+            ids[:] = list(map(str, range(a, b)))
+            f.write("".join(join_rows(["      <edge source=", es[a:b], " target=", et[a:b], ' id="', ids,
+                                       '" weight="', wt[a:b], f'"><attvalues><attvalue for="{k}" value="',
+                                       sh[a:b], '" /></attvalues></edge>\n'], m)))
