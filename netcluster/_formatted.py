@@ -182,18 +182,14 @@ class FormattedTable:
             if col.kind == "text":
                 table = np.array([_csv_quote(u) + sep for u in col.safe_uniques()] + [sep], dtype=object)
                 pieces.append(lambda a, b, c=col, t=table: t[np.where(c.codes[a:b] < 0, len(t) - 1, c.codes[a:b])])
-            else:
-                def number(a, b, c=col, sep=sep):
-                    t = c.text[a:b].copy()
-                    miss = pd.isna(t)
-                    t[~miss] = t[~miss] + sep
-                    t[miss] = sep
-                    return t
-                pieces.append(number)
+            else:  # the number's text ("" when missing), then the separator as its own piece
+                miss = np.array([t is None for t in col.text.tolist()], dtype=bool)
+                text = np.where(miss, "", col.text) if miss.any() else col.text
+                pieces += [lambda a, b, t=text: t[a:b], sep]
         # rows assembled in chunks: memory bounded by the chunk, not the table
         for a in range(0, self.n_rows, ROW_CHUNK):
             b = min(a + ROW_CHUNK, self.n_rows)
-            yield from join_rows([f(a, b) for f in pieces], b - a)
+            yield from join_rows([f if isinstance(f, str) else f(a, b) for f in pieces], b - a)
 
     def csv_text(self) -> str:
         return "".join(self.csv_chunks())
