@@ -143,7 +143,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         centralities, then the large tables and the graph file, run on the second core while
         the main process computes the other indicators.  Results are identical for any value.
     """
-    from ._parallel import Background, Claim, TaskPool, default_jobs
+    from ._parallel import Background, TaskPool, default_jobs
     jobs = default_jobs() if jobs is None else int(jobs)
     P = _Progress(progress)
     out = Path(out_dir)
@@ -220,10 +220,14 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         res = (plan.assemble(done),) + done["brokerage"] + ({s: done[("leiden", s)] for s in stab_seeds[1:]},)
         cen_, gf_, _, sh_, _, _ = res  # centralities, Gould-Fernandez roles, Burt's measures
         org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_)
-        # ties.csv + the ties sheet: by whichever process is free first (see _export)
-        claim = Claim(jobs=jobs)
-        handed.update(res=res, org_out=org_out, ties=ties, claim=claim, job=Background(
-            lambda: _write_large(org_out, ties, out, graphml, claim), jobs=jobs))
+        # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
+        # (the second core after the organisation files, in this order; the main process
+        # from the end, see _export)
+        tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out)),
+                              ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
+                                  ties, out, org_out.columns))], jobs=jobs)
+        handed.update(res=res, org_out=org_out, ties=ties, tie_tasks=tie_tasks, job=Background(
+            lambda: _write_large(org_out, ties, out, graphml, tie_tasks), jobs=jobs))
 
     def checkpoint():  # between scorecard steps: hand off as soon as the second core is done
         if jobs >= 2 and cen_job.ready():
@@ -260,7 +264,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         programme = programme_indicators(lambda: None)
     sc, ev_year, ev_phase, growth = programme
     cen, gf, gk, sh, brokerage_notes, other_seeds = handed["res"]
-    org_out, ties, ties_claim, export_job = handed["org_out"], handed["ties"], handed["claim"], handed["job"]
+    org_out, ties, tie_tasks, export_job = handed["org_out"], handed["ties"], handed["tie_tasks"], handed["job"]
     stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds}) if stab_seeds else None
     op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
@@ -277,7 +281,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
               "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
     a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
                  extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
-    _export(a, out, P, export_job, ties_claim, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
+    _export(a, out, P, export_job, tie_tasks, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
     a.timings = P.timings
     return a
 
@@ -332,12 +336,12 @@ def _xlsx_ties(ties: pd.DataFrame):
     return ties, None
 
 
-def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> dict:
+def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks=None) -> dict:
     """The large outputs that need the centralities: organisations.csv, the graph file(s) and
     the XML of the organisations sheet of the workbook (returned).  The organisations table
     is formatted to text once (:class:`netcluster._formatted.FormattedTable`) for all formats.
-    Then ties.csv and the ties sheet (:func:`_write_ties`) unless the main process has
-    claimed them first (``ties_claim``)."""
+    Then the ties outputs (``tie_tasks``, a TaskPool) that the main process has not claimed;
+    their results under ``"ties"``."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
@@ -347,12 +351,12 @@ def _write_large(org_out, ties, out: Path, graphml: bool, ties_claim=None) -> di
     keep = _graph_columns(org_out)
     nodes = (org_tab.select(["org_id"] + keep) if org_tab is not None
              else FormattedTable.as_text(orgs[["org_id"] + keep]))
-    _write_gexf_nodes(nodes, out / "network.gexf")  # the edges: _write_ties, then _finish_gexf
+    _write_gexf_nodes(nodes, out / "network.gexf")  # the edges: _write_ties_graph_and_sheet, _finish_gexf
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
     res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
-    if ties_claim is not None and ties_claim.take():
-        res["ties"] = _write_ties(ties, out, org_out.columns)
+    if tie_tasks is not None:
+        res["ties"] = tie_tasks.run()
     return res
 
 
@@ -370,24 +374,24 @@ def _finish_gexf(out: Path) -> None:
 _GEXF_EDGES_PART = "network.gexf.edges"
 
 
-def _write_ties(ties, out: Path, org_columns):
-    """ties.csv, the edges of the GEXF (into a part file that :func:`_finish_gexf` appends)
-    and the workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML, compressed), from
-    one formatted table.  ``org_columns``: the organisations table's columns (they number
-    the GEXF attributes)."""
+def _write_ties_csv(ties, out: Path) -> None:
+    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`)."""
     from ._formatted import FormattedTable
+    write_csv(FormattedTable.of(ties) or ties, out / "ties.csv")
+
+
+def _write_ties_graph_and_sheet(ties, out: Path, org_columns):
+    """The edges of the GEXF (into a part file that :func:`_finish_gexf` appends) and the
+    workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML, compressed, returned).
+    ``org_columns``: the organisations table's columns (they number the GEXF attributes)."""
+    from ._formatted import FormattedTable
+    from ._xlsx import Deflated
     from .export import sheet_bytes
-    tie_tab = FormattedTable.of(ties)
-    write_csv(tie_tab or ties, out / "ties.csv")
-    edges = (tie_tab.select(["source", "target", "weight", "shared_projects"]) if tie_tab is not None
-             else FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]]))
+    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]])
     with open(out / _GEXF_EDGES_PART, "w", encoding="utf-8", newline="\n") as f:
         _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)))
-    sheet_ties = _xlsx_ties(ties)[0]
-    if tie_tab is not None:
-        sheet_ties = tie_tab.take(np.flatnonzero(ties.index.isin(sheet_ties.index)))
-    from ._xlsx import Deflated
-    return Deflated.of(sheet_bytes(sheet_ties))
+    rows = ties.iloc[np.flatnonzero(ties.index.isin(_xlsx_ties(ties)[0].index))]  # in table order
+    return Deflated.of(sheet_bytes(FormattedTable.of(rows) or rows))
 
 
 def _add_yearly(ev: pd.DataFrame, ds) -> pd.DataFrame:
@@ -425,14 +429,14 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
                         index=pd.Index(uniq, name="group"))
 
 
-def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_network_nodes, seed):
+def _export(a: Analysis, out: Path, P, export_job, tie_tasks, *, jobs, max_network_nodes, seed):
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
-    ties_xml = None
-    if ties_claim.take():  # free before the second core has finished the organisations
-        with P.stage("export: ties.csv and ties sheet"):
-            ties_xml = _write_ties(a.ties, out, a.organisations.columns)
+    # the ties outputs the second core has not taken (it takes them after the organisation
+    # files): all of them at 100k rows, the GEXF edges + ties sheet or none at 1M
+    with P.stage("export: ties.csv, GEXF edges, ties sheet (main's share)"):
+        tie_done = tie_tasks.run(reverse=True)
     with P.stage("layout and network.html"):
         nodes = a.organisations
         html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
@@ -452,8 +456,8 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
         files["quality.json"] = out / "quality.json"
         note = _xlsx_ties(a.ties)[1]
         large = export_job.result()
-        if ties_xml is None:
-            ties_xml = large["ties"]
+        tie_done.update(large.get("ties", {}))
+        ties_xml = tie_done["ties graph and sheet"]
         _finish_gexf(out)
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
@@ -474,8 +478,10 @@ def _export(a: Analysis, out: Path, P, export_job, ties_claim, *, jobs, max_netw
             sheets["note"] = note
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
     if jobs >= 2:
+        theirs = large.get("ties", {})
         P.background("export: organisations.csv, network.gexf, organisations sheet"
-                     + (", ties.csv, ties sheet" if "ties" in large else ""), export_job.seconds)
+                     + (", ties.csv" if "ties.csv" in theirs else "")
+                     + (", GEXF edges, ties sheet" if "ties graph and sheet" in theirs else ""), export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 

@@ -50,3 +50,41 @@ def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monke
     # and a different seed changes the seeded parts
     analyze(sample_tables, tmp_path / "seed8", seed=8, n_permutations=49)
     assert (tmp_path / "seed8" / "network.html").read_bytes() != (outs[0] / "network.html").read_bytes()
+
+
+def test_ties_outputs_shared_between_the_processes_write_the_same_bytes(tmp_path, sample_tables, monkeypatch):
+    """ties.csv and the GEXF edges + ties sheet go to whichever process is free first: the
+    second core taking both, or one each, writes the same files as the main process taking both."""
+    import os
+    import time
+    from netcluster import _parallel, pipeline
+    ref = tmp_path / "ref"
+    analyze(sample_tables, ref, seed=7, n_permutations=49, jobs=2)
+    parent = os.getpid()
+    run, csv = _parallel.TaskPool.run, pipeline._write_ties_csv
+
+    def main_late(delay):
+        def late_run(self, *, reverse=False):
+            if reverse and os.getpid() == parent and "ties.csv" in [n for n, _ in self._tasks]:
+                time.sleep(delay)  # the main process arrives after the second core
+            return run(self, reverse=reverse)
+        return late_run
+
+    def slow_csv_in_child(ties, out):
+        if os.getpid() != parent:
+            time.sleep(4)
+        return csv(ties, out)
+
+    for case, delay in (("second core takes both", 6), ("one each", 2)):
+        monkeypatch.setattr(_parallel.TaskPool, "run", main_late(delay))
+        if case == "one each":
+            monkeypatch.setattr(pipeline, "_write_ties_csv", slow_csv_in_child)
+        seen = []
+        out = tmp_path / case.replace(" ", "_")
+        analyze(sample_tables, out, seed=7, n_permutations=49, jobs=2,
+                progress=lambda ev, name, dt: seen.append(name) if ev == "background" else None)
+        monkeypatch.undo()
+        label = [s for s in seen if s.startswith("export:")][0]
+        assert ("ties.csv" in label) and (("GEXF edges" in label) == (case == "second core takes both")), label
+        for f in OUTPUT_FILES:
+            assert (ref / f).read_bytes() == (out / f).read_bytes(), f"{f} differs ({case})"
