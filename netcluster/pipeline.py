@@ -226,8 +226,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out)),
                               ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
                                   ties, out, org_out.columns))], jobs=jobs)
-        handed.update(res=res, org_out=org_out, ties=ties, tie_tasks=tie_tasks, job=Background(
-            lambda: _write_large(org_out, ties, out, graphml, tie_tasks), jobs=jobs))
+        # the GEXF nodes likewise (the main process takes them if it is done first)
+        node_tasks = TaskPool([("GEXF nodes", lambda: _write_org_nodes(org_out, out))], jobs=jobs)
+        handed.update(res=res, org_out=org_out, ties=ties, tie_tasks=tie_tasks, node_tasks=node_tasks,
+                      job=Background(lambda: _write_large(org_out, ties, out, graphml, tie_tasks, node_tasks),
+                                     jobs=jobs))
 
     def checkpoint():  # between scorecard steps: hand off as soon as the second core is done
         if jobs >= 2 and cen_job.ready():
@@ -264,7 +267,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         programme = programme_indicators(lambda: None)
     sc, ev_year, ev_phase, growth = programme
     cen, gf, gk, sh, brokerage_notes, other_seeds = handed["res"]
-    org_out, ties, tie_tasks, export_job = handed["org_out"], handed["ties"], handed["tie_tasks"], handed["job"]
+    org_out, ties, export_job = handed["org_out"], handed["ties"], handed["job"]
+    tie_tasks, node_tasks = handed["tie_tasks"], handed["node_tasks"]
     stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds}) if stab_seeds else None
     op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
@@ -281,7 +285,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
               "encoding": ds.source.get("encoding"), "delimiter": ds.source.get("delimiter")}
     a = Analysis(ds, net, proj, org_out, ties, op, rm, sc, ev_year, ev_phase, growth, ei_test, gk, params,
                  extra={"declared": declared, "wide_matrix": wide, "cross_region": crs, "ei": ei})
-    _export(a, out, P, export_job, tie_tasks, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
+    _export(a, out, P, export_job, tie_tasks, node_tasks, jobs=jobs, max_network_nodes=max_network_nodes, seed=seed)
     a.timings = P.timings
     return a
 
@@ -336,28 +340,38 @@ def _xlsx_ties(ties: pd.DataFrame):
     return ties, None
 
 
-def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks=None) -> dict:
-    """The large outputs that need the centralities: organisations.csv, the graph file(s) and
-    the XML of the organisations sheet of the workbook (returned).  The organisations table
-    is formatted to text once (:class:`netcluster._formatted.FormattedTable`) for all formats.
-    Then the ties outputs (``tie_tasks``, a TaskPool) that the main process has not claimed;
-    their results under ``"ties"``."""
+def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks=None, node_tasks=None) -> dict:
+    """The large outputs that need the centralities, on the second core: the XML of the
+    organisations sheet of the workbook (compressed, returned) and organisations.csv, from
+    the organisations table formatted to text once
+    (:class:`netcluster._formatted.FormattedTable`); then the GEXF nodes (``node_tasks``)
+    and the ties outputs (``tie_tasks``) that the main process has not taken (TaskPools;
+    their results under ``"nodes"`` and ``"ties"``).  Without the pools it writes them all."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
+    from ._parallel import TaskPool
     orgs = org_out.reset_index()
     org_tab = FormattedTable.of(orgs)
+    res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
     write_csv(org_tab or orgs, out / "organisations.csv")
-    keep = _graph_columns(org_out)
-    nodes = (org_tab.select(["org_id"] + keep) if org_tab is not None
-             else FormattedTable.as_text(orgs[["org_id"] + keep]))
-    _write_gexf_nodes(nodes, out / "network.gexf")  # the edges: _write_ties_graph_and_sheet, _finish_gexf
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
-    res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
-    if tie_tasks is not None:
-        res["ties"] = tie_tasks.run()
+    node_tasks = node_tasks or TaskPool([("GEXF nodes", lambda: _write_org_nodes(org_out, out))])
+    tie_tasks = tie_tasks or TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out)),
+                                       ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
+                                           ties, out, org_out.columns))])
+    res["nodes"] = node_tasks.run()
+    res["ties"] = tie_tasks.run()
     return res
+
+
+def _write_org_nodes(org_out, out: Path) -> None:
+    """network.gexf up to its edges: header and nodes (the edges: _write_ties_graph_and_sheet,
+    then _finish_gexf).  Formats only the graph columns (same text as the whole table's)."""
+    from ._formatted import FormattedTable
+    orgs = org_out.reset_index()
+    _write_gexf_nodes(FormattedTable.as_text(orgs[["org_id"] + _graph_columns(org_out)]), out / "network.gexf")
 
 
 def _finish_gexf(out: Path) -> None:
@@ -429,7 +443,7 @@ def _group_null(proj, groups, ei_test) -> pd.DataFrame:
                         index=pd.Index(uniq, name="group"))
 
 
-def _export(a: Analysis, out: Path, P, export_job, tie_tasks, *, jobs, max_network_nodes, seed):
+def _export(a: Analysis, out: Path, P, export_job, tie_tasks, node_tasks, *, jobs, max_network_nodes, seed):
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
@@ -455,6 +469,7 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, *, jobs, max_netwo
         a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
         files["quality.json"] = out / "quality.json"
         note = _xlsx_ties(a.ties)[1]
+        node_tasks.run(reverse=True)  # the GEXF nodes, when the second core has not started them
         large = export_job.result()
         tie_done.update(large.get("ties", {}))
         ties_xml = tie_done["ties graph and sheet"]
@@ -479,7 +494,8 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, *, jobs, max_netwo
         files["indicators.xlsx"] = write_xlsx(sheets, out / "indicators.xlsx")
     if jobs >= 2:
         theirs = large.get("ties", {})
-        P.background("export: organisations.csv, network.gexf, organisations sheet"
+        P.background("export: organisations.csv, organisations sheet"
+                     + (", GEXF nodes" if "GEXF nodes" in large.get("nodes", {}) else "")
                      + (", ties.csv" if "ties.csv" in theirs else "")
                      + (", GEXF edges, ties sheet" if "ties graph and sheet" in theirs else ""), export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
