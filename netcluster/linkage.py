@@ -58,8 +58,11 @@ def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFram
         out["obs_exp_ratio"] = out["tie_ends"] / out["expected_tie_ends"]
     if dataset is not None:
         sp_ = shared_projects_matrix(dataset, groups)
-        out["shared_projects"] = [int(sp_.loc[r, s]) if (r in sp_.index and s in sp_.columns) else 0
-                                  for r, s in zip(out["region_a"], out["region_b"])]
+        ia = sp_.index.get_indexer(pd.Index(out["region_a"], dtype=object))
+        ib = sp_.columns.get_indexer(pd.Index(out["region_b"], dtype=object))
+        both = (ia >= 0) & (ib >= 0)  # a region with no project of its own shares none
+        out["shared_projects"] = np.where(both, sp_.to_numpy()[np.maximum(ia, 0), np.maximum(ib, 0)],
+                                          0).astype(np.int64)
     out["ties"] = out["ties"].astype(np.int64)
     out.attrs["params"] = {"weighting": projection.params.get("weighting"),
                            "ties_unknown_region": int((~known).sum()),
@@ -70,11 +73,14 @@ def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFram
 def to_square(long: pd.DataFrame, value: str = "ties") -> pd.DataFrame:
     """Square symmetric matrix from :func:`region_matrix` output."""
     regions = sorted(set(long["region_a"]) | set(long["region_b"]), key=str)
-    m = pd.DataFrame(0.0, index=regions, columns=regions)
-    for a, b, v in zip(long["region_a"], long["region_b"], long[value]):
-        m.loc[a, b] = v
-        m.loc[b, a] = v
-    return m
+    pos = {r: i for i, r in enumerate(regions)}
+    ia = np.array([pos[a] for a in long["region_a"]], dtype=np.int64)
+    ib = np.array([pos[b] for b in long["region_b"]], dtype=np.int64)
+    m = np.zeros((len(regions), len(regions)))
+    v = long[value].to_numpy(dtype=float)
+    m[ia, ib] = v  # each unordered pair once in the long table: no assignment overwrites another
+    m[ib, ia] = v
+    return pd.DataFrame(m, index=regions, columns=regions)
 
 
 def shared_projects_matrix(dataset, groups: pd.Series) -> pd.DataFrame:

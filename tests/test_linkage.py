@@ -260,3 +260,24 @@ def test_compare_partitions_equals_crosstab(seed):
     declared = pd.Series(rng.choice(["M1", "M2", "가", "나", "M10", None], 400), index=idx, dtype=object)
     pd.testing.assert_frame_equal(compare_partitions(detected, declared),
                                   _compare_by_crosstab(detected, declared), check_dtype=False)
+
+
+def test_to_square_and_shared_projects_equal_cell_by_cell_lookups(sample_dataset):
+    """The vectorised square matrix and shared-project column against the plain per-pair
+    loops they replace, for several groupings."""
+    from netcluster.linkage import region_matrix, shared_projects_matrix, to_square
+    proj = BipartiteNetwork.from_dataset(sample_dataset).project_organisations("count")
+    orgs = sample_dataset.organisations.set_index("org_id")
+    for groups in (orgs["region"], orgs["complex"], orgs["sector"].str[:3]):
+        rm = region_matrix(proj, groups, dataset=sample_dataset)
+        sp_ = shared_projects_matrix(sample_dataset, groups)
+        ref = [int(sp_.loc[r, s]) if (r in sp_.index and s in sp_.columns) else 0
+               for r, s in zip(rm["region_a"], rm["region_b"])]
+        assert rm["shared_projects"].tolist() == ref and rm["shared_projects"].dtype == np.int64
+        for value in ("ties", "obs_exp_ratio", "weight"):
+            regions = sorted(set(rm["region_a"]) | set(rm["region_b"]), key=str)
+            loop = pd.DataFrame(0.0, index=regions, columns=regions)
+            for a, b, v in zip(rm["region_a"], rm["region_b"], rm[value]):
+                loop.loc[a, b] = v
+                loop.loc[b, a] = v
+            pd.testing.assert_frame_equal(to_square(rm, value), loop, check_exact=True)
