@@ -177,8 +177,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     plan = CentralityPlan(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
                           samples=betweenness_samples, seed=seed)
     parts = dict(plan.parts())  # path measures (one part, or betweenness and closeness apart), spectral
-    paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"),
-                   key=lambda p: _PATH_PARTS_ORDER.index(p[0]) if p[0] in _PATH_PARTS_ORDER else -1)
+    paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"), key=lambda p: _PATH_PARTS_ORDER.index(p[0]))
     pool = TaskPool(paths[:1] + [("brokerage", lambda: _brokerage(proj, groups)), ("spectral", parts["spectral"])]
                     + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
                     + paths[1:], jobs=jobs)
@@ -340,27 +339,22 @@ def _xlsx_ties(ties: pd.DataFrame):
     return ties, None
 
 
-def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks=None, node_tasks=None) -> dict:
+def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks) -> dict:
     """The large outputs that need the centralities, on the second core: the XML of the
     organisations sheet of the workbook (compressed, returned) and organisations.csv, from
     the organisations table formatted to text once
     (:class:`netcluster._formatted.FormattedTable`); then the GEXF nodes (``node_tasks``)
     and the ties outputs (``tie_tasks``) that the main process has not taken (TaskPools;
-    their results under ``"nodes"`` and ``"ties"``).  Without the pools it writes them all."""
+    their results under ``"nodes"`` and ``"ties"``)."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
-    from ._parallel import TaskPool
     orgs = org_out.reset_index()
     org_tab = FormattedTable.of(orgs)
     res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
     write_csv(org_tab or orgs, out / "organisations.csv")
     if graphml:
         _write_graphml(org_out, ties, out / "network.graphml")
-    node_tasks = node_tasks or TaskPool([("GEXF nodes", lambda: _write_org_nodes(org_out, out))])
-    tie_tasks = tie_tasks or TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out)),
-                                       ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
-                                           ties, out, org_out.columns))])
     res["nodes"] = node_tasks.run()
     res["ties"] = tie_tasks.run()
     return res

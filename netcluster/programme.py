@@ -30,6 +30,8 @@ __all__ = ["joint_projects", "consortium_sizes", "coverage", "specialised_share"
 #: computer programming (62), information services (63), R&D (70), professional services
 #: (71), architecture & engineering (72), other professional incl. design (73).
 KNOWLEDGE_SERVICE_KSIC = ("58", "62", "63", "70", "71", "72", "73")
+#: Manufacturing: KSIC divisions 10-34 (two-digit texts, as :func:`ksic_division` gives them).
+MANUFACTURING_KSIC = tuple(str(d) for d in range(10, 35))
 
 
 def ksic_division(sector: pd.Series) -> pd.Series:
@@ -270,10 +272,7 @@ def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC, div
     else:
         div = ksic_division(o["sector"]) if "sector" in o.columns else pd.Series(None, index=o.index, dtype=object)
     is_firm = o["org_type"] == "firm"
-    dcode, duniq = pd.factorize(div.astype(object), use_na_sentinel=True)  # few distinct divisions
-    dnum = pd.Series(np.append(pd.to_numeric(pd.Series(duniq, dtype=object), errors="coerce")
-                               .to_numpy(dtype=float), np.nan)[dcode], index=o.index)
-    return is_firm, is_firm & div.isin(codes), is_firm & (dnum >= 10) & (dnum <= 34)
+    return is_firm, is_firm & div.isin(codes), is_firm & div.isin(MANUFACTURING_KSIC)
 
 
 def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC,
