@@ -52,7 +52,45 @@ class _Column:
         return c
 
 
+def _distinct(v: np.ndarray):
+    """(codes, distinct values) of a float64 or int64 array, by bit pattern (so -0.0 and 0.0
+    stay apart); NaN (float) gets code -1."""
+    bits = v.view(np.int64)
+    codes, uniq_bits = pd.factorize(bits, sort=False)
+    uniq = uniq_bits.view(v.dtype)
+    if v.dtype.kind == "f":
+        nan = np.isnan(uniq)
+        if nan.any():  # every NaN pattern to -1
+            remap = np.arange(len(uniq))
+            remap[nan] = -1
+            keep = ~nan
+            remap[keep] = np.arange(int(keep.sum()))
+            codes = remap[codes]
+            uniq = uniq[keep]
+    return codes, uniq
+
+
+def _float_text(u: np.ndarray) -> list:
+    """CSV text of distinct non-NaN floats, as pandas writes them: the shortest round-trip
+    text (Python's ``repr``, which is numpy's ``astype(str)``), integral values below 1e15
+    as ``"<integer>.0"`` (-0.0 keeps its sign, as numpy writes it)."""
+    integral = np.isfinite(u) & (u == np.round(u)) & (np.abs(u) < 1e15) & ~((u == 0) & np.signbit(u))
+    out = np.empty(len(u), dtype=object)
+    out[~integral] = list(map(float.__repr__, u[~integral].tolist()))
+    out[integral] = [f"{i}.0" for i in u[integral].astype(np.int64).tolist()]
+    return out
+
+
+def _by_code(codes: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """Object array: ``distinct[code]``, None where the code is -1."""
+    table = np.empty(len(distinct) + 1, dtype=object)
+    table[:len(distinct)] = distinct
+    return table[codes]  # code -1 takes the last entry, None
+
+
 def _format_column(s: pd.Series) -> _Column | None:
+    """Each distinct number is formatted once (columns of counts, weights or community
+    labels repeat few values; the shortest round-trip text of a float costs ~1 µs)."""
     dt = s.dtype
     if pd.api.types.is_bool_dtype(dt):
         if s.isna().any():
@@ -62,22 +100,15 @@ def _format_column(s: pd.Series) -> _Column | None:
     if pd.api.types.is_integer_dtype(dt):
         miss = s.isna().to_numpy(dtype=bool)
         v = s.to_numpy(dtype=np.int64, na_value=0)
-        text = v.astype(str).astype(object)
-        text[miss] = None
+        codes, uniq = _distinct(v)
+        if miss.any():
+            codes = np.where(miss, -1, codes)
+        text = _by_code(codes, np.array(list(map(int.__repr__, uniq.tolist())), dtype=object))
         return _Column("int", text, values=np.where(miss, np.nan, v.astype(float)))
     if pd.api.types.is_float_dtype(dt):
-        v = s.to_numpy(dtype=float, na_value=np.nan)
-        ok = ~np.isnan(v)
-        text = np.full(len(v), None, dtype=object)
-        if ok.any():
-            vv = v[ok]
-            integral = np.isfinite(vv) & (vv == np.round(vv)) & (np.abs(vv) < 1e15)
-            integral &= ~((vv == 0) & np.signbit(vv))  # -0.0 keeps its sign, as numpy writes it
-            t = np.empty(len(vv), dtype=object)
-            t[~integral] = vv[~integral].astype(str)  # shortest round-trip text, as pandas writes
-            t[integral] = vv[integral].astype(np.int64).astype(str).astype(object) + ".0"
-            text[ok] = t
-        return _Column("float", text, values=v)
+        v = np.ascontiguousarray(s.to_numpy(dtype=float, na_value=np.nan))
+        codes, uniq = _distinct(v)
+        return _Column("float", _by_code(codes, _float_text(uniq)), values=v)
     if dt == object or pd.api.types.is_string_dtype(dt):
         codes, uniq = pd.factorize(pd.Series(s.to_numpy(dtype=object), dtype=object), use_na_sentinel=True)
         uniq = list(uniq)

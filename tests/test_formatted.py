@@ -54,6 +54,23 @@ def test_sheet_identical_to_column_cells(seed):
     assert sheet_bytes(FormattedTable.of(df), max_rows=10) == sheet_bytes(df, max_rows=10)
 
 
+def test_repeated_numbers_formatted_once_same_text(tmp_path):
+    """Numbers are formatted once per distinct value: repeats, 0.0 beside -0.0, NaNs with
+    different bit patterns, and nullable integers still give pandas' bytes."""
+    rng = np.random.default_rng(3)
+    n = 300
+    weights = np.array([1.0, 2.0, 0.5, 0.0, -0.0, 1 / 3, 1e15, 1e16, np.inf])[rng.integers(0, 9, n)]
+    other_nan = np.frombuffer(np.uint64(0x7FF8000000000123).tobytes(), dtype=np.float64)[0]
+    weights[::11] = np.nan
+    weights[5::13] = other_nan
+    df = pd.DataFrame({"w": weights, "k": rng.integers(0, 4, n),
+                       "m": pd.array([None if i % 4 == 0 else i % 3 for i in range(n)], dtype="Int64"),
+                       "name": ["a"] * n})
+    assert np.isnan(other_nan) and FormattedTable.of(df) is not None
+    assert _csv_bytes(tmp_path, df, True) == _csv_bytes(tmp_path, df, False)
+    assert FormattedTable.of(df).sheet_xml() == _pandas_sheet(df, None)
+
+
 def test_unsupported_columns_fall_back(tmp_path):
     df = pd.DataFrame({"d": pd.to_datetime(["2020-01-02", None]), "x": [1, 2]})
     assert FormattedTable.of(df) is None
