@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import time
 import traceback
 
@@ -139,3 +140,102 @@ class TaskPool:
                 name, fn = self._tasks[i]
                 out[name] = fn()
         return out
+
+    # -- streamed: the second core's results arrive one by one ---------------
+    def start(self) -> "TaskPool":
+        """Fork the second core now; it runs the tasks in order and sends each result as soon
+        as it is done (a queue: the child never waits for the main process to read).  The
+        main process asks for one result with :meth:`get` and for all with :meth:`finish`.
+        In place (``jobs == 1``) nothing runs until asked."""
+        self._got, self._proc, self._queue, self.seconds = {}, None, None, None
+        self._ended = False
+        if self._claims and self._claims[0]._shared is not None:
+            ctx = mp.get_context("fork")
+            self._queue = ctx.Queue()
+            self._proc = ctx.Process(target=self._stream, daemon=True)
+            self._proc.start()
+        return self
+
+    def _stream(self):  # in the child
+        t = time.perf_counter()
+        for i, (name, fn) in enumerate(self._tasks):
+            if not self._claims[i].take():
+                continue
+            try:
+                self._queue.put(("ok", name, fn()))
+            except BaseException as e:  # noqa: BLE001 - reported to the parent
+                tb = traceback.format_exc()
+                try:
+                    import pickle
+                    pickle.dumps(e)
+                except Exception:  # the exception itself does not pickle
+                    e = RuntimeError(f"{type(e).__name__}: {e}")
+                self._queue.put(("error", name, (e, tb)))
+                break
+        self._queue.put(("end", None, time.perf_counter() - t))
+        self._queue.close()
+        self._queue.join_thread()
+
+    def _receive(self, timeout) -> bool:
+        """Take one message from the second core into ``_got``; False if none came in time."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            wait = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
+            try:
+                kind, name, value = self._queue.get(timeout=wait)
+            except queue.Empty:
+                if not self._proc.is_alive() and self._queue.empty():
+                    raise RuntimeError(f"a background step died (exit code {self._proc.exitcode}); "
+                                       "rerun with jobs=1 (CLI: --jobs 1)") from None
+                if deadline is not None and time.monotonic() >= deadline:
+                    return False
+                continue
+            if kind == "error":
+                self._ended = True
+                self._proc.join()
+                raise value[0]
+            if kind == "end":
+                self._ended, self.seconds = True, value
+                self._proc.join()
+            else:
+                self._got[name] = value
+            return True
+
+    def ready(self, timeout: float = 0.0) -> bool:
+        """True when the second core has sent every result (waits up to ``timeout`` s)."""
+        return self._drain(timeout)
+
+    def _drain(self, timeout) -> bool:
+        if self._proc is None or self._ended:
+            return True
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._ended:
+            if not self._receive(None if deadline is None else max(0.0, deadline - time.monotonic())):
+                return False
+        return True
+
+    def get(self, name):
+        """One task's result: run here if no process has claimed it yet, else wait for the
+        second core to send it."""
+        i = [n for n, _ in self._tasks].index(name)
+        if name not in self._got and self._claims[i].take():
+            self._got[name] = self._tasks[i][1]()
+        while name not in self._got:
+            if self._ended:
+                raise RuntimeError(f"the second core did not return {name!r}")
+            self._receive(None)
+        return self._got[name]
+
+    def finish(self) -> dict:
+        """Every result: the main process takes the tasks nobody has claimed, from the end,
+        then waits for the second core's."""
+        self._got.update(self.run(reverse=True))
+        if self._proc is not None:
+            self._drain(None)
+        return dict(self._got)
+
+    def stop(self) -> None:
+        """End the second core's work early (on an error in the main process)."""
+        if getattr(self, "_proc", None) is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()

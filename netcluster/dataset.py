@@ -240,7 +240,7 @@ def _find_tables(folder: Path, mapping: Mapping) -> dict:
 
 
 def load_dataset(path, *, mapping=None, encoding: str | None = None,
-                 delimiter: str | None = None, sheet=None) -> ClusterDataset:
+                 delimiter: str | None = None, sheet=None, on_participations=None) -> ClusterDataset:
     """Load a flat export or a folder of three tables into a :class:`ClusterDataset`.
 
     Parameters
@@ -255,6 +255,11 @@ def load_dataset(path, *, mapping=None, encoding: str | None = None,
         Override detection (and the mapping's ``[read]`` section).
     sheet : str or int, optional
         Excel sheet.
+    on_participations : callable, optional
+        Called with the participations table (columns ``project_id``, ``org_id``, ``role``
+        final, rows as in the dataset) as soon as it is built, before the organisations and
+        projects tables are read: ``analyze`` starts the projection's path-based measures on
+        the second core meanwhile.
 
     Examples
     --------
@@ -273,20 +278,46 @@ def load_dataset(path, *, mapping=None, encoding: str | None = None,
     else:
         raise InputError("input not found", file=path)
     log = QualityLog()
-    raws = {}
-    for role, p in tables.items():
+
+    def read(role, p):
         raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
                          sheet=sheet, table=role)
         log.extend(raw.log)
         log.set_counts(role, read=raw.rows_read, file=p)
-        raws[role] = raw
+        return raw
+
+    raws = _LazyTables(tables, read)
     builder = _Builder(mapping, log)
-    ds = builder.build(raws)
+    ds = builder.build(raws, on_participations=on_participations)
     ds.source.update({"input": str(path), "tables": {k: str(v) for k, v in tables.items()},
                       "encoding": {k: r.encoding for k, r in raws.items()},
                       "delimiter": {k: r.delimiter for k, r in raws.items()},
                       "mapping": mapping.source})
     return ds
+
+
+class _LazyTables:
+    """The raw tables by role, each read when first asked for (the participations first:
+    their table is built before the others are read).  ``read_all`` reads the rest in the
+    order of ``paths`` (the order of the quality report's counts)."""
+
+    def __init__(self, paths: dict, read):
+        self._paths, self._read, self._got = dict(paths), read, {}
+
+    def __contains__(self, role):
+        return role in self._paths
+
+    def __getitem__(self, role):
+        if role not in self._got:
+            self._got[role] = self._read(role, self._paths[role])
+        return self._got[role]
+
+    def read_all(self):
+        for role in self._paths:
+            self[role]
+
+    def items(self):
+        return [(role, self[role]) for role in self._paths]
 
 
 def from_frames(participations: pd.DataFrame, organisations: pd.DataFrame | None = None,
@@ -686,11 +717,15 @@ class _Builder:
         return proj
 
     # -- assembly -----------------------------------------------------------
-    def build(self, raws) -> ClusterDataset:
+    def build(self, raws, on_participations=None) -> ClusterDataset:
         part = self._participations(raws["participations"])
         if part.empty:
             raise InputError("no usable participation rows (see the quality report)",
                              file=raws["participations"].file)
+        if on_participations is not None:
+            on_participations(part[["project_id", "org_id", "role"]])
+        if isinstance(raws, _LazyTables):
+            raws.read_all()
         org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
         orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation")
         names = self._names(part, "participations")

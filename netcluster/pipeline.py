@@ -88,11 +88,17 @@ class _Progress:
 
     @contextlib.contextmanager
     def stage(self, name):
-        t = time.perf_counter()
+        self.start(name)
+        yield
+        self.done(name)
+
+    def start(self, name):
+        self._t0 = time.perf_counter()
         if self.cb:
             self.cb("start", name, None)
-        yield
-        dt = time.perf_counter() - t
+
+    def done(self, name):
+        dt = time.perf_counter() - self._t0
         self.timings[name] = self.timings.get(name, 0.0) + dt
         if self.cb:
             self.cb("done", name, dt)
@@ -143,51 +149,83 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         centralities, then the large tables and the graph file, run on the second core while
         the main process computes the other indicators.  Results are identical for any value.
     """
-    from ._parallel import Background, TaskPool, default_jobs
+    from ._parallel import TaskPool, default_jobs
     jobs = default_jobs() if jobs is None else int(jobs)
     P = _Progress(progress)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     y0, y1 = _parse_years(years)
-    with P.stage("read and normalise"):
-        ds = dataset if dataset is not None else load_dataset(
-            input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        if y0 is not None or y1 is not None:
-            ds = ds.filter_years(y0, y1)
-            if len(ds.participations) == 0:
-                raise InputError(f"no project in the year range {years}")
-    if group_by not in ds.organisations.columns:
-        raise InputError(f"--group-by {group_by!r} is not an organisation column; available: "
-                         f"{sorted(ds.organisations.columns)}")
-    with P.stage("graph and projection"):
-        net = BipartiteNetwork.from_dataset(ds)
-        proj = net.project_organisations(weighting, max_project_size=max_project_size)
+    early = {}
+
+    def graph_and_second_core(part):
+        """The projection (it needs only the participations), and the second core started on
+        what needs only the projection: Leiden, the path-based and spectral centralities,
+        Burt's measures and the stability check's extra Leiden runs — tasks it runs in order
+        while the main process goes on; the main process takes the communities when it needs
+        them (or computes them itself if the second core has not started them) and, when it
+        would otherwise wait, the tasks left, from the end (weighted paths last: at 10k rows
+        the two exact path computations then run side by side).  Every task is
+        deterministic (seeded): the same results whoever runs it."""
+        with P.stage("graph and projection"):
+            net = BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
+            proj = net.project_organisations(weighting, max_project_size=max_project_size)
+            proj.to_igraph()  # built once, shared with the second core
+        # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
+        # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
+        n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
+        stab_seeds = list(range(seed, seed + n_seeds)) if proj.n_nodes <= STABILITY_MAX_NODES else []
+        plan = CentralityPlan(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
+                              samples=betweenness_samples, seed=seed)
+        parts = dict(plan.parts())  # path measures (one part, or betweenness and closeness apart), spectral
+        paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"), key=lambda p: _PATH_PARTS_ORDER.index(p[0]))
+        pool = TaskPool([(("leiden", seed), lambda: leiden(proj, seed=seed))] + paths[:1]
+                        + [("structural holes", lambda: structural_holes(proj)), ("spectral", parts["spectral"])]
+                        + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
+                        + paths[1:], jobs=jobs).start()
+        early.update(net=net, proj=proj, plan=plan, pool=pool, stab_seeds=stab_seeds)
+
+    try:
+        if dataset is None and y0 is None and y1 is None:
+            # the participations are read first; the second core starts on the projection while
+            # the main process reads the organisations and projects tables
+            P.start("read and normalise participations")
+            ds = load_dataset(input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet,
+                              on_participations=lambda part: (P.done("read and normalise participations"),
+                                                              graph_and_second_core(part),
+                                                              P.start("read and normalise organisations and projects")))
+            P.done("read and normalise organisations and projects")
+        else:
+            with P.stage("read and normalise"):
+                ds = dataset if dataset is not None else load_dataset(
+                    input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet)
+                if y0 is not None or y1 is not None:
+                    ds = ds.filter_years(y0, y1)
+                    if len(ds.participations) == 0:
+                        raise InputError(f"no project in the year range {years}")
+            graph_and_second_core(ds.participations)
+        if group_by not in ds.organisations.columns:
+            raise InputError(f"--group-by {group_by!r} is not an organisation column; available: "
+                             f"{sorted(ds.organisations.columns)}")
+        return _analyze(ds, early, P, out, input_path=input_path, dataset=dataset, group_by=group_by,
+                        y0=y0, y1=y1, weighting=weighting, seed=seed, n_permutations=n_permutations,
+                        max_project_size=max_project_size, graphml=graphml, jobs=jobs,
+                        max_network_nodes=max_network_nodes)
+    except BaseException:
+        if "pool" in early:
+            early["pool"].stop()
+        raise
+
+
+def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weighting, seed, n_permutations,
+             max_project_size, graphml, jobs, max_network_nodes):
+    """analyze after the read: indicators, the second core's results, exports."""
+    from ._parallel import Background, TaskPool
+    net, proj, plan, pool, stab_seeds = (early[k] for k in ("net", "proj", "plan", "pool", "stab_seeds"))
+    net.dataset = ds
     orgs = ds.organisations_by_id()
     groups = orgs[group_by]
-    proj.to_igraph()  # built once, shared with the background step
-    # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
-    # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
-    n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
-    stab_seeds = list(range(seed, seed + n_seeds)) if proj.n_nodes <= STABILITY_MAX_NODES else []
-    # path and triangle based measures (centrality, brokerage) and the extra Leiden runs of
-    # the stability check: tasks the second core runs in order while the main process goes
-    # on; when the main process would otherwise wait for them it takes the ones left, from the
-    # end (weighted paths last: at 10k rows the two exact path computations then run side by
-    # side).  Every task is deterministic (seeded): the same results whoever runs it.
-    plan = CentralityPlan(proj, weighted=weighting not in ("binary",), exact_max_nodes=exact_max_nodes,
-                          samples=betweenness_samples, seed=seed)
-    parts = dict(plan.parts())  # path measures (one part, or betweenness and closeness apart), spectral
-    paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"), key=lambda p: _PATH_PARTS_ORDER.index(p[0]))
-    pool = TaskPool(paths[:1] + [("brokerage", lambda: _brokerage(proj, groups)), ("spectral", parts["spectral"])]
-                    + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
-                    + paths[1:], jobs=jobs)
-    cen_job = Background(pool.run, jobs=jobs)
-    with P.stage("communities"):
-        com = leiden(proj, seed=seed)
-        declared = {}
-        for col in ("cluster", "complex"):
-            if col in orgs.columns and orgs[col].notna().any():
-                declared[col] = compare_partitions(com["community"], orgs[col])
+    with P.stage("brokerage roles (Gould-Fernandez)"):
+        gf_res = _group_brokerage(proj, groups)
     with P.stage("openness"):
         ei = ei_index(proj, groups)
         ei_w = ei_index(proj, groups, weighted=True)
@@ -202,6 +240,12 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         wide = None
         if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
             wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
+    with P.stage("communities (from the second core, or computed here)"):
+        com = pool.get(("leiden", seed))
+        declared = {}
+        for col in ("cluster", "complex"):
+            if col in orgs.columns and orgs[col].notna().any():
+                declared[col] = compare_partitions(com["community"], orgs[col])
     handed = {}
 
     def hand_off(wait: bool):
@@ -212,12 +256,14 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         with (P.stage("centrality, brokerage and stability runs" if jobs < 2 else
                       "centrality, brokerage and stability runs (main's share + waiting)")
               if wait else contextlib.nullcontext()):
-            done = pool.run(reverse=True)  # what the second core has not started yet
-            done.update(cen_job.result())
+            done = pool.finish()  # the main process takes what the second core has not started
         if jobs >= 2:
-            P.background("centrality, brokerage and stability runs", cen_job.seconds)
-        res = (plan.assemble(done),) + done["brokerage"] + ({s: done[("leiden", s)] for s in stab_seeds[1:]},)
-        cen_, gf_, _, sh_, _, _ = res  # centralities, Gould-Fernandez roles, Burt's measures
+            P.background("Leiden, centrality, brokerage and stability runs", pool.seconds)
+        sh_ = done["structural holes"]
+        gf_, gk_, notes = gf_res
+        notes["constraint"] = sh_.attrs["params"].get("constraint_note", "")
+        res = (plan.assemble(done), gf_, gk_, sh_, notes, {s: done[("leiden", s)] for s in stab_seeds[1:]})
+        cen_ = res[0]
         org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_)
         # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
         # (the second core after the organisation files, in this order; the main process
@@ -232,7 +278,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                                      jobs=jobs))
 
     def checkpoint():  # between scorecard steps: hand off as soon as the second core is done
-        if jobs >= 2 and cen_job.ready():
+        if jobs >= 2 and pool.ready():
             hand_off(wait=False)
 
     def programme_indicators(step):
@@ -259,7 +305,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     # soon as the centralities arrive); otherwise hand them over first.  The order changes
     # only the timing, never a number (tested).
     programme = None
-    if not cen_job.ready(timeout=WAIT_BEFORE_SCORECARD):
+    if not pool.ready(timeout=WAIT_BEFORE_SCORECARD):
         programme = programme_indicators(checkpoint)
     hand_off(wait=True)
     if programme is None:
@@ -289,9 +335,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     return a
 
 
-def _brokerage(proj, groups):
-    """Gould–Fernandez roles, regional gatekeepers and Burt's measures (with notes on what a
-    resource budget left out)."""
+def _group_brokerage(proj, groups):
+    """Gould–Fernandez roles and regional gatekeepers (with a note when a resource budget left
+    them out).  Burt's measures need no groups: they run on the second core."""
     notes = {}
     try:
         gf = gould_fernandez(proj, groups)
@@ -299,9 +345,7 @@ def _brokerage(proj, groups):
     except ResourceLimitError as e:
         gf, gk = None, pd.DataFrame()
         notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
-    sh = structural_holes(proj)
-    notes["constraint"] = sh.attrs["params"].get("constraint_note", "")
-    return gf, gk, sh, notes
+    return gf, gk, notes
 
 
 def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):

@@ -29,10 +29,10 @@ def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monke
                              sample_tables]):
         out = tmp_path / f"out{k}"
         if k == 3:
-            monkeypatch.setattr(_parallel.Background, "ready", lambda self, timeout=0.0: False)
+            monkeypatch.setattr(_parallel.TaskPool, "ready", lambda self, timeout=0.0: False)
         if k in (4, 5):
             calls.clear()
-            monkeypatch.setattr(_parallel.Background, "ready", not_before(1 if k == 4 else 5))
+            monkeypatch.setattr(_parallel.TaskPool, "ready", not_before(1 if k == 4 else 5))
         a = analyze(src, out, seed=7, n_permutations=49, jobs=1 if k == 1 else 2)
         assert sorted(a.files) == sorted(OUTPUT_FILES)
         outs.append(out)
@@ -91,3 +91,30 @@ def test_ties_outputs_shared_between_the_processes_write_the_same_bytes(tmp_path
         assert "GEXF nodes" in label or not both, label
         for f in OUTPUT_FILES:
             assert (ref / f).read_bytes() == (out / f).read_bytes(), f"{f} differs ({case})"
+
+
+def test_second_core_started_before_the_other_tables_are_read(tmp_path, sample_tables, monkeypatch):
+    """analyze starts the projection's measures on the second core once the participations are
+    built (load_dataset's on_participations, called before the organisations and projects
+    tables are read): same dataset and quality report, and the same files as analyze on a
+    dataset loaded beforehand (the path that starts after the read)."""
+    from netcluster import dataset as dataset_mod
+    order = []
+    read = dataset_mod.read_table
+    monkeypatch.setattr(dataset_mod, "read_table", lambda p, **kw: order.append(kw["table"]) or read(p, **kw))
+    seen = []
+    ds = dataset_mod.load_dataset(sample_tables, on_participations=lambda part: (order.append("callback"),
+                                                                                 seen.append(part.copy())))
+    monkeypatch.undo()
+    assert order == ["participations", "callback", "projects", "organisations"]
+    cols = ["project_id", "org_id", "role"]
+    assert seen[0][cols].reset_index(drop=True).equals(ds.participations[cols])
+    plain = nc.load_dataset(sample_tables)
+    assert plain.quality.to_dict() == ds.quality.to_dict()
+    pd.testing.assert_frame_equal(plain.organisations, ds.organisations)
+    analyze(sample_tables, tmp_path / "early", seed=7, n_permutations=49, jobs=2)
+    analyze(None, tmp_path / "after", dataset=plain, seed=7, n_permutations=49, jobs=2)
+    for f in OUTPUT_FILES:
+        if f in ("report.html", "indicators.xlsx"):  # their parameters name the input ("<dataset>")
+            continue
+        assert (tmp_path / "early" / f).read_bytes() == (tmp_path / "after" / f).read_bytes(), f

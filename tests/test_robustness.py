@@ -169,3 +169,44 @@ def test_centrality_parts_in_any_order_give_the_same_table(sample_dataset):
         got = plan.assemble({**done, "brokerage": "ignored"})
         pd.testing.assert_frame_equal(got, ref, check_exact=True)
         assert got.attrs["params"] == ref.attrs["params"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_streamed_task_pool_gives_each_result_once(jobs):
+    """A started pool: the second core runs the tasks in order and sends each result as it is
+    done; get() returns one result (running it here if nobody has claimed it), finish() all of
+    them — each task run once, in one process."""
+    import time
+    from netcluster._parallel import TaskPool
+    tasks = [(f"t{i}", lambda i=i: time.sleep(0.3) or (i, os.getpid())) for i in range(5)]
+    pool = TaskPool(tasks, jobs=jobs).start()
+    time.sleep(0.1)  # the second core has claimed t0
+    assert pool.get("t0")[0] == 0 and pool.get("t3")[0] == 3
+    got = pool.finish()
+    assert sorted(got) == [f"t{i}" for i in range(5)] and all(v[0] == int(k[1:]) for k, v in got.items())
+    pids = {k: v[1] for k, v in got.items()}
+    if jobs == 2:
+        assert pids["t0"] != os.getpid() and pids["t3"] == os.getpid() and pool.seconds > 0
+    else:
+        assert set(pids.values()) == {os.getpid()} and pool.ready()
+    assert pool.run() == {}  # nothing left to claim
+
+
+def test_streamed_task_pool_errors_and_stop():
+    """A task failing on the second core raises in the main process with its type and message;
+    stop() ends the second core's work."""
+    import time
+    from netcluster._parallel import TaskPool
+    from netcluster.exceptions import InputError
+
+    def boom():
+        raise InputError("bad thing on line 3")
+    pool = TaskPool([("a", boom), ("b", lambda: 1)], jobs=2).start()
+    time.sleep(0.2)
+    with pytest.raises(InputError, match="line 3"):
+        pool.finish()
+    slow = TaskPool([("s", lambda: time.sleep(30))], jobs=2).start()
+    time.sleep(0.2)
+    t = time.perf_counter()
+    slow.stop()
+    assert time.perf_counter() - t < 5 and not slow._proc.is_alive()

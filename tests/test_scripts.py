@@ -54,4 +54,4 @@ def test_benchmark_repeat_reports_the_median_run(tmp_path):
     totals = row["analyze_totals"]
     assert len(totals) == 3 and row["analyze_min_seconds"] == min(totals)
     assert row["analyze_median_seconds"] == sorted(totals)[1] == row["analyze"]["total_seconds"]
-    assert "read and normalise" in row["analyze"]["stages"] and "3 runs: totals" in r.stdout
+    assert any(k.startswith("read and normalise") for k in row["analyze"]["stages"]) and "3 runs: totals" in r.stdout
