@@ -279,40 +279,64 @@ def _sampled_sources(n, k, seed):
     return np.random.default_rng(seed).choice(n, size=k, replace=False)
 
 
+#: A BFS level is multiplied as a sparse matrix when the ties out of its entries are fewer
+#: than 1/_SPARSE_LEVEL of the dense product's (the first and last levels of a small-world
+#: graph touch few nodes; the middle ones most of them).
+_SPARSE_LEVEL = 4
+
+
+def _times(A, deg, flat, vals, k, out):
+    """``A @ X`` into ``out`` (flat, n·k, overwritten) for the n × k matrix X that is zero but
+    for ``X.flat[flat] = vals`` (``flat`` sorted).  A sparse product when X is sparse enough
+    (work ∝ the ties out of its entries), else a dense one.  Both sum each entry's terms in
+    the order of A's row, so they give the same floats (tested)."""
+    import scipy.sparse as sp
+    n = A.shape[0]
+    rows = flat // k
+    if len(flat) and int(deg[rows].sum()) * _SPARSE_LEVEL < A.nnz * k:
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+        R = (A @ sp.csr_matrix((vals, flat - rows * k, indptr), shape=(n, k))).tocsr()
+        out[:] = 0.0
+        out[np.repeat(np.arange(n, dtype=np.int64) * k, np.diff(R.indptr)) + R.indices] = R.data
+    else:
+        X = np.zeros((n, k))
+        X.flat[flat] = vals
+        out[:] = (A @ X).ravel()
+    return out
+
+
 def _brandes_unweighted(A, sources):
     """Brandes (2001) dependencies and harmonic sums from ``sources`` on an unweighted graph,
     all sources at once, level by level: every BFS level and every back-propagation level is
-    one sparse × dense product (n × len(sources)), so no Python work per node or tie.
+    one sparse product (n × len(sources); :func:`_times`), so no Python work per node or tie.
 
     ``A``: symmetric binary CSR without diagonal.  Returns ``(dep, inv)``: per node, the sum
     over sources of Brandes' dependency δ_s(v) (each undirected pair counted from its source
     end) and of 1/d(s, v) (0 when unreachable or v = s)."""
     n, k = A.shape[0], len(sources)
+    deg = np.diff(A.indptr)
     cols = np.arange(k)
     depth = np.full(n * k, -1, dtype=np.int32)   # (node, source) flattened, row-major
     sigma = np.zeros(n * k)                       # shortest paths from the source
-    first = np.ravel_multi_index((sources, cols), (n, k))
+    first = np.sort(np.ravel_multi_index((sources, cols), (n, k)))
     depth[first], sigma[first] = 0, 1.0
     levels = [first]
-    frontier = np.zeros((n, k))
-    frontier.flat[first] = 1.0
+    reach = np.zeros(n * k)
     while True:
-        reach = (A @ frontier).ravel()            # paths into each node from the last level
+        _times(A, deg, levels[-1], sigma[levels[-1]], k, reach)  # paths into each node from the last level
         new = np.flatnonzero((reach > 0) & (depth < 0))
         if not len(new):
             break
         depth[new] = len(levels)
         sigma[new] = reach[new]
         levels.append(new)
-        frontier[:] = 0.0
-        frontier.flat[new] = reach[new]
     delta = np.zeros(n * k)
-    share = np.zeros((n, k))
+    back = np.zeros(n * k)
     for lev in range(len(levels) - 1, 1, -1):
         at, prev = levels[lev], levels[lev - 1]
-        share[:] = 0.0
-        share.flat[at] = (1.0 + delta[at]) / sigma[at]
-        delta[prev] += sigma[prev] * (A @ share).ravel()[prev]
+        _times(A, deg, at, (1.0 + delta[at]) / sigma[at], k, back)
+        delta[prev] += sigma[prev] * back[prev]
     inv = np.zeros(n * k)
     for lev in range(1, len(levels)):
         inv[levels[lev]] = 1.0 / lev

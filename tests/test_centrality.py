@@ -159,3 +159,26 @@ def test_level_synchronous_brandes_equals_igraph_subset_betweenness(seed):
         assert np.allclose(b, b_ig, rtol=1e-12, atol=1e-9) and b.max() > 0
         assert np.allclose(se, se_ig, rtol=1e-9, atol=1e-9)
         assert np.allclose(h, _sampled_harmonic(g, None, k, seed), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("level", [0, 10**9])
+def test_sparse_and_dense_levels_give_the_same_floats(level, monkeypatch):
+    """Each BFS level is multiplied as a sparse or a dense matrix by its size; both sum each
+    entry's terms in the order of the adjacency row: forcing either everywhere gives
+    bit-identical dependencies and harmonic sums (and the mix the default threshold picks
+    agrees with igraph, test above)."""
+    import scipy.sparse as sp
+    from netcluster import centrality as C
+    proj = random_network(5, 500, 300, 0.01).project_organisations("count")
+    r, c, _, _ = proj.tie_arrays()
+    n = proj.n_nodes
+    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    sources = C._sampled_sources(n, 40, 3)
+    ref = C._brandes_unweighted(A, sources)
+    calls = []
+    times = C._times
+    monkeypatch.setattr(C, "_times", lambda *a: calls.append(1) or times(*a))
+    monkeypatch.setattr(C, "_SPARSE_LEVEL", level)  # 0: every level sparse; 1e9: every level dense
+    got = C._brandes_unweighted(A, sources)
+    assert len(calls) > 4 and ref[0].max() > 0
+    assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
