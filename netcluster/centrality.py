@@ -105,10 +105,9 @@ class CentralityPlan:
 
     def __init__(self, projection, *, weighted=True, exact_max_nodes=EXACT_MAX_NODES, samples="auto",
                  seed=0, damping=0.85, weighted_paths=None):
-        g = projection.to_igraph()
-        n = g.vcount()
+        n = projection.n_nodes  # (the igraph graph is built by the parts that need it)
         if samples == "auto":
-            samples = int(np.clip(SAMPLE_BUDGET / max(n + g.ecount(), 1), MIN_SAMPLES, 500))
+            samples = int(np.clip(SAMPLE_BUDGET / max(n + projection.n_ties, 1), MIN_SAMPLES, 500))
         if weighted_paths is None:
             weighted_paths = weighted and n <= WEIGHTED_PATHS_MAX_NODES
         self.projection, self.weighted, self.seed, self.damping = projection, weighted, seed, damping
@@ -118,7 +117,7 @@ class CentralityPlan:
                        else "sampled", "samples": None if self.exact else min(samples, n), "seed": seed,
                        "exact_max_nodes": exact_max_nodes, "damping": damping,
                        "length_of_tie": "1/weight", "closeness": "harmonic, normalised by n-1",
-                       "eigenvector": "scaled to max 1", "n_nodes": n, "n_ties": g.ecount(),
+                       "eigenvector": "scaled to max 1", "n_nodes": n, "n_ties": projection.n_ties,
                        "weighted_paths": bool(weighted and weighted_paths)}
         if weighted and not weighted_paths:
             self.params["weighted_paths_note"] = (f"betweenness_w and closeness_w not computed above "

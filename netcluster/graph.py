@@ -79,7 +79,7 @@ class Projection:
 
     @property
     def n_ties(self) -> int:
-        return int(sp.triu(self.matrix, k=1).nnz)
+        return len(self.tie_arrays()[0])  # (cached; the upper triangle costs ~0.1 s per 10⁶ ties)
 
     def tie_arrays(self):
         """Upper-triangle ties as integer arrays ``(row, col, weight, shared)`` sorted by

@@ -169,7 +169,6 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         with P.stage("graph and projection"):
             net = BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
             proj = net.project_organisations(weighting, max_project_size=max_project_size)
-            proj.to_igraph()  # built once, shared with the second core
         # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
         # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
         n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
