@@ -29,6 +29,17 @@ def _unicode_copy(values: np.ndarray):
     return values.astype(f"<U{width}")
 
 
+def _ascending(texts: np.ndarray) -> bool:
+    """True when the str objects are in non-decreasing order (then the stable argsort is the
+    identity); the first thousand pairs are checked first, so an unsorted column costs little."""
+    if len(texts) < 2:
+        return True
+    head = texts[:1001]
+    if not bool((head[1:] >= head[:-1]).all()):
+        return False
+    return bool((texts[1:] >= texts[:-1]).all())
+
+
 def text_argsort(values) -> np.ndarray:
     """Stable argsort of ``values`` in Python's ``sorted`` order (text compared in C); missing
     values last.
@@ -37,6 +48,11 @@ def text_argsort(values) -> np.ndarray:
     [4, 2, 3, 0, 1]
     """
     v = np.asarray(pd.Series(values, dtype=object).to_numpy(dtype=object), dtype=object)
+    if len(v) and pd.api.types.infer_dtype(v, skipna=False) == "string":  # all text, none missing (in C)
+        if _ascending(v):  # a table already sorted by its id (a dataset is): nothing to sort
+            return np.arange(len(v), dtype=np.int64)
+        u = _unicode_copy(v)
+        return np.argsort(u if u is not None else v, kind="stable").astype(np.int64)
     miss = pd.isna(v)
     idx = np.flatnonzero(~miss)
     sub = v[idx]
