@@ -63,7 +63,7 @@ class _Coded:
         projs = dataset.projects
         part = dataset.participations
         # sorted labels, as BipartiteNetwork.from_edges sorts them: same matrices, same sums
-        self.org_order = text_argsort(orgs["org_id"].to_numpy(dtype=object).astype(str))
+        self.org_order = text_argsort(orgs["org_id"].to_numpy(dtype=object))
         self.org_labels = orgs["org_id"].to_numpy(dtype=object)[self.org_order]
         in_order = bool((self.org_order == np.arange(len(orgs))).all())  # a dataset is sorted by id
         o = orgs.reset_index(drop=True) if in_order else orgs.iloc[self.org_order].reset_index(drop=True)

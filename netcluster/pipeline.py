@@ -21,6 +21,7 @@ from .brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from .centrality import EXACT_MAX_NODES, CentralityPlan
 from .communities import compare_partitions, leiden, stability
 from .dataset import load_dataset
+from .groups import AlignedGroups, group_codes
 from .exceptions import InputError, ResourceLimitError
 from .export import write_csv, write_xlsx
 from .graph import BipartiteNetwork
@@ -223,19 +224,22 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     net.dataset = ds
     orgs = ds.organisations_by_id()
     groups = orgs[group_by]
+    # the groups coded once for the projection's labels (each lookup in the population's index
+    # costs ~0.5 s at 1M rows); the same codes group_codes gives each indicator
+    by_label = AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2])
     with P.stage("brokerage roles (Gould-Fernandez)"):
-        gf_res = _group_brokerage(proj, groups)
+        gf_res = _group_brokerage(proj, by_label)
     with P.stage("openness"):
-        ei = ei_index(proj, groups)
-        ei_w = ei_index(proj, groups, weighted=True)
+        ei = ei_index(proj, by_label)
+        ei_w = ei_index(proj, by_label, weighted=True)
         nperm = n_permutations if proj.n_ties <= PERMUTATION_CAP_TIES else min(n_permutations, 99)
-        ei_test = ei_permutation_test(proj, groups, n_permutations=nperm, seed=seed,
+        ei_test = ei_permutation_test(proj, by_label, n_permutations=nperm, seed=seed,
                                       group_null=GROUP_NULL_PERMUTATIONS)
-        group_null = _group_null(proj, groups, ei_test)
+        group_null = _group_null(proj, by_label, ei_test)
         popen = project_openness(ds, groups)
     with P.stage("cross-region linkage"):
         rm = region_matrix(proj, groups, dataset=ds)
-        crs = cross_region_share(proj, groups)
+        crs = cross_region_share(proj, by_label)
         wide = None
         if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
             wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
@@ -285,7 +289,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
             sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                            max_project_size=max_project_size, projection=proj, ei_test=ei_test,
                            communities=com, ei=ei, cross_region=crs, project_openness=popen,
-                           _checkpoint=step)
+                           aligned_groups=by_label, _checkpoint=step)
             step()
             if ds.projects["year"].notna().any():
                 ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)

@@ -31,7 +31,7 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
              n_permutations: int = 199, n_boot: int = 200, light: bool = False,
              max_project_size: int | None = None, projection=None, ei_test=None,
              communities=None, ei=None, cross_region=None, project_openness=None,
-             _checkpoint=None) -> list[dict]:
+             aligned_groups=None, _checkpoint=None) -> list[dict]:
     """The scorecard rows (list of dicts).  ``light=True`` skips the costly figures
     (permutation test, bootstrap, communities, newcomers, near-duplicate search) for evolution
     tables; newcomers are reported per year by :func:`netcluster.openness.newcomers`.
@@ -40,7 +40,9 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
     the same groups), ``communities`` (from :func:`~netcluster.communities.leiden`), ``ei``
     (:func:`~netcluster.openness.ei_index`), ``cross_region``
     (:func:`~netcluster.linkage.cross_region_share`) and ``project_openness``
-    (:func:`~netcluster.openness.project_openness`), all by ``group_by``, may be passed when
+    (:func:`~netcluster.openness.project_openness`) and ``aligned_groups`` (the ``group_by``
+    groups coded for the projection's labels, :class:`netcluster.groups.AlignedGroups`), all
+    by ``group_by``, may be passed when
     already computed, so that :func:`netcluster.analyze` does not compute them twice; they must
     come from this dataset with the same weighting and seed.  ``_checkpoint`` (internal): called
     between the costlier figures (``analyze`` hands work to its second process there)."""
@@ -115,7 +117,8 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         add(f"cross_{group_by}_tie_share", cr, "share", f"ties between different {group_by}s / ties",
             "inter-province linkage weak")
         from .groups import AlignedGroups, group_codes
-        coded = AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2])  # one id lookup
+        coded = (aligned_groups if aligned_groups is not None  # else one id lookup, shared below
+                 else AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
         add(f"assortativity_{group_by}", linkage.assortativity(proj, coded), "[-1, 1]",
             f"Newman nominal assortativity by {group_by}")
         from .communities import modularity as _modularity
@@ -191,5 +194,5 @@ def scorecard(dataset, **kwargs) -> pd.DataFrame:
     out = pd.DataFrame(headline(dataset, **kwargs))
     out.attrs["params"] = {k: v for k, v in kwargs.items()
                            if k not in ("projection", "ei_test", "communities", "ei", "cross_region",
-                                        "project_openness", "_checkpoint")}
+                                        "project_openness", "aligned_groups", "_checkpoint")}
     return out

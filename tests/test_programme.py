@@ -313,9 +313,11 @@ def test_bootstrap_sums_match_resampling_firms(distinct):
 
 def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
     """analyze passes the figures it already has (projection, E-I test, communities, E-I,
-    cross-region shares, project openness); the scorecard must be the same as computed alone."""
+    cross-region shares, project openness, the groups coded for the projection); the scorecard
+    must be the same as computed alone."""
     from netcluster.communities import leiden
     from netcluster.graph import BipartiteNetwork
+    from netcluster.groups import AlignedGroups, group_codes
     from netcluster.linkage import cross_region_share
     from netcluster.openness import ei_index, ei_permutation_test, project_openness
     ds = sample_dataset
@@ -326,5 +328,6 @@ def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
                       ei_test=ei_permutation_test(proj, groups, n_permutations=49, seed=3),
                       communities=leiden(proj, seed=3), ei=ei_index(proj, groups),
                       cross_region=cross_region_share(proj, groups),
-                      project_openness=project_openness(ds, groups))
+                      project_openness=project_openness(ds, groups),
+                      aligned_groups=AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
     pd.testing.assert_frame_equal(alone, given)
