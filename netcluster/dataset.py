@@ -654,22 +654,27 @@ class _Builder:
                 df[col] = df[col].astype("float64")  # already numbers (the reader parsed them)
                 continue
             raw = df[col].astype("object")
-            val = pd.to_numeric(raw, errors="coerce")
-            kind = pd.Series(np.where(raw.isna(), "missing", "ok"), index=raw.index, dtype=object)
-            hard = raw.notna() & val.isna()
-            if hard.any():
-                parsed = {u: _parse_number(u) for u in pd.unique(raw[hard])}
-                val = val.astype("float64")
-                val[hard] = raw[hard].map(lambda v: parsed[v][0]).astype("float64")
-                kind[hard] = raw[hard].map(lambda v: parsed[v][1])
-            for k, reason, action in (("thousands", "number with thousands separators parsed", "repair"),
-                                      ("decimal_comma", "number with a decimal comma parsed", "repair"),
-                                      ("bad", "not a number, set missing", "repair")):
-                m = (kind == k).to_numpy()
-                self.log.add_many(table=table, reason=reason, action=action,
-                                  file=df.loc[m, "file"].tolist(), lines=df.loc[m, "line"].tolist(), column=col,
-                                  values=raw[m].tolist())
-            df[col] = pd.to_numeric(val, errors="coerce").astype("float64")
+            # each distinct text parsed once (counts and sizes repeat few values)
+            codes, uniq = pd.factorize(raw, use_na_sentinel=True)
+            uval = np.array(pd.to_numeric(pd.Series(np.asarray(uniq, dtype=object), dtype=object),
+                                          errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
+            ukind = np.zeros(len(uniq), dtype=np.int8)  # 0 ok, 1 thousands, 2 decimal comma, 3 bad
+            kinds = {"ok": 0, "thousands": 1, "decimal_comma": 2, "bad": 3}
+            for i in np.flatnonzero(np.isnan(uval)):
+                uval[i], k = _parse_number(uniq[i])
+                ukind[i] = kinds[k]
+            present = codes >= 0
+            val = np.where(present, uval[np.maximum(codes, 0)], np.nan)
+            kind = np.where(present, ukind[np.maximum(codes, 0)], 0)
+            for k, reason, action in ((1, "number with thousands separators parsed", "repair"),
+                                      (2, "number with a decimal comma parsed", "repair"),
+                                      (3, "not a number, set missing", "repair")):
+                m = kind == k
+                if m.any():
+                    self.log.add_many(table=table, reason=reason, action=action,
+                                      file=df.loc[m, "file"].tolist(), lines=df.loc[m, "line"].tolist(),
+                                      column=col, values=raw[m].tolist())
+            df[col] = val
 
     def _normalise_projects(self, proj):
         t = "projects"

@@ -333,7 +333,8 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
 
 def _may_need_strip(data: bytes, delim: str) -> bool:
     """Cheap test (byte substring searches in C) for a cell with surrounding whitespace."""
-    if "\u3000".encode() in data or "\u00a0".encode() in data:
+    # (a lead byte first: one memchr pass each, where the two-byte searches take 0.2 s per 200 MB)
+    if (b"\xe3" in data and "\u3000".encode() in data) or (b"\xc2" in data and "\u00a0".encode() in data):
         return True
     end = len(data)
     while end and data[end - 1] in b"\r\n":  # (no copy of the file, unlike rstrip)
@@ -342,13 +343,17 @@ def _may_need_strip(data: bytes, delim: str) -> bool:
         return True
     b = np.frombuffer(data, dtype=np.uint8)
     d = delim.encode()[0]
-    ws = np.zeros(256, bool)
-    ws[[32, 9]] = True
-    ws[d] = False
-    seps = np.flatnonzero((b == d) | (b == 10) | (b == 13) | (b == 34))
-    after = seps[seps + 1 < len(b)] + 1
-    before = seps[seps > 0] - 1
-    return bool(ws[b[after]].any() or ws[b[before]].any())
+    if d == 9 and (b'\t"' in data or b'"\t' in data):
+        return True  # a tab beside a quote may be inside the quoted cell: strip to be sure
+    sep = np.zeros(256, bool)
+    sep[[d, 10, 13, 34]] = True
+    # each space or tab (not the delimiter) next to a delimiter, line end or quote; the
+    # whitespace bytes are fewer than the separators, so they are the ones looked at
+    ws = (b == 32) if d == 9 or b"\t" not in data else ((b == 32) | (b == 9))
+    pos = np.flatnonzero(ws)
+    before = pos[pos > 0] - 1
+    after = pos[pos + 1 < len(b)] + 1
+    return bool(sep[b[before]].any() or sep[b[after]].any())
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:

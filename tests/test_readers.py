@@ -1,5 +1,6 @@
 """Readers: encodings, delimiters, quoting, missing values, broken files."""
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import netcluster as nc
 from netcluster.readers import read_table, detect_encoding
@@ -113,3 +114,22 @@ def test_excel_roundtrip(tmp_path):
     t = read_table(p)
     assert t.frame["코드"].tolist() == ["00123", "NA"]
     assert t.lines.tolist() == [2, 3]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab 가\t\u3000\u00a0\"", max_size=4), min_size=2, max_size=2),
+                min_size=1, max_size=5), st.sampled_from([",", ";", "\t"]), st.sampled_from(["\n", "\r\n"]))
+def test_whitespace_precheck_never_misses_a_cell_to_strip(rows, delim, eol):
+    """The byte-level precheck may say 'maybe' too often but never 'no' when a cell has
+    surrounding whitespace (or a full-width / no-break space anywhere): cells are stripped
+    exactly when this test says so."""
+    import csv
+    import io
+    from netcluster.readers import _may_need_strip
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delim, lineterminator=eol).writerows([["h1", "h2"]] + rows)
+    text = buf.getvalue()
+    cells = [c for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim) for c in r]
+    needs = any(c != c.strip(" \t") for c in cells) or "\u3000" in text or "\u00a0" in text
+    if needs:
+        assert _may_need_strip(text.encode(), delim), text
