@@ -271,13 +271,17 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
         # (the second core after the organisation files, in this order; the main process
         # from the end, see _export)
-        tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out)),
+        coded = _tie_codes(proj, orgs)
+        tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out, coded)),
                               ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
-                                  ties, out, org_out.columns))], jobs=jobs)
+                                  ties, out, org_out.columns, coded))], jobs=jobs)
         # the GEXF nodes likewise (the main process takes them if it is done first)
-        node_tasks = TaskPool([("GEXF nodes", lambda: _write_org_nodes(org_out, out))], jobs=jobs)
+        # (the organisations table formatted by _write_large: kept per process in `formatted`,
+        # so the GEXF nodes reuse it when the same process writes them)
+        formatted = {}
+        node_tasks = TaskPool([("GEXF nodes", lambda: _write_org_nodes(org_out, out, formatted))], jobs=jobs)
         handed.update(res=res, org_out=org_out, ties=ties, tie_tasks=tie_tasks, node_tasks=node_tasks,
-                      job=Background(lambda: _write_large(org_out, ties, out, graphml, tie_tasks, node_tasks),
+                      job=Background(lambda: _write_large(org_out, ties, out, graphml, tie_tasks, node_tasks, formatted),
                                      jobs=jobs))
 
     def checkpoint():  # between scorecard steps: hand off as soon as the second core is done
@@ -378,6 +382,15 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
     return org_out, ties
 
 
+def _tie_codes(proj, orgs):
+    """The ties table's end columns as codes into per-organisation arrays (for the writers:
+    :meth:`netcluster._formatted.FormattedTable.of`); the same values as :func:`_tables`."""
+    r, c, _, _ = proj.tie_arrays()
+    labels = np.asarray(proj.labels, dtype=object)
+    name_of = orgs["name"].reindex(proj.labels).to_numpy(dtype=object)
+    return {"source": (r, labels), "target": (c, labels), "source_name": (r, name_of), "target_name": (c, name_of)}
+
+
 def _xlsx_ties(ties: pd.DataFrame):
     """The ties sheet of the workbook (the strongest XLSX_MAX_TIES; all are in ties.csv) and a note."""
     if len(ties) > XLSX_MAX_TIES:
@@ -386,18 +399,21 @@ def _xlsx_ties(ties: pd.DataFrame):
     return ties, None
 
 
-def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks) -> dict:
+def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks, formatted=None) -> dict:
     """The large outputs that need the centralities, on the second core: the XML of the
     organisations sheet of the workbook (compressed, returned) and organisations.csv, from
     the organisations table formatted to text once
     (:class:`netcluster._formatted.FormattedTable`); then the GEXF nodes (``node_tasks``)
     and the ties outputs (``tie_tasks``) that the main process has not taken (TaskPools;
-    their results under ``"nodes"`` and ``"ties"``)."""
+    their results under ``"nodes"`` and ``"ties"``).  ``formatted`` (a dict of this process)
+    receives the formatted organisations table for the GEXF nodes."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
     orgs = org_out.reset_index()
     org_tab = FormattedTable.of(orgs)
+    if formatted is not None and org_tab is not None:
+        formatted["organisations"] = org_tab
     res = {"organisations": Deflated.of(sheet_bytes(org_tab or orgs))}  # compressed here, not in main
     write_csv(org_tab or orgs, out / "organisations.csv")
     if graphml:
@@ -407,12 +423,17 @@ def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks)
     return res
 
 
-def _write_org_nodes(org_out, out: Path) -> None:
+def _write_org_nodes(org_out, out: Path, formatted=None) -> None:
     """network.gexf up to its edges: header and nodes (the edges: _write_ties_graph_and_sheet,
-    then _finish_gexf).  Formats only the graph columns (same text as the whole table's)."""
+    then _finish_gexf).  Takes the graph columns of the organisations table formatted in this
+    process (``formatted``, by :func:`_write_large`) or formats only them (the same text)."""
     from ._formatted import FormattedTable
-    orgs = org_out.reset_index()
-    _write_gexf_nodes(FormattedTable.as_text(orgs[["org_id"] + _graph_columns(org_out)]), out / "network.gexf")
+    cols = ["org_id"] + _graph_columns(org_out)
+    if formatted and "organisations" in formatted:
+        nodes = formatted["organisations"].select(cols)
+    else:
+        nodes = FormattedTable.as_text(org_out.reset_index()[cols])
+    _write_gexf_nodes(nodes, out / "network.gexf")
 
 
 def _finish_gexf(out: Path) -> None:
@@ -429,20 +450,21 @@ def _finish_gexf(out: Path) -> None:
 _GEXF_EDGES_PART = "network.gexf.edges"
 
 
-def _write_ties_csv(ties, out: Path) -> None:
-    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`)."""
+def _write_ties_csv(ties, out: Path, coded=None) -> None:
+    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`; ``coded``: see
+    :func:`_tie_codes`)."""
     from ._formatted import FormattedTable
-    write_csv(FormattedTable.of(ties) or ties, out / "ties.csv")
+    write_csv(FormattedTable.of(ties, coded) or ties, out / "ties.csv")
 
 
-def _write_ties_graph_and_sheet(ties, out: Path, org_columns):
+def _write_ties_graph_and_sheet(ties, out: Path, org_columns, coded=None):
     """The edges of the GEXF (into a part file that :func:`_finish_gexf` appends) and the
     workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML, compressed, returned).
     ``org_columns``: the organisations table's columns (they number the GEXF attributes)."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
-    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]])
+    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]], coded)
     with open(out / _GEXF_EDGES_PART, "w", encoding="utf-8", newline="\n") as f:
         _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)))
     rows = ties.iloc[np.flatnonzero(ties.index.isin(_xlsx_ties(ties)[0].index))]  # in table order

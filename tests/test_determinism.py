@@ -71,10 +71,10 @@ def test_ties_outputs_shared_between_the_processes_write_the_same_bytes(tmp_path
             return run(self, reverse=reverse)
         return late_run
 
-    def slow_csv_in_child(ties, out):
+    def slow_csv_in_child(ties, out, coded=None):
         if os.getpid() != parent:
             time.sleep(4)
-        return csv(ties, out)
+        return csv(ties, out, coded)
 
     for case, delay in (("second core takes both", 6), ("one each", 2)):
         monkeypatch.setattr(_parallel.TaskPool, "run", main_late(delay))

@@ -109,3 +109,17 @@ def test_chunked_writing_same_bytes(tmp_path, monkeypatch):
     _write_gexf(nodes, ties, tmp_path / "small.gexf")
     assert (tmp_path / "small.csv").read_bytes() == (tmp_path / "big.csv").read_bytes() == _csv_bytes(tmp_path, df, False)
     assert (tmp_path / "small.gexf").read_bytes() == (tmp_path / "big.gexf").read_bytes()
+
+
+def test_columns_from_the_callers_codes_write_the_same_bytes(tmp_path):
+    """Text columns given as (codes, values) — the ties' ends and names — format exactly as
+    the columns themselves (missing values, hostile texts, repeated values)."""
+    rng = np.random.default_rng(5)
+    values = np.array(HOSTILE, dtype=object)  # includes None and ""
+    codes = rng.integers(0, len(values), 200)
+    df = pd.DataFrame({"end": pd.Series(values[codes], dtype=object), "w": rng.random(200)})
+    coded = {"end": (codes, values)}
+    assert FormattedTable.of(df, coded).csv_text() == FormattedTable.of(df).csv_text()
+    assert FormattedTable.of(df, coded).sheet_xml() == FormattedTable.of(df).sheet_xml()
+    as_text = FormattedTable.as_text(df, coded).column("end")
+    assert [as_text.uniques[c] if c >= 0 else None for c in as_text.codes] == df["end"].tolist()
