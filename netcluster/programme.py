@@ -113,11 +113,14 @@ def coverage(dataset, *, by: str = "complex", weight: str | None = None,
     (coverage needs the organisations table with non-participants).
     """
     orgs = dataset.organisations
-    pop = orgs[orgs["org_type"].isin(org_types)] if org_types else orgs
-    if pop.empty:
+    keep = orgs["org_type"].isin(org_types).to_numpy() if org_types else np.ones(len(orgs), dtype=bool)
+    if not keep.any():
         raise EmptyResultError(f"no organisations of type {list(org_types)} in the population")
-    if by not in pop.columns:
+    if by not in orgs.columns:
         raise KeyError(f"organisations have no column {by!r}")
+    # only the columns used are copied (the population may hold millions of rows)
+    use = list(dict.fromkeys([by, "participant"] + ([weight] if weight in orgs.columns else [])))
+    pop = orgs.loc[keep, use]
     if pop["participant"].all():
         note = ("every organisation in the data participates: coverage needs a population table "
                 "(organisations.csv including non-participants); shares of 1.0 are not informative")
@@ -161,8 +164,12 @@ def _designated(orgs, designated):
     if "specialised" not in orgs.columns:
         raise KeyError("no designated industries: pass designated={complex: [KSIC, ...]} or provide "
                        "a 'specialised' column (특화업종)")
-    d = orgs.dropna(subset=["complex", "specialised"]).groupby("complex")["specialised"].agg(
-        lambda s: s.mode().iloc[0])
+    # per complex, the most frequent text of the column (the first in text order among equally
+    # frequent ones, as Series.mode().iloc[0]); counted over (complex, text) pairs
+    pairs = orgs[["complex", "specialised"]].dropna().astype(object)
+    counts = pairs.groupby(["complex", "specialised"], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["complex", "n", "specialised"], ascending=[True, False, True], kind="stable")
+    d = counts.drop_duplicates("complex").set_index("complex")["specialised"]
     return {k: {x.strip()[:2] for x in str(v).replace(",", ";").split(";") if x.strip()} for k, v in d.items()}
 
 
@@ -323,14 +330,22 @@ def programme_overlap(dataset) -> dict:
     number of programmes they take part in).  A pair with no shared organisation has
     Jaccard 0.
     """
-    part = dataset.participations[["project_id", "org_id"]].merge(
-        dataset.projects[["project_id", "programme"]], on="project_id")
-    part = part.dropna(subset=["programme"]).drop_duplicates(["org_id", "programme"])
-    progs = sorted(part["programme"].unique(), key=str)
-    pi = {p: i for i, p in enumerate(progs)}
-    oi, orgs = pd.factorize(part["org_id"])
-    M = sp.csr_matrix((np.ones(len(part)), (part["programme"].map(pi).to_numpy(), oi)),
-                      shape=(len(progs), len(orgs)))
+    # participations -> (organisation row, programme code) by the dataset's cached integer
+    # lookups; each distinct pair once
+    pr, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    pcode, puniq = pd.factorize(dataset.projects["programme"].astype(object), use_na_sentinel=True)
+    pc = np.where(pr >= 0, pcode[np.maximum(pr, 0)], -1)
+    ok = (pc >= 0) & (orow >= 0)
+    k = max(len(puniq), 1)
+    pairs = np.unique(orow[ok].astype(np.int64) * k + pc[ok])
+    o_, p_ = pairs // k, pairs % k
+    present = np.unique(p_)
+    order = sorted(range(len(present)), key=lambda i: str(puniq[present[i]]))
+    progs = [puniq[present[i]] for i in order]
+    row_of = np.full(k, -1, dtype=np.int64)
+    row_of[present[order]] = np.arange(len(order))
+    oi, orgs = pd.factorize(o_)
+    M = sp.csr_matrix((np.ones(len(pairs)), (row_of[p_], oi)), shape=(len(progs), len(orgs)))
     shared = (M @ M.T).toarray()
     size = np.diag(shared).copy()
     rows = []
@@ -356,14 +371,18 @@ def near_duplicate_projects(dataset, *, threshold: float = 0.8, year_gap: int = 
     end dates, when the periods intersect).  Returns ``project_a, project_b, programme_a,
     programme_b, year_a, year_b, shared, jaccard``.
     """
-    part = dataset.participations[["project_id", "org_id"]]
-    size = part.groupby("project_id").size()
-    keep = size[size >= min_participants].index
-    part = part[part["project_id"].isin(keep)]
-    pi, projs = pd.factorize(part["project_id"])
-    oi, _ = pd.factorize(part["org_id"])
+    # participations -> project and organisation rows (cached integer lookups; one row per id,
+    # so factorising rows numbers projects and organisations as their ids would)
+    prow, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    size = np.bincount(prow[prow >= 0], minlength=len(dataset.projects))
+    keep = (prow >= 0) & (orow >= 0)
+    keep[keep] = size[prow[keep]] >= min_participants
+    pi, prow_u = pd.factorize(prow[keep])
+    oi, _ = pd.factorize(orow[keep])
+    first = np.flatnonzero(keep)[np.unique(pi, return_index=True)[1]]  # each project's first row
+    projs = pd.factorize(dataset.participations["project_id"].iloc[first])[1]  # (the ids' type, as before)
     n_orgs = oi.max() + 1 if len(oi) else 0
-    B = sp.csr_matrix((np.ones(len(part)), (pi, oi)), shape=(len(projs), n_orgs))
+    B = sp.csr_matrix((np.ones(len(pi)), (pi, oi)), shape=(len(projs), n_orgs))
     k = np.asarray(B.sum(axis=1)).ravel()
     row, col = _similar_pair_candidates(pi, oi, len(projs), n_orgs, threshold)
     shared = np.zeros(len(row))
@@ -463,8 +482,9 @@ def outcome_comparison(dataset, outcome: str = "patents", *, strata=None, n_boot
     orgs = dataset.organisations
     if outcome not in orgs.columns:
         raise KeyError(f"organisations have no outcome column {outcome!r}")
-    f = orgs[orgs["org_type"].isin(org_types)].dropna(subset=[outcome]).copy()
     skeys = [strata] if isinstance(strata, str) else list(strata or [])
+    use = list(dict.fromkeys([outcome, "participant"] + skeys))  # only these columns are copied
+    f = orgs.loc[orgs["org_type"].isin(org_types).to_numpy(), use].dropna(subset=[outcome])
     if skeys:
         f = f.dropna(subset=skeys)
         f["_stratum"] = f[skeys].astype(str).agg(" | ".join, axis=1)

@@ -331,3 +331,18 @@ def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
                       project_openness=project_openness(ds, groups),
                       aligned_groups=AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
     pd.testing.assert_frame_equal(alone, given)
+
+
+def test_designated_industries_are_each_complexs_most_frequent_entry():
+    """The designated divisions per complex: the most frequent 'specialised' text of its
+    organisations (the first in text order among equally frequent ones: Series.mode), split
+    into two-digit divisions — computed from pair counts, checked against mode() per group."""
+    from netcluster.programme import _designated
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"complex": rng.choice(["A", "B", "C", None], 3000),
+                       "specialised": rng.choice(["26;21", "21", "10,11", "20", " 30 ; 31", None], 3000)})
+    df.loc[:3, "complex"], df.loc[:3, "specialised"] = "D", ["21", "10", "21", "10"]  # a tie: '10' first
+    mode = df.dropna(subset=["complex", "specialised"]).groupby("complex")["specialised"].agg(
+        lambda s: s.mode().iloc[0])
+    expected = {k: {x.strip()[:2] for x in v.replace(",", ";").split(";") if x.strip()} for k, v in mode.items()}
+    assert _designated(df, None) == expected and expected["D"] == {"10"}
