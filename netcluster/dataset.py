@@ -733,6 +733,12 @@ class _Builder:
             raws.read_all()
         org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
         orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation")
+        # each participation's row in the table derived from the participations (its rows are
+        # the ids in order of first appearance, as factorize numbers them); followed below
+        # into the merged table, so that no id is looked up again in a million-row table
+        part_org = pd.factorize(part["org_id"].to_numpy(dtype=object))[0]
+        part_proj = pd.factorize(part["project_id"].to_numpy(dtype=object))[0]
+        org_from = np.arange(len(orgs))
         names = self._names(part, "participations")
         orgs["name"] = orgs["org_id"].map(names)
         first = part.drop_duplicates("org_id")[["org_id", "file", "line"]].set_index("org_id")
@@ -751,19 +757,22 @@ class _Builder:
             keep_extra = [c for c in otab.columns if c not in ("_key", "_id_from_name", "_table")]
             otab = otab[keep_extra].rename(columns={"line": "line", "file": "file"})
             # organisations table wins where it has a value
-            merged = _combine(otab, orgs, "org_id")
-            not_listed = ~orgs["org_id"].isin(otab["org_id"])
+            merged, pos = _combine(otab, orgs, "org_id")
+            not_listed = pd.Series(pos < 0, index=orgs.index)
+            org_from = _merged_rows(pos, len(otab))
             self.log.add_many(table="participations",
                               reason="organisation not in the organisations table",
                               action="info", file=orgs.loc[not_listed, "file"].tolist(), lines=orgs.loc[not_listed, "line"].tolist(),
                               column="org_id", values=orgs.loc[not_listed, "org_id"].tolist())
             orgs = merged
+        proj_from = np.arange(len(projects))
         if "projects" in raws:
             ptab = self._project_table(raws["projects"])
             self.log.set_counts("projects", used=len(ptab))
             ptab = ptab[[c for c in ptab.columns if c != "_table"]]
-            merged = _combine(ptab, projects, "project_id")
-            not_listed = ~projects["project_id"].isin(ptab["project_id"])
+            merged, pos = _combine(ptab, projects, "project_id")
+            not_listed = pd.Series(pos < 0, index=projects.index)
+            proj_from = _merged_rows(pos, len(ptab))
             self.log.add_many(table="participations", reason="project not in the projects table",
                               action="info", file=projects.loc[not_listed, "file"].tolist(), lines=projects.loc[not_listed, "line"].tolist(),
                               column="project_id",
@@ -776,8 +785,8 @@ class _Builder:
         # counts and flags
         # each participation's row in the organisation / project table (every participation's
         # organisation and project is in them: they were derived from the participations)
-        org_rows = pd.Index(orgs["org_id"]).get_indexer(part["org_id"])
-        proj_rows = pd.Index(projects["project_id"]).get_indexer(part["project_id"])
+        org_rows = org_from[part_org]
+        proj_rows = proj_from[part_proj]
         orgs["n_projects"] = np.bincount(org_rows, minlength=len(orgs)).astype("int64")
         orgs["participant"] = orgs["n_projects"] > 0
         projects["n_participants"] = np.bincount(proj_rows, minlength=len(projects)).astype("int64")
@@ -824,11 +833,19 @@ class _Builder:
 # ---------------------------------------------------------------------------
 
 
-def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str) -> pd.DataFrame:
+def _merged_rows(pos: np.ndarray, n_table: int) -> np.ndarray:
+    """Row in :func:`_combine`'s result of each row of ``derived``: its row in the table, or
+    after the table's rows in order (the derived rows the table does not list)."""
+    extra = pos < 0
+    return np.where(extra, n_table + np.cumsum(extra) - 1, pos).astype(np.int64)
+
+
+def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str):
     """Rows of ``table`` (unique ``key``) and of ``derived`` (unique ``key``; attributes read
     from the participations), one row per key: the table's value wins where it has one.
     Same content as an outer merge coalescing the ``_part`` columns, without its sort (the
-    caller sorts by key once)."""
+    caller sorts by key once).  Returns it and each derived row's row in ``table`` (-1: not
+    listed there)."""
     pos = pd.Index(table[key]).get_indexer(derived[key])
     listed = pos >= 0
     extra = derived.loc[~listed]
@@ -844,7 +861,7 @@ def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str) -> pd.DataFra
                 col = cur.astype(object) if cur.dtype != object else cur.copy()
                 col.iloc[rows[fill]] = vals
                 out[c] = col
-    return out
+    return out, pos
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")

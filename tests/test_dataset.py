@@ -261,6 +261,18 @@ def test_participation_rows_seeded_by_the_loader_equal_a_lookup(sample_dataset):
         assert np.array_equal(rows, ref) and (rows >= 0).all()
     counts = np.bincount(ds.participation_org_rows(), minlength=len(ds.organisations))
     assert (ds.organisations["n_projects"].to_numpy() == counts).all()
+    # tables that miss some of the participations' organisations and projects (appended after
+    # the listed ones before the sort), and no tables at all
+    part = pd.DataFrame({"project_id": ["P3", "P1", "P2", "P1", "P3", "P4"],
+                         "org_id": ["b", "a", "c", "d", "a", "b"], "name": list("BACDAB")})
+    orgs = pd.DataFrame({"org_id": ["x", "c", "a"], "name": ["X", "C", "A"]})
+    projs = pd.DataFrame({"project_id": ["P2", "P9", "P1"], "year": ["2010", "2011", "2012"]})
+    for tables in ({"organisations": orgs, "projects": projs}, {"organisations": orgs}, {}):
+        ds = nc.from_frames(part, **tables)
+        for table, key, rows in (("organisations", "org_id", ds.participation_org_rows()),
+                                 ("projects", "project_id", ds.participation_project_rows())):
+            ref = pd.Index(getattr(ds, table)[key]).get_indexer(ds.participations[key])
+            assert np.array_equal(rows, ref) and (rows >= 0).all(), (table, sorted(tables))
 
 
 def test_organisations_by_id_is_built_once_and_follows_the_tables(sample_dataset):
