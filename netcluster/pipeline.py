@@ -21,7 +21,7 @@ from .brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from .centrality import EXACT_MAX_NODES, CentralityPlan
 from .communities import compare_partitions, leiden, stability
 from .dataset import load_dataset
-from .groups import AlignedGroups, group_codes
+from .groups import AlignedGroups, sorted_factorize
 from .exceptions import InputError, ResourceLimitError
 from .export import write_csv, write_xlsx
 from .graph import BipartiteNetwork
@@ -226,7 +226,8 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     groups = orgs[group_by]
     # the groups coded once for the projection's labels (each lookup in the population's index
     # costs ~0.5 s at 1M rows); the same codes group_codes gives each indicator
-    by_label = AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2])
+    label_rows = _label_rows(ds, proj.labels)
+    by_label = AlignedGroups(proj.labels, *sorted_factorize(_at_rows(groups, label_rows)))
     with P.stage("brokerage roles (Gould-Fernandez)"):
         gf_res = _group_brokerage(proj, by_label)
     with P.stage("openness"):
@@ -267,11 +268,11 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         notes["constraint"] = sh_.attrs["params"].get("constraint_note", "")
         res = (plan.assemble(done), gf_, gk_, sh_, notes, {s: done[("leiden", s)] for s in stab_seeds[1:]})
         cen_ = res[0]
-        org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_)
+        org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_, label_rows)
         # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
         # (the second core after the organisation files, in this order; the main process
         # from the end, see _export)
-        coded = _tie_codes(proj, orgs)
+        coded = _tie_codes(proj, orgs, label_rows)
         tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out, coded)),
                               ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
                                   ties, out, org_out.columns, coded))], jobs=jobs)
@@ -355,7 +356,26 @@ def _group_brokerage(proj, groups):
     return gf, gk, notes
 
 
-def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
+def _label_rows(ds, labels) -> np.ndarray:
+    """Row of each projection label in ``ds.organisations`` (-1: none).  The projection of a
+    dataset has its participants as labels, sorted by id as the table is: then they are the
+    participants' rows, checked, with no id lookup in the population."""
+    orgs = ds.organisations
+    rows = np.flatnonzero(orgs["participant"].to_numpy(dtype=bool))
+    labels = np.asarray(labels, dtype=object)
+    if len(rows) == len(labels) and np.array_equal(orgs["org_id"].to_numpy(dtype=object)[rows], labels):
+        return rows
+    return ds.organisations_by_id().index.get_indexer(labels)
+
+
+def _at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``series.to_numpy()[rows]`` as objects, None where the row is -1."""
+    vals = np.asarray(series.to_numpy(dtype=object)[np.maximum(rows, 0)], dtype=object)
+    vals[rows < 0] = None
+    return vals
+
+
+def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
     """The organisations table (attributes + every measure) and the ties table."""
     org_out = ds.participating_organisations.set_index("org_id")
     # provenance (file, first line) stays in the dataset and quality.json; the table is the same
@@ -371,8 +391,7 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
     ties = proj.ties()
     # attributes looked up once per organisation, then taken by the ties' integer ends
     r, c, _, _ = proj.tie_arrays()
-    name_of = orgs["name"].reindex(proj.labels).to_numpy(dtype=object)
-    group_of = groups.reindex(proj.labels).to_numpy(dtype=object)
+    name_of, group_of = _at_rows(orgs["name"], label_rows), _at_rows(groups, label_rows)
     ties.insert(1, "source_name", name_of[r])
     ties.insert(3, "target_name", name_of[c])
     ties[f"source_{group_by}"] = group_of[r]
@@ -382,12 +401,12 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh):
     return org_out, ties
 
 
-def _tie_codes(proj, orgs):
+def _tie_codes(proj, orgs, label_rows):
     """The ties table's end columns as codes into per-organisation arrays (for the writers:
     :meth:`netcluster._formatted.FormattedTable.of`); the same values as :func:`_tables`."""
     r, c, _, _ = proj.tie_arrays()
     labels = np.asarray(proj.labels, dtype=object)
-    name_of = orgs["name"].reindex(proj.labels).to_numpy(dtype=object)
+    name_of = _at_rows(orgs["name"], label_rows)
     return {"source": (r, labels), "target": (c, labels), "source_name": (r, name_of), "target_name": (c, name_of)}
 
 

@@ -239,3 +239,22 @@ def test_workbook_zip_writer_equals_zipfile(tmp_path):
     with zipfile.ZipFile(ours) as z:
         assert z.testzip() is None
         assert [z.read(n) for n, _ in members] == [d for _, d in members]
+
+
+def test_projection_labels_rows_equal_an_id_lookup(sample_dataset):
+    """analyze finds the projection's organisations in the table as the participants' rows
+    (no lookup in the population); the same rows as an id lookup, also for labels that are not
+    the participants (then it looks them up)."""
+    import numpy as np
+    import pandas as pd
+    from netcluster.graph import BipartiteNetwork
+    from netcluster.pipeline import _at_rows, _label_rows
+    ds = sample_dataset
+    ids = pd.Index(ds.organisations["org_id"])
+    labels = BipartiteNetwork.from_dataset(ds).project_organisations("count").labels
+    assert np.array_equal(_label_rows(ds, labels), ids.get_indexer(labels))
+    other = np.array(list(labels[:5]) + ["not-an-id"], dtype=object)
+    rows = _label_rows(ds, other)
+    assert np.array_equal(rows, ids.get_indexer(other)) and rows[-1] == -1
+    assert _at_rows(ds.organisations_by_id()["name"], rows).tolist() == \
+        ds.organisations_by_id()["name"].reindex(other).astype(object).where(lambda s: s.notna(), None).tolist()
