@@ -24,7 +24,7 @@ from .groups import group_codes
 __all__ = ["region_matrix", "cross_region_share", "assortativity", "shared_projects_matrix"]
 
 
-def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFrame:
+def region_matrix(projection, groups: pd.Series, *, dataset=None, aligned_groups=None) -> pd.DataFrame:
     """Long table of region pairs (r ≤ s): ties, weight, shared projects, expected, ratio.
 
     Parameters
@@ -35,9 +35,12 @@ def region_matrix(projection, groups: pd.Series, *, dataset=None) -> pd.DataFram
     dataset : ClusterDataset, optional
         When given, ``shared_projects`` counts projects with participants from both regions
         (for r = s: projects with at least two participants from r).
+    aligned_groups : netcluster.groups.AlignedGroups, optional
+        ``groups`` already coded for the projection's labels (saves the lookup of the labels
+        in ``groups``' index; ``analyze`` has them).
     """
     r, c, w, _ = projection.tie_arrays()
-    code, regions, _ = group_codes(projection.labels, groups)
+    code, regions, _ = group_codes(projection.labels, groups if aligned_groups is None else aligned_groups)
     known = (code[r] >= 0) & (code[c] >= 0)
     a, b = code[r[known]], code[c[known]]
     k = len(regions)

@@ -239,11 +239,14 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         group_null = _group_null(proj, by_label, ei_test)
         popen = project_openness(ds, groups)
     with P.stage("cross-region linkage"):
-        rm = region_matrix(proj, groups, dataset=ds)
+        rm = region_matrix(proj, groups, dataset=ds, aligned_groups=by_label)
         crs = cross_region_share(proj, by_label)
         wide = None
-        if "wide_region" in orgs.columns and orgs["wide_region"].notna().any() and group_by != "wide_region":
-            wide = region_matrix(proj, orgs["wide_region"], dataset=ds)
+        aligned = {group_by: by_label}  # the groupings coded for the projection's labels
+        if "wide_region" in orgs.columns and group_by != "wide_region":
+            aligned["wide_region"] = AlignedGroups(proj.labels, *sorted_factorize(_at_rows(orgs["wide_region"], label_rows)))
+            if orgs["wide_region"].notna().any():
+                wide = region_matrix(proj, orgs["wide_region"], dataset=ds, aligned_groups=aligned["wide_region"])
     with P.stage("communities (from the second core, or computed here)"):
         com = pool.get(("leiden", seed))
         declared = {}
@@ -294,7 +297,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
             sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
                            max_project_size=max_project_size, projection=proj, ei_test=ei_test,
                            communities=com, ei=ei, cross_region=crs, project_openness=popen,
-                           aligned_groups=by_label, _checkpoint=step)
+                           aligned_groups=aligned, _checkpoint=step)
             step()
             if ds.projects["year"].notna().any():
                 ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)

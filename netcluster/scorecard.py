@@ -39,10 +39,11 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
     ``projection``, ``ei_test`` (from :func:`~netcluster.openness.ei_permutation_test` with
     the same groups), ``communities`` (from :func:`~netcluster.communities.leiden`), ``ei``
     (:func:`~netcluster.openness.ei_index`), ``cross_region``
-    (:func:`~netcluster.linkage.cross_region_share`) and ``project_openness``
-    (:func:`~netcluster.openness.project_openness`) and ``aligned_groups`` (the ``group_by``
-    groups coded for the projection's labels, :class:`netcluster.groups.AlignedGroups`), all
-    by ``group_by``, may be passed when
+    (:func:`~netcluster.linkage.cross_region_share`), ``project_openness``
+    (:func:`~netcluster.openness.project_openness`), all by ``group_by``, and
+    ``aligned_groups`` (``{column: AlignedGroups}``: organisation columns such as ``group_by``
+    and ``wide_region`` coded for the projection's labels,
+    :class:`netcluster.groups.AlignedGroups`) may be passed when
     already computed, so that :func:`netcluster.analyze` does not compute them twice; they must
     come from this dataset with the same weighting and seed.  ``_checkpoint`` (internal): called
     between the costlier figures (``analyze`` hands work to its second process there)."""
@@ -117,8 +118,8 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         add(f"cross_{group_by}_tie_share", cr, "share", f"ties between different {group_by}s / ties",
             "inter-province linkage weak")
         from .groups import AlignedGroups, group_codes
-        coded = (aligned_groups if aligned_groups is not None  # else one id lookup, shared below
-                 else AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
+        coded = ((aligned_groups or {}).get(group_by)  # else one id lookup, shared below
+                 or AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
         add(f"assortativity_{group_by}", linkage.assortativity(proj, coded), "[-1, 1]",
             f"Newman nominal assortativity by {group_by}")
         from .communities import modularity as _modularity
@@ -131,7 +132,8 @@ def headline(dataset, *, weighting: str = "count", group_by: str = "region", see
         step()
     if group_by != "wide_region" and "wide_region" in orgs.columns and orgs["wide_region"].notna().any():
         add("cross_wide_region_tie_share",
-            linkage.cross_region_share(proj, orgs["wide_region"]).loc["(all)", "cross_share"], "share",
+            linkage.cross_region_share(proj, (aligned_groups or {}).get("wide_region", orgs["wide_region"]))
+            .loc["(all)", "cross_share"], "share",
             "ties between different 5+2 wide economic regions / ties")
     nc_ = dataset.cached("newcomers", openness.newcomers) if not light else []
     if len(nc_) > 1:

@@ -29,6 +29,10 @@ def test_region_matrix_sums_to_tie_total(sample):
     # full symmetric matrix = upper triangle + its mirror: sums to 2T tie ends
     assert m["tie_ends"].sum() + m.loc[off, "tie_ends"].sum() == 2 * m["ties"].sum()
     assert m["expected_tie_ends"].sum() + m.loc[off, "expected_tie_ends"].sum() == pytest.approx(2 * m["ties"].sum())
+    # the groups coded beforehand for the projection's labels (as analyze passes them): same table
+    from netcluster.groups import AlignedGroups, group_codes
+    coded = AlignedGroups(p.labels, *group_codes(p.labels, reg)[:2])
+    pd.testing.assert_frame_equal(region_matrix(p, reg, dataset=ds, aligned_groups=coded), m)
 
 
 def test_region_matrix_by_hand():

@@ -329,7 +329,9 @@ def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
                       communities=leiden(proj, seed=3), ei=ei_index(proj, groups),
                       cross_region=cross_region_share(proj, groups),
                       project_openness=project_openness(ds, groups),
-                      aligned_groups=AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
+                      aligned_groups={"region": AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]),
+                                      "wide_region": AlignedGroups(proj.labels, *group_codes(
+                                          proj.labels, ds.organisations.set_index("org_id")["wide_region"])[:2])})
     pd.testing.assert_frame_equal(alone, given)
 
 
