@@ -515,9 +515,10 @@ class _Builder:
             df = df.loc[~dup]
         return df
 
-    def _attributes(self, df, key, columns, table, group_label):
-        """Most frequent non-missing value per key; conflicting rows reported."""
-        res = pd.DataFrame({key: pd.unique(df[key])})
+    def _attributes(self, df, key, columns, table, group_label, first=None):
+        """Most frequent non-missing value per key; conflicting rows reported.  One row per key
+        in order of first appearance (``first``: those rows of ``df``, when known)."""
+        res = pd.DataFrame({key: pd.unique(df[key]) if first is None else df[key].iloc[first].to_numpy()})
         for col in columns:
             if col not in df.columns:
                 continue
@@ -731,25 +732,26 @@ class _Builder:
             on_participations(part[["project_id", "org_id", "role"]])
         if isinstance(raws, _LazyTables):
             raws.read_all()
+        # each participation's row in the tables derived from the participations: their rows
+        # are the ids in order of first appearance, as factorize numbers them (one hashing of
+        # the ids each); followed below into the merged tables, so that no id is looked up
+        # again in a million-row table
+        part_org, org_first = _first_appearance(part["org_id"])
+        part_proj, proj_first = _first_appearance(part["project_id"])
         org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
-        orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation")
-        # each participation's row in the table derived from the participations (its rows are
-        # the ids in order of first appearance, as factorize numbers them); followed below
-        # into the merged table, so that no id is looked up again in a million-row table
-        part_org = pd.factorize(part["org_id"].to_numpy(dtype=object))[0]
-        part_proj = pd.factorize(part["project_id"].to_numpy(dtype=object))[0]
+        orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation",
+                                first=org_first)
         org_from = np.arange(len(orgs))
         names = self._names(part, "participations")
         orgs["name"] = orgs["org_id"].map(names)
-        first = part.drop_duplicates("org_id")[["org_id", "file", "line"]].set_index("org_id")
-        orgs["file"] = orgs["org_id"].map(first["file"])
-        orgs["line"] = orgs["org_id"].map(first["line"])
+        orgs["file"] = part["file"].iloc[org_first].to_numpy()  # the first line naming each
+        orgs["line"] = part["line"].iloc[org_first].to_numpy()
         proj_cols = [c for c in PROJECT_COLUMNS + ["complex", "cluster"] if c in part.columns
                      and c not in org_cols]
-        projects = self._attributes(part, "project_id", proj_cols, "participations", "project")
-        pfirst = part.drop_duplicates("project_id")[["project_id", "file", "line"]].set_index("project_id")
-        projects["file"] = projects["project_id"].map(pfirst["file"])
-        projects["line"] = projects["project_id"].map(pfirst["line"])
+        projects = self._attributes(part, "project_id", proj_cols, "participations", "project",
+                                    first=proj_first)
+        projects["file"] = part["file"].iloc[proj_first].to_numpy()
+        projects["line"] = part["line"].iloc[proj_first].to_numpy()
 
         if "organisations" in raws:
             otab = self._org_table(raws["organisations"])
@@ -831,6 +833,19 @@ class _Builder:
 
 
 # ---------------------------------------------------------------------------
+
+
+def _first_appearance(ids: pd.Series):
+    """``(codes, first)``: each row's id numbered in order of first appearance (as
+    ``pd.factorize``), and the row where each id first appears (``ids.iloc[first]`` is
+    ``pd.unique(ids)``)."""
+    codes = pd.factorize(ids.to_numpy(dtype=object))[0]
+    if not len(codes):
+        return codes, np.zeros(0, dtype=np.int64)
+    # codes count up in order of first appearance: an id appears first where the running
+    # maximum of the codes grows
+    top = np.maximum.accumulate(codes)
+    return codes, np.flatnonzero(np.concatenate([[True], top[1:] > top[:-1]])).astype(np.int64)
 
 
 def _merged_rows(pos: np.ndarray, n_table: int) -> np.ndarray:

@@ -1,5 +1,6 @@
 """The canonical dataset: each quality-report reason, conservation, and twin files."""
 import pandas as pd
+from hypothesis import given, settings, strategies as st
 import pytest
 
 import netcluster as nc
@@ -283,3 +284,17 @@ def test_organisations_by_id_is_built_once_and_follows_the_tables(sample_dataset
     sub = ds.filter_years(2012, 2013)  # another dataset: its own table, not the cached one
     assert sub.organisations_by_id() is not a
     pd.testing.assert_frame_equal(sub.organisations_by_id(), sub.organisations.set_index("org_id"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "가", "c1", "10"]), max_size=40))
+def test_first_appearance_numbers_ids_as_factorize_and_unique(ids):
+    """The loader numbers the participations' ids once: the codes are pd.factorize's, and the
+    first rows give pd.unique's order (the rows of the tables derived from the participations)."""
+    import numpy as np
+    from netcluster.dataset import _first_appearance
+    s = pd.Series(ids, dtype=object)
+    codes, first = _first_appearance(s)
+    assert np.array_equal(codes, pd.factorize(s)[0])
+    assert s.iloc[first].tolist() == list(pd.unique(s))
+    assert all(ids.index(ids[i]) == i for i in first)
