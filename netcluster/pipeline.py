@@ -252,7 +252,10 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         declared = {}
         for col in ("cluster", "complex"):
             if col in orgs.columns and orgs[col].notna().any():
-                declared[col] = compare_partitions(com["community"], orgs[col])
+                # the declared groups already at the communities' labels (no lookup of 279k
+                # labels in the population's index at 1M rows)
+                at_labels = pd.Series(_at_rows(orgs[col], label_rows), index=com.index, name=col)
+                declared[col] = compare_partitions(com["community"], at_labels)
     handed = {}
 
     def hand_off(wait: bool):
