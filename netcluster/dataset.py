@@ -352,17 +352,30 @@ class _Builder:
 
     # -- helpers -----------------------------------------------------------
     def _change(self, column, original: pd.Series, normalised: pd.Series, how: pd.Series | str):
-        """Add (original -> normalised) counts to the change table, for changed values."""
-        df = pd.DataFrame({"original": original.astype("object"),
-                           "normalised": normalised.astype("object")})
-        df["how"] = how if isinstance(how, str) else how.astype("object").to_numpy()
-        df = df[df["original"].notna()]
-        changed = df[(df["original"].astype(str) != df["normalised"].astype(str))
-                     | (df["how"] == "passthrough")]
-        if changed.empty:
+        """Add (original -> normalised) counts to the change table, for changed values: a
+        value is changed when its text differs or it became missing (or ``how`` is
+        'passthrough').  Decided once per distinct (original, normalised, how) triple."""
+        parts = [original.to_numpy(dtype=object), normalised.to_numpy(dtype=object),
+                 np.full(len(original), how, dtype=object) if isinstance(how, str) else how.to_numpy(dtype=object)]
+        coded = [pd.factorize(v, use_na_sentinel=True) for v in parts]
+        (co, uo), (cn, un), (ch, uh) = coded
+        keep = co >= 0  # rows with an original value
+        k1, k2 = len(un) + 1, len(uh) + 1
+        triple, rows = np.unique((co[keep].astype(np.int64) * k1 + (cn[keep] + 1)) * k2 + (ch[keep] + 1),
+                                 return_counts=True)
+        io, rest = np.divmod(triple, k1 * k2)
+        jn, jh = np.divmod(rest, k2)
+        orig = np.asarray(uo, dtype=object)[io]
+        norm = np.array([None if j == 0 else un[j - 1] for j in jn.tolist()], dtype=object)
+        hw = np.array([None if j == 0 else uh[j - 1] for j in jh.tolist()], dtype=object)
+        changed = np.array([n is None or str(o) != str(n) or h == "passthrough"
+                            for o, n, h in zip(orig.tolist(), norm.tolist(), hw.tolist())], dtype=bool)
+        if not changed.any():
             return
-        g = (changed.fillna({"normalised": "(missing)"})
-             .groupby(["original", "normalised", "how"], sort=True).size()
+        small = pd.DataFrame({"original": orig[changed], "normalised": norm[changed], "how": hw[changed],
+                              "n": rows[changed]})
+        g = (small.fillna({"normalised": "(missing)"})
+             .groupby(["original", "normalised", "how"], sort=True)["n"].sum()
              .rename("rows").reset_index())
         g.insert(0, "column", column)
         self.changes.append(g)

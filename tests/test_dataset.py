@@ -298,3 +298,28 @@ def test_first_appearance_numbers_ids_as_factorize_and_unique(ids):
     assert np.array_equal(codes, pd.factorize(s)[0])
     assert s.iloc[first].tolist() == list(pd.unique(s))
     assert all(ids.index(ids[i]) == i for i in first)
+
+
+def test_change_table_counts_each_changed_pair(tmp_path):
+    """The change table (original -> normalised, how, rows), decided per distinct triple, equals
+    the row-by-row definition: rows with an original value whose text changed or became
+    missing, or passed through; rows without a 'how' are not counted."""
+    import numpy as np
+    from netcluster.dataset import _Builder
+    from netcluster.mapping import load_mapping
+    from netcluster.quality import QualityLog
+    rng = np.random.default_rng(4)
+    n = 500
+    original = pd.Series(rng.choice(["충청북도", "충북", "서울", "DE21", None], n), dtype=object)
+    norm_of = {"충청북도": "충북", "충북": "충북", "서울": None, "DE21": "DE21"}
+    normalised = original.map(lambda v: None if v is None else norm_of[v]).astype(object)
+    how = pd.Series(rng.choice(["spelling", "passthrough", "ok", None], n), dtype=object)
+    b = _Builder(load_mapping(None), QualityLog())
+    b._change("region", original, normalised, how)
+    got = b.changes[0].drop(columns="column")
+    df = pd.DataFrame({"original": original, "normalised": normalised, "how": how})
+    df = df[df["original"].notna() & df["how"].notna()]
+    ch = df[df["normalised"].isna() | (df["original"] != df["normalised"]) | (df["how"] == "passthrough")]
+    ref = (ch.fillna({"normalised": "(missing)"}).groupby(["original", "normalised", "how"], sort=True)
+           .size().rename("rows").reset_index())
+    assert got.astype(object).values.tolist() == ref.astype(object).values.tolist() and len(ref) > 5
