@@ -20,3 +20,15 @@ def test_clean_names_block_path_equals_clean_name():
     assert got.fillna("<NA>").tolist() == exp.fillna("<NA>").tolist()
     clean = pd.Series(["가나다 %d" % i for i in range(5000)], dtype=object)
     assert clean_names(clean).tolist() == clean.tolist()
+
+
+def test_block_with_any_edge_whitespace_is_not_clean():
+    """Every character Python counts as whitespace (the regex \\s) at either edge of a name, or
+    an empty name, makes its block go name by name."""
+    import sys
+    from netcluster.names import _block_is_clean
+    spaces = [chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    assert len(spaces) > 20 and _block_is_clean(["가나", "다라"])
+    for c in spaces:
+        assert not _block_is_clean(["가나", c + "다"]) and not _block_is_clean([f"다{c}", "가나"]), repr(c)
+    assert not _block_is_clean(["가나", ""])
