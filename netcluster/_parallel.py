@@ -7,6 +7,11 @@ so nothing is pickled on the way in; only the result comes back through a pipe. 
 not depend on whether a step ran in the background: every randomised step carries its own
 seed.  Without ``fork`` (Windows, macOS spawn default) or with ``jobs=1`` the step simply
 runs in place when its result is asked for.
+
+:class:`TaskPool` shares named tasks between the two processes (each run once, by whichever
+claims it first); a started pool (:meth:`TaskPool.start`) runs them in order on the second core
+and sends each result back as soon as it is done, so the main process can take one result (the
+communities) long before the others.
 """
 
 from __future__ import annotations

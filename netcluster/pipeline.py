@@ -146,9 +146,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     seed : int
         Seed of every randomised step (layout, Leiden, permutations, bootstrap, sampling).
     jobs : int, optional
-        Processes to use (default 2 on a multi-core machine that can fork, else 1): path-based
-        centralities, then the large tables and the graph file, run on the second core while
-        the main process computes the other indicators.  Results are identical for any value.
+        Processes to use (default 2 on a multi-core machine that can fork, else 1): Leiden, the
+        path-based and spectral centralities and the stability runs start on the second core as
+        soon as the participations are read (while the main process reads the organisations and
+        projects tables and computes the group indicators), then it writes the large tables and
+        the graph file.  Results are identical for any value.
     """
     from ._parallel import TaskPool, default_jobs
     jobs = default_jobs() if jobs is None else int(jobs)
