@@ -21,10 +21,10 @@ from .brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from .centrality import EXACT_MAX_NODES, CentralityPlan
 from .communities import compare_partitions, leiden, stability
 from .dataset import load_dataset
-from .groups import AlignedGroups, sorted_factorize
 from .exceptions import InputError, ResourceLimitError
 from .export import write_csv, write_xlsx
 from .graph import BipartiteNetwork
+from .groups import AlignedGroups, sorted_factorize
 from .linkage import cross_region_share, region_matrix, to_square
 from .openness import ei_index, ei_permutation_test, project_openness
 from .scorecard import evolution, network_growth, scorecard
