@@ -30,17 +30,23 @@ def default_jobs() -> int:
     return 2 if (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() else 1
 
 
+def _portable(e: BaseException) -> BaseException:
+    """``e`` if it pickles (to reach the parent with its type), else a RuntimeError saying it."""
+    import pickle
+    try:
+        pickle.dumps(e)
+        return e
+    except Exception:
+        return RuntimeError(f"{type(e).__name__}: {e}")
+
+
 def _child(fn, conn):
     t = time.perf_counter()
     try:
         value = fn()
         conn.send((True, value, time.perf_counter() - t, None))
     except BaseException as e:  # noqa: BLE001 - everything is reported to the parent
-        tb = traceback.format_exc()
-        try:
-            conn.send((False, e, time.perf_counter() - t, tb))
-        except Exception:  # the exception itself does not pickle
-            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}"), time.perf_counter() - t, tb))
+        conn.send((False, _portable(e), time.perf_counter() - t, traceback.format_exc()))
     finally:
         conn.close()
 
@@ -169,13 +175,7 @@ class TaskPool:
             try:
                 self._queue.put(("ok", name, fn()))
             except BaseException as e:  # noqa: BLE001 - reported to the parent
-                tb = traceback.format_exc()
-                try:
-                    import pickle
-                    pickle.dumps(e)
-                except Exception:  # the exception itself does not pickle
-                    e = RuntimeError(f"{type(e).__name__}: {e}")
-                self._queue.put(("error", name, (e, tb)))
+                self._queue.put(("error", name, (_portable(e), traceback.format_exc())))
                 break
         self._queue.put(("end", None, time.perf_counter() - t))
         self._queue.close()

@@ -355,10 +355,12 @@ class _Builder:
         """Add (original -> normalised) counts to the change table, for changed values: a
         value is changed when its text differs or it became missing (or ``how`` is
         'passthrough').  Decided once per distinct (original, normalised, how) triple."""
-        parts = [original.to_numpy(dtype=object), normalised.to_numpy(dtype=object),
-                 np.full(len(original), how, dtype=object) if isinstance(how, str) else how.to_numpy(dtype=object)]
-        coded = [pd.factorize(v, use_na_sentinel=True) for v in parts]
-        (co, uo), (cn, un), (ch, uh) = coded
+        co, uo = pd.factorize(original.to_numpy(dtype=object), use_na_sentinel=True)
+        cn, un = pd.factorize(normalised.to_numpy(dtype=object), use_na_sentinel=True)
+        if isinstance(how, str):  # the same for every row
+            ch, uh = np.zeros(len(co), dtype=np.intp), [how]
+        else:
+            ch, uh = pd.factorize(how.to_numpy(dtype=object), use_na_sentinel=True)
         keep = co >= 0  # rows with an original value
         k1, k2 = len(un) + 1, len(uh) + 1
         triple, rows = np.unique((co[keep].astype(np.int64) * k1 + (cn[keep] + 1)) * k2 + (ch[keep] + 1),
@@ -528,10 +530,11 @@ class _Builder:
             df = df.loc[~dup]
         return df
 
-    def _attributes(self, df, key, columns, table, group_label, first=None):
+    def _attributes(self, df, key, columns, table, group_label, first):
         """Most frequent non-missing value per key; conflicting rows reported.  One row per key
-        in order of first appearance (``first``: those rows of ``df``, when known)."""
-        res = pd.DataFrame({key: pd.unique(df[key]) if first is None else df[key].iloc[first].to_numpy()})
+        in order of first appearance (``first``: those rows of ``df``, see
+        :func:`_first_appearance`)."""
+        res = pd.DataFrame({key: df[key].iloc[first].to_numpy()})
         for col in columns:
             if col not in df.columns:
                 continue

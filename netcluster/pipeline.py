@@ -229,7 +229,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     # the groups coded once for the projection's labels (each lookup in the population's index
     # costs ~0.5 s at 1M rows); the same codes group_codes gives each indicator
     label_rows = _label_rows(ds, proj.labels)
-    by_label = AlignedGroups(proj.labels, *sorted_factorize(_at_rows(groups, label_rows)))
+    by_label = _aligned(proj, groups, label_rows)
     with P.stage("brokerage roles (Gould-Fernandez)"):
         gf_res = _group_brokerage(proj, by_label)
     with P.stage("openness"):
@@ -246,7 +246,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         wide = None
         aligned = {group_by: by_label}  # the groupings coded for the projection's labels
         if "wide_region" in orgs.columns and group_by != "wide_region":
-            aligned["wide_region"] = AlignedGroups(proj.labels, *sorted_factorize(_at_rows(orgs["wide_region"], label_rows)))
+            aligned["wide_region"] = _aligned(proj, orgs["wide_region"], label_rows)
             if orgs["wide_region"].notna().any():
                 wide = region_matrix(proj, orgs["wide_region"], dataset=ds, aligned_groups=aligned["wide_region"])
     with P.stage("communities (from the second core, or computed here)"):
@@ -276,11 +276,10 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         notes["constraint"] = sh_.attrs["params"].get("constraint_note", "")
         res = (plan.assemble(done), gf_, gk_, sh_, notes, {s: done[("leiden", s)] for s in stab_seeds[1:]})
         cen_ = res[0]
-        org_out, ties = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_, label_rows)
+        org_out, ties, coded = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_, label_rows)
         # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
         # (the second core after the organisation files, in this order; the main process
         # from the end, see _export)
-        coded = _tie_codes(proj, orgs, label_rows)
         tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out, coded)),
                               ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
                                   ties, out, org_out.columns, coded))], jobs=jobs)
@@ -376,6 +375,12 @@ def _label_rows(ds, labels) -> np.ndarray:
     return ds.organisations_by_id().index.get_indexer(labels)
 
 
+def _aligned(proj, series: pd.Series, label_rows: np.ndarray) -> AlignedGroups:
+    """The grouping ``series`` (indexed by org_id) coded for the projection's labels, as
+    :func:`netcluster.groups.group_codes` codes it, from the labels' rows."""
+    return AlignedGroups(proj.labels, *sorted_factorize(_at_rows(series, label_rows)))
+
+
 def _at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:
     """``series.to_numpy()[rows]`` as objects, None where the row is -1."""
     vals = np.asarray(series.to_numpy(dtype=object)[np.maximum(rows, 0)], dtype=object)
@@ -384,7 +389,9 @@ def _at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:
 
 
 def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
-    """The organisations table (attributes + every measure) and the ties table."""
+    """The organisations table (attributes + every measure), the ties table, and the ties'
+    end columns as codes into per-organisation arrays (``{column: (codes, values)}``, for
+    :meth:`netcluster._formatted.FormattedTable.of`)."""
     org_out = ds.participating_organisations.set_index("org_id")
     # provenance (file, first line) stays in the dataset and quality.json; the table is the same
     # whatever the input row order
@@ -406,16 +413,9 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
     ties[f"target_{group_by}"] = group_of[c]
     ties["cross_group"] = (ties[f"source_{group_by}"] != ties[f"target_{group_by}"]) & \
         ties[f"source_{group_by}"].notna() & ties[f"target_{group_by}"].notna()
-    return org_out, ties
-
-
-def _tie_codes(proj, orgs, label_rows):
-    """The ties table's end columns as codes into per-organisation arrays (for the writers:
-    :meth:`netcluster._formatted.FormattedTable.of`); the same values as :func:`_tables`."""
-    r, c, _, _ = proj.tie_arrays()
     labels = np.asarray(proj.labels, dtype=object)
-    name_of = _at_rows(orgs["name"], label_rows)
-    return {"source": (r, labels), "target": (c, labels), "source_name": (r, name_of), "target_name": (c, name_of)}
+    coded = {"source": (r, labels), "target": (c, labels), "source_name": (r, name_of), "target_name": (c, name_of)}
+    return org_out, ties, coded
 
 
 def _xlsx_ties(ties: pd.DataFrame):
@@ -478,8 +478,8 @@ _GEXF_EDGES_PART = "network.gexf.edges"
 
 
 def _write_ties_csv(ties, out: Path, coded=None) -> None:
-    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`; ``coded``: see
-    :func:`_tie_codes`)."""
+    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`; ``coded``: the
+    end columns' codes from :func:`_tables`)."""
     from ._formatted import FormattedTable
     write_csv(FormattedTable.of(ties, coded) or ties, out / "ties.csv")
 
