@@ -163,6 +163,18 @@ class ClusterDataset:
         src.update(note)
         return ClusterDataset(part, orgs, proj, self.quality, self.changes, src)
 
+    def organisation_rows(self, labels) -> np.ndarray:
+        """Row of each organisation id of ``labels`` in ``organisations`` (-1: none).  The
+        projection of a dataset has its participants as labels, sorted by id as the table is:
+        then they are the participants' rows, checked, with no lookup in the population's
+        index (~0.5 s per lookup at a million organisations)."""
+        orgs = self.organisations
+        rows = np.flatnonzero(orgs["participant"].to_numpy(dtype=bool)) if "participant" in orgs.columns else []
+        labels = np.asarray(labels, dtype=object)
+        if len(rows) == len(labels) and np.array_equal(orgs["org_id"].to_numpy(dtype=object)[rows], labels):
+            return rows
+        return self.organisations_by_id().index.get_indexer(labels)
+
     def organisations_by_id(self) -> pd.DataFrame:
         """``organisations`` indexed by ``org_id``, built once per dataset and shared: the
         index's hash table (~1 s for a million ids) is then built once for every lookup of

@@ -22,7 +22,7 @@ import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
 from .graph import BipartiteNetwork
-from ._sorting import rows_after_reorder, text_argsort
+from ._sorting import distinct_keys, rows_after_reorder, text_argsort
 from .groups import sorted_factorize
 
 __all__ = ["evolution", "network_growth", "DEFAULT_PHASES"]
@@ -85,14 +85,14 @@ class _Coded:
         self.programme = (pd.factorize(p["programme"].astype(object), use_na_sentinel=True)[0]
                           if "programme" in p.columns else np.full(len(proj_labels), -1))
         from .helix import DEFAULT_HELICES
-        from .programme import service_flags
+        from .programme import _org_service_flags, service_flags
         t = o["org_type"].astype(object)
         self.is_u = t.isin(DEFAULT_HELICES["U"]).to_numpy(dtype=bool)
         self.is_g = t.isin(DEFAULT_HELICES["G"]).to_numpy(dtype=bool)
-        from .programme import _org_division
-        div = _org_division(dataset).to_numpy(dtype=object)[self.org_order] if hasattr(dataset, "cached") else None
-        firm, kis, mfg = service_flags(o, division=div)
-        self.is_firm, self.kis, self.mfg = (x.fillna(False).to_numpy(dtype=bool) for x in (firm, kis, mfg))
+        if hasattr(dataset, "cached"):  # the dataset's flags (shared with knowledge_services)
+            self.is_firm, self.kis, self.mfg = (f[self.org_order] for f in _org_service_flags(dataset))
+        else:
+            self.is_firm, self.kis, self.mfg = (f.fillna(False).to_numpy(dtype=bool) for f in service_flags(o))
         self.has_complex = "complex" in o.columns
         if self.has_complex:
             self.complex = pd.factorize(o["complex"].astype(object), use_na_sentinel=True)[0]
@@ -135,8 +135,8 @@ class _Coded:
         rows = (self.pp >= 0) & (self.po >= 0)
         rows[rows] = pmask[self.pp[rows]]
         o, p = self.po[rows], self.pp[rows]
-        ou, oi = np.unique(o, return_inverse=True)
-        pu, pi = np.unique(p, return_inverse=True)
+        ou, oi = distinct_keys(o, len(self.org_labels), inverse=True)
+        pu, pi = distinct_keys(p, len(self.proj_labels), inverse=True)
         B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(ou), len(pu)))
         return BipartiteNetwork(B, self.org_labels[ou], self.proj_labels[pu]), o, p, ou
 
@@ -185,7 +185,7 @@ def _light_rows(c: _Coded, pmask, weighting, max_project_size):
         g = c.gcode[o]
         known = g >= 0
         G = max(int(c.gcode.max()) + 1, 1)
-        pairs = np.unique(p[known].astype(np.int64) * G + g[known])
+        pairs = distinct_keys(p[known].astype(np.int64) * G + g[known], len(c.proj_labels) * G)
         pp_ = pairs // G
         ngroups = np.bincount(pp_, minlength=len(c.proj_labels))
         add(f"open_project_share_{c.group_by}",
@@ -207,17 +207,18 @@ def _light_rows(c: _Coded, pmask, weighting, max_project_size):
         pr = c.programme[p]
         k = pr >= 0
         NP = int(c.programme.max()) + 1
-        op = np.unique(o[k].astype(np.int64) * NP + pr[k])
+        op = distinct_keys(o[k].astype(np.int64) * NP + pr[k], len(c.org_labels) * NP)
         oo, pg = op // NP, op % NP
         progs = np.unique(pg)
-        A = sp.csr_matrix((np.ones(len(op)), (np.searchsorted(progs, pg), np.unique(oo, return_inverse=True)[1])))
+        oo_inv = distinct_keys(oo, len(c.org_labels), inverse=True)[1]
+        A = sp.csr_matrix((np.ones(len(op)), (np.searchsorted(progs, pg), oo_inv)))
         S = (A @ A.T).toarray()
         sz = np.diag(S)
         iu = np.triu_indices(len(progs), 1)
         union = sz[iu[0]] + sz[iu[1]] - S[iu]
         jac = np.where(union > 0, S[iu] / np.where(union > 0, union, 1), 0.0)
         add("programme_overlap_mean_jaccard", jac.mean() if len(jac) else np.nan)
-        n_prog = np.bincount(np.unique(oo, return_inverse=True)[1])
+        n_prog = np.bincount(oo_inv)
         add("organisations_in_several_programmes", (n_prog >= 2).sum() / len(n_prog))
     # triple helix (helix.triple_helix with n_boot=0)
     if n_proj:

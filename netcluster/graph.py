@@ -51,6 +51,16 @@ WEIGHTINGS = ("binary", "count", "newman", "jaccard", "association")
 DEFAULT_MAX_PAIRS = 50_000_000
 
 
+def _row_major_order(m) -> np.ndarray | slice:
+    """The order sorting a COO matrix's entries by (row, col): ``slice(None)`` when they are
+    already (a CSR matrix with sorted indices gives them so; checked in one vectorised pass,
+    where the lexsort costs ~0.3 s per 10⁶ entries)."""
+    r, c = m.row, m.col
+    if len(r) < 2 or bool(np.all((r[1:] > r[:-1]) | ((r[1:] == r[:-1]) & (c[1:] > c[:-1])))):
+        return slice(None)
+    return np.lexsort((c, r))
+
+
 @dataclass
 class Projection:
     """A weighted one-mode projection.
@@ -88,11 +98,11 @@ class Projection:
         (row, col) — the vectorised form of :meth:`ties` (computed once, then cached)."""
         if "tie_arrays" not in self._cache:
             up = sp.triu(self.matrix, k=1).tocoo()
-            order = np.lexsort((up.col, up.row))
+            order = _row_major_order(up)
             r, c, w = up.row[order], up.col[order], up.data[order]
             sh = sp.triu(self.shared, k=1).tocoo()
-            so = np.lexsort((sh.col, sh.row))
-            if len(so) == len(order) and np.array_equal(sh.row[so], r) and np.array_equal(sh.col[so], c):
+            so = _row_major_order(sh)
+            if sh.nnz == up.nnz and np.array_equal(sh.row[so], r) and np.array_equal(sh.col[so], c):
                 shared = sh.data[so]
             else:  # different sparsity (should not happen); look values up
                 shared = np.asarray(self.shared.tocsr()[r, c]).ravel() if len(r) else np.zeros(0)

@@ -29,6 +29,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .groups import align_groups, codes, group_codes
+from ._sorting import distinct_keys
 
 __all__ = ["ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
            "newcomers", "tie_table"]
@@ -279,7 +280,8 @@ def project_openness(dataset, groups: pd.Series) -> pd.DataFrame:
     size = np.bincount(pr[pr >= 0], minlength=len(dataset.projects))
     known = (g >= 0) & (pr >= 0)
     G = max(len(guniq), 1)
-    pairs = np.unique(pr[known].astype(np.int64) * G + g[known])  # distinct (project, group)
+    # distinct (project, group)
+    pairs = distinct_keys(pr[known].astype(np.int64) * G + g[known], len(dataset.projects) * G)
     pp, pgc = pairs // G, pairs % G
     ngroups = np.bincount(pp, minlength=len(dataset.projects))
     out = pd.DataFrame({"projects": np.bincount(pgc, minlength=len(guniq)),

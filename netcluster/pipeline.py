@@ -228,7 +228,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     groups = orgs[group_by]
     # the groups coded once for the projection's labels (each lookup in the population's index
     # costs ~0.5 s at 1M rows); the same codes group_codes gives each indicator
-    label_rows = _label_rows(ds, proj.labels)
+    label_rows = ds.organisation_rows(proj.labels)
     by_label = _aligned(proj, groups, label_rows)
     with P.stage("brokerage roles (Gould-Fernandez)"):
         gf_res = _group_brokerage(proj, by_label)
@@ -361,18 +361,6 @@ def _group_brokerage(proj, groups):
         gf, gk = None, pd.DataFrame()
         notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
     return gf, gk, notes
-
-
-def _label_rows(ds, labels) -> np.ndarray:
-    """Row of each projection label in ``ds.organisations`` (-1: none).  The projection of a
-    dataset has its participants as labels, sorted by id as the table is: then they are the
-    participants' rows, checked, with no id lookup in the population."""
-    orgs = ds.organisations
-    rows = np.flatnonzero(orgs["participant"].to_numpy(dtype=bool))
-    labels = np.asarray(labels, dtype=object)
-    if len(rows) == len(labels) and np.array_equal(orgs["org_id"].to_numpy(dtype=object)[rows], labels):
-        return rows
-    return ds.organisations_by_id().index.get_indexer(labels)
 
 
 def _aligned(proj, series: pd.Series, label_rows: np.ndarray) -> AlignedGroups:

@@ -20,6 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
+from ._sorting import distinct_keys
 
 __all__ = ["joint_projects", "consortium_sizes", "coverage", "specialised_share",
            "location_quotients", "specialisation_indices", "knowledge_services",
@@ -282,6 +283,16 @@ def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC, div
     return is_firm, is_firm & div.isin(codes), is_firm & div.isin(MANUFACTURING_KSIC)
 
 
+def _org_service_flags(dataset, codes=KNOWLEDGE_SERVICE_KSIC):
+    """:func:`service_flags` of every organisation (row order of ``dataset.organisations``)
+    as boolean arrays ``(firm, kis, manufacturing)``, computed once per dataset and codes
+    (the scorecard and the evolution slices both need them)."""
+    def compute(d):
+        flags = service_flags(d.organisations, codes, division=_org_division(d))
+        return tuple(f.fillna(False).to_numpy(dtype=bool) for f in flags)
+    return dataset.cached(("organisation service flags", tuple(codes)), compute)
+
+
 def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC,
                        centrality_frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """Knowledge-intensive service (KIS) organisations among participants and in ties.
@@ -292,7 +303,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
     """
     orgs = dataset.organisations_by_id()
-    is_firm, kis, mfg = service_flags(orgs, codes, division=_org_division(dataset))
+    is_firm, kis, mfg = (pd.Series(f, index=orgs.index) for f in _org_service_flags(dataset, codes))
     part = orgs["participant"]
     r = dataset.participation_org_rows()
     kis_part = np.where(r >= 0, kis.to_numpy(dtype=bool)[np.maximum(r, 0)], False)
@@ -302,7 +313,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
             "kis_share_participations": float(kis_part.mean()) if len(kis_part) else np.nan}
     if projection is not None:
         r, c, _, _ = projection.tie_arrays()
-        pos = kis.index.get_indexer(projection.labels)
+        pos = dataset.organisation_rows(projection.labels)  # (kis: organisations' row order)
         kv = np.where(pos >= 0, kis.to_numpy(dtype=bool)[np.maximum(pos, 0)], False)
         rows["kis_share_ties"] = float((kv[r] | kv[c]).mean()) if len(r) else np.nan
         M = projection.matrix.tocsr().copy()
@@ -337,7 +348,7 @@ def programme_overlap(dataset) -> dict:
     pc = np.where(pr >= 0, pcode[np.maximum(pr, 0)], -1)
     ok = (pc >= 0) & (orow >= 0)
     k = max(len(puniq), 1)
-    pairs = np.unique(orow[ok].astype(np.int64) * k + pc[ok])
+    pairs = distinct_keys(orow[ok].astype(np.int64) * k + pc[ok], len(dataset.organisations) * k)
     o_, p_ = pairs // k, pairs % k
     present = np.unique(p_)
     order = sorted(range(len(present)), key=lambda i: str(puniq[present[i]]))

@@ -148,3 +148,33 @@ def test_year_slices(sample_dataset):
 def test_bipartite_graph_unsorted_duplicates_merge():
     b = BipartiteNetwork.from_edges(["x", "x", "y"], ["P", "P", "P"])
     assert b.B.nnz == 2 and b.B.max() == 1
+
+
+def test_tie_arrays_of_unsorted_matrices():
+    """tie_arrays sorts the ties by (row, col) whether the matrices' indices are sorted (the
+    projection's: no sort needed) or not (a hand-made Projection): the same arrays."""
+    import scipy.sparse as sp
+    from netcluster.graph import Projection
+    rng = np.random.default_rng(3)
+    A = sp.random(40, 40, density=0.2, random_state=4, format="csr")
+    A = A + A.T
+    A.setdiag(0)
+    A.eliminate_zeros()
+    A.sort_indices()
+    S = A.copy()
+    S.data = np.ceil(S.data * 3)
+    ref = Projection(A, S, np.arange(40).astype(str)).tie_arrays()
+    # the same matrices with each row's entries shuffled (unsorted indices)
+    U, V = A.copy(), S.copy()
+    for M in (U, V):
+        for i in range(M.shape[0]):
+            a, b = M.indptr[i], M.indptr[i + 1]
+            p = a + rng.permutation(b - a)
+            M.indices[a:b], M.data[a:b] = M.indices[p].copy(), M.data[p].copy()
+        M.has_sorted_indices = False
+    got = Projection(U, V, np.arange(40).astype(str)).tie_arrays()
+    up = sp.triu(A, k=1).tocoo()
+    o = np.lexsort((up.col, up.row))
+    assert np.array_equal(ref[0], up.row[o]) and np.array_equal(ref[1], up.col[o])
+    for x, y in zip(ref, got):
+        assert np.array_equal(x, y)

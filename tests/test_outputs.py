@@ -248,13 +248,13 @@ def test_projection_labels_rows_equal_an_id_lookup(sample_dataset):
     import numpy as np
     import pandas as pd
     from netcluster.graph import BipartiteNetwork
-    from netcluster.pipeline import _at_rows, _label_rows
+    from netcluster.pipeline import _at_rows
     ds = sample_dataset
     ids = pd.Index(ds.organisations["org_id"])
     labels = BipartiteNetwork.from_dataset(ds).project_organisations("count").labels
-    assert np.array_equal(_label_rows(ds, labels), ids.get_indexer(labels))
+    assert np.array_equal(ds.organisation_rows(labels), ids.get_indexer(labels))
     other = np.array(list(labels[:5]) + ["not-an-id"], dtype=object)
-    rows = _label_rows(ds, other)
+    rows = ds.organisation_rows(other)
     assert np.array_equal(rows, ids.get_indexer(other)) and rows[-1] == -1
     assert _at_rows(ds.organisations_by_id()["name"], rows).tolist() == \
         ds.organisations_by_id()["name"].reindex(other).astype(object).where(lambda s: s.notna(), None).tolist()

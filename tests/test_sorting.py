@@ -26,3 +26,18 @@ def test_text_argsort_large_sorted_and_shuffled():
     assert text_argsort(ids).tolist() == list(range(len(ids)))
     shuffled = ids[rng.permutation(len(ids))]
     assert shuffled[text_argsort(shuffled)].tolist() == ids.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=60), st.integers(0, 30), st.sampled_from([np.int64, np.int32]))
+def test_distinct_keys_is_np_unique(keys, extra, dtype):
+    """The presence-mask path and its np.unique fallback (keys beyond ``size``) give what
+    np.unique gives: values, dtype and inverse."""
+    from netcluster._sorting import distinct_keys
+    k = np.array(keys, dtype=dtype)
+    size = (int(k.max()) + 1 if len(k) else 0) + extra
+    for sz in (size, max(size - extra - 1, 0)):  # the second: keys beyond it -> np.unique
+        u, inv = distinct_keys(k, sz, inverse=True)
+        U, INV = np.unique(k, return_inverse=True)
+        assert u.dtype == U.dtype and u.tolist() == U.tolist() and inv.tolist() == INV.tolist()
+        assert distinct_keys(k, sz).tolist() == U.tolist()
