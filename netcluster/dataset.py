@@ -268,10 +268,12 @@ def load_dataset(path, *, mapping=None, encoding: str | None = None,
     sheet : str or int, optional
         Excel sheet.
     on_participations : callable, optional
-        Called with the participations table (columns ``project_id``, ``org_id``, ``role``
-        final, rows as in the dataset) as soon as it is built, before the organisations and
-        projects tables are read: ``analyze`` starts the projection's path-based measures on
-        the second core meanwhile.
+        Called as ``on_participations(participations, network)`` with the participations table
+        (columns ``project_id``, ``org_id``, ``role`` final, rows as in the dataset) and their
+        :class:`~netcluster.graph.BipartiteNetwork` (the same as ``from_edges`` of its two id
+        columns, built from the codes the duplicate check already made) as soon as they are
+        built, before the organisations and projects tables are read: ``analyze`` starts the
+        projection's path-based measures on the second core meanwhile.
 
     Examples
     --------
@@ -526,8 +528,8 @@ class _Builder:
             df["role"] = None
         # duplicates: keep the strongest role, then the first line
         rank = df["role"].map(_ROLE_RANK).fillna(9).to_numpy()
-        pc = sorted_factorize(df["project_id"].to_numpy(dtype=object))[0]
-        oc = sorted_factorize(df["org_id"].to_numpy(dtype=object))[0]
+        pc, proj_labels = sorted_factorize(df["project_id"].to_numpy(dtype=object))
+        oc, org_labels = sorted_factorize(df["org_id"].to_numpy(dtype=object))
         order = np.lexsort((df["line"].to_numpy(), rank, oc, pc))
         df = df.iloc[order]
         pc, oc = pc[order], oc[order]
@@ -540,6 +542,10 @@ class _Builder:
                               column="org_id", values=df.loc[dup, "org_id"].tolist(),
                               detail="same project and organisation as an earlier row")
             df = df.loc[~dup]
+            pc, oc = pc[~dup], oc[~dup]
+        # the codes numbered in label order (every label is still present after dropping
+        # duplicates): the bipartite network's, without a second sort of a million ids
+        self.participation_codes = (oc, org_labels, pc, proj_labels)
         return df
 
     def _attributes(self, df, key, columns, table, group_label, first):
@@ -757,7 +763,10 @@ class _Builder:
             raise InputError("no usable participation rows (see the quality report)",
                              file=raws["participations"].file)
         if on_participations is not None:
-            on_participations(part[["project_id", "org_id", "role"]])
+            from .graph import BipartiteNetwork
+            oc, org_labels, pc, proj_labels = self.participation_codes
+            on_participations(part[["project_id", "org_id", "role"]],
+                              BipartiteNetwork.from_codes(oc, org_labels, pc, proj_labels))
         if isinstance(raws, _LazyTables):
             raws.read_all()
         # each participation's row in the tables derived from the participations: their rows

@@ -187,8 +187,16 @@ class BipartiteNetwork:
         from .groups import sorted_factorize
         oi, org_labels = sorted_factorize(o.to_numpy())  # codes numbered in label order
         pi, proj_labels = sorted_factorize(p.to_numpy())
-        B = sp.csr_matrix((np.ones(len(o)), (oi, pi)), shape=(len(org_labels), len(proj_labels)))
-        return cls(B, org_labels, proj_labels, dataset=dataset)
+        return cls.from_codes(oi, org_labels, pi, proj_labels, dataset=dataset)
+
+    @classmethod
+    def from_codes(cls, org_codes, org_labels, project_codes, project_labels, *, dataset=None) -> "BipartiteNetwork":
+        """From integer codes per participation into label lists sorted as
+        :func:`netcluster.groups.sorted_factorize` sorts them (every label used): the network
+        :meth:`from_edges` builds from the labels themselves."""
+        B = sp.csr_matrix((np.ones(len(org_codes)), (org_codes, project_codes)),
+                          shape=(len(org_labels), len(project_labels)))
+        return cls(B, org_labels, project_labels, dataset=dataset)
 
     @classmethod
     def from_dataset(cls, dataset) -> "BipartiteNetwork":

@@ -160,7 +160,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     y0, y1 = _parse_years(years)
     early = {}
 
-    def graph_and_second_core(part):
+    def graph_and_second_core(part, net=None):
         """The projection (it needs only the participations), and the second core started on
         what needs only the projection: Leiden, the path-based and spectral centralities,
         Burt's measures and the stability check's extra Leiden runs — tasks it runs in order
@@ -170,7 +170,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         the two exact path computations then run side by side).  Every task is
         deterministic (seeded): the same results whoever runs it."""
         with P.stage("graph and projection"):
-            net = BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
+            if net is None:
+                net = BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
             proj = net.project_organisations(weighting, max_project_size=max_project_size)
         # stability: 5 seeds up to STABILITY_SEEDS_5_MAX_NODES organisations, 3 up to
         # STABILITY_MAX_NODES, not run above (params say so; communities.stability runs it)
@@ -192,8 +193,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             # the main process reads the organisations and projects tables
             P.start("read and normalise participations")
             ds = load_dataset(input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet,
-                              on_participations=lambda part: (P.done("read and normalise participations"),
-                                                              graph_and_second_core(part),
+                              on_participations=lambda part, net: (P.done("read and normalise participations"),
+                                                                   graph_and_second_core(part, net),
                                                               P.start("read and normalise organisations and projects")))
             P.done("read and normalise organisations and projects")
         else:

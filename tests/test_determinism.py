@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import netcluster as nc
+from netcluster.graph import BipartiteNetwork
 from netcluster.pipeline import OUTPUT_FILES, analyze
 
 
@@ -103,12 +104,16 @@ def test_second_core_started_before_the_other_tables_are_read(tmp_path, sample_t
     read = dataset_mod.read_table
     monkeypatch.setattr(dataset_mod, "read_table", lambda p, **kw: order.append(kw["table"]) or read(p, **kw))
     seen = []
-    ds = dataset_mod.load_dataset(sample_tables, on_participations=lambda part: (order.append("callback"),
-                                                                                 seen.append(part.copy())))
+    ds = dataset_mod.load_dataset(sample_tables, on_participations=lambda part, net: (
+        order.append("callback"), seen.append((part.copy(), net))))
     monkeypatch.undo()
     assert order == ["participations", "callback", "projects", "organisations"]
     cols = ["project_id", "org_id", "role"]
-    assert seen[0][cols].reset_index(drop=True).equals(ds.participations[cols])
+    assert seen[0][0][cols].reset_index(drop=True).equals(ds.participations[cols])
+    # the network from the duplicate check's codes is the one from the labels
+    net, ref = seen[0][1], BipartiteNetwork.from_dataset(ds)
+    assert list(net.orgs) == list(ref.orgs) and list(net.projects) == list(ref.projects)
+    assert (net.B != ref.B).nnz == 0 and net.B.nnz == ref.B.nnz
     plain = nc.load_dataset(sample_tables)
     assert plain.quality.to_dict() == ds.quality.to_dict()
     pd.testing.assert_frame_equal(plain.organisations, ds.organisations)
