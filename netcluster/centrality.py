@@ -232,9 +232,17 @@ def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, 
     if n == 0:
         return np.zeros(0)
     vals = w if weighted else np.ones(len(r))
-    A = sp.csr_matrix((np.concatenate([vals, vals]), (np.concatenate([c, r]), np.concatenate([r, c]))),
-                      shape=(n, n))  # A[i, j] = weight of tie j -> i
-    s = np.bincount(np.concatenate([r, c]), weights=np.concatenate([vals, vals]), minlength=n)
+    # A[i, j] = weight of tie j -> i: the structure (and where each tie's value goes) built
+    # once per projection, then filled with the weights or ones (a CSR build costs ~0.25 s
+    # per 10⁶ ties); the same matrix as csr_matrix((values, (rows, cols))) builds
+    if "pagerank structure" not in projection._cache:
+        S = sp.csr_matrix((np.arange(1, 2 * len(r) + 1, dtype=float), (np.concatenate([c, r]), np.concatenate([r, c]))),
+                          shape=(n, n))
+        projection._cache["pagerank structure"] = (S.indptr, S.indices, S.data.astype(np.int64) - 1)
+    indptr, indices, slot = projection._cache["pagerank structure"]
+    both = np.concatenate([vals, vals])
+    A = sp.csr_matrix((both[slot], indices, indptr), shape=(n, n))
+    s = np.bincount(np.concatenate([r, c]), weights=both, minlength=n)
     dangling = s == 0
     inv = np.where(dangling, 0.0, 1.0 / np.where(dangling, 1.0, s))
     p = np.full(n, 1.0 / n)

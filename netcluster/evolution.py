@@ -156,7 +156,7 @@ def _light_rows(c: _Coded, pmask, weighting, max_project_size):
     add("projects", n_proj)
     add("organisations", int(len(ou)))
     add("participations", int(len(o)))
-    add("ties", proj.n_ties)
+    add("ties", len(proj.tie_arrays()[0]))  # (the tie arrays every figure below uses, built once)
     size = np.bincount(p, minlength=len(c.proj_labels))[pmask]
     firms = np.bincount(p[c.is_firm[o]], minlength=len(c.proj_labels))[pmask]
     add("joint_project_share", (size >= 2).sum() / n_proj)

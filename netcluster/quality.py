@@ -152,14 +152,12 @@ class QualityLog:
         if ev.empty:
             return head
         assert head.endswith('"events": []\n}')
-        rows = None
-        for i, col in enumerate(ev.columns):
-            key = json.dumps(str(col), ensure_ascii=False)
-            cells = _json_cells(ev[col], as_int=col == "line")
-            part = ("  {\n   " if i == 0 else ",\n   ") + key + ": "
-            rows = part + cells if rows is None else rows + part + cells
-        rows = rows + "\n  }"
-        return head[:-len("[]\n}")] + "[\n" + ",\n".join(rows.tolist()) + "\n ]\n}"
+        # one %-template per event (keys escaped for %), filled with each column's cell texts
+        keys = [json.dumps(str(col), ensure_ascii=False).replace("%", "%%") for col in ev.columns]
+        template = "  {\n   " + ",\n   ".join(k + ": %s" for k in keys) + "\n  }"
+        cells = [_json_cells(ev[col], as_int=col == "line").tolist() for col in ev.columns]
+        rows = [template % t for t in zip(*cells)]
+        return head[:-len("[]\n}")] + "[\n" + ",\n".join(rows) + "\n ]\n}"
 
     def to_csv(self, path):
         from .export import write_csv
@@ -187,8 +185,10 @@ class QualityLog:
 def _json_cells(col: pd.Series, *, as_int: bool):
     """JSON text of each cell (object array), as ``json.dumps`` writes it in ``to_dict()``."""
     import numpy as np
+    from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) calls
     codes, uniques = pd.factorize(col.astype("object"), use_na_sentinel=True)
-    enc = np.array([json.dumps(int(v) if as_int else v, ensure_ascii=False, default=_json_default)
+    enc = np.array([int.__repr__(int(v)) if as_int else encode_basestring(v) if type(v) is str
+                    else json.dumps(v, ensure_ascii=False, default=_json_default)
                     for v in uniques] + ["null"], dtype=object)
     return enc[codes]  # code -1 (missing) takes the last entry, "null"
 

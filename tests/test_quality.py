@@ -19,12 +19,13 @@ def test_json_matches_json_dumps_on_hostile_values(tmp_path):
     log.add(table="organisations", reason='region "unknown"', action="info", line=None,
             value=float("nan"), detail="tab\there, \u2028 and \x01")
     log.add(table="projects", reason="r", action="repair", file=None, line=7, value=12.5)
+    log.add(table="projects", reason="50%s of %d", action="info", file="x%.csv", line=9, value="100%")
     path = tmp_path / "q.json"
     log.to_json(path)
     text = path.read_text(encoding="utf-8")
     assert text == _reference(log)
     back = json.loads(text)
-    assert [e["line"] for e in back["events"]] == [None, 2, 4, 7]
+    assert [e["line"] for e in back["events"]] == [None, 2, 4, 7, 9]
     assert back["events"][2]["value"] == '=HYPERLINK("x")'
 
 
