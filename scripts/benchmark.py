@@ -201,6 +201,21 @@ def child(cmd, timeout, cwd):
         return (json.loads(lines[-1]) if lines else {}), timeout, False
 
 
+def speed_probe() -> float:
+    """Seconds of a fixed workload (a pure-Python loop and a memory-bound numpy pass), taken
+    just before each analyze run: on a shared VM whose speed drifts, a run with a slow probe
+    ran in a slow phase (the probe takes ~0.25 s on the reference machine in a normal phase)."""
+    import numpy as np
+    t = time.perf_counter()
+    x = 0
+    for i in range(4_000_000):
+        x += i
+    a = np.arange(10_000_000, dtype=float)
+    for _ in range(4):
+        a = a * 1.0000001
+    return round(time.perf_counter() - t, 3)
+
+
 def machine():
     import igraph, networkx, numpy, pandas, scipy
     try:
@@ -248,12 +263,14 @@ def main():
             print(f"[{n:,} rows] generated in {time.perf_counter() - t:.1f}s")
         inp = d / "korea_cluster_tables"
         runs = []  # --repeat runs, each in a fresh process; the median run is reported
+        probes = []
         for _ in range(max(1, a.repeat)):
+            probes.append(speed_probe())
             res, wall, ok = child([sys.executable, me, "--_analyze", str(inp), str(d / "out")], None, str(d))
             runs.append((res.get("total_seconds", wall), res, wall))
         totals = [t for t, _, _ in runs]
         _, res, wall = sorted(runs, key=lambda x: x[0])[(len(runs) - 1) // 2]
-        row = {"rows": n, "analyze": res, "analyze_wall_seconds": round(wall, 2)}
+        row = {"rows": n, "analyze": res, "analyze_wall_seconds": round(wall, 2), "speed_probes": probes}
         if len(runs) > 1:
             row["analyze_totals"] = totals
             row["analyze_median_seconds"] = res.get("total_seconds")
@@ -272,7 +289,8 @@ def main():
         info["results"].append(row)
         if len(runs) > 1:
             print(f"\n[{n:,} rows] {len(runs)} runs: totals {', '.join(f'{t:.2f}' for t in totals)} s; "
-                  f"median {res.get('total_seconds')} s (its stages below), min {min(totals):.2f} s")
+                  f"median {res.get('total_seconds')} s (its stages below), min {min(totals):.2f} s; "
+                  f"speed probe before each: {', '.join(f'{p:.2f}' for p in probes)} s")
         print(f"\n[{n:,} rows] analyze total {res.get('total_seconds')} s (wall), peak RSS {res.get('peak_mb')} MB "
               f"(main process), {res.get('peak_child_mb')} MB (second-core process); peak distinct memory of "
               f"both (PSS, sampled every 0.5 s) {res.get('peak_combined_pss_mb')} MB")
