@@ -49,6 +49,10 @@ GROUP_NULL_PERMUTATIONS = 499
 
 #: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
 XLSX_MAX_TIES = 50_000
+#: ties.csv and the GEXF edges are written in this many row ranges (tasks for either process;
+#: the bytes are the same for any number).
+TIES_CSV_PARTS = 4
+GEXF_EDGE_PARTS = 2
 
 #: Order of the path-measure parts in the task pool: the second core starts with the first,
 #: the main process takes from the end (the costliest, weighted betweenness, first).
@@ -278,12 +282,19 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
         res = (plan.assemble(done), gf_, gk_, sh_, notes, {s: done[("leiden", s)] for s in stab_seeds[1:]})
         cen_ = res[0]
         org_out, ties, coded = _tables(ds, orgs, groups, group_by, proj, cen_, com, ei, gf_, sh_, label_rows)
-        # ties.csv, and the GEXF edges + ties sheet: each by whichever process is free first
-        # (the second core after the organisation files, in this order; the main process
-        # from the end, see _export)
-        tie_tasks = TaskPool([("ties.csv", lambda: _write_ties_csv(ties, out, coded)),
-                              ("ties graph and sheet", lambda: _write_ties_graph_and_sheet(
-                                  ties, out, org_out.columns, coded))], jobs=jobs)
+        # ties.csv and the GEXF edges in parts (row ranges), and the ties sheet: each by
+        # whichever process is free first (the second core after the organisation files, in
+        # this order; the main process from the end, see _export).  Pieces of ~1 s at 1M
+        # rows rather than two of 4-5 s: the process that finishes first waits less for the
+        # other.  Parts are joined in order by _finish_ties_csv and _finish_gexf
+        tie_tasks = TaskPool([(f"ties.csv {i + 1}/{TIES_CSV_PARTS}",
+                               lambda i=i: _write_ties_csv(ties, out, coded, part=(i, TIES_CSV_PARTS)))
+                              for i in range(TIES_CSV_PARTS)]
+                             + [(f"GEXF edges {i + 1}/{GEXF_EDGE_PARTS}",
+                                 lambda i=i: _write_gexf_edges_part(ties, out, org_out.columns, coded,
+                                                                    part=(i, GEXF_EDGE_PARTS)))
+                                for i in range(GEXF_EDGE_PARTS)]
+                             + [("ties sheet", lambda: _ties_sheet(ties))], jobs=jobs)
         # the GEXF nodes likewise (the main process takes them if it is done first)
         # (the organisations table formatted by _write_large: kept per process in `formatted`,
         # so the GEXF nodes reuse it when the same process writes them)
@@ -440,7 +451,7 @@ def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks,
 
 
 def _write_org_nodes(org_out, out: Path, formatted=None) -> None:
-    """network.gexf up to its edges: header and nodes (the edges: _write_ties_graph_and_sheet,
+    """network.gexf up to its edges: header and nodes (the edges: _write_gexf_edges_part,
     then _finish_gexf).  Takes the graph columns of the organisations table formatted in this
     process (``formatted``, by :func:`_write_large`) or formats only them (the same text)."""
     from ._formatted import FormattedTable
@@ -452,37 +463,97 @@ def _write_org_nodes(org_out, out: Path, formatted=None) -> None:
     _write_gexf_nodes(nodes, out / "network.gexf")
 
 
-def _finish_gexf(out: Path) -> None:
-    """Append the edges part (written with ties.csv) and the closing tags to network.gexf."""
+def _finish_gexf(out: Path, parts: int | None = None) -> None:
+    """Append the edges (:func:`_write_gexf_edges_part`, part files 1..parts; default
+    GEXF_EDGE_PARTS) and the closing tags to network.gexf."""
+    _append_parts(out / "network.gexf", (GEXF_EDGE_PARTS if parts is None else parts) + 1, _GEXF_END)
+
+
+def _part_rows(n: int, part) -> tuple[int, int]:
+    """Rows ``a:b`` of part ``(i, k)`` (the i-th of k near-equal row ranges; None: all)."""
+    if part is None:
+        return 0, n
+    i, k = part
+    return n * i // k, n * (i + 1) // k
+
+
+def _part_file(path: Path, i: int) -> Path:
+    """Where part ``i`` > 0 of ``path`` is written before :func:`_append_parts` joins it."""
+    return path.with_name(f"{path.name}.part{i}")
+
+
+def _append_parts(path: Path, k: int, end: str = "") -> None:
+    """Append parts 1..k-1 (:func:`_part_file`) to ``path`` in order, then ``end``."""
     import shutil
-    part = out / _GEXF_EDGES_PART
-    with open(out / "network.gexf", "ab") as f:
-        with open(part, "rb") as e:
-            shutil.copyfileobj(e, f, 1 << 22)
-        f.write(_GEXF_END.encode())
-    part.unlink()
+    with open(path, "ab") as f:
+        for i in range(1, k):
+            part = _part_file(path, i)
+            with open(part, "rb") as e:
+                shutil.copyfileobj(e, f, 1 << 22)
+            part.unlink()
+        f.write(end.encode())
 
 
-_GEXF_EDGES_PART = "network.gexf.edges"
-
-
-def _write_ties_csv(ties, out: Path, coded=None) -> None:
-    """ties.csv (formatted once: :class:`netcluster._formatted.FormattedTable`; ``coded``: the
-    end columns' codes from :func:`_tables`)."""
+def _ties_rows(ties, coded, a: int, b: int):
+    """Rows ``a:b`` of the ties table, formatted (:class:`netcluster._formatted.FormattedTable`,
+    from the end columns' codes ``coded`` of :func:`_tables`) or, when a column is of a kind
+    it does not format, as the DataFrame (pandas writes it)."""
     from ._formatted import FormattedTable
-    write_csv(FormattedTable.of(ties, coded) or ties, out / "ties.csv")
+    part = ties.iloc[a:b]
+    sub = {k: (np.asarray(c)[a:b], v) for k, (c, v) in coded.items()} if coded else None
+    return FormattedTable.of(part, sub) or part
 
 
-def _write_ties_graph_and_sheet(ties, out: Path, org_columns, coded=None):
-    """The edges of the GEXF (into a part file that :func:`_finish_gexf` appends) and the
-    workbook's ties sheet (the strongest XLSX_MAX_TIES ties; XML, compressed, returned).
-    ``org_columns``: the organisations table's columns (they number the GEXF attributes)."""
+def _write_ties_csv(ties, out: Path, coded=None, part=None) -> None:
+    """ties.csv (formatted once; ``coded``: the end columns' codes from :func:`_tables`).
+    ``part=(i, k)``: the i-th of k row ranges — the first into ties.csv with the header, the
+    others without header into part files that :func:`_finish_ties_csv` appends (the parts
+    may be written by different processes, in any order); ``None``: the whole file.  Every
+    cell's text depends on that cell only, so the parts joined are the whole file's bytes
+    (tested)."""
+    from ._formatted import FormattedTable
+    from .export import safe_frame
+    a, b = _part_rows(len(ties), part)
+    rows = _ties_rows(ties, coded, a, b)
+    if part is None or part[0] == 0:
+        write_csv(rows, out / "ties.csv")
+        return
+    with open(_part_file(out / "ties.csv", part[0]), "w", encoding="utf-8", newline="") as f:  # no BOM
+        if isinstance(rows, FormattedTable):
+            chunks = rows.csv_chunks()
+            next(chunks)  # the header is the first part's
+            for chunk in chunks:
+                f.write(chunk)
+        elif len(rows):
+            safe_frame(rows).to_csv(f, header=False, index=False, lineterminator="\r\n")
+
+
+def _finish_ties_csv(out: Path, parts: int | None = None) -> None:
+    """Append the other parts' rows (:func:`_write_ties_csv`; default TIES_CSV_PARTS) to
+    ties.csv."""
+    _append_parts(out / "ties.csv", TIES_CSV_PARTS if parts is None else parts)
+
+
+def _write_gexf_edges_part(ties, out: Path, org_columns, coded=None, part=None) -> None:
+    """The edges of the GEXF (``part=(i, k)``: the i-th of k row ranges; edge ids are the
+    rows'), into the files that :func:`_finish_gexf` appends.  ``org_columns``: the
+    organisations table's columns (they number the GEXF attributes)."""
+    from ._formatted import FormattedTable
+    a, b = _part_rows(len(ties), part)
+    cols = ["source", "target", "weight", "shared_projects"]
+    sub = {k: (np.asarray(c)[a:b], v) for k, (c, v) in coded.items() if k in cols} if coded else None
+    edges = FormattedTable.as_text(ties[cols].iloc[a:b], sub)
+    path = _part_file(out / "network.gexf", (part[0] if part else 0) + 1)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)), first_id=a)
+
+
+def _ties_sheet(ties):
+    """The workbook's ties sheet: the strongest XLSX_MAX_TIES ties in table order (XML,
+    compressed, returned)."""
     from ._formatted import FormattedTable
     from ._xlsx import Deflated
     from .export import sheet_bytes
-    edges = FormattedTable.as_text(ties[["source", "target", "weight", "shared_projects"]], coded)
-    with open(out / _GEXF_EDGES_PART, "w", encoding="utf-8", newline="\n") as f:
-        _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)))
     rows = ties.iloc[np.flatnonzero(ties.index.isin(_xlsx_ties(ties)[0].index))]  # in table order
     return Deflated.of(sheet_bytes(FormattedTable.of(rows) or rows))
 
@@ -526,10 +597,9 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, node_tasks, *, job
     from .html import network_html, regions_html, write_text
     from .report import report_html
     files = {}
-    # the ties outputs the second core has not taken (it takes them after the organisation
-    # files): all of them at 100k rows, the GEXF edges + ties sheet or none at 1M
-    with P.stage("export: ties.csv, GEXF edges, ties sheet (main's share)"):
-        tie_done = tie_tasks.run(reverse=True)
+    # first what only the main process writes (the pages, the small tables, quality.json),
+    # then the ties outputs the second core has not taken (it takes them in order after the
+    # organisation files; the main process from the end), then the workbook, which needs both
     with P.stage("layout and network.html"):
         nodes = a.organisations
         html, info = network_html(a.projection, nodes, title="netcluster — organisation network",
@@ -541,18 +611,22 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, node_tasks, *, job
             a.region_matrix, counts, title=f"netcluster — {a.params['group_by']} network"))
     with P.stage("report.html"):
         files["report.html"] = write_text(out / "report.html", report_html(a))
-    with P.stage("export tables, workbook and graph" if jobs < 2 else "export: small tables and workbook"):
+    with P.stage("export: small tables and quality.json"):
         files["openness.csv"] = write_csv(a.openness.reset_index(), out / "openness.csv")
         files["region_matrix.csv"] = write_csv(a.region_matrix, out / "region_matrix.csv")
         files["scorecard.csv"] = write_csv(a.scorecard, out / "scorecard.csv")
-        a.dataset.quality.to_json(out / "quality.json")  # before waiting for the second core
+        a.dataset.quality.to_json(out / "quality.json")
         files["quality.json"] = out / "quality.json"
+    with P.stage("export: ties.csv, GEXF edges, ties sheet (main's share)"):
+        tie_done = tie_tasks.run(reverse=True)
+    with P.stage("export: graph and workbook" if jobs < 2 else "export: workbook (+ waiting for the second core)"):
         note = _xlsx_ties(a.ties)[1]
         node_tasks.run(reverse=True)  # the GEXF nodes, when the second core has not started them
         large = export_job.result()
         tie_done.update(large.get("ties", {}))
-        ties_xml = tie_done["ties graph and sheet"]
+        ties_xml = tie_done["ties sheet"]
         _finish_gexf(out)
+        _finish_ties_csv(out)
         files["organisations.csv"] = out / "organisations.csv"
         files["ties.csv"] = out / "ties.csv"
         files["network.gexf"] = out / "network.gexf"
@@ -575,8 +649,7 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, node_tasks, *, job
         theirs = large.get("ties", {})
         P.background("export: organisations.csv, organisations sheet"
                      + (", GEXF nodes" if "GEXF nodes" in large.get("nodes", {}) else "")
-                     + (", ties.csv" if "ties.csv" in theirs else "")
-                     + (", GEXF edges, ties sheet" if "ties graph and sheet" in theirs else ""), export_job.seconds)
+                     + "".join(", " + name for name in theirs), export_job.seconds)
     a.files = {k: str(v) for k, v in sorted(files.items())}
 
 
@@ -696,10 +769,10 @@ def _write_gexf_nodes(nodes, path: Path) -> None:
         f.write("    </nodes>\n    <edges>\n")
 
 
-def _write_gexf_edges(ties, f, k: int) -> None:
+def _write_gexf_edges(ties, f, k: int, first_id: int = 0) -> None:
     """The GEXF edge lines (``ties``: formatted ``source``, ``target``, ``weight``,
     ``shared_projects``) written to the open text file ``f``; ``k`` is the id of the edge
-    attribute."""
+    attribute; edge ids count from ``first_id``."""
     from ._formatted import ROW_CHUNK, join_rows
     escaped = _gexf_escaped
     if ties.n_rows:
@@ -709,7 +782,7 @@ def _write_gexf_edges(ties, f, k: int) -> None:
             b = min(a + ROW_CHUNK, ties.n_rows)
             m = b - a
             ids = np.empty(m, dtype=object)
-            ids[:] = list(map(str, range(a, b)))
+            ids[:] = list(map(str, range(first_id + a, first_id + b)))
             f.write("".join(join_rows(["      <edge source=", es[a:b], " target=", et[a:b], ' id="', ids,
                                        '" weight="', wt[a:b], f'"><attvalues><attvalue for="{k}" value="',
                                        sh[a:b], '" /></attvalues></edge>\n'], m)))

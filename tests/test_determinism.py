@@ -72,10 +72,10 @@ def test_ties_outputs_shared_between_the_processes_write_the_same_bytes(tmp_path
             return run(self, reverse=reverse)
         return late_run
 
-    def slow_csv_in_child(ties, out, coded=None):
+    def slow_csv_in_child(ties, out, coded=None, part=None):
         if os.getpid() != parent:
             time.sleep(4)
-        return csv(ties, out, coded)
+        return csv(ties, out, coded, part=part)
 
     for case, delay in (("second core takes both", 6), ("one each", 2)):
         monkeypatch.setattr(_parallel.TaskPool, "run", main_late(delay))
@@ -123,3 +123,50 @@ def test_second_core_started_before_the_other_tables_are_read(tmp_path, sample_t
         if f in ("report.html", "indicators.xlsx"):  # their parameters name the input ("<dataset>")
             continue
         assert (tmp_path / "early" / f).read_bytes() == (tmp_path / "after" / f).read_bytes(), f
+
+
+def test_ties_csv_parts_join_to_the_whole_file(tmp_path):
+    """ties.csv written in parts (possibly by two processes) and joined is the file written
+    whole: with codes for the end columns, hostile texts, an odd, one-row and empty
+    table, and a last part that only pandas writes (a number among the names)."""
+    import numpy as np
+    from netcluster import pipeline
+    labels = np.array(["a", "b", "=c", "d,e"], dtype=object)
+    src, tgt = np.array([0, 0, 1, 2, 3]), np.array([1, 2, 3, 3, 0])
+    ties = pd.DataFrame({"source": labels[src], "source_name": ["x, y", None, 'q"', "-z", "w"],
+                         "target": labels[tgt], "weight": [1.0, 0.5, np.nan, 2.0, -0.0],
+                         "shared_projects": [1, 2, 3, 4, 5], "cross_group": [True, False, True, True, False]})
+    mixed = ties.copy()
+    mixed["source_name"] = mixed["source_name"].astype(object)
+    mixed.loc[4, "source_name"] = 7
+    coded = {"source": (src, labels), "target": (tgt, labels)}
+    for name, table in (("plain", ties), ("mixed", mixed)):
+        for n in (0, 1, 2, 5):
+            t = table.iloc[:n].reset_index(drop=True)
+            c = {k: (v[0][:n], v[1]) for k, v in coded.items()}
+            whole, halves = tmp_path / f"{name}{n}w", tmp_path / f"{name}{n}h"
+            whole.mkdir()
+            halves.mkdir()
+            pipeline._write_ties_csv(t, whole, c)
+            for i in (2, 0, 1):  # (any order)
+                pipeline._write_ties_csv(t, halves, c, part=(i, 3))
+            pipeline._finish_ties_csv(halves, 3)
+            assert (halves / "ties.csv").read_bytes() == (whole / "ties.csv").read_bytes(), (name, n)
+            assert sorted(p.name for p in halves.iterdir()) == ["ties.csv"]
+    text = (tmp_path / "mixed5h" / "ties.csv").read_bytes().decode("utf-8-sig")
+    assert text.count("\r\n") == 6 and ",7," in text and "'-z" in text and "'=c" in text
+
+
+def test_number_of_ties_parts_does_not_change_the_files(tmp_path, sample_tables, monkeypatch):
+    """ties.csv and the GEXF edges written in one part each or in many (more parts than
+    ties per part) are the same files."""
+    from netcluster import pipeline
+    monkeypatch.setattr(pipeline, "TIES_CSV_PARTS", 1)
+    monkeypatch.setattr(pipeline, "GEXF_EDGE_PARTS", 1)
+    analyze(sample_tables, tmp_path / "one", seed=7, n_permutations=49, jobs=1)
+    monkeypatch.setattr(pipeline, "TIES_CSV_PARTS", 7)
+    monkeypatch.setattr(pipeline, "GEXF_EDGE_PARTS", 5)
+    analyze(sample_tables, tmp_path / "many", seed=7, n_permutations=49, jobs=2)
+    for f in ("ties.csv", "network.gexf", "indicators.xlsx"):
+        assert (tmp_path / "one" / f).read_bytes() == (tmp_path / "many" / f).read_bytes(), f
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == sorted(OUTPUT_FILES)
