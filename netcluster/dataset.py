@@ -773,8 +773,9 @@ class _Builder:
         # are the ids in order of first appearance, as factorize numbers them (one hashing of
         # the ids each); followed below into the merged tables, so that no id is looked up
         # again in a million-row table
-        part_org, org_first = _first_appearance(part["org_id"])
-        part_proj, proj_first = _first_appearance(part["project_id"])
+        oc, _, pc, _ = self.participation_codes  # (the ids coded once, by _participations)
+        part_org, org_first = _first_appearance(part["org_id"], oc)
+        part_proj, proj_first = _first_appearance(part["project_id"], pc)
         org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
         orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation",
                                 first=org_first)
@@ -872,11 +873,22 @@ class _Builder:
 # ---------------------------------------------------------------------------
 
 
-def _first_appearance(ids: pd.Series):
+def _first_appearance(ids: pd.Series, label_codes: np.ndarray | None = None):
     """``(codes, first)``: each row's id numbered in order of first appearance (as
     ``pd.factorize``), and the row where each id first appears (``ids.iloc[first]`` is
-    ``pd.unique(ids)``)."""
-    codes = pd.factorize(ids.to_numpy(dtype=object))[0]
+    ``pd.unique(ids)``).  ``label_codes``: the ids already coded (any numbering, one code per
+    distinct id, none missing), so that the numbering is found on integers instead of by
+    hashing the ids again."""
+    if label_codes is None:
+        codes = pd.factorize(ids.to_numpy(dtype=object))[0]
+    elif not len(label_codes):
+        codes = np.zeros(0, dtype=np.int64)
+    else:  # each code's first row, in row order, numbers the codes
+        _, first_row = np.unique(label_codes, return_index=True)
+        order = np.argsort(first_row, kind="stable")
+        rank = np.empty(int(label_codes.max()) + 1, dtype=np.int64)
+        rank[np.asarray(label_codes)[first_row[order]]] = np.arange(len(order))
+        codes = rank[label_codes]
     if not len(codes):
         return codes, np.zeros(0, dtype=np.int64)
     # codes count up in order of first appearance: an id appears first where the running

@@ -310,10 +310,12 @@ def test_first_appearance_numbers_ids_as_factorize_and_unique(ids):
     import numpy as np
     from netcluster.dataset import _first_appearance
     s = pd.Series(ids, dtype=object)
-    codes, first = _first_appearance(s)
-    assert np.array_equal(codes, pd.factorize(s)[0])
-    assert s.iloc[first].tolist() == list(pd.unique(s))
-    assert all(ids.index(ids[i]) == i for i in first)
+    labels = sorted(set(ids))
+    for given_codes in (None, np.array([labels.index(x) for x in ids], dtype=np.int64)):  # hashed / from codes
+        codes, first = _first_appearance(s, given_codes)
+        assert np.array_equal(codes, pd.factorize(s)[0])
+        assert s.iloc[first].tolist() == list(pd.unique(s))
+        assert all(ids.index(ids[i]) == i for i in first)
 
 
 def test_change_table_counts_each_changed_pair(tmp_path):
