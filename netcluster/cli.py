@@ -113,7 +113,7 @@ def cmd_analyze(args) -> int:
                 group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
                 n_permutations=args.permutations, max_project_size=args.max_project_size,
                 graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
-                jobs=args.jobs)
+                jobs=args.jobs, leiden_iterations=args.leiden_iterations)
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -162,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="leave projects with more participants out of the projection (reported)")
         p.add_argument("--max-network-nodes", type=int, default=2000,
                        help="organisations shown in network.html (top by betweenness; default 2000)")
+        p.add_argument("--leiden-iterations", type=int, default=-1,
+                       help="Leiden iterations: negative (default) until stable; 2 is faster on national "
+                            "data (for exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
         p.add_argument("--jobs", type=int, default=None,
                        help="processes (default: 2 on a multi-core machine; results are the same with 1)")

@@ -31,8 +31,13 @@ def leiden(projection, *, resolution: float = 1.0, seed: int = 0, weighted: bool
            n_iterations: int = -1) -> pd.DataFrame:
     """Seeded Leiden communities (modularity objective).
 
+    ``n_iterations``: Leiden iterations; negative (default) iterates until an iteration
+    changes nothing (Traag et al. 2019: a stable partition), 2 is igraph's default — faster
+    on large graphs (at 1M participation rows 4 s instead of 10 s), modularity lower in the
+    fifth decimal there.
+
     Returns a DataFrame indexed by ``org_id`` with ``community`` (0 = largest) and
-    ``attrs["params"]`` (resolution, seed, modularity, number of communities).
+    ``attrs["params"]`` (resolution, seed, n_iterations, modularity, number of communities).
 
     Examples
     --------
@@ -57,7 +62,7 @@ def leiden(projection, *, resolution: float = 1.0, seed: int = 0, weighted: bool
                        index=pd.Index(projection.labels, name="org_id"))
     q = g.modularity(memb.tolist(), weights=w, resolution=resolution) if g.ecount() else 0.0
     out.attrs["params"] = {"method": "leiden", "objective": "modularity", "resolution": resolution,
-                           "seed": seed, "weighted": weighted, "modularity": float(q),
+                           "seed": seed, "weighted": weighted, "n_iterations": n_iterations, "modularity": float(q),
                            "n_communities": int(len(sizes))}
     return out
 
@@ -96,16 +101,17 @@ def _ari_nmi(a, b):
 
 
 def stability(projection, *, seeds=range(10), resolution: float = 1.0, weighted: bool = True,
-              known: dict | None = None) -> pd.DataFrame:
+              known: dict | None = None, n_iterations: int = -1) -> pd.DataFrame:
     """Leiden run with several seeds: pairwise ARI and NMI between runs.
 
     Returns one row per pair of seeds; ``attrs["summary"]`` has the mean ARI/NMI and the
     modularity range.  A mean ARI near 1 means the community structure is robust.
     ``known`` maps a seed to a :func:`leiden` result already computed with the same
-    resolution and weighting (it is reused, not recomputed).
+    resolution, weighting and ``n_iterations`` (it is reused, not recomputed).
     """
     known = known or {}
-    runs = {s: known[s] if s in known else leiden(projection, resolution=resolution, seed=s, weighted=weighted)
+    runs = {s: known[s] if s in known else leiden(projection, resolution=resolution, seed=s, weighted=weighted,
+                                                   n_iterations=n_iterations)
             for s in seeds}
     rows = []
     for s1, s2 in itertools.combinations(runs, 2):

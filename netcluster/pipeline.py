@@ -131,7 +131,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             group_by: str = "region", years=None, weighting: str = "count", seed: int = 0,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
-            betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None) -> Analysis:
+            betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
+            leiden_iterations: int = -1) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -149,6 +150,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         Projection weighting (binary, count, newman, jaccard, association).
     seed : int
         Seed of every randomised step (layout, Leiden, permutations, bootstrap, sampling).
+    leiden_iterations : int
+        Leiden iterations (:func:`netcluster.communities.leiden`): negative (default) until
+        stable; 2 (igraph's default) is faster on national data, for exploratory reruns.
     jobs : int, optional
         Processes to use (default 2 on a multi-core machine that can fork, else 1): Leiden, the
         path-based and spectral centralities and the stability runs start on the second core as
@@ -185,9 +189,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                               samples=betweenness_samples, seed=seed)
         parts = dict(plan.parts())  # path measures (one part, or betweenness and closeness apart), spectral
         paths = sorted(((k, f) for k, f in parts.items() if k != "spectral"), key=lambda p: _PATH_PARTS_ORDER.index(p[0]))
-        pool = TaskPool([(("leiden", seed), lambda: leiden(proj, seed=seed))] + paths[:1]
+        pool = TaskPool([(("leiden", seed), lambda: leiden(proj, seed=seed, n_iterations=leiden_iterations))]
+                        + paths[:1]
                         + [("structural holes", lambda: structural_holes(proj)), ("spectral", parts["spectral"])]
-                        + [(("leiden", s), lambda s=s: leiden(proj, seed=s)) for s in stab_seeds[1:]]
+                        + [(("leiden", s), lambda s=s: leiden(proj, seed=s, n_iterations=leiden_iterations))
+                           for s in stab_seeds[1:]]
                         + paths[1:], jobs=jobs).start()
         early.update(net=net, proj=proj, plan=plan, pool=pool, stab_seeds=stab_seeds)
 
@@ -341,7 +347,8 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     cen, gf, gk, sh, brokerage_notes, other_seeds = handed["res"]
     org_out, ties, export_job = handed["org_out"], handed["ties"], handed["job"]
     tie_tasks, node_tasks = handed["tie_tasks"], handed["node_tasks"]
-    stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds}) if stab_seeds else None
+    stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds},
+                     n_iterations=com.attrs["params"]["n_iterations"]) if stab_seeds else None
     op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
     op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))

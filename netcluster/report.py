@@ -215,7 +215,10 @@ def report_html(a) -> str:
         f"(damping {cp['damping']}); weighted variants use 1/weight as tie length"
         + (f"; {_e(cp['weighted_paths_note'])}" if cp.get('weighted_paths_note') else "") + ".",
         f"Communities: Leiden, modularity objective, resolution {p['leiden']['resolution']}, seed "
-        f"{p['leiden']['seed']} ({_e(ref['leiden'])}); "
+        f"{p['leiden']['seed']}, "
+        + ("iterated until stable" if p['leiden'].get('n_iterations', -1) < 0
+           else f"{p['leiden']['n_iterations']} iterations (not necessarily stable)")
+        + f" ({_e(ref['leiden'])}); "
         + (f"stability over {len(p['stability']['seeds'])} seeds: mean ARI {_fmt(p['stability'].get('mean_ari'))}."
            if p.get('stability') else "stability check not run at this size (communities.stability runs it)."),
         f"Openness: E-I index ({_e(ref['ei'])}); permutation null with {_e(p['ei_test']['permutations'])} "

@@ -285,3 +285,34 @@ def test_to_square_and_shared_projects_equal_cell_by_cell_lookups(sample_dataset
                 loop.loc[a, b] = v
                 loop.loc[b, a] = v
             pd.testing.assert_frame_equal(to_square(rm, value), loop, check_exact=True)
+
+
+def test_leiden_iterations_until_stable_is_a_fixed_point(sample):
+    """n_iterations < 0 iterates until an iteration changes nothing: its modularity is at least
+    that of one iteration (same seed), against networkx's modularity of each partition, and the
+    number of iterations is recorded; analyze passes --leiden-iterations through and says it in
+    the report."""
+    ds, p, reg = sample
+    g = p.to_networkx()
+    res = {}
+    for k in (1, -1):
+        com = leiden(p, seed=3, n_iterations=k)
+        comms = [set(com.index[com["community"] == c]) for c in com["community"].unique()]
+        q = nx.community.modularity(g, comms, weight="weight")
+        assert com.attrs["params"]["modularity"] == pytest.approx(q, abs=1e-9)
+        assert com.attrs["params"]["n_iterations"] == k
+        res[k] = q
+    assert res[-1] >= res[1] - 1e-12
+    st = stability(p, seeds=range(2), n_iterations=2)
+    assert len(st) == 1
+
+
+def test_analyze_leiden_iterations_reach_the_communities(tmp_path):
+    from netcluster.pipeline import analyze
+    inp = nc.datasets.get_path("korea_cluster_tables")
+    a = analyze(inp, tmp_path / "two", seed=3, n_permutations=19, jobs=1, leiden_iterations=2)
+    assert a.params["leiden"]["n_iterations"] == 2
+    assert "2 iterations (not necessarily stable)" in (tmp_path / "two" / "report.html").read_text(encoding="utf-8")
+    b = analyze(inp, tmp_path / "stable", seed=3, n_permutations=19, jobs=2)
+    assert b.params["leiden"]["n_iterations"] == -1
+    assert "iterated until stable" in (tmp_path / "stable" / "report.html").read_text(encoding="utf-8")
