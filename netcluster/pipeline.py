@@ -205,7 +205,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             ds = load_dataset(input_path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet,
                               on_participations=lambda part, net: (P.done("read and normalise participations"),
                                                                    graph_and_second_core(part, net),
-                                                              P.start("read and normalise organisations and projects")))
+                                                                   P.start("read and normalise organisations and projects")))
             P.done("read and normalise organisations and projects")
         else:
             with P.stage("read and normalise"):
@@ -549,7 +549,7 @@ def _write_gexf_edges_part(ties, out: Path, org_columns, coded=None, part=None) 
     a, b = _part_rows(len(ties), part)
     cols = ["source", "target", "weight", "shared_projects"]
     sub = {k: (np.asarray(c)[a:b], v) for k, (c, v) in coded.items() if k in cols} if coded else None
-    edges = FormattedTable.as_text(ties[cols].iloc[a:b], sub)
+    edges = FormattedTable.as_text(ties.iloc[a:b][cols], sub)
     path = _part_file(out / "network.gexf", (part[0] if part else 0) + 1)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)), first_id=a)
