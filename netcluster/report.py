@@ -232,7 +232,8 @@ def report_html(a) -> str:
         f"Triple helix T_UIG ({_e(ref['leydesdorff'])}); specialisation indices ({_e(ref['krugman'])}); review "
         f"figures: {_e(ref['review'])}. The patent ratio is a descriptive comparison, not a causal effect.",
         f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping "
-        f"{_e(p['mapping'] and __import__('os').path.basename(p['mapping']))}.",
+        + (_e(__import__('os').path.basename(p['mapping'])) if p.get('mapping')
+           else "none (the built-in column names)") + ".",
     ]
     parts.append("<ul>" + "".join(f"<li>{m}</li>" for m in meth) + "</ul>")
     net = a.extra.get("network_info", {})

@@ -315,4 +315,6 @@ def test_analyze_leiden_iterations_reach_the_communities(tmp_path):
     assert "2 iterations (not necessarily stable)" in (tmp_path / "two" / "report.html").read_text(encoding="utf-8")
     b = analyze(inp, tmp_path / "stable", seed=3, n_permutations=19, jobs=2)
     assert b.params["leiden"]["n_iterations"] == -1
-    assert "iterated until stable" in (tmp_path / "stable" / "report.html").read_text(encoding="utf-8")
+    stable = (tmp_path / "stable" / "report.html").read_text(encoding="utf-8")
+    assert "iterated until stable" in stable
+    assert "mapping none (the built-in column names)." in stable  # (was an empty name)
