@@ -27,7 +27,7 @@ _CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
 class _Column:
-    __slots__ = ("kind", "text", "codes", "uniques", "values", "_safe")
+    __slots__ = ("kind", "text", "codes", "uniques", "values", "_cache")
 
     def __init__(self, kind, text=None, codes=None, uniques=None, values=None):
         self.kind = kind          # "float" | "int" | "bool" | "text"
@@ -35,20 +35,25 @@ class _Column:
         self.codes = codes        # text: int array into uniques, -1 = missing
         self.uniques = uniques    # text: list of str (raw, not neutralised)
         self.values = values      # float/int: the numbers as float64 (NaN = missing); bool: bools
-        self._safe = None
+        self._cache = {}          # per-distinct-text tables, shared with the columns taken from it
+
+    def cached(self, key, make):
+        """``make()`` computed once for this column and every column :meth:`take` makes of it
+        (for tables per distinct text: the same whatever rows are taken)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def safe_uniques(self) -> list:
         """The distinct texts with formula injection neutralised (computed once)."""
-        if self._safe is None:
-            from .export import neutralise_many
-            self._safe = neutralise_many(self.uniques)
-        return self._safe
+        from .export import neutralise_many
+        return self.cached("safe", lambda: neutralise_many(self.uniques))
 
     def take(self, idx):
         c = _Column(self.kind, None if self.text is None else self.text[idx],
                     None if self.codes is None else self.codes[idx], self.uniques,
                     None if self.values is None else self.values[idx])
-        c._safe = self._safe
+        c._cache = self._cache
         return c
 
 
@@ -118,18 +123,45 @@ def _format_column(s: pd.Series) -> _Column | None:
     return None
 
 
+def _text_column(values) -> _Column | None:
+    """Text column ``values`` (each value once; None = missing) coded by position, or None
+    when a value is not text."""
+    values = np.asarray(values, dtype=object)
+    miss = pd.isna(values)
+    if not all(type(v) is str for v in values[~miss].tolist()):
+        return None
+    codes = np.arange(len(values), dtype=np.int64)
+    return _Column("text", codes=np.where(miss, -1, codes) if miss.any() else codes,
+                   uniques=[v if type(v) is str else "" for v in values.tolist()])
+
+
+def coded_columns(coded: dict) -> dict:
+    """``{name: (codes, values)}`` (``values[codes]`` is the column) as text columns, each
+    ``values`` array resolved once (columns coded into the same array share their per-text
+    tables).  Columns already resolved pass through; columns whose values are not all text
+    are left out (formatted from the frame)."""
+    bases, out = {}, {}
+    for name, spec in coded.items():
+        if isinstance(spec, _Column):
+            out[name] = spec
+            continue
+        codes, values = spec
+        if id(values) not in bases:
+            bases[id(values)] = (values, _text_column(values))  # (values kept: the id stays theirs)
+        base = bases[id(values)][1]
+        if base is not None:
+            out[name] = base.take(np.asarray(codes, dtype=np.int64))
+    return out
+
+
 def _column(df: pd.DataFrame, j: int, coded: dict | None) -> _Column | None:
-    """Column ``j`` formatted: from the caller's codes when it has them for a text column."""
+    """Column ``j`` formatted: from the caller's codes (:func:`coded_columns`) when it has
+    them for a text column."""
     name = df.columns[j]
-    if coded and name in coded and not (pd.api.types.is_numeric_dtype(df.iloc[:, j].dtype)
-                                        or pd.api.types.is_bool_dtype(df.iloc[:, j].dtype)):
-        codes, values = coded[name]
-        values = np.asarray(values, dtype=object)
-        miss = pd.isna(values)
-        if all(type(v) is str for v in values[~miss].tolist()) and len(codes) == len(df):
-            codes = np.asarray(codes, dtype=np.int64)
-            return _Column("text", codes=np.where(miss[codes], -1, codes) if miss.any() else codes,
-                           uniques=[v if type(v) is str else "" for v in values.tolist()])
+    col = coded.get(name) if coded else None
+    if col is not None and len(col.codes) == len(df) and not (
+            pd.api.types.is_numeric_dtype(df.iloc[:, j].dtype) or pd.api.types.is_bool_dtype(df.iloc[:, j].dtype)):
+        return col
     return _format_column(df.iloc[:, j])
 
 
@@ -183,10 +215,12 @@ class FormattedTable:
         """The formatted table, or ``None`` when a column is of an unsupported kind.
 
         ``coded``: text columns the caller holds as codes, ``{name: (codes, values)}`` with
-        ``df[name]`` equal to ``values[codes]`` (None = missing): the column is taken from
-        them instead of hashing its texts (the ties' ends and names, ~0.4 s per 10⁶ ties)."""
+        ``df[name]`` equal to ``values[codes]`` (None = missing), or those resolved by
+        :func:`coded_columns`: the column is taken from them instead of hashing its texts (the
+        ties' ends and names, ~0.4 s per 10⁶ ties)."""
         if not cls.supports(df):
             return None
+        coded = coded_columns(coded) if coded else None
         cols = [_column(df, j, coded) for j in range(df.shape[1])]
         if any(c is None for c in cols):
             return None
@@ -196,6 +230,7 @@ class FormattedTable:
     def as_text(cls, df: pd.DataFrame, coded: dict | None = None) -> "FormattedTable":
         """Like :meth:`of`, with columns of other kinds (dates, mixed objects) written as the
         text of each value (for files without a spreadsheet's types, e.g. GEXF)."""
+        coded = coded_columns(coded) if coded else None
         cols = []
         for j in range(df.shape[1]):
             col = _column(df, j, coded)
@@ -230,7 +265,8 @@ class FormattedTable:
         for j, col in enumerate(self._cols):
             sep = "\r\n" if j == k - 1 else ","
             if col.kind == "text":
-                table = np.array([_csv_quote(u) + sep for u in col.safe_uniques()] + [sep], dtype=object)
+                table = col.cached(("csv", sep), lambda c=col, sep=sep: np.array(
+                    [_csv_quote(u) + sep for u in c.safe_uniques()] + [sep], dtype=object))
                 pieces.append(lambda a, b, c=col, t=table: t[np.where(c.codes[a:b] < 0, len(t) - 1, c.codes[a:b])])
             else:  # the number's text ("" when missing), then the separator as its own piece
                 miss = np.array([t is None for t in col.text.tolist()], dtype=bool)

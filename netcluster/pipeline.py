@@ -420,8 +420,12 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
     ties[f"target_{group_by}"] = group_of[c]
     ties["cross_group"] = (ties[f"source_{group_by}"] != ties[f"target_{group_by}"]) & \
         ties[f"source_{group_by}"].notna() & ties[f"target_{group_by}"].notna()
+    from ._formatted import coded_columns
     labels = np.asarray(proj.labels, dtype=object)
-    coded = {"source": (r, labels), "target": (c, labels), "source_name": (r, name_of), "target_name": (c, name_of)}
+    # resolved once here (before the fork): the tables per distinct label / name (quoted,
+    # neutralised, escaped) are then built once per process, not once per ties piece
+    coded = coded_columns({"source": (r, labels), "target": (c, labels),
+                           "source_name": (r, name_of), "target_name": (c, name_of)})
     return org_out, ties, coded
 
 
@@ -501,14 +505,20 @@ def _append_parts(path: Path, k: int, end: str = "") -> None:
         f.write(end.encode())
 
 
+def _coded_rows(coded, a: int, b: int):
+    """Rows ``a:b`` of the end columns' codes (``coded`` of :func:`_tables`), sharing their
+    per-text tables."""
+    from ._formatted import coded_columns
+    return {k: col.take(slice(a, b)) for k, col in coded_columns(coded).items()} if coded else None
+
+
 def _ties_rows(ties, coded, a: int, b: int):
     """Rows ``a:b`` of the ties table, formatted (:class:`netcluster._formatted.FormattedTable`,
     from the end columns' codes ``coded`` of :func:`_tables`) or, when a column is of a kind
     it does not format, as the DataFrame (pandas writes it)."""
     from ._formatted import FormattedTable
     part = ties.iloc[a:b]
-    sub = {k: (np.asarray(c)[a:b], v) for k, (c, v) in coded.items()} if coded else None
-    return FormattedTable.of(part, sub) or part
+    return FormattedTable.of(part, _coded_rows(coded, a, b)) or part
 
 
 def _write_ties_csv(ties, out: Path, coded=None, part=None) -> None:
@@ -548,8 +558,7 @@ def _write_gexf_edges_part(ties, out: Path, org_columns, coded=None, part=None) 
     from ._formatted import FormattedTable
     a, b = _part_rows(len(ties), part)
     cols = ["source", "target", "weight", "shared_projects"]
-    sub = {k: (np.asarray(c)[a:b], v) for k, (c, v) in coded.items() if k in cols} if coded else None
-    edges = FormattedTable.as_text(ties.iloc[a:b][cols], sub)
+    edges = FormattedTable.as_text(ties.iloc[a:b][cols], _coded_rows(coded, a, b))
     path = _part_file(out / "network.gexf", (part[0] if part else 0) + 1)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         _write_gexf_edges(edges, f, _gexf_edge_attribute(["org_id"] + _graph_columns(org_columns)), first_id=a)
@@ -721,8 +730,8 @@ def _gexf_escaped(col):
     """Each row's value as an escaped XML attribute ('""' when missing)."""
     if col.kind == "text":
         plain = _XML_PLAIN.fullmatch  # most ids and names: nothing to escape (no call per value)
-        return np.array(['"' + u + '"' if plain(u) else _gexf_esc(u) for u in col.uniques] + ['""'],
-                        dtype=object)[col.codes]
+        return col.cached("gexf", lambda: np.array(['"' + u + '"' if plain(u) else _gexf_esc(u) for u in col.uniques]
+                                                   + ['""'], dtype=object))[col.codes]
     return np.array(['""' if t is None else _gexf_esc(t) for t in col.text.tolist()], dtype=object)
 
 
