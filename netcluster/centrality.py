@@ -235,11 +235,11 @@ def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, 
     # A[i, j] = weight of tie j -> i: the structure (and where each tie's value goes) built
     # once per projection, then filled with the weights or ones (a CSR build costs ~0.25 s
     # per 10⁶ ties); the same matrix as csr_matrix((values, (rows, cols))) builds
-    if "pagerank structure" not in projection._cache:
+    def structure():
         S = sp.csr_matrix((np.arange(1, 2 * len(r) + 1, dtype=float), (np.concatenate([c, r]), np.concatenate([r, c]))),
                           shape=(n, n))
-        projection._cache["pagerank structure"] = (S.indptr, S.indices, S.data.astype(np.int64) - 1)
-    indptr, indices, slot = projection._cache["pagerank structure"]
+        return S.indptr, S.indices, S.data.astype(np.int64) - 1
+    indptr, indices, slot = projection.cached("pagerank structure", structure)
     both = np.concatenate([vals, vals])
     A = sp.csr_matrix((both[slot], indices, indptr), shape=(n, n))
     s = np.bincount(np.concatenate([r, c]), weights=both, minlength=n)

@@ -879,16 +879,15 @@ def _first_appearance(ids: pd.Series, label_codes: np.ndarray | None = None):
     ``pd.unique(ids)``).  ``label_codes``: the ids already coded (any numbering, one code per
     distinct id, none missing), so that the numbering is found on integers instead of by
     hashing the ids again."""
-    if label_codes is None:
-        codes = pd.factorize(ids.to_numpy(dtype=object))[0]
-    elif not len(label_codes):
-        codes = np.zeros(0, dtype=np.int64)
-    else:  # each code's first row, in row order, numbers the codes
-        _, first_row = np.unique(label_codes, return_index=True)
-        order = np.argsort(first_row, kind="stable")
+    if label_codes is not None:  # each code's first row, in row order, numbers the codes
+        label_codes = np.asarray(label_codes)
+        if not len(label_codes):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        first = np.sort(np.unique(label_codes, return_index=True)[1]).astype(np.int64)
         rank = np.empty(int(label_codes.max()) + 1, dtype=np.int64)
-        rank[np.asarray(label_codes)[first_row[order]]] = np.arange(len(order))
-        codes = rank[label_codes]
+        rank[label_codes[first]] = np.arange(len(first))
+        return rank[label_codes], first
+    codes = pd.factorize(ids.to_numpy(dtype=object))[0]
     if not len(codes):
         return codes, np.zeros(0, dtype=np.int64)
     # codes count up in order of first appearance: an id appears first where the running

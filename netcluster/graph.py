@@ -93,6 +93,13 @@ class Projection:
             return len(self._cache["tie_arrays"][0])
         return int(sp.triu(self.matrix, k=1).nnz)
 
+    def cached(self, key, make):
+        """``make()`` computed once per key for this projection (derived arrays that several
+        measures use, e.g. PageRank's operator structure)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
     def tie_arrays(self):
         """Upper-triangle ties as integer arrays ``(row, col, weight, shared)`` sorted by
         (row, col) — the vectorised form of :meth:`ties` (computed once, then cached)."""

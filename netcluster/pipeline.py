@@ -432,9 +432,16 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
 def _xlsx_ties(ties: pd.DataFrame):
     """The ties sheet of the workbook (the strongest XLSX_MAX_TIES; all are in ties.csv) and a note."""
     if len(ties) > XLSX_MAX_TIES:
-        return ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").sort_index(), pd.DataFrame(
-            {"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(ties):,} ties; all ties are in ties.csv"]})
+        return ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").sort_index(), _xlsx_ties_note(len(ties))
     return ties, None
+
+
+def _xlsx_ties_note(n_ties: int) -> pd.DataFrame | None:
+    """The workbook's note when its ties sheet holds only the strongest XLSX_MAX_TIES ties."""
+    if n_ties > XLSX_MAX_TIES:
+        return pd.DataFrame(
+            {"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {n_ties:,} ties; all ties are in ties.csv"]})
+    return None
 
 
 def _write_large(org_out, ties, out: Path, graphml: bool, tie_tasks, node_tasks, formatted=None) -> dict:
@@ -636,7 +643,7 @@ def _export(a: Analysis, out: Path, P, export_job, tie_tasks, node_tasks, *, job
     with P.stage("export: ties.csv, GEXF edges, ties sheet (main's share)"):
         tie_done = tie_tasks.run(reverse=True)
     with P.stage("export: graph and workbook" if jobs < 2 else "export: workbook (+ waiting for the second core)"):
-        note = _xlsx_ties(a.ties)[1]
+        note = _xlsx_ties_note(len(a.ties))  # (the sheet itself: _ties_sheet)
         node_tasks.run(reverse=True)  # the GEXF nodes, when the second core has not started them
         large = export_job.result()
         tie_done.update(large.get("ties", {}))
