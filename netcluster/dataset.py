@@ -84,16 +84,37 @@ class ClusterDataset:
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["column", "original", "normalised", "how", "rows"]))
     source: dict = field(default_factory=dict)
-    #: derived integer codes reused by analyses (keyed by the identity of the three tables)
+    #: derived tables reused by analyses (newcomers, codes …), valid while the three tables
+    #: are unchanged (see :meth:`cached`)
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    _cache_state: tuple | None = field(default=None, repr=False, compare=False)
+    _snapshots: tuple = field(default=(), repr=False, compare=False)
 
     def cached(self, key, compute):
-        """``compute(self)`` computed once per key while the three tables are the same objects
-        (analyses that need the same derived table — newcomers, codes — share it)."""
-        k = (key, id(self.participations), id(self.organisations), id(self.projects))
-        if k not in self._cache:
-            self._cache[k] = compute(self)
-        return self._cache[k]
+        """``compute(self)`` computed once per key while the three tables are unchanged.
+
+        Analyses that need the same derived table (newcomers, integer codes) share it.  The
+        cache is dropped as soon as a table changes in any way — a table replaced
+        (``ds.organisations = …``), a column assigned (``ds.organisations["region"] = …``) or
+        cells written in place (``.loc``/``.iloc``): the dataset keeps shallow copies of its
+        tables, so under pandas' copy-on-write any write gives the changed column new memory,
+        and the cache's key is the memory of every column (:func:`_table_state`)."""
+        state = self._state()
+        if state != self._cache_state:
+            self._cache.clear()
+            # shallow copies (no data copied): they make every later write copy its column
+            tables = self._tables()
+            self._snapshots = tables + tuple(t.copy(deep=False) for t in tables)
+            self._cache_state = state
+        if key not in self._cache:
+            self._cache[key] = compute(self)
+        return self._cache[key]
+
+    def _tables(self) -> tuple:
+        return self.participations, self.organisations, self.projects
+
+    def _state(self) -> tuple:
+        return tuple(_table_state(t) for t in self._tables())
 
     def participation_org_rows(self) -> np.ndarray:
         """Row of ``organisations`` of each participation (-1 when unknown), computed once."""
@@ -204,6 +225,28 @@ class ClusterDataset:
         return (f"<ClusterDataset: {s['participation_rows']} participations, {s['projects']} "
                 f"projects, {s['organisations']} participating organisations "
                 f"({s['population_organisations']} in population)>")
+
+
+def _table_state(df: pd.DataFrame) -> tuple:
+    """What identifies a table's content without reading it: the frame, its columns and
+    length, and the memory of each column's data (a write under copy-on-write, while the
+    dataset holds a shallow copy, always moves the written column to new memory)."""
+    return (id(df), tuple(df.columns), len(df),
+            tuple(_memory(df.iloc[:, j].array) for j in range(df.shape[1])))
+
+
+def _memory(arr) -> tuple:
+    """Addresses of the buffers behind a pandas array (numpy-backed, masked, categorical or
+    Arrow); the object's identity for any other kind."""
+    out = []
+    for attr in ("_ndarray", "_data", "_mask", "_codes"):
+        buf = getattr(arr, attr, None)
+        if isinstance(buf, np.ndarray):
+            out.append((attr, buf.__array_interface__["data"][0], buf.shape, buf.strides))
+    pa_array = getattr(arr, "_pa_array", None)
+    if pa_array is not None:
+        out.append(("arrow", id(pa_array)))
+    return tuple(out) if out else (("object", id(arr)),)
 
 
 # ---------------------------------------------------------------------------

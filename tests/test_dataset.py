@@ -341,3 +341,43 @@ def test_change_table_counts_each_changed_pair(tmp_path):
     ref = (ch.fillna({"normalised": "(missing)"}).groupby(["original", "normalised", "how"], sort=True)
            .size().rename("rows").reset_index())
     assert got.astype(object).values.tolist() == ref.astype(object).values.tolist() and len(ref) > 5
+
+
+@pytest.mark.parametrize("how", ["assign", "loc", "iloc_cell", "replace"])
+def test_cache_never_serves_numbers_of_changed_tables(sample_tables, how):
+    """Stale-cache regression: scorecard, then the tables changed in place, then scorecard
+    again — the second call sees the change (every organisation in 서울: E-I -1, no
+    cross-region tie), however the table was changed."""
+    from netcluster.scorecard import scorecard
+    ds = nc.load_dataset(sample_tables)
+
+    def figure(name):
+        sc = scorecard(ds, n_permutations=9, n_boot=10)
+        return float(sc.set_index("indicator").loc[name, "value"])
+
+    assert figure("ei_index_region") > -0.9
+    if how == "assign":
+        ds.organisations["region"] = "서울"
+    elif how == "loc":
+        ds.organisations.loc[:, "region"] = "서울"
+    elif how == "iloc_cell":
+        col = ds.organisations.columns.get_loc("region")
+        for i in range(len(ds.organisations)):
+            ds.organisations.iloc[i, col] = "서울"
+    else:
+        orgs = ds.organisations.copy()
+        orgs["region"] = "서울"
+        ds.organisations = orgs
+    assert figure("ei_index_region") == -1.0
+    assert figure("cross_region_tie_share") == 0.0
+
+
+def test_cache_is_shared_while_tables_are_unchanged(sample_tables):
+    ds = nc.load_dataset(sample_tables)
+    calls = []
+    ds.cached("k", lambda d: calls.append(1) or 1)
+    ds.cached("k", lambda d: calls.append(1) or 1)
+    assert calls == [1]
+    ds.projects.loc[0, "year"] = 1999
+    ds.cached("k", lambda d: calls.append(1) or 1)
+    assert calls == [1, 1]
