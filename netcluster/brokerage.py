@@ -184,7 +184,7 @@ def regional_gatekeepers(projection, groups: pd.Series, *, brokerage: pd.DataFra
     """
     from .openness import ei_index
     gf = brokerage if brokerage is not None else gould_fernandez(projection, groups)
-    ei = ei_index(projection, groups)["organisations"]
+    ei = ei_index(projection, groups).organisations
     out = pd.DataFrame({"group": gf["group"], "internal_ties": ei["internal"].reindex(gf.index),
                         "external_ties": ei["external"].reindex(gf.index),
                         "gatekeeper": gf["gatekeeper"], "z_gatekeeper": gf["z_gatekeeper"]})

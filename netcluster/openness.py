@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ import scipy.sparse as sp
 from .groups import align_groups, codes, group_codes
 from ._sorting import distinct_keys
 
-__all__ = ["ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
+__all__ = ["EIResult", "ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
            "newcomers", "tie_table"]
 
 
@@ -53,12 +54,37 @@ def tie_table(projection, groups: pd.Series) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True)
+class EIResult:
+    """The E-I index at three levels (:func:`ei_index`).
+
+    Attributes
+    ----------
+    network : DataFrame
+        One row: ``internal``, ``external`` (tie counts or weights), ``ei``,
+        ``ties_unknown_group``.
+    groups : DataFrame
+        Indexed by group: ``members``, ``internal``, ``external``, ``external_share``, ``ei``.
+    organisations : DataFrame
+        Indexed by ``org_id``: ``group``, ``internal``, ``external``, ``external_share``, ``ei``.
+    """
+
+    network: pd.DataFrame
+    groups: pd.DataFrame
+    organisations: pd.DataFrame
+
+    @property
+    def ei(self) -> float:
+        """The network's E-I index (NaN when no tie joins two organisations with a group)."""
+        return float(self.network["ei"].iloc[0])
+
+
 def _ei(e, i):
     tot = e + i
     return (e - i) / tot if tot > 0 else np.nan
 
 
-def ei_index(projection, groups: pd.Series, *, weighted: bool = False):
+def ei_index(projection, groups: pd.Series, *, weighted: bool = False) -> EIResult:
     """E-I index at network, group and organisation level.
 
     Parameters
@@ -71,9 +97,11 @@ def ei_index(projection, groups: pd.Series, *, weighted: bool = False):
 
     Returns
     -------
-    dict with ``network`` (one-row DataFrame: internal, external, ei), ``groups`` (indexed by
-    group: members, internal, external, external_share, ei) and ``organisations`` (indexed
-    by org_id: group, internal, external, external_share, ei).
+    EIResult
+        ``network`` (one row: internal, external, ei), ``groups`` (indexed by group: members,
+        internal, external, external_share, ei) and ``organisations`` (indexed by org_id:
+        group, internal, external, external_share, ei).  Range of every ``ei``: [-1, 1];
+        ``external_share`` in [0, 1].
 
     Examples
     --------
@@ -81,8 +109,10 @@ def ei_index(projection, groups: pd.Series, *, weighted: bool = False):
     >>> from netcluster.graph import BipartiteNetwork
     >>> net = BipartiteNetwork.from_edges(list("abbc"), ["P", "P", "Q", "Q"])
     >>> r = ei_index(net.project_organisations(), pd.Series({"a": "X", "b": "X", "c": "Y"}))
-    >>> float(r["network"]["ei"].iloc[0])   # one internal tie (a-b), one external (b-c)
+    >>> r.ei   # one internal tie (a-b), one external (b-c)
     0.0
+    >>> r.groups["ei"].tolist()
+    [0.0, 1.0]
     """
     r, c, w_all, _ = projection.tie_arrays()
     code, uniq, _ = group_codes(projection.labels, groups)
@@ -119,7 +149,7 @@ def ei_index(projection, groups: pd.Series, *, weighted: bool = False):
     params = {"weighted": weighted, "weighting": projection.params.get("weighting")}
     for df in (network, g, o):
         df.attrs["params"] = params
-    return {"network": network, "groups": g.sort_index(), "organisations": o}
+    return EIResult(network, g.sort_index(), o)
 
 
 def _rescale(ei, n_ties, sizes):

@@ -27,7 +27,10 @@ from .graph import BipartiteNetwork
 from .groups import AlignedGroups, sorted_factorize
 from .linkage import cross_region_share, region_matrix, to_square
 from .openness import ei_index, ei_permutation_test, project_openness
-from .scorecard import evolution, network_growth, scorecard
+from .evolution import evolution, network_growth
+from .indicators import SECTIONS, evaluate
+from .scorecard import frame, rows_of_scorecard
+from .slices import Slice
 
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
@@ -316,18 +319,30 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
 
     def programme_indicators(step):
         with P.stage("programme indicators and scorecard"):
-            sc = scorecard(ds, weighting=weighting, group_by=group_by, seed=seed, n_permutations=n_permutations,
-                           max_project_size=max_project_size, projection=proj, ei_test=ei_test,
-                           communities=com, ei=ei, cross_region=crs, project_openness=popen,
-                           aligned_groups=aligned, _checkpoint=step)
-            step()
-            if ds.projects["year"].notna().any():
-                ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by)
+            whole = Slice.whole_data(ds, weighting=weighting, group_by=group_by, seed=seed,
+                                     n_permutations=n_permutations, max_project_size=max_project_size)
+            whole.provide("projection", proj)
+            whole.provide("communities", com)
+            if group_by in orgs.columns:
+                whole.provide("groups", by_label)
+                whole.provide("ei", ei)
+                whole.provide("ei test", ei_test)
+                whole.provide("cross region", crs)
+            if "wide_region" in aligned:
+                whole.provide("wide groups", aligned["wide_region"])
+            rows = []
+            for section in SECTIONS:
+                rows += [evaluate(i, whole) for i in rows_of_scorecard() if i.section == section]
                 step()
-                ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by)
+            sc = frame(rows, whole)
+            if ds.projects["year"].notna().any():
+                ev_year = evolution(ds, by="year", weighting=weighting, group_by=group_by,
+                                    max_project_size=max_project_size)
+                step()
+                ev_phase = evolution(ds, by="phase", weighting=weighting, group_by=group_by,
+                                     max_project_size=max_project_size)
                 step()
                 growth = network_growth(ds)
-                ev_year = _add_yearly(ev_year, ds)
             else:  # no years in the data: no evolution (said in the report)
                 ev_year = ev_phase = pd.DataFrame(columns=["slice", "start", "end", "indicator", "value"])
                 growth = pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
@@ -349,7 +364,7 @@ def _analyze(ds, early, P, out, *, input_path, dataset, group_by, y0, y1, weight
     tie_tasks, node_tasks = handed["tie_tasks"], handed["node_tasks"]
     stab = stability(proj, seeds=stab_seeds, known={seed: com, **other_seeds},
                      n_iterations=com.attrs["params"]["n_iterations"]) if stab_seeds else None
-    op = ei["groups"].join(ei_w["groups"][["internal", "external", "ei"]].add_suffix("_weighted"))
+    op = ei.groups.join(ei_w.groups[["internal", "external", "ei"]].add_suffix("_weighted"))
     op = op.join(group_null).join(popen[["projects", "joint_projects", "open_projects", "open_share"]])
     op = op.join(crs[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
     op.index.name = group_by
@@ -404,7 +419,7 @@ def _tables(ds, orgs, groups, group_by, proj, cen, com, ei, gf, sh, label_rows):
     # whatever the input row order
     org_out = org_out.drop(columns=[c for c in ("participant", "file", "line") if c in org_out.columns])
     org_out = org_out.join(cen).join(com)
-    org_out = org_out.join(ei["organisations"][["internal", "external", "external_share", "ei"]]
+    org_out = org_out.join(ei.organisations[["internal", "external", "external_share", "ei"]]
                            .add_prefix(f"{group_by}_"))
     if gf is not None:
         org_out = org_out.join(gf.drop(columns=["group"]))

@@ -283,7 +283,7 @@ def service_flags(organisations: pd.DataFrame, codes=KNOWLEDGE_SERVICE_KSIC, div
     return is_firm, is_firm & div.isin(codes), is_firm & div.isin(MANUFACTURING_KSIC)
 
 
-def _org_service_flags(dataset, codes=KNOWLEDGE_SERVICE_KSIC):
+def org_service_flags(dataset, codes=KNOWLEDGE_SERVICE_KSIC):
     """:func:`service_flags` of every organisation (row order of ``dataset.organisations``)
     as boolean arrays ``(firm, kis, manufacturing)``, computed once per dataset and codes
     (the scorecard and the evolution slices both need them)."""
@@ -303,7 +303,7 @@ def knowledge_services(dataset, projection=None, *, codes=KNOWLEDGE_SERVICE_KSIC
     centrality frame — the ratio of mean degree/betweenness of KIS firms to other firms.
     """
     orgs = dataset.organisations_by_id()
-    is_firm, kis, mfg = (pd.Series(f, index=orgs.index) for f in _org_service_flags(dataset, codes))
+    is_firm, kis, mfg = (pd.Series(f, index=orgs.index) for f in org_service_flags(dataset, codes))
     part = orgs["participant"]
     r = dataset.participation_org_rows()
     kis_part = np.where(r >= 0, kis.to_numpy(dtype=bool)[np.maximum(r, 0)], False)

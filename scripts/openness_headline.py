@@ -60,7 +60,7 @@ def main():
     po = timed("project openness", project_openness, ds, reg)
     print(f"projects with a partner from another province: {po['open_projects'].sum() / po['projects'].sum():.3f} "
           f"of (province, project) pairs")
-    g = ei["groups"].sort_values("ei")
+    g = ei.groups.sort_values("ei")
     print("\nmost closed provinces (E-I):", ", ".join(f"{k} {v:+.2f}" for k, v in g["ei"].head(3).items()))
     print("most open provinces (E-I):  ", ", ".join(f"{k} {v:+.2f}" for k, v in g["ei"].tail(3).items()))
     rm = timed("region matrix", region_matrix, proj, reg, dataset=ds)

@@ -6,7 +6,7 @@
 import argparse
 
 import netcluster as nc
-from netcluster.scorecard import evolution
+from netcluster.evolution import evolution
 
 
 def main(argv=None):

@@ -24,7 +24,7 @@ def main(argv=None):
     ds = ds.filter_years(y0, y1)
     proj = BipartiteNetwork.from_dataset(ds).project_organisations("count")
     groups = ds.organisations.set_index("org_id")[a.group_by]
-    table = ei_index(proj, groups)["groups"].join(project_openness(ds, groups)[["projects", "open_share"]])
+    table = ei_index(proj, groups).groups.join(project_openness(ds, groups)[["projects", "open_share"]])
     write_csv(table.reset_index(), a.out)
     print(table.round(3).to_string())
     print(f"\nwritten to {a.out}")

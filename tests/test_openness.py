@@ -27,21 +27,21 @@ def proj(weighting="count"):
 
 def test_ei_by_hand():
     r = ei_index(proj(), GROUPS)
-    net = r["network"].iloc[0]
+    net = r.network.iloc[0]
     assert (net["internal"], net["external"]) == (5, 1)
     assert net["ei"] == pytest.approx((1 - 5) / 6)
-    g = r["groups"]
+    g = r.groups
     assert g.loc["X", "internal"] == 3 and g.loc["X", "external"] == 1
     assert g.loc["X", "ei"] == pytest.approx(-0.5)
     assert g.loc["Y", "ei"] == pytest.approx((1 - 2) / 3)
-    o = r["organisations"]
+    o = r.organisations
     assert o.loc["c", "ei"] == pytest.approx((1 - 2) / 3) and o.loc["a", "ei"] == -1
 
 
 def test_ei_weighted_by_hand():
     r = ei_index(proj("newman"), GROUPS, weighted=True)
     # Newman: P1 pairs 1/2 each (3 internal), P2..P4 pairs 1 each (c-d external, d-e, e-f internal)
-    net = r["network"].iloc[0]
+    net = r.network.iloc[0]
     assert net["internal"] == pytest.approx(1.5 + 2) and net["external"] == pytest.approx(1)
     assert net["ei"] == pytest.approx((1 - 3.5) / 4.5)
 
@@ -90,8 +90,8 @@ def test_rescaled_ei_by_hand():
 def test_ei_unknown_groups_are_excluded_and_counted():
     g = GROUPS.drop("f")
     r = ei_index(proj(), g)
-    assert r["network"].iloc[0]["ties_unknown_group"] == 1
-    assert r["network"].iloc[0]["internal"] == 4
+    assert r.network.iloc[0]["ties_unknown_group"] == 1
+    assert r.network.iloc[0]["internal"] == 4
 
 
 def test_project_openness_by_hand():
@@ -127,8 +127,8 @@ def test_ei_contract_on_sample(sample_dataset):
     for col in ["region", "wide_region", "org_type", "complex", "cluster"]:
         g = sample_dataset.organisations.set_index("org_id")[col]
         r = ei_index(p, g)
-        assert r["groups"]["ei"].dropna().between(-1, 1).all()
-        t = r["network"].iloc[0]
+        assert r.groups["ei"].dropna().between(-1, 1).all()
+        t = r.network.iloc[0]
         assert t["internal"] + t["external"] + t["ties_unknown_group"] == p.n_ties
 
 

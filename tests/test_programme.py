@@ -8,7 +8,9 @@ from netcluster.graph import BipartiteNetwork
 from netcluster.programme import (consortium_sizes, coverage, joint_projects, knowledge_services,
                                   location_quotients, near_duplicate_projects, outcome_comparison,
                                   programme_overlap, specialisation_indices, specialised_share)
-from netcluster.scorecard import evolution, network_growth, scorecard
+from netcluster.evolution import evolution, network_growth
+from netcluster.scorecard import scorecard
+from netcluster.slices import year_slices
 
 
 def small():
@@ -172,13 +174,61 @@ def test_sample_scorecard_reproduces_calibrated_facts(sample_dataset):
     assert s["near_duplicate_project_pairs"] > 0
 
 
+def _oracle_light(ds, weighting="count", group_by="region", max_project_size=None):
+    """The per-slice indicators computed by the dataset-level metric functions (the oracle
+    of the registry's coded functions), for a dataset (a year-filtered slice)."""
+    from netcluster import helix, linkage, openness, programme
+    from netcluster.communities import modularity
+    from netcluster.exceptions import NetclusterError
+    proj = BipartiteNetwork.from_dataset(ds).project_organisations(weighting, max_project_size=max_project_size)
+    orgs = ds.organisations.set_index("org_id")
+    out = {"projects": len(ds.projects), "organisations": int(orgs["participant"].sum()),
+           "participations": len(ds.participations), "ties": proj.n_ties}
+    jp = programme.joint_projects(ds).iloc[0]
+    out.update(joint_project_share=jp["joint_share"], two_firm_project_share=jp["two_firm_share"],
+               mean_consortium_size=jp["mean_size"])
+    if "complex" in orgs.columns:
+        try:
+            cov = programme.coverage(ds, by="complex")
+        except NetclusterError:
+            cov = None
+        if cov is not None and not cov.attrs["params"]["note"]:
+            out["complexes_covered_share"] = cov.attrs["params"]["groups_covered_share"]
+            out["firm_coverage"] = cov.loc["(all)", "coverage"]
+    if group_by in orgs.columns:
+        groups = orgs[group_by]
+        out[f"ei_index_{group_by}"] = openness.ei_index(proj, groups).ei
+        out[f"cross_{group_by}_tie_share"] = linkage.cross_region_share(proj, groups).loc["(all)", "cross_share"]
+        out[f"assortativity_{group_by}"] = linkage.assortativity(proj, groups)
+        out[f"modularity_{group_by}_partition"] = modularity(proj, groups)
+        po = openness.project_openness(ds, groups)
+        out[f"open_project_share_{group_by}"] = (po["open_projects"].sum() / po["projects"].sum()
+                                                 if po["projects"].sum() else np.nan)
+    if group_by != "wide_region" and "wide_region" in orgs.columns and orgs["wide_region"].notna().any():
+        out["cross_wide_region_tie_share"] = linkage.cross_region_share(proj, orgs["wide_region"]).loc[
+            "(all)", "cross_share"]
+    if "sector" in orgs.columns:
+        ks = programme.knowledge_services(ds, proj)["value"]
+        out["kis_share_participating_firms"] = ks["kis_share_participating_firms"]
+        out["manufacturing_with_kis_partner"] = ks["manufacturing_with_kis_partner_share"]
+    if ds.projects["programme"].nunique() > 1:
+        ov = programme.programme_overlap(ds)
+        out["programme_overlap_mean_jaccard"] = ov["pairs"]["jaccard"].mean()
+        multi = ov["multi"]
+        out["organisations_in_several_programmes"] = (multi.loc[multi["programmes"] >= 2, "organisations"].sum()
+                                                      / multi["organisations"].sum())
+    th = helix.triple_helix(ds, n_boot=0)
+    if len(th):
+        out["triple_helix_t_uig"] = th.iloc[0]["t_uig"]
+    return out
+
+
 def _headline_slices(ds, slices, **kw):
-    from netcluster.scorecard import headline
     rows = []
     for label, a, b in slices:
         sub = ds.filter_years(a, b)
         if len(sub.participations):
-            rows += [(label, r["indicator"], r["value"]) for r in headline(sub, light=True, **kw)]
+            rows += [(label, k, v) for k, v in _oracle_light(sub, **kw).items()]
     return rows
 
 
@@ -196,26 +246,34 @@ def _assert_same(fast: pd.DataFrame, slow_rows):
 @pytest.mark.parametrize("kw", [{}, {"weighting": "newman", "group_by": "wide_region"},
                                 {"group_by": "org_type", "max_project_size": 6}])
 def test_fast_evolution_equals_headline_on_each_filtered_slice(sample_dataset, kw):
-    """Second implementation: the integer-coded evolution engine against the dataset-level
-    headline run on dataset.filter_years(a, b) for every slice."""
-    from netcluster.evolution import _slices
+    """The registry's coded indicators on each slice against the dataset-level metric
+    functions run on dataset.filter_years(a, b) (an independent implementation)."""
     for by in ("year", "phase"):
         fast = evolution(sample_dataset, by=by, **kw)
+        fast = fast[~fast["indicator"].isin(["newcomer_share", "specialised_share"])]  # yearly series
         assert len(fast) > 50
-        _assert_same(fast, _headline_slices(sample_dataset, _slices(sample_dataset, by, 3, 1, None), **kw))
+        _assert_same(fast, _headline_slices(sample_dataset, year_slices(sample_dataset, by), **kw))
+
+
+def test_scorecard_equals_the_metric_functions_on_the_whole_data(sample_dataset):
+    """The whole-data figures of the scorecard against the dataset-level metric functions."""
+    sc = scorecard(sample_dataset, n_permutations=9, n_boot=10).set_index("indicator")["value"]
+    for k, v in _oracle_light(sample_dataset).items():
+        assert sc[k] == pytest.approx(v, rel=1e-12, abs=1e-12), k
 
 
 def test_fast_evolution_equals_headline_on_small_edge_cases():
     ds = small()
-    from netcluster.evolution import _slices
-    _assert_same(evolution(ds, by="window", window=2), _headline_slices(ds, _slices(ds, "window", 2, 1, None)))
+    _assert_same(evolution(ds, by="window", window=2), _headline_slices(ds, year_slices(ds, "window", window=2)))
     # unknown groups, no complex population, a programme column with one programme per year
     orgs = ds.organisations.copy()
     orgs.loc[orgs.index[:2], "region"] = None
     ds2 = nc.from_frames(ds.participations[["project_id", "org_id"]], orgs.drop(columns=["complex"],
                                                                                  errors="ignore"),
                          ds.projects)
-    _assert_same(evolution(ds2, by="year"), _headline_slices(ds2, _slices(ds2, "year", 3, 1, None)))
+    ev = evolution(ds2, by="year")
+    _assert_same(ev[~ev["indicator"].isin(["newcomer_share", "specialised_share"])],
+                 _headline_slices(ds2, year_slices(ds2, "year")))
 
 
 def test_network_growth_equals_filtered_networks(sample_dataset):
@@ -311,27 +369,30 @@ def test_bootstrap_sums_match_resampling_firms(distinct):
     assert np.array_equal(sums, _bootstrap_sums(cell, B, np.random.default_rng(7)))  # seeded
 
 
-def test_scorecard_with_precomputed_parts_equals_computing_them(sample_dataset):
-    """analyze passes the figures it already has (projection, E-I test, communities, E-I,
-    cross-region shares, project openness, the groups coded for the projection); the scorecard
-    must be the same as computed alone."""
+def test_scorecard_with_results_provided_equals_computing_them(sample_dataset):
+    """analyze gives the whole-data slice the results it already has (projection, groups,
+    E-I, the E-I test, communities, cross-region shares); the scorecard must be the same as
+    computed alone."""
+    from netcluster import scorecard as scorecard_mod
     from netcluster.communities import leiden
-    from netcluster.graph import BipartiteNetwork
     from netcluster.groups import AlignedGroups, group_codes
     from netcluster.linkage import cross_region_share
-    from netcluster.openness import ei_index, ei_permutation_test, project_openness
+    from netcluster.openness import ei_index, ei_permutation_test
+    from netcluster.slices import Slice
     ds = sample_dataset
     groups = ds.organisations.set_index("org_id")["region"]
     proj = BipartiteNetwork.from_dataset(ds).project_organisations("count")
     alone = scorecard(ds, seed=3, n_permutations=49, n_boot=50)
-    given = scorecard(ds, seed=3, n_permutations=49, n_boot=50, projection=proj,
-                      ei_test=ei_permutation_test(proj, groups, n_permutations=49, seed=3),
-                      communities=leiden(proj, seed=3), ei=ei_index(proj, groups),
-                      cross_region=cross_region_share(proj, groups),
-                      project_openness=project_openness(ds, groups),
-                      aligned_groups={"region": AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]),
-                                      "wide_region": AlignedGroups(proj.labels, *group_codes(
-                                          proj.labels, ds.organisations.set_index("org_id")["wide_region"])[:2])})
+    s = Slice.whole_data(ds, seed=3, n_permutations=49, n_boot=50)
+    s.provide("projection", proj)
+    s.provide("groups", AlignedGroups(proj.labels, *group_codes(proj.labels, groups)[:2]))
+    s.provide("ei", ei_index(proj, groups))
+    s.provide("ei test", ei_permutation_test(proj, groups, n_permutations=49, seed=3))
+    s.provide("communities", leiden(proj, seed=3))
+    s.provide("cross region", cross_region_share(proj, groups))
+    s.provide("wide groups", AlignedGroups(proj.labels, *group_codes(
+        proj.labels, ds.organisations.set_index("org_id")["wide_region"])[:2]))
+    given = scorecard_mod.table(s)
     pd.testing.assert_frame_equal(alone, given)
 
 

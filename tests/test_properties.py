@@ -58,7 +58,7 @@ def test_newman_strength_is_number_of_joint_projects(data):
 def test_ei_in_range_and_recomputed_from_ties(data, weighted):
     part, groups = data
     proj = BipartiteNetwork.from_edges(part["org_id"], part["project_id"]).project_organisations("newman")
-    r = ei_index(proj, groups, weighted=weighted)["network"].iloc[0]
+    r = ei_index(proj, groups, weighted=weighted).network.iloc[0]
     t = tie_table(proj, groups)
     w = t["weight"] if weighted else pd.Series(1.0, index=t.index)
     E, I = w[t["external"]].sum(), w[~t["external"]].sum()
