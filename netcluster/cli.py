@@ -11,7 +11,12 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .dataset import load_dataset
+from .datasets import get_path
 from .exceptions import NetclusterError
+from .generate import write_sample
+from .pipeline import analyze
+from .write.tables import write_quality
 
 __all__ = ["main"]
 
@@ -38,7 +43,6 @@ def _delim(d):
 
 
 def _load(args):
-    from .dataset import load_dataset
     sheet = args.sheet
     if sheet is not None and str(sheet).isdigit():
         sheet = int(sheet)
@@ -65,12 +69,7 @@ def cmd_validate(args) -> int:
     print("data quality:")
     print(ds.quality.format_summary())
     if args.report:
-        rep = Path(args.report)
-        rep.parent.mkdir(parents=True, exist_ok=True)
-        if rep.suffix.lower() == ".csv":
-            ds.quality.to_csv(rep)
-        else:
-            ds.quality.to_json(rep)
+        rep = write_quality(ds.quality, args.report)
         print(f"quality report written to {rep}")
     cons = ds.quality.conservation()
     if not cons["balanced"].all():  # pragma: no cover - would be a netcluster bug
@@ -80,7 +79,6 @@ def cmd_validate(args) -> int:
 
 
 def cmd_generate(args) -> int:
-    from .generate import write_sample
     paths = write_sample(args.out, n_rows=args.rows, seed=args.seed,
                          flat_cp949=not args.tables_only, tables=True)
     for p in paths:
@@ -89,7 +87,6 @@ def cmd_generate(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from .pipeline import analyze
     stages = _Clock(quiet=args.quiet)
 
     def progress(event, name, dt):
@@ -104,7 +101,6 @@ def cmd_analyze(args) -> int:
             print(f"[{t:6.1f}s] {name} done in {dt:.2f}s", file=sys.stderr, flush=True)
 
     if args.demo:
-        from .datasets import get_path
         inp, mapping, enc, delim, sheet = get_path("korea_cluster_tables"), None, None, None, None
     else:
         inp, mapping, enc, delim = args.input, args.mapping, args.encoding, _delim(args.delimiter)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -46,10 +47,10 @@ from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
 from .names import clean_names, name_key, name_keys
 from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
-from .readers import read_table
+from .readers import RawTable, read_table, strip_cells
 from .regions import PROVINCE_TO_WIDE, normalise_region_series
 
-__all__ = ["ClusterDataset", "load_dataset", "from_frames", "YEAR_RANGE"]
+__all__ = ["ClusterDataset", "load_dataset", "StagedReader", "from_frames", "YEAR_RANGE"]
 
 YEAR_RANGE = (1950, 2100)
 _ROLE_RANK = {"lead": 0, "participant": 1, "subcontractor": 2, "other": 3}
@@ -295,7 +296,7 @@ def _find_tables(folder: Path, mapping: Mapping) -> dict:
 
 
 def load_dataset(path, *, mapping=None, encoding: str | None = None,
-                 delimiter: str | None = None, sheet=None, on_participations=None) -> ClusterDataset:
+                 delimiter: str | None = None, sheet=None) -> ClusterDataset:
     """Load a flat export or a folder of three tables into a :class:`ClusterDataset`.
 
     Parameters
@@ -310,47 +311,74 @@ def load_dataset(path, *, mapping=None, encoding: str | None = None,
         Override detection (and the mapping's ``[read]`` section).
     sheet : str or int, optional
         Excel sheet.
-    on_participations : callable, optional
-        Called as ``on_participations(participations, network)`` with the participations table
-        (columns ``project_id``, ``org_id``, ``role`` final, rows as in the dataset) and their
-        :class:`~netcluster.graph.BipartiteNetwork` (the same as ``from_edges`` of its two id
-        columns, built from the codes the duplicate check already made) as soon as they are
-        built, before the organisations and projects tables are read: ``analyze`` starts the
-        projection's path-based measures on the second core meanwhile.
 
     Examples
     --------
     >>> import netcluster as nc
-    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))  # doctest: +SKIP
+    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    >>> ds.summary()["projects"], len(ds.quality.conservation())
+    (981, 3)
     """
-    mapping = load_mapping(mapping)
-    path = Path(path)
-    enc = encoding or mapping.encoding
-    delim = delimiter or mapping.delimiter
-    sheet = sheet if sheet is not None else mapping.sheet
-    if path.is_dir():
-        tables = _find_tables(path, mapping)
-    elif path.exists():
-        tables = {"participations": path}
-    else:
-        raise InputError("input not found", file=path)
-    log = QualityLog()
+    reader = StagedReader(path, mapping=mapping, encoding=encoding, delimiter=delimiter, sheet=sheet)
+    reader.participations()
+    return reader.dataset()
 
-    def read(role, p):
-        raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
-                         sheet=sheet, table=role)
-        log.extend(raw.log)
-        log.set_counts(role, read=raw.rows_read, file=p)
-        return raw
 
-    raws = _LazyTables(tables, read)
-    builder = _Builder(mapping, log)
-    ds = builder.build(raws, on_participations=on_participations)
-    ds.source.update({"input": str(path), "tables": {k: str(v) for k, v in tables.items()},
-                      "encoding": {k: r.encoding for k, r in raws.items()},
-                      "delimiter": {k: r.delimiter for k, r in raws.items()},
-                      "mapping": mapping.source})
-    return ds
+class StagedReader:
+    """:func:`load_dataset` in two stages: the participations first, then the organisations
+    and projects tables and the dataset.  A caller that needs only the participations' ids
+    (the network) can start on them while the other tables are read.
+
+    >>> import netcluster as nc
+    >>> reader = StagedReader(nc.datasets.get_path("korea_cluster_tables"))
+    >>> part, (org_codes, org_ids, project_codes, project_ids) = reader.participations()
+    >>> ds = reader.dataset()
+    >>> len(part) == len(org_codes) == len(ds.participations), len(org_ids) == ds.summary()["organisations"]
+    (True, True)
+    """
+
+    def __init__(self, path, *, mapping=None, encoding: str | None = None, delimiter: str | None = None,
+                 sheet=None):
+        mapping = load_mapping(mapping)
+        path = Path(path)
+        enc = encoding or mapping.encoding
+        delim = delimiter or mapping.delimiter
+        sheet = sheet if sheet is not None else mapping.sheet
+        if path.is_dir():
+            tables = _find_tables(path, mapping)
+        elif path.exists():
+            tables = {"participations": path}
+        else:
+            raise InputError("input not found", file=path)
+        log = QualityLog()
+
+        def read(role, p):
+            raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
+                             sheet=sheet, table=role)
+            log.extend(raw.log)
+            log.set_counts(role, read=raw.rows_read, file=p)
+            return raw
+
+        self._path, self._tables, self._mapping = path, tables, mapping
+        self._raws = _LazyTables(tables, read)
+        self._builder = _Builder(mapping, log)
+
+    def participations(self):
+        """The participations table (columns ``project_id``, ``org_id``, ``role``, rows as in
+        the dataset) and its ids coded: ``(org_codes, org_ids, project_codes, project_ids)``,
+        each row's organisation and project as integers into the distinct ids (as
+        :meth:`netcluster.graph.BipartiteNetwork.from_codes` takes them)."""
+        part = self._builder.build_participations(self._raws)
+        return part[["project_id", "org_id", "role"]], self._builder.participation_codes
+
+    def dataset(self) -> ClusterDataset:
+        """The whole dataset (reads the other tables)."""
+        ds = self._builder.build(self._raws)
+        ds.source.update({"input": str(self._path), "tables": {k: str(v) for k, v in self._tables.items()},
+                          "encoding": {k: r.encoding for k, r in self._raws.items()},
+                          "delimiter": {k: r.delimiter for k, r in self._raws.items()},
+                          "mapping": self._mapping.source})
+        return ds
 
 
 class _LazyTables:
@@ -383,7 +411,6 @@ def from_frames(participations: pd.DataFrame, organisations: pd.DataFrame | None
 
     Line numbers are the row position + 2 (as if the frame were a CSV with a header).
     """
-    from .readers import RawTable
     mapping = load_mapping(mapping)
     log = QualityLog()
     raws = {}
@@ -393,8 +420,7 @@ def from_frames(participations: pd.DataFrame, organisations: pd.DataFrame | None
             continue
         df = df.astype("object").where(df.notna(), None)
         df = df.map(lambda v: None if v is None else str(v))
-        from .readers import _strip_cells
-        df = _strip_cells(df)
+        df = strip_cells(df)
         raws[role] = RawTable(frame=df.reset_index(drop=True), file=f"<{role}>",
                               lines=np.arange(2, len(df) + 2), rows_read=len(df))
         log.set_counts(role, read=len(df), file=f"<{role}>")
@@ -800,16 +826,18 @@ class _Builder:
         return proj
 
     # -- assembly -----------------------------------------------------------
-    def build(self, raws, on_participations=None) -> ClusterDataset:
-        part = self._participations(raws["participations"])
-        if part.empty:
-            raise InputError("no usable participation rows (see the quality report)",
-                             file=raws["participations"].file)
-        if on_participations is not None:
-            from .graph import BipartiteNetwork
-            oc, org_labels, pc, proj_labels = self.participation_codes
-            on_participations(part[["project_id", "org_id", "role"]],
-                              BipartiteNetwork.from_codes(oc, org_labels, pc, proj_labels))
+    def build_participations(self, raws) -> pd.DataFrame:
+        """The participations table (before the other tables are read)."""
+        if getattr(self, "_part", None) is None:
+            part = self._participations(raws["participations"])
+            if part.empty:
+                raise InputError("no usable participation rows (see the quality report)",
+                                 file=raws["participations"].file)
+            self._part = part
+        return self._part
+
+    def build(self, raws) -> ClusterDataset:
+        part = self.build_participations(raws)
         if isinstance(raws, _LazyTables):
             raws.read_all()
         # each participation's row in the tables derived from the participations: their rows
@@ -1004,7 +1032,6 @@ _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d", "%Y
 
 def _parse_dates(values: pd.Series) -> pd.Series:
     """Parse dates in the common unambiguous formats (per unique value)."""
-    from datetime import datetime
     values = values.astype("object")
     out = {}
     for u in pd.unique(values.dropna()):

@@ -9,9 +9,11 @@ the record's first line, the column and the offending value.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) calls
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["QualityLog", "ACTIONS"]
@@ -159,10 +161,6 @@ class QualityLog:
         rows = [template % t for t in zip(*cells)]
         return head[:-len("[]\n}")] + "[\n" + ",\n".join(rows) + "\n ]\n}"
 
-    def to_csv(self, path):
-        from .export import write_csv
-        write_csv(self.events, path)
-
     def format_summary(self, max_lines: int = 20) -> str:
         cons = self.conservation()
         lines = []
@@ -184,8 +182,6 @@ class QualityLog:
 
 def _json_cells(col: pd.Series, *, as_int: bool):
     """JSON text of each cell (object array), as ``json.dumps`` writes it in ``to_dict()``."""
-    import numpy as np
-    from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) calls
     codes, uniques = pd.factorize(col.astype("object"), use_na_sentinel=True)
     enc = np.array([int.__repr__(int(v)) if as_int else encode_basestring(v) if type(v) is str
                     else json.dumps(v, ensure_ascii=False, default=_json_default)
@@ -194,12 +190,8 @@ def _json_cells(col: pd.Series, *, as_int: bool):
 
 
 def _json_default(o):
-    try:
-        import numpy as np
-        if isinstance(o, np.integer):
-            return int(o)
-        if isinstance(o, np.floating):
-            return float(o)
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return float(o)
     return str(o)

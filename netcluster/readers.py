@@ -34,7 +34,7 @@ import pandas as pd
 from .exceptions import EncodingError, InputError
 from .quality import QualityLog
 
-__all__ = ["RawTable", "read_table", "detect_encoding", "detect_delimiter",
+__all__ = ["RawTable", "read_table", "strip_cells", "detect_encoding", "detect_delimiter",
            "ENCODINGS", "DELIMITERS"]
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
@@ -324,7 +324,7 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     frame.columns = header
     lines = starts[ok]
     if _may_need_strip(data, delim):
-        frame = _strip_cells(frame)
+        frame = strip_cells(frame)
     del data
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                       encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
@@ -356,7 +356,7 @@ def _may_need_strip(data: bytes, delim: str) -> bool:
     return bool(sep[b[before]].any() or sep[b[after]].any())
 
 
-def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Strip surrounding whitespace; whitespace-only cells become missing.  Object dtype out."""
     out = {}
     for col in frame.columns:
@@ -386,6 +386,6 @@ def _read_excel(path, na, sheet, table, log):
                  lines=lines[blank].tolist(), detail="every cell of the row is empty")
     frame = frame[~blank]
     lines = lines[~blank]
-    frame = _strip_cells(frame)
+    frame = strip_cells(frame)
     return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                     encoding=None, delimiter=None, log=log, rows_read=rows_read)

@@ -6,7 +6,7 @@
 import argparse
 
 import netcluster as nc
-from netcluster.export import write_csv
+from netcluster.write.tables import write_csv
 from netcluster.graph import BipartiteNetwork
 from netcluster.openness import ei_index, project_openness
 

@@ -39,16 +39,20 @@ def test_duplicate_participation_dropped_with_line(tmp_path):
 
 
 def test_early_network_after_duplicates_and_merges(tmp_path):
-    """The network load_dataset hands to on_participations (built from the duplicate check's
-    codes) is the one built from the final participations' labels, also after dropped
-    duplicates and names merged into one organisation."""
+    """The network of the participations' codes (StagedReader, built from the duplicate
+    check's codes before the other tables are read) is the one built from the final
+    participations' labels, also after dropped duplicates and names merged into one
+    organisation."""
+    from netcluster.dataset import StagedReader
     from netcluster.graph import BipartiteNetwork
-    got = []
     body = ("P2,2010,A1,가,기업,충북,참여\nP1,2010,B1,나,대학,충북,주관\nP1,2010,A1,가,기업,충북,주관\n"
             "P2,2011,C1,다,기업,충남,참여\nP1,2010,A1,가,기업,충북,참여\nP3,2012,B1,나,대학,충북,주관\n")
-    ds = load(tmp_path, body, on_participations=lambda part, net: got.append(net))
+    load(tmp_path, body)
+    reader = StagedReader(tmp_path / "d.csv")
+    _, codes = reader.participations()
+    ds = reader.dataset()
     ref = BipartiteNetwork.from_dataset(ds)
-    net = got[0]
+    net = BipartiteNetwork.from_codes(*codes)
     assert list(net.orgs) == list(ref.orgs) == ["A1", "B1", "C1"]
     assert list(net.projects) == list(ref.projects) == ["P1", "P2", "P3"]
     assert (net.B != ref.B).nnz == 0 and net.B.nnz == ref.B.nnz == len(ds.participations) == 5

@@ -1,12 +1,12 @@
-"""The formatted-once writer (netcluster._formatted) against the straightforward writers it
+"""The formatted-once writer (netcluster.write.formatted) against the straightforward writers it
 replaces: pandas to_csv of the neutralised table, and column_cells for XLSX — byte for byte."""
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from netcluster._formatted import FormattedTable
-from netcluster.export import _pandas_csv, _pandas_sheet, sheet_bytes, write_csv
+from netcluster.write.formatted import FormattedTable
+from netcluster.write.tables import _pandas_csv, _pandas_sheet, sheet_bytes, write_csv
 
 HOSTILE = ["=HYPERLINK(\"http://x\")", "a,b", 'say "hi"', "line\nbreak", "cr\rx", "-5", "+3.2", "@SUM(A1)",
            "\t=x", "(주)유아이디", "<b>&amp;</b>", "", " lead", "x\x01y", "-1+2", None]
@@ -96,17 +96,19 @@ def test_property_identical(tmp_path_factory, rows):
 
 def test_chunked_writing_same_bytes(tmp_path, monkeypatch):
     """Rows are assembled in chunks (bounded memory); the chunk size must not show in the bytes."""
-    import netcluster._formatted as fmt
-    from netcluster.pipeline import _write_gexf
+    from netcluster.write import formatted, gexf, xlsx
+    from netcluster.write.gexf import write_gexf
     df = frame(n=50)
     nodes = FormattedTable.of(df[["org_id", "name", "weight", "count", "flag"]])
     ties = FormattedTable.of(pd.DataFrame({"source": df["org_id"], "target": df["org_id"][::-1].to_numpy(),
                                            "weight": df["weight"].abs().fillna(1.0), "shared_projects": 3}))
     write_csv(FormattedTable.of(df), tmp_path / "big.csv")
-    _write_gexf(nodes, ties, tmp_path / "big.gexf")
-    monkeypatch.setattr(fmt, "ROW_CHUNK", 7)
+    write_gexf(nodes, ties, tmp_path / "big.gexf")
+    for module in (formatted, gexf, xlsx):
+        if hasattr(module, "ROW_CHUNK"):
+            monkeypatch.setattr(module, "ROW_CHUNK", 7)
     write_csv(FormattedTable.of(df), tmp_path / "small.csv")
-    _write_gexf(nodes, ties, tmp_path / "small.gexf")
+    write_gexf(nodes, ties, tmp_path / "small.gexf")
     assert (tmp_path / "small.csv").read_bytes() == (tmp_path / "big.csv").read_bytes() == _csv_bytes(tmp_path, df, False)
     assert (tmp_path / "small.gexf").read_bytes() == (tmp_path / "big.gexf").read_bytes()
 

@@ -161,7 +161,7 @@ def test_group_null_per_group_ei_by_direct_count(sample_dataset):
     of internal and external ties per group for the same permutations."""
     from netcluster.graph import BipartiteNetwork
     from netcluster.groups import align_groups, codes
-    from netcluster.pipeline import _group_null
+    from netcluster.run.steps import group_null as _group_null
     import scipy.sparse as sp
     proj = BipartiteNetwork.from_dataset(sample_dataset).project_organisations("count")
     groups = sample_dataset.organisations.set_index("org_id")["region"]

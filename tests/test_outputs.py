@@ -14,8 +14,9 @@ import pytest
 
 import netcluster as nc
 from netcluster.cli import main
-from netcluster.export import neutralise, safe_frame, write_csv
-from netcluster.html import json_for_script
+from netcluster.write.safety import neutralise, safe_frame
+from netcluster.write.tables import write_csv
+from netcluster.write.pages import json_for_script
 from netcluster.pipeline import OUTPUT_FILES, analyze
 
 from hostile import HOSTILE_NAMES, hostile_frames
@@ -176,7 +177,7 @@ def test_demo_prints_stages(tmp_path, capsys):
 def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
     """The column-vectorised workbook writer against an independent reader (openpyxl)."""
     from openpyxl import load_workbook
-    from netcluster.export import write_xlsx
+    from netcluster.write.tables import write_xlsx
     df = pd.DataFrame({"name": ["부산대학교 산학협력단", "=cmd|' /C calc'!A0", None, "a<b>&c\x07", "x" * 40_000],
                        "w": [1.0, 2.5, np.nan, -3.0, 1e-9], "n": pd.array([1, None, 3, 4, 5], dtype="Int64"),
                        "flag": [True, False, True, False, True],
@@ -200,14 +201,11 @@ def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
 
 
 def test_workbook_ties_sheet_keeps_the_strongest(monkeypatch):
-    import netcluster.pipeline as P
-    monkeypatch.setattr(P, "XLSX_MAX_TIES", 3)
+    from netcluster.run import steps
+    monkeypatch.setattr(steps, "XLSX_MAX_TIES", 3)
     ties = pd.DataFrame({"source": list("abcdef"), "weight": [1.0, 5.0, 2.0, 5.0, 0.5, 3.0]})
-    sheet, note = P._xlsx_ties(ties)
-    assert sheet["source"].tolist() == ["b", "d", "f"]  # the 3 strongest, in table order
-    assert "3 strongest of 6 ties" in note["note"].iloc[0]
-    same, none = P._xlsx_ties(ties.head(3))
-    assert none is None and len(same) == 3
+    assert steps.strongest_ties(ties)["source"].tolist() == ["b", "d", "f"]  # the 3 strongest, in table order
+    assert len(steps.strongest_ties(ties.head(3))) == 3
 
 
 def test_gexf_keeps_hostile_names_as_text(hostile_out):
@@ -221,7 +219,7 @@ def test_workbook_zip_writer_equals_zipfile(tmp_path):
     """Members compressed in another process (Deflated) or here: the same bytes as the
     standard library's zipfile writes (POSIX creator), and readable back."""
     import zipfile
-    from netcluster._xlsx import Deflated, write_zip
+    from netcluster.write.xlsx import Deflated, write_zip
     rng = np.random.default_rng(0)
     members = [("[Content_Types].xml", b"<Types/>" * 300), ("xl/worksheets/sheet1.xml", rng.bytes(70_000)),
                ("empty.xml", b""), ("xl/sheet2.xml", "조직 ,=1+1".encode() * 40_000)]
@@ -248,7 +246,7 @@ def test_projection_labels_rows_equal_an_id_lookup(sample_dataset):
     import numpy as np
     import pandas as pd
     from netcluster.graph import BipartiteNetwork
-    from netcluster.pipeline import _at_rows
+    from netcluster.run.steps import at_rows as _at_rows
     ds = sample_dataset
     ids = pd.Index(ds.organisations["org_id"])
     labels = BipartiteNetwork.from_dataset(ds).project_organisations("count").labels

@@ -90,64 +90,60 @@ def test_committed_corpus_matches_generator(tmp_path):
         assert (here / p.name).read_bytes() == p.read_bytes(), name
 
 
-def test_background_step_errors_reach_the_caller():
-    """A failure on the second core is raised in the caller with its own type and message."""
-    from netcluster._parallel import Background
-    from netcluster.exceptions import InputError
+def _forked(fn):
+    """``fn()`` in a forked child; returns a function giving its result."""
+    import multiprocessing as mp
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=lambda: q.put(fn()))
+    p.start()
 
-    def boom():
-        raise InputError("bad thing on line 3")
-    for jobs in (1, 2):
-        job = Background(boom, jobs=jobs)
-        with pytest.raises(InputError, match="line 3"):
-            job.result()
-    assert Background(lambda: {"x": [1, 2]}, jobs=2).result() == {"x": [1, 2]}
+    def result():
+        v = q.get(timeout=30)
+        p.join()
+        return v
+    return result
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_claim_is_taken_exactly_once_across_processes(jobs):
-    """The ties outputs go to whichever process claims them first, never to both or neither."""
-    from netcluster._parallel import Background, Claim
+    """A shared task goes to whichever process claims it first, never to both or neither."""
+    from netcluster.run.pool import Claim
     for child_first in (True, False):
         claim = Claim(jobs=jobs)
+        if jobs == 1:  # in one process: a plain flag
+            got = [claim.take(), claim.take()]
+            assert got == [True, False]
+            continue
         if child_first:
-            got_child = Background(claim.take, jobs=jobs).result()
+            got_child = _forked(claim.take)()
             got_main = claim.take()
         else:
-            job = Background(claim.take, jobs=jobs)  # forked before the parent claims
+            child = _forked(lambda: (__import__("time").sleep(0.3), claim.take())[1])
             got_main = claim.take()
-            got_child = job.result()
+            got_child = child()
         assert [got_child, got_main].count(True) == 1
         assert claim.take() is False
 
 
-def test_background_ready():
-    import time
-    from netcluster._parallel import Background
-    slow = Background(lambda: time.sleep(1.5) or 1, jobs=2)
-    assert slow.ready(timeout=0.05) is False
-    assert slow.ready(timeout=10) is True and slow.result() == 1
-    assert Background(lambda: 2, jobs=1).ready() is True  # in place: computed when asked
-
-
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_task_pool_runs_every_task_exactly_once(jobs):
-    """Tasks shared between the second core (in order) and the main process (from the end):
+    """Tasks shared between a second process (in order) and the main process (from the end):
     each runs once, in one process, and together they return every result."""
     import time
-    from netcluster._parallel import Background, TaskPool
+    from netcluster.run.pool import TaskPool
     tasks = [(f"t{i}", lambda i=i: time.sleep(0.3) or (i, os.getpid())) for i in range(6)]
     pool = TaskPool(tasks, jobs=jobs)
-    job = Background(pool.run, jobs=jobs)
-    time.sleep(0.1)  # the second core has started on the first task
+    theirs = _forked(pool.run) if jobs == 2 else (lambda: pool.run())
+    time.sleep(0.1)  # the second process has started on the first task
     mine = pool.run(reverse=True)
-    theirs = job.result()
+    theirs = theirs()
     assert not set(mine) & set(theirs) and set(mine) | set(theirs) == {f"t{i}" for i in range(6)}
     assert all(v[0] == int(k[1:]) for k, v in {**mine, **theirs}.items())
     if jobs == 2:  # both processes did a share, the main process from the end
         assert theirs and mine and "t5" in mine and "t0" in theirs
         assert {v[1] for v in mine.values()} == {os.getpid()} and os.getpid() not in {v[1] for v in theirs.values()}
-    else:  # in place: the main process took every task, the pool's own run found none left
+    else:  # in one process: the main process took every task, the second run found none left
         assert len(mine) == 6 and theirs == {}
     assert pool.run() == {} and pool.run(reverse=True) == {}
 
@@ -177,7 +173,7 @@ def test_streamed_task_pool_gives_each_result_once(jobs):
     done; get() returns one result (running it here if nobody has claimed it), finish() all of
     them — each task run once, in one process."""
     import time
-    from netcluster._parallel import TaskPool
+    from netcluster.run.pool import TaskPool
     tasks = [(f"t{i}", lambda i=i: time.sleep(0.3) or (i, os.getpid())) for i in range(5)]
     pool = TaskPool(tasks, jobs=jobs).start()
     time.sleep(0.1)  # the second core has claimed t0
@@ -196,7 +192,7 @@ def test_streamed_task_pool_errors_and_stop():
     """A task failing on the second core raises in the main process with its type and message;
     stop() ends the second core's work."""
     import time
-    from netcluster._parallel import TaskPool
+    from netcluster.run.pool import TaskPool
     from netcluster.exceptions import InputError
 
     def boom():

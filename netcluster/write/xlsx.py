@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .rows import join_rows
+
 #: Excel's cell text limit (characters).
 MAX_CELL_CHARS = 32_767
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -45,7 +47,7 @@ def column_letters(n: int) -> list[str]:
 _NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def _escape_text(s: str) -> str:
+def escape_text(s: str) -> str:
     if len(s) <= MAX_CELL_CHARS and not _NEEDS_ESCAPE.search(s):
         return s
     s = _INVALID.sub("", s)
@@ -57,7 +59,7 @@ def _escape_text(s: str) -> str:
 def _string_cells(values: np.ndarray, style: str = "") -> np.ndarray:
     """Cell XML (without the reference) for an object array of str/None."""
     codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    xml = np.array([f'{style} t="inlineStr"><is><t xml:space="preserve">{_escape_text(str(u))}</t></is></c>'
+    xml = np.array([f'{style} t="inlineStr"><is><t xml:space="preserve">{escape_text(str(u))}</t></is></c>'
                     for u in uniq] + [None], dtype=object)
     return xml[np.where(codes < 0, len(uniq), codes)]
 
@@ -117,7 +119,7 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     """Worksheet XML: a bold frozen header row, then ``n_rows`` rows of cells."""
     letters = column_letters(max(len(header), 1))
     head = "".join(f'<c r="{letters[j]}1" s="1" t="inlineStr"><is><t xml:space="preserve">'
-                   f'{_escape_text(h)}</t></is></c>' for j, h in enumerate(header))
+                   f'{escape_text(h)}</t></is></c>' for j, h in enumerate(header))
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
              '<sheetViews><sheetView workbookViewId="0">'
@@ -125,7 +127,6 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
              '</sheetView></sheetViews><sheetData>',
              f'<row r="1">{head}</row>']
     if n_rows and columns:
-        from ._formatted import join_rows
         rows = np.arange(2, n_rows + 2).astype(str).astype(object)
         rows_q = rows + '"'
         cells = ['<row r="', rows, '">']  # pieces joined row by row (a str: the same in every row)
@@ -144,7 +145,7 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
         parts.append("".join(f'<row r="{r}"></row>' for r in range(2, n_rows + 2)))
     if note is not None:
         parts.append(f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" t="inlineStr"><is><t>'
-                     f'{_escape_text(note)}</t></is></c></row>')
+                     f'{escape_text(note)}</t></is></c></row>')
     parts.append("</sheetData></worksheet>")
     return "".join(parts).encode("utf-8")
 
@@ -188,7 +189,7 @@ def write_workbook(path: Path, sheets: list[tuple[str, bytes]]) -> None:
     wrels = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<Relationships xmlns="{ns}/package/2006/relationships">']
     for i, (name, _) in enumerate(sheets, start=1):
-        wb.append(f'<sheet name="{_escape_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>')
+        wb.append(f'<sheet name="{escape_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>')
         wrels.append(f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
                      f'Target="worksheets/sheet{i}.xml"/>')
     wb.append("</sheets></workbook>")

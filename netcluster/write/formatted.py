@@ -7,7 +7,7 @@ column as codes into its distinct values (so escaping and formula neutralisation
 per distinct value), and assembles rows by joining object arrays — no Python call per cell.
 
 The output is byte-identical to the straightforward paths it replaces (pandas ``to_csv`` of
-:func:`netcluster.export.safe_frame`, and :func:`netcluster._xlsx.column_cells`); the tests
+:func:`netcluster.write.safety.safe_frame`, and :func:`netcluster.write.xlsx.column_cells`); the tests
 check that on hostile tables.  Columns of other kinds (dates, mixed Python objects) are not
 supported: :meth:`FormattedTable.supports` says so and callers fall back to those paths.
 """
@@ -19,10 +19,12 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["FormattedTable"]
+from .rows import ROW_CHUNK, join_rows
+from .safety import neutralise, neutralise_many
+from .xlsx import escape_text, sheet_xml
 
-#: Rows assembled at a time when writing (bounds the memory of the text being built).
-ROW_CHUNK = 100_000
+__all__ = ["FormattedTable", "coded_columns", "join_rows", "ROW_CHUNK"]
+
 _CSV_SPECIAL = re.compile('[,"\r\n]')
 
 
@@ -46,7 +48,6 @@ class _Column:
 
     def safe_uniques(self) -> list:
         """The distinct texts with formula injection neutralised (computed once)."""
-        from .export import neutralise_many
         return self.cached("safe", lambda: neutralise_many(self.uniques))
 
     def take(self, idx):
@@ -177,16 +178,6 @@ def _csv_quote(s: str) -> str:
     return s
 
 
-def join_rows(cells: list, n: int, chunk: int = ROW_CHUNK):
-    """Yield the row-major concatenation of ``n``-long object columns of str, in row chunks.
-    A ``str`` in place of a column is the same text in every row (no array is built for it)."""
-    for a in range(0, n, chunk):
-        block = np.empty((min(chunk, n - a), len(cells)), dtype=object)
-        for j, c in enumerate(cells):
-            block[:, j] = c if isinstance(c, str) else c[a:a + chunk]
-        yield "".join(block.ravel().tolist())
-
-
 class FormattedTable:
     """A DataFrame's columns formatted to text once (see the module docstring).
     Build it with :meth:`of`.
@@ -256,7 +247,6 @@ class FormattedTable:
     def csv_chunks(self):
         """CSV text (header, then rows in chunks): pandas' ``to_csv(index=False,
         lineterminator="\\r\\n")`` of the neutralised table, byte for byte."""
-        from .export import neutralise
         k = len(self._cols)
         yield ",".join(_csv_quote(neutralise(c)) for c in self.columns) + "\r\n"
         if not self.n_rows:
@@ -284,13 +274,11 @@ class FormattedTable:
     def xlsx_tails(self) -> list[np.ndarray]:
         """Per column, each cell's XML after its reference (None = empty cell), as
         :func:`netcluster._xlsx.column_cells` of the neutralised table."""
-        from ._xlsx import _escape_text
-        from .export import neutralise
         out = []
         for col in self._cols:
             if col.kind == "text":
                 out.append(_take_text(col, [f' t="inlineStr"><is><t xml:space="preserve">'
-                                            f'{_escape_text(u)}</t></is></c>'
+                                            f'{escape_text(u)}</t></is></c>'
                                             for u in col.safe_uniques()], None))
             elif col.kind == "bool":
                 out.append(np.where(col.values, ' t="b"><v>1</v></c>', ' t="b"><v>0</v></c>').astype(object))
@@ -311,6 +299,4 @@ class FormattedTable:
         return out
 
     def sheet_xml(self, note: str | None = None) -> bytes:
-        from ._xlsx import sheet_xml
-        from .export import neutralise
         return sheet_xml([neutralise(c) for c in self.columns], self.xlsx_tails(), self.n_rows, note)

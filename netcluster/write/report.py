@@ -5,37 +5,21 @@ methods paragraph with every parameter and the source of each indicator."""
 from __future__ import annotations
 
 import math
+import os
 from html import escape
 
 import numpy as np
 import pandas as pd
 
-from .html import FONT_STACK, _page
-from .linkage import to_square
-from .regions import PROVINCE_ENGLISH
+from ..indicators import REFERENCES
+from ..linkage import to_square
+from ..regions import PROVINCE_ENGLISH
+from .columns import columns_for
+from .pages import FONT_STACK, page
 from .svg import bar_chart, heatmap, interval_chart, line_chart
 
-__all__ = ["report_html", "REFERENCES"]
+__all__ = ["report_html"]
 
-REFERENCES = {
-    "newman": "M. E. J. Newman, Scientific collaboration networks II, Phys. Rev. E 64, 016132 (2001)",
-    "freeman": "L. C. Freeman, Centrality in social networks, Social Networks 1 (1979) 215–239",
-    "harmonic": "M. Marchiori, V. Latora, Harmony in the small-world, Physica A 285 (2000)",
-    "brandes": "U. Brandes, C. Pich, Centrality estimation in large networks, IJBC 17 (2007)",
-    "borgatti": "S. P. Borgatti, M. G. Everett, Network analysis of 2-mode data, Social Networks 19 (1997)",
-    "leiden": "V. A. Traag, L. Waltman, N. J. van Eck, From Louvain to Leiden, Sci. Rep. 9, 5233 (2019)",
-    "ei": "D. Krackhardt, R. N. Stern, Informal networks and organizational crises, Soc. Psych. Q. 51 (1988)",
-    "ucinet": "S. P. Borgatti, M. G. Everett, L. C. Freeman, UCINET for Windows (2002): E-I permutation test",
-    "guimera": "R. Guimerà, L. A. N. Amaral, Functional cartography of complex metabolic networks, Nature 433 (2005)",
-    "assort": "M. E. J. Newman, Mixing patterns in networks, Phys. Rev. E 67, 026126 (2003)",
-    "gould": "R. V. Gould, R. M. Fernandez, Structures of mediation, Sociological Methodology 19 (1989)",
-    "graf": "H. Graf, Gatekeepers in regional networks of innovators, Cambridge J. Econ. 35 (2011)",
-    "burt": "R. S. Burt, Structural Holes (1992); S. P. Borgatti, Connections 20 (1997)",
-    "leydesdorff": "L. Leydesdorff, The mutual information of university-industry-government relations, "
-                   "Scientometrics 58 (2003)",
-    "krugman": "P. Krugman, Geography and Trade (1991)",
-    "review": "한국산업단지공단 / 전자신문, 산업단지 클러스터 10년 (2015): review figures",
-}
 
 CSS = """
 body{font-family:%s;margin:0 auto;max-width:1100px;padding:0 18px 40px 18px;color:#222;line-height:1.45}
@@ -113,7 +97,7 @@ def report_html(a) -> str:
     ratio = to_square(rm, "obs_exp_ratio").reindex(index=regions, columns=regions)
     ties = to_square(rm, "ties").reindex(index=regions, columns=regions)
     parts.append(f'<h2 id="linkage">Cross-region linkage ({_e(gb)})</h2>')
-    crs = a.extra["cross_region"]
+    crs = a.cross_region
     parts.append(f'<div class="box">Share of ties that cross {_e(gb)} boundaries: '
                  f'<b>{_fmt(crs.loc["(all)", "cross_share"])}</b> ({_fmt(crs.loc["(all)", "cross"])} of '
                  f'{_fmt(crs.loc["(all)", "ties"])} ties).</div>')
@@ -126,8 +110,8 @@ def report_html(a) -> str:
     cr = crs.drop(index="(all)").sort_values("cross_share")
     parts.append(bar_chart([_label(r) for r in cr.index], cr["cross_share"].tolist(), xmin=0, xmax=1,
                            title=f"share of each {gb}'s ties that go to another {gb}"))
-    if a.extra.get("wide_matrix") is not None:
-        w = a.extra["wide_matrix"]
+    if a.wide_region_matrix is not None:
+        w = a.wide_region_matrix
         wr = sorted(set(w["region_a"]) | set(w["region_b"]), key=str)
         parts.append(heatmap(wr, wr, to_square(w, "obs_exp_ratio").reindex(index=wr, columns=wr).to_numpy().tolist(),
                              labels=to_square(w, "ties").reindex(index=wr, columns=wr).to_numpy().tolist(),
@@ -150,8 +134,7 @@ def report_html(a) -> str:
                            "ei_null_q025", "ei_null_q975", "open_share"]], index=True))
     # organisations
     o = a.organisations
-    cols = [c for c in ("name", "org_type", "region", "degree", "n_projects", "betweenness", "pagerank",
-                        "gatekeeper", "constraint") if c in o.columns]
+    cols = columns_for("report", o.columns, group_by=gb)
     parts.append('<h2 id="organisations">Top organisations and gatekeepers</h2>')
     parts.append("<h3>Top 20 by betweenness</h3>" + table(o.sort_values("betweenness", ascending=False)[cols].head(20), index=True))
     if p.get("brokerage", {}).get("gould_fernandez_skipped"):
@@ -162,7 +145,7 @@ def report_html(a) -> str:
                      f"inside and outside their {_e(gb)}, ranked by Gould–Fernandez gatekeeper/representative "
                      f"brokerage.</p>" + table(gk[["name", "group", "internal_ties", "external_ties", "gatekeeper",
                                                     "gatekeeper_share", "z_gatekeeper"]], index=True))
-    for k, v in a.extra["declared"].items():
+    for k, v in a.communities_vs_declared.items():
         sm = v.attrs["summary"]
         parts.append(f"<h3>Leiden communities vs declared {_e(k)}</h3><p class=\"note\">ARI {_fmt(sm['ari'])}, "
                      f"NMI {_fmt(sm['nmi'])}; {sm['groups_split']} declared groups split, {sm['groups_merged']} "
@@ -197,7 +180,7 @@ def report_html(a) -> str:
     parts.append('<h2 id="quality">Data quality</h2><p class="note">Every dropped, merged or repaired row, '
                  'with file and line numbers, is in quality.json. Rows read = rows used + rows dropped.</p>')
     cons = q.conservation()
-    cons["file"] = cons["file"].map(lambda f: __import__("os").path.basename(str(f)))
+    cons["file"] = cons["file"].map(lambda f: os.path.basename(str(f)))
     parts.append(table(cons))
     parts.append(table(q.summary(), max_rows=60))
     # methods
@@ -232,12 +215,12 @@ def report_html(a) -> str:
         f"Triple helix T_UIG ({_e(ref['leydesdorff'])}); specialisation indices ({_e(ref['krugman'])}); review "
         f"figures: {_e(ref['review'])}. The patent ratio is a descriptive comparison, not a causal effect.",
         f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping "
-        + (_e(__import__('os').path.basename(p['mapping'])) if p.get('mapping')
+        + (_e(os.path.basename(p['mapping'])) if p.get('mapping')
            else "none (the built-in column names)") + ".",
     ]
     parts.append("<ul>" + "".join(f"<li>{m}</li>" for m in meth) + "</ul>")
-    net = a.extra.get("network_info", {})
+    net = a.network_page or {}
     parts.append(f'<p class="note">network.html: {_e(net.get("rule", ""))}. Open network.html and regions.html '
                  f'next to this file; all pages work offline.</p>')
     body = "\n".join(parts)
-    return _page("netcluster report", body, head_extra=f"<style>{CSS}</style>")
+    return page("netcluster report", body, head_extra=f"<style>{CSS}</style>")

@@ -1,12 +1,5 @@
-"""Excel-safe tables: CSV (UTF-8 with BOM) and XLSX, with formula injection neutralised.
-
-A cell is a spreadsheet formula when it begins with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return.  Organisation names are untrusted input, so every
-text cell starting with one of these gets a leading apostrophe ``'`` (the
-OWASP recommendation), which spreadsheet programs show as text.  Numeric
-columns are written as numbers; a text cell that is a plain number ("-5",
-"+3.2") is left as it is.
-"""
+"""Excel-safe tables: CSV (UTF-8 with BOM, CRLF) and XLSX, with formula injection
+neutralised (:mod:`netcluster.write.safety`); numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -16,47 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["neutralise", "neutralise_many", "safe_frame", "write_csv", "write_xlsx", "sheet_bytes", "FORMULA_PREFIXES"]
+from .formatted import FormattedTable
+from .pieces import append_parts, coded_rows, part_file, part_rows
+from .safety import safe_frame
+from .xlsx import Deflated, column_cells, sheet_xml, write_workbook
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def neutralise(value):
-    """Return ``value`` made safe for a spreadsheet cell.
-
-    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-5"), neutralise("@SUM(A1)"), neutralise(3)
-    ('\\'=HYPERLINK("http://x")', '-5', "'@SUM(A1)", 3)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def neutralise_many(values: list) -> list:
-    """:func:`neutralise` of each value (fast: one prefix test for the common case)."""
-    return [neutralise(v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in values]
-
-
-def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` with every text cell (and text header) neutralised."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            vals = s.to_numpy(dtype=object)
-            codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=True)
-            fixed = np.array([neutralise(u) for u in uniq] + [None], dtype=object)
-            changed = np.array([f is not u for f, u in zip(fixed[:-1], uniq)] + [False], dtype=bool)
-            hit = changed[np.where(codes < 0, len(uniq), codes)]
-            if hit.any():
-                vals = vals.copy()
-                vals[hit] = fixed[codes[hit]]
-                out[col] = pd.Series(vals, index=s.index, dtype=object)
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):
-        out.index = pd.Index([neutralise(v) for v in out.index], name=out.index.name)
-    return out
+__all__ = ["write_csv", "write_xlsx", "sheet_bytes", "write_quality", "write_ties_csv", "finish_ties_csv",
+       ]
 
 
 def write_csv(df, path, *, index: bool = False) -> Path:
@@ -65,7 +24,6 @@ def write_csv(df, path, *, index: bool = False) -> Path:
     ``df`` is a DataFrame or a :class:`netcluster._formatted.FormattedTable` (a table already
     formatted for several outputs).  Tables of numbers, booleans and text are written by
     ``FormattedTable`` (same bytes as pandas, several times faster); others by pandas."""
-    from ._formatted import FormattedTable
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if index:  # the index written as the first column: pandas
@@ -90,7 +48,6 @@ def _pandas_csv(df: pd.DataFrame, path) -> None:
 def sheet_bytes(df, max_rows: int = 50_000) -> bytes:
     """The worksheet XML of one table (neutralised; first ``max_rows`` rows and a note).
     ``df`` is a DataFrame or a :class:`netcluster._formatted.FormattedTable`."""
-    from ._formatted import FormattedTable
     n = df.n_rows if isinstance(df, FormattedTable) else len(df)
     note = (f"(first {max_rows:,} of {n:,} rows; the CSV table has all rows)" if n > max_rows else None)
     if isinstance(df, FormattedTable):
@@ -101,7 +58,6 @@ def sheet_bytes(df, max_rows: int = 50_000) -> bytes:
 
 def _pandas_sheet(frame: pd.DataFrame, note) -> bytes:
     """The straightforward cell writer (any column kind; the oracle of the fast path)."""
-    from ._xlsx import column_cells, sheet_xml
     frame = safe_frame(frame)
     cols = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
     return sheet_xml([str(c) for c in frame.columns], cols, len(frame), note)
@@ -118,7 +74,6 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
     from :func:`sheet_bytes` (prepared elsewhere, e.g. in a background process), or those
     bytes already compressed (:class:`netcluster._xlsx.Deflated`).
     """
-    from ._xlsx import Deflated, write_workbook
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     used = set()
@@ -131,3 +86,49 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
         parts.append((sheet, df if isinstance(df, (bytes, Deflated)) else sheet_bytes(df, max_rows)))
     write_workbook(path, parts)
     return path
+
+
+def write_quality(log, path) -> Path:
+    """The data-quality events of ``log`` (:class:`netcluster.quality.QualityLog`): CSV (one
+    row per event, Excel-safe) when ``path`` ends in ``.csv``, else JSON."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        return write_csv(log.events, path)
+    log.to_json(path)
+    return path
+
+
+def _ties_rows(ties, coded, a: int, b: int):
+    """Rows ``a:b`` of the ties table, formatted (:class:`netcluster._formatted.FormattedTable`,
+    from the end columns' codes ``coded`` of :func:`_tables`) or, when a column is of a kind
+    it does not format, as the DataFrame (pandas writes it)."""
+    part = ties.iloc[a:b]
+    return FormattedTable.of(part, coded_rows(coded, a, b)) or part
+
+
+def write_ties_csv(ties, out: Path, coded=None, part=None) -> None:
+    """ties.csv (formatted once; ``coded``: the end columns' codes from :func:`_tables`).
+    ``part=(i, k)``: the i-th of k row ranges — the first into ties.csv with the header, the
+    others without header into part files that :func:`finish_ties_csv` appends (the parts
+    may be written by different processes, in any order); ``None``: the whole file.  Every
+    cell's text depends on that cell only, so the parts joined are the whole file's bytes
+    (tested)."""
+    a, b = part_rows(len(ties), part)
+    rows = _ties_rows(ties, coded, a, b)
+    if part is None or part[0] == 0:
+        write_csv(rows, out / "ties.csv")
+        return
+    with open(part_file(out / "ties.csv", part[0]), "w", encoding="utf-8", newline="") as f:  # no BOM
+        if isinstance(rows, FormattedTable):
+            chunks = rows.csv_chunks()
+            next(chunks)  # the header is the first part's
+            for chunk in chunks:
+                f.write(chunk)
+        elif len(rows):
+            safe_frame(rows).to_csv(f, header=False, index=False, lineterminator="\r\n")
+
+
+def finish_ties_csv(out: Path, parts: int) -> None:
+    """Append the rows of parts 1..parts-1 (:func:`write_ties_csv`) to ties.csv."""
+    append_parts(out / "ties.csv", parts)

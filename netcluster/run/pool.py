@@ -1,28 +1,24 @@
-"""Run an independent step on the second core while the main process goes on.
+"""Tasks shared between the main process and a second core.
 
-``analyze`` has steps that do not depend on each other (path-based centralities vs. the
-group indicators; writing the large tables vs. the scorecard).  :class:`Background` runs
-one of them in a forked child process — the child sees the parent's memory (copy-on-write),
-so nothing is pickled on the way in; only the result comes back through a pipe.  Results do
-not depend on whether a step ran in the background: every randomised step carries its own
-seed.  Without ``fork`` (Windows, macOS spawn default) or with ``jobs=1`` the step simply
-runs in place when its result is asked for.
-
-:class:`TaskPool` shares named tasks between the two processes (each run once, by whichever
-claims it first); a started pool (:meth:`TaskPool.start`) runs them in order on the second core
-and sends each result back as soon as it is done, so the main process can take one result (the
-communities) long before the others.
+:class:`TaskPool` shares named tasks between the two processes, each run once by whichever
+claims it first (:class:`Claim`).  A started pool (:meth:`TaskPool.start`) forks a child
+process — it sees the parent's memory (copy-on-write), so nothing is pickled on the way in —
+that runs the tasks in order and sends each result back as soon as it is done, so the main
+process can take one result (the communities) long before the others.  Results do not depend
+on which process ran a task: every randomised step carries its own seed.  Without ``fork``
+(Windows, macOS spawn default) or with ``jobs=1`` every task runs in place when asked for.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
 import queue
 import time
 import traceback
 
-__all__ = ["Background", "Claim", "TaskPool", "default_jobs"]
+__all__ = ["Claim", "TaskPool", "default_jobs"]
 
 
 def default_jobs() -> int:
@@ -32,75 +28,11 @@ def default_jobs() -> int:
 
 def _portable(e: BaseException) -> BaseException:
     """``e`` if it pickles (to reach the parent with its type), else a RuntimeError saying it."""
-    import pickle
     try:
         pickle.dumps(e)
         return e
     except Exception:
         return RuntimeError(f"{type(e).__name__}: {e}")
-
-
-def _child(fn, conn):
-    t = time.perf_counter()
-    try:
-        value = fn()
-        conn.send((True, value, time.perf_counter() - t, None))
-    except BaseException as e:  # noqa: BLE001 - everything is reported to the parent
-        conn.send((False, _portable(e), time.perf_counter() - t, traceback.format_exc()))
-    finally:
-        conn.close()
-
-
-class Background:
-    """``fn()`` computed in a forked child (``jobs >= 2``) or lazily in place (``jobs == 1``).
-
-    ``result()`` returns the value or raises the child's exception; ``seconds`` is the time
-    the step itself took.
-    """
-
-    def __init__(self, fn, *, jobs: int = 1):
-        self.fn = fn
-        self.seconds = None
-        self.proc = None
-        self._done = False
-        if jobs >= 2 and "fork" in mp.get_all_start_methods():
-            ctx = mp.get_context("fork")
-            recv, send = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=_child, args=(fn, send), daemon=True)
-            self.proc.start()
-            send.close()
-            self.conn = recv
-
-    def ready(self, timeout: float = 0.0) -> bool:
-        """True when ``result()`` would not wait for the other core (waits up to ``timeout``
-        seconds for it).  Always True in place (``jobs == 1``)."""
-        if self._done or self.proc is None:
-            return True
-        return self.conn.poll(timeout)
-
-    def result(self):
-        if self._done:
-            return self._value
-        if self.proc is None:
-            t = time.perf_counter()
-            self._value = self.fn()
-            self.seconds = time.perf_counter() - t
-        else:
-            try:
-                ok, value, self.seconds, tb = self.conn.recv()
-            except EOFError:
-                self.proc.join()
-                raise RuntimeError(f"a background step died (exit code {self.proc.exitcode}); "
-                                   "rerun with jobs=1 (CLI: --jobs 1)") from None
-            finally:
-                self.conn.close()
-            self.proc.join()
-            if not ok:
-                raise value
-            self._value = value
-        self._done = True
-        self.fn = None
-        return self._value
 
 
 class Claim:
@@ -209,6 +141,14 @@ class TaskPool:
     def ready(self, timeout: float = 0.0) -> bool:
         """True when the second core has sent every result (waits up to ``timeout`` s)."""
         return self._drain(timeout)
+
+    def poll(self) -> None:
+        """Take in the results the second core has sent so far (no waiting)."""
+        self._drain(0.0)
+
+    def has(self, name) -> bool:
+        """Whether ``name``'s result is here (after :meth:`poll`, without waiting)."""
+        return name in self._got
 
     def _drain(self, timeout) -> bool:
         if self._proc is None or self._ended:

@@ -30,23 +30,22 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .regions import PROVINCE_ENGLISH
+from ..graph import Projection
+from ..layout import group_layout, layout_positions
+from ..regions import PROVINCE_ENGLISH
+from .columns import DEFAULTS, columns_for
+from .columns import labels as column_labels
 from .svg import PALETTE
 
-__all__ = ["network_html", "regions_html", "write_text", "json_for_script", "FONT_STACK",
+__all__ = ["network_html", "regions_html", "write_text", "json_for_script", "page", "FONT_STACK",
            "vis_assets"]
 
 FONT_STACK = ('"Malgun Gothic", "맑은 고딕", "Apple SD Gothic Neo", "Noto Sans CJK KR", '
               '"Noto Sans KR", "Nanum Gothic", "NanumGothic", system-ui, -apple-system, '
               '"Segoe UI", Roboto, Arial, sans-serif')
 
-ATTR_LABELS = {"region": "province (시·도)", "wide_region": "wide region (광역경제권)",
-               "org_type": "organisation type", "community": "community (Leiden)",
-               "complex": "industrial complex", "cluster": "mini-cluster", "degree": "degree",
-               "n_projects": "projects", "betweenness": "betweenness", "pagerank": "PageRank",
-               "strength": "strength", "eigenvector": "eigenvector", "gatekeeper": "gatekeeper pairs",
-               "closeness": "closeness"}
 
 # approximate centroids (longitude, latitude) of the 17 provinces
 PROVINCE_XY = {"서울": (126.98, 37.56), "인천": (126.55, 37.46), "경기": (127.25, 37.35),
@@ -119,7 +118,7 @@ def _palette(values) -> dict:
     return {u: ("#bbbbbb" if u == "(unknown)" else PALETTE[i % len(PALETTE)]) for i, u in enumerate(uniq)}
 
 
-def _page(title: str, body: str, *, head_extra: str = "", lang: str = "ko") -> str:
+def page(title: str, body: str, *, head_extra: str = "", lang: str = "ko") -> str:
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -135,70 +134,15 @@ header h1{font-size:18px;margin:0 0 4px 0}
 """ % FONT_STACK
 
 
-def layout_positions(projection, seed: int = 0, *, scale: float = 1000.0, membership=None) -> np.ndarray:
-    """Seeded 2-D layout with igraph.
-
-    Up to 1,500 nodes: Fruchterman–Reingold on the whole network.  Above: a two-level layout
-    (fast at any size) — communities (Leiden, or ``membership``) are placed by
-    Fruchterman–Reingold on the community graph, and each community is laid out on its own
-    and scaled by the square root of its size.
-    """
-    from ._igraph import seeded
-    g = projection.to_igraph()
-    n = g.vcount()
-    if n == 0:
-        return np.zeros((0, 2))
-    w = g.es["weight"] if g.ecount() else None
-    rng = np.random.default_rng(seed)
-    with seeded(seed):
-        if n <= 1500:
-            lay = g.layout_fruchterman_reingold(weights=w, seed=rng.random((n, 2)).tolist(), niter=300,
-                                                grid="nogrid")
-            xy = np.asarray(lay.coords, dtype=float)
-        else:
-            if membership is None:
-                membership = g.community_leiden(objective_function="modularity", weights=w,
-                                                n_iterations=-1).membership
-            memb = np.asarray(membership)
-            k = memb.max() + 1
-            cg = g.copy()
-            cg.es["weight"] = w if w is not None else [1.0] * g.ecount()
-            cg.contract_vertices(memb.tolist(), combine_attrs=None)
-            cg.simplify(combine_edges={"weight": "sum"})
-            sizes = np.bincount(memb, minlength=k).astype(float)
-            cxy = np.asarray(cg.layout_fruchterman_reingold(
-                weights=cg.es["weight"] if cg.ecount() else None, seed=rng.random((k, 2)).tolist(),
-                niter=500, grid="nogrid").coords, dtype=float)
-            span = np.abs(cxy - cxy.mean(axis=0)).max() or 1.0
-            cxy = (cxy - cxy.mean(axis=0)) / span * np.sqrt(sizes.sum()) * 1.2
-            xy = np.zeros((n, 2))
-            for c in range(k):
-                idx = np.flatnonzero(memb == c)
-                if len(idx) <= 2:
-                    local = np.array([[0.0, 0.0], [1.0, 0.0]])[:len(idx)]
-                else:
-                    sub = g.induced_subgraph(idx.tolist())
-                    local = np.asarray(sub.layout_fruchterman_reingold(
-                        weights=sub.es["weight"] if sub.ecount() else None,
-                        seed=rng.random((len(idx), 2)).tolist(), niter=100 if len(idx) > 300 else 300,
-                        grid="grid" if len(idx) > 1000 else "nogrid").coords, dtype=float)
-                local -= local.mean(axis=0)
-                r = np.abs(local).max() or 1.0
-                xy[idx] = cxy[c] + local / r * np.sqrt(len(idx)) * 0.8
-    xy -= xy.mean(axis=0)
-    span = np.abs(xy).max() or 1.0
-    return np.round(xy / span * scale, 2)
-
-
 def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
-                 max_nodes: int = 2000, rank_by: str = "betweenness", physics_max: int = 300,
-                 color_attrs=("region", "org_type", "community", "wide_region"),
-                 size_measures=("betweenness", "degree", "pagerank", "n_projects"),
-                 filter_attrs=("region", "org_type"), positions: np.ndarray | None = None) -> tuple[str, dict]:
+                 max_nodes: int = 2000, rank_by: str = DEFAULTS["size"], physics_max: int = 300,
+                 group_by: str = "region", positions: np.ndarray | None = None) -> tuple[str, dict]:
     """The interactive organisation network page.
 
     ``nodes`` is indexed by org_id (the organisations table joined with centralities) and must
-    have a ``name`` column.  Returns ``(html, info)``; ``info`` states the display rule.
+    have a ``name`` column.  The colour, size and filter menus and the tooltip show the
+    columns the column specification lists for them (:mod:`netcluster.write.columns`), with
+    its labels.  Returns ``(html, info)``; ``info`` states the display rule.
     """
     labels = np.asarray(projection.labels)
     n_all = len(labels)
@@ -212,15 +156,14 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
                 f"(ties among them only); the full network is in ties.csv and network.gexf")
     M = projection.matrix.tocsr()[keep][:, keep]
     sub_labels = labels[keep]
-    from .graph import Projection
     sub = Projection(M, projection.shared.tocsr()[keep][:, keep], sub_labels, dict(projection.params))
     xy = positions[keep] if positions is not None else layout_positions(sub, seed)
     attrs = nodes.reindex(sub_labels)
-    color_attrs = [a for a in color_attrs if a in attrs.columns]
-    size_measures = [m for m in size_measures if m in attrs.columns]
-    filter_attrs = [a for a in filter_attrs if a in attrs.columns]
-    tip_attrs = [a for a in ("org_type", "region", "wide_region", "complex", "cluster", "community",
-                             "degree", "n_projects", "betweenness", "pagerank", "gatekeeper") if a in attrs.columns]
+    color_attrs = _default_first(columns_for("colour", attrs.columns, group_by=group_by), DEFAULTS["colour"])
+    size_measures = _default_first(columns_for("size", attrs.columns, group_by=group_by), DEFAULTS["size"])
+    filter_attrs = columns_for("filter", attrs.columns, group_by=group_by)
+    tip_attrs = columns_for("tooltip", attrs.columns, group_by=group_by)
+    attr_labels = column_labels("en", group_by=group_by)
     cols = sorted(set(color_attrs + size_measures + tip_attrs + filter_attrs))
     recs = attrs[cols].to_dict(orient="list")
     node_list = []
@@ -229,7 +172,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
         node_list.append({"id": i, "label": str(name if isinstance(name, str) and name else lab),
                           "x": float(xy[i, 0]), "y": float(xy[i, 1]),
                           "attrs": {c: _clean(recs[c][i]) for c in cols}})
-    coo = __import__("scipy.sparse", fromlist=["triu"]).triu(M, k=1).tocoo()
+    coo = sp.triu(M, k=1).tocoo()
     order = np.lexsort((coo.col, coo.row))
     edge_list = [{"from": int(a), "to": int(b), "w": round(float(w), 6)}
                  for a, b, w in zip(coo.row[order], coo.col[order], coo.data[order])]
@@ -242,7 +185,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
               for m in size_measures}
     data = {"nodes": node_list, "edges": edge_list, "colorAttrs": color_attrs, "sizeMeasures": size_measures,
             "filterAttrs": filter_attrs, "tooltipAttrs": tip_attrs, "palettes": palettes, "counts": counts,
-            "ranges": ranges, "attrLabels": ATTR_LABELS, "physicsMax": physics_max, "labelMax": 150,
+            "ranges": ranges, "attrLabels": attr_labels, "physicsMax": physics_max, "labelMax": 150,
             "rule": rule}
     js, css = vis_assets()
     own_js = (resources.files("netcluster") / "templates" / "network.js").read_text(encoding="utf-8")
@@ -258,7 +201,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
 .tip{font-size:12px;max-width:320px}#info{margin-top:8px;font-size:12px}
 div.vis-tooltip{font-family:inherit;white-space:normal}
 """
-    filters_html = "".join(f'<h3>filter: {escape(ATTR_LABELS.get(a, a))}</h3><div class="filters" id="filter-{escape(a)}"></div>'
+    filters_html = "".join(f'<h3>filter: {escape(attr_labels.get(a, a))}</h3><div class="filters" id="filter-{escape(a)}"></div>'
                            for a in filter_attrs)
     body = (f'<header><h1>{escape(title)}</h1><div class="note" id="rule">{escape(rule)}. '
             f'Layout: seeded igraph ({"Fruchterman-Reingold" if len(sub_labels) <= 1500 else "communities placed by Fruchterman-Reingold, each laid out on its own"}, seed {seed}); '
@@ -270,9 +213,13 @@ div.vis-tooltip{font-family:inherit;white-space:normal}
             f'<div id="legend"></div><div id="info"></div>{filters_html}</div><div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{own_js}</script>')
-    html = _page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")
+    html = page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")
     return html, {"rule": rule, "nodes_shown": int(len(sub_labels)), "nodes_total": int(n_all),
                   "edges_shown": len(edge_list)}
+
+
+def _default_first(cols: list, default: str) -> list:
+    return [default] + [c for c in cols if c != default] if default in cols else cols
 
 
 def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str) -> str:
@@ -285,24 +232,7 @@ def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str
     others = [r for r in regions if r not in PROVINCE_XY]
     other_xy = {}
     if others:  # regions without map positions: seeded force layout of the region graph
-        import igraph as ig
-        from ._igraph import seeded
-        oi = {r: i for i, r in enumerate(others)}
-        el = [(oi[a], oi[b], float(t)) for a, b, t in zip(region_long["region_a"], region_long["region_b"],
-                                                        region_long["ties"]) if a != b and t > 0 and a in oi and b in oi]
-        g = ig.Graph(n=len(others), edges=[(a, b) for a, b, _ in el])
-        with seeded(0):
-            rng = np.random.default_rng(0)
-            xy = np.asarray(g.layout_fruchterman_reingold(weights=[w for _, _, w in el] or None,
-                                                          seed=rng.random((len(others), 2)).tolist(),
-                                                          niter=500).coords, dtype=float)
-        xy -= np.median(xy, axis=0)
-        rad = np.hypot(xy[:, 0], xy[:, 1])
-        r95 = float(np.quantile(rad, 0.9)) if len(rad) else 1.0
-        xy /= (r95 or 1.0)
-        rad = np.hypot(xy[:, 0], xy[:, 1])
-        far = rad > 1.15  # weakly linked regions on a ring instead of far away
-        xy[far] = xy[far] / rad[far, None] * 1.15
+        xy = group_layout(others, region_long)
         for r, (x, y) in zip(others, xy):
             other_xy[r] = (900 * x + (1400 if len(others) < len(regions) else 0), 900 * y)
     for r in regions:
@@ -359,4 +289,4 @@ net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');
             f'<div id="wrap">{side}<div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{script}</script>')
-    return _page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")
+    return page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")

@@ -1,0 +1,463 @@
+"""The steps of ``analyze``: each a function of named inputs (the library's metric and writer
+functions, joined into the output tables).  :mod:`netcluster.pipeline` arranges them into a
+plan; :mod:`netcluster.run.plan` runs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..brokerage import gould_fernandez, regional_gatekeepers, structural_holes
+from ..centrality import EXACT_MAX_NODES, CentralityPlan
+from ..communities import compare_partitions, leiden, stability
+from ..dataset import StagedReader, load_dataset
+from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
+from ..exceptions import InputError, ResourceLimitError
+from ..graph import BipartiteNetwork
+from ..groups import AlignedGroups, sorted_factorize
+from ..indicators import REGISTRY, evaluate
+from ..linkage import cross_region_share, region_matrix, to_square
+from ..openness import ei_index, ei_permutation_test, project_openness
+from ..scorecard import frame
+from ..slices import Slice
+from ..write.columns import measures, organisation_table
+from ..write.formatted import FormattedTable, coded_columns
+from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
+from ..write.pages import network_html, regions_html, write_text
+from ..write.report import report_html
+from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
+from ..write.xlsx import Deflated
+from .plan import Task
+
+__all__ = ["Options"]
+
+#: Leiden stability check: 5 seeds up to this many organisations, 3 seeds above, none above
+#: STABILITY_MAX_NODES.
+STABILITY_SEEDS_5_MAX_NODES = 20_000
+STABILITY_MAX_NODES = 150_000
+#: Permutations of the E-I test are capped at 99 above this many ties (the null is then
+#: very narrow; the cap is recorded in the parameters).
+PERMUTATION_CAP_TIES = 500_000
+#: Permutations of the E-I test over which each group's null E-I is summarised.
+GROUP_NULL_PERMUTATIONS = 499
+#: Ties written to the ties sheet of indicators.xlsx (all ties are in ties.csv and the GEXF).
+XLSX_MAX_TIES = 50_000
+#: ties.csv and the GEXF edges are written in this many row ranges (tasks for either process;
+#: the bytes are the same for any number).
+TIES_CSV_PARTS = 4
+GEXF_EDGE_PARTS = 2
+#: Order of the path-measure parts in the task pool: the second core starts with the first,
+#: the main process takes from the end (the costliest, weighted betweenness, first).
+PATH_PARTS_ORDER = ["paths", "betweenness", "closeness", "closeness_w", "betweenness_w"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything ``analyze`` was asked for (see :func:`netcluster.pipeline.analyze`)."""
+
+    input_path: object
+    out: Path
+    mapping: object = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: object = None
+    group_by: str = "region"
+    years: tuple = (None, None)
+    weighting: str = "count"
+    seed: int = 0
+    n_permutations: int = 999
+    max_project_size: int | None = None
+    graphml: bool = False
+    max_network_nodes: int = 2000
+    exact_max_nodes: int = EXACT_MAX_NODES
+    betweenness_samples: object = "auto"
+    leiden_iterations: int = -1
+    jobs: int = 1
+    dataset: object = None  # a ClusterDataset given instead of a file
+
+
+# -- read and graph ------------------------------------------------------------
+
+def read_participations(options: Options):
+    """The participations first (the other tables are read later) and their network."""
+    reader = StagedReader(options.input_path, mapping=options.mapping, encoding=options.encoding,
+                          delimiter=options.delimiter, sheet=options.sheet)
+    _, codes = reader.participations()
+    return reader, BipartiteNetwork.from_codes(*codes)
+
+
+def read_rest(reader: StagedReader):
+    return reader.dataset()
+
+
+def read_whole(options: Options):
+    """The dataset at once (given, or with a year filter) and its network."""
+    ds = options.dataset if options.dataset is not None else load_dataset(
+        options.input_path, mapping=options.mapping, encoding=options.encoding,
+        delimiter=options.delimiter, sheet=options.sheet)
+    y0, y1 = options.years
+    if y0 is not None or y1 is not None:
+        ds = ds.filter_years(y0, y1)
+        if len(ds.participations) == 0:
+            raise InputError(f"no project in the year range {y0}-{y1}")
+    part = ds.participations
+    return ds, BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
+
+
+def project(network, options: Options):
+    """The projection, the centrality plan and the seeds of the stability check."""
+    proj = network.project_organisations(options.weighting, max_project_size=options.max_project_size)
+    n_seeds = 5 if proj.n_nodes <= STABILITY_SEEDS_5_MAX_NODES else 3
+    seeds = list(range(options.seed, options.seed + n_seeds)) if proj.n_nodes <= STABILITY_MAX_NODES else []
+    plan = CentralityPlan(proj, weighted=options.weighting not in ("binary",),
+                          exact_max_nodes=options.exact_max_nodes, samples=options.betweenness_samples,
+                          seed=options.seed)
+    return proj, plan, seeds
+
+
+def compute_tasks(context: dict) -> list[Task]:
+    """What needs only the projection, for the second core: Leiden first (the main process
+    needs the communities soonest), the first path part, Burt's measures, the spectral
+    measures, the measures of the column specification, the stability runs, the other path
+    parts (the main process takes from the end: the costliest, weighted betweenness, first)."""
+    proj, plan, seeds, o = (context[k] for k in ("projection", "centrality_plan", "stability_seeds", "options"))
+    parts = dict(plan.parts())
+    paths = sorted((k for k in parts if k != "spectral"), key=PATH_PARTS_ORDER.index)
+
+    def leiden_seed(s):
+        return lambda projection: leiden(projection, seed=s, n_iterations=o.leiden_iterations)
+
+    def part(name):
+        return Task(f"centrality: {name}", lambda: parts[name](), outputs=(f"centrality_part_{name}",))
+
+    tasks = [Task("Leiden", leiden_seed(o.seed), ("projection",), ("communities",))]
+    tasks += [part(k) for k in paths[:1]]
+    tasks += [Task("structural holes", structural_holes, ("projection",), ("structural_holes",)),
+              part("spectral")]
+    tasks += [Task(f"measure: {c.id}", c.measure, ("projection",), (f"measure_{c.id}",)) for c in measures()]
+    tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
+              for s in seeds[1:]]
+    tasks += [part(k) for k in paths[1:]]
+    return tasks
+
+
+def second_core_outputs(plan: CentralityPlan, seeds) -> tuple:
+    """The names of what :func:`compute_tasks` makes besides the communities."""
+    return (tuple(f"centrality_part_{k}" for k, _ in plan.parts()) + ("structural_holes",)
+            + tuple(f"measure_{c.id}" for c in measures()) + tuple(f"communities_seed_{s}" for s in seeds[1:]))
+
+
+# -- groups and group indicators ----------------------------------------------
+
+def check_group_by(dataset, options: Options):
+    if options.group_by not in dataset.organisations.columns:
+        raise InputError(f"--group-by {options.group_by!r} is not an organisation column; available: "
+                         f"{sorted(dataset.organisations.columns)}")
+
+
+def at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``series.to_numpy()[rows]`` as objects, None where the row is -1."""
+    vals = np.asarray(series.to_numpy(dtype=object)[np.maximum(rows, 0)], dtype=object)
+    vals[rows < 0] = None
+    return vals
+
+
+def align(dataset, projection, options: Options):
+    """The organisations by id, each label's row, and the groupings coded for the projection's
+    labels (``{column: AlignedGroups}``: the grouping column and the wide regions), as
+    :func:`netcluster.groups.group_codes` codes them."""
+    orgs = dataset.organisations_by_id()
+    label_rows = dataset.organisation_rows(projection.labels)
+
+    def coded(series):
+        return AlignedGroups(projection.labels, *sorted_factorize(at_rows(series, label_rows)))
+
+    aligned = {options.group_by: coded(orgs[options.group_by])}
+    if "wide_region" in orgs.columns and options.group_by != "wide_region":
+        aligned["wide_region"] = coded(orgs["wide_region"])
+    return orgs, label_rows, aligned
+
+
+def group_brokerage(projection, aligned, options: Options):
+    """Gould–Fernandez roles and regional gatekeepers (with a note when a resource budget left
+    them out)."""
+    groups = aligned[options.group_by]
+    notes = {}
+    try:
+        gf = gould_fernandez(projection, groups)
+        gk = regional_gatekeepers(projection, groups, brokerage=gf)
+    except ResourceLimitError as e:
+        gf, gk = None, pd.DataFrame()
+        notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
+    return gf, gk, notes
+
+
+def openness_figures(projection, aligned, dataset, orgs, options: Options):
+    """E-I (counts and weights), the permutation test, each group's null band, project openness."""
+    groups = aligned[options.group_by]
+    ei = ei_index(projection, groups)
+    ei_w = ei_index(projection, groups, weighted=True)
+    nperm = options.n_permutations if projection.n_ties <= PERMUTATION_CAP_TIES else min(options.n_permutations, 99)
+    test = ei_permutation_test(projection, groups, n_permutations=nperm, seed=options.seed,
+                               group_null=GROUP_NULL_PERMUTATIONS)
+    return ei, ei_w, test, group_null(projection, groups, test), project_openness(dataset, orgs[options.group_by])
+
+
+def group_null(proj, groups, ei_test) -> pd.DataFrame:
+    """Per-group E-I under the same permutation null (mean and 95% band): the first
+    GROUP_NULL_PERMUTATIONS permutations of the test (recorded by the test itself when its
+    permutations were random; drawn with the test's seed after an exact test)."""
+    if "group_null" not in ei_test.attrs:  # exact enumeration: no per-permutation record
+        p = ei_test.attrs["params"]
+        ei_test = ei_permutation_test(proj, groups, n_permutations=min(int(p["permutations"]),
+                                                                       GROUP_NULL_PERMUTATIONS),
+                                      seed=p["seed"] or 0, exact=False, group_null=GROUP_NULL_PERMUTATIONS)
+    sims, uniq = ei_test.attrs["group_null"], ei_test.attrs["groups"]
+    k = len(sims)
+    return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
+                         "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,
+                         "ei_null_q975": np.nanquantile(sims, 0.975, axis=0) if k else np.nan},
+                        index=pd.Index(uniq, name="group"))
+
+
+def linkage_figures(projection, aligned, dataset, orgs, options: Options):
+    """Region × region matrices (grouping column, and 5+2 wide regions) and cross-group shares."""
+    g = options.group_by
+    rm = region_matrix(projection, orgs[g], dataset=dataset, aligned_groups=aligned[g])
+    crs = cross_region_share(projection, aligned[g])
+    wide = None
+    if "wide_region" in aligned and orgs["wide_region"].notna().any():
+        wide = region_matrix(projection, orgs["wide_region"], dataset=dataset, aligned_groups=aligned["wide_region"])
+    return rm, crs, wide
+
+
+def declared_groups(communities, orgs, label_rows) -> dict:
+    """Leiden communities against the declared mini-clusters and complexes."""
+    out = {}
+    for col in ("cluster", "complex"):
+        if col in orgs.columns and orgs[col].notna().any():
+            at_labels = pd.Series(at_rows(orgs[col], label_rows), index=communities.index, name=col)
+            out[col] = compare_partitions(communities["community"], at_labels)
+    return out
+
+
+# -- scorecard and evolution ---------------------------------------------------
+
+def whole_slice(dataset, projection, communities, aligned, ei, ei_test, cross_region, options: Options) -> Slice:
+    """The whole-data slice of the indicators, given what analyze has computed already."""
+    s = Slice.whole_data(dataset, weighting=options.weighting, group_by=options.group_by, seed=options.seed,
+                         n_permutations=options.n_permutations, max_project_size=options.max_project_size)
+    s.provide("projection", projection)
+    s.provide("communities", communities)
+    s.provide("groups", aligned[options.group_by])
+    s.provide("ei", ei)
+    s.provide("ei test", ei_test)
+    s.provide("cross region", cross_region)
+    if "wide_region" in aligned:
+        s.provide("wide groups", aligned["wide_region"])
+    return s
+
+
+def scorecard_section(section: str):
+    """A step: the scorecard rows of one section of the registry."""
+    def rows(whole):
+        return [evaluate(i, whole) for i in REGISTRY if i.scope != "yearly" and i.section == section]
+    return rows
+
+
+def scorecard_table(whole, **sections):
+    """The scorecard from its sections' rows (in the registry's order of sections)."""
+    return frame([r for rows in sections.values() for r in rows], whole)
+
+
+def evolution_table(by: str):
+    def table(dataset, options: Options):
+        if not dataset.projects["year"].notna().any():  # no years: no evolution (said in the report)
+            return pd.DataFrame(columns=EVOLUTION_COLUMNS)
+        return evolution(dataset, by=by, weighting=options.weighting, group_by=options.group_by,
+                         max_project_size=options.max_project_size)
+    return table
+
+
+def growth_table(dataset):
+    if not dataset.projects["year"].notna().any():
+        return pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
+    return network_growth(dataset)
+
+
+# -- the output tables ---------------------------------------------------------
+
+def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, gould_fernandez_roles,
+                  structural_holes, label_rows, options: Options, **parts):
+    """The organisations table (attributes + every measure, columns as the specification orders
+    them), the ties table, and the ties' end columns as codes into per-organisation arrays (for
+    :meth:`netcluster.write.formatted.FormattedTable.of`)."""
+    g = options.group_by
+    cen = centrality_plan.assemble({k.removeprefix("centrality_part_"): v for k, v in parts.items()
+                                    if k.startswith("centrality_part_")})
+    measured = [v for k, v in parts.items() if k.startswith("measure_")]
+    e = ei.organisations[["internal", "external", "external_share", "ei"]].add_prefix(f"{g}_")
+    gf = [gould_fernandez_roles.drop(columns=["group"])] if gould_fernandez_roles is not None else []
+    org_out = organisation_table(dataset.participating_organisations.set_index("org_id"),
+                                 [cen, *measured, communities, e, *gf, structural_holes], group_by=g)
+    ties = projection.ties()
+    r, c, _, _ = projection.tie_arrays()
+    name_of, group_of = at_rows(orgs["name"], label_rows), at_rows(orgs[g], label_rows)
+    ties.insert(1, "source_name", name_of[r])
+    ties.insert(3, "target_name", name_of[c])
+    ties[f"source_{g}"] = group_of[r]
+    ties[f"target_{g}"] = group_of[c]
+    ties["cross_group"] = (ties[f"source_{g}"] != ties[f"target_{g}"]) & \
+        ties[f"source_{g}"].notna() & ties[f"target_{g}"].notna()
+    labels = np.asarray(projection.labels, dtype=object)
+    # resolved once here (before the fork): the tables per distinct label / name (quoted,
+    # neutralised, escaped) are then built once per process, not once per ties piece
+    coded = coded_columns({"source": (r, labels), "target": (c, labels),
+                           "source_name": (r, name_of), "target_name": (c, name_of)})
+    return org_out, ties, coded, cen.attrs["params"]
+
+
+def stability_runs(projection, communities, options: Options, stability_seeds, **others):
+    seeds = stability_seeds
+    if not seeds:
+        return None
+    known = {options.seed: communities}
+    known.update({s: others[f"communities_seed_{s}"] for s in seeds[1:]})
+    return stability(projection, seeds=seeds, known=known, n_iterations=communities.attrs["params"]["n_iterations"])
+
+
+def openness_table(ei, ei_weighted, group_null_band, project_open, cross_region, options: Options) -> pd.DataFrame:
+    op = ei.groups.join(ei_weighted.groups[["internal", "external", "ei"]].add_suffix("_weighted"))
+    op = op.join(group_null_band).join(project_open[["projects", "joint_projects", "open_projects", "open_share"]])
+    op = op.join(cross_region[["cross_share"]].rename(columns={"cross_share": "cross_tie_share"}))
+    op.index.name = options.group_by
+    return op
+
+
+def parameters(dataset, projection, centrality_params, communities, stability_summary, ei_test, brokerage_notes,
+               structural_holes, options: Options) -> dict:
+    stab = stability_summary
+    notes = dict(brokerage_notes)
+    notes["constraint"] = structural_holes.attrs["params"].get("constraint_note", "")
+    y0, y1 = options.years
+    return {"netcluster": __version__,
+            "input": Path(options.input_path).name if options.dataset is None else "<dataset>",
+            "group_by": options.group_by, "years": [y0, y1], "weighting": options.weighting, "seed": options.seed,
+            "graphml": options.graphml, "jobs": options.jobs,
+            "n_permutations": int(ei_test.attrs["params"]["permutations"]),
+            "max_project_size": options.max_project_size,
+            "excluded_projects": projection.params["excluded_projects"],
+            "centrality": centrality_params, "leiden": communities.attrs["params"],
+            "stability": stab.attrs["summary"] if stab is not None else None,
+            "ei_test": ei_test.attrs["params"], "brokerage": notes, "mapping": dataset.source.get("mapping"),
+            "encoding": dataset.source.get("encoding"), "delimiter": dataset.source.get("delimiter")}
+
+
+# -- writing -------------------------------------------------------------------
+
+def write_tasks(context: dict) -> list[Task]:
+    """The large files, for the second core once the organisation table exists: the
+    organisations table formatted once (organisations.csv, the workbook's sheet, kept in the
+    process for the GEXF nodes), the GEXF nodes, ties.csv and the GEXF edges in row ranges, the
+    ties sheet; the main process takes what is left from the end."""
+    o = context["options"]
+    tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "options"),
+                  ("organisations_sheet", "organisations_formatted"), local=("organisations_formatted",)),
+             Task("GEXF nodes", lambda organisations, organisations_formatted: write_gexf_nodes(
+                 organisations, o.out, organisations_formatted), ("organisations",), ("gexf_nodes",),
+                 optional=("organisations_formatted",))]
+    tasks += [Task(f"ties.csv {i + 1}/{TIES_CSV_PARTS}",
+                   lambda ties, tie_codes, i=i: write_ties_csv(ties, o.out, tie_codes, part=(i, TIES_CSV_PARTS)),
+                   ("ties", "tie_codes"), (f"ties_csv_{i + 1}",)) for i in range(TIES_CSV_PARTS)]
+    tasks += [Task(f"GEXF edges {i + 1}/{GEXF_EDGE_PARTS}",
+                   lambda ties, organisations, tie_codes, i=i: write_gexf_edges(
+                       ties, o.out, organisations.columns, tie_codes, part=(i, GEXF_EDGE_PARTS)),
+                   ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
+              for i in range(GEXF_EDGE_PARTS)]
+    tasks.append(Task("ties sheet", ties_sheet, ("ties",), ("ties_sheet",)))
+    return tasks
+
+
+def write_markers() -> tuple:
+    """What the file tasks of :func:`write_tasks` make (markers: the files are written)."""
+    return (("gexf_nodes",) + tuple(f"ties_csv_{i + 1}" for i in range(TIES_CSV_PARTS))
+            + tuple(f"gexf_edges_{i + 1}" for i in range(GEXF_EDGE_PARTS)))
+
+
+def organisation_files(organisations, ties, options: Options):
+    """organisations.csv and the workbook's organisations sheet (compressed here) from the
+    table formatted once; GraphML when asked."""
+    orgs = organisations.reset_index()
+    formatted = FormattedTable.of(orgs)
+    sheet = Deflated.of(sheet_bytes(formatted or orgs))
+    write_csv(formatted or orgs, options.out / "organisations.csv")
+    if options.graphml:
+        write_graphml(organisations, ties, options.out / "network.graphml")
+    return sheet, formatted
+
+
+def strongest_ties(ties: pd.DataFrame) -> pd.DataFrame:
+    """The ties of the workbook's sheet: the strongest XLSX_MAX_TIES, in table order."""
+    if len(ties) > XLSX_MAX_TIES:
+        return ties.iloc[np.flatnonzero(ties.index.isin(ties.nlargest(XLSX_MAX_TIES, "weight", keep="first").index))]
+    return ties
+
+
+def ties_sheet(ties):
+    """The workbook's ties sheet (XML, compressed)."""
+    rows = strongest_ties(ties)
+    return Deflated.of(sheet_bytes(FormattedTable.of(rows) or rows))
+
+
+def join_pieces(options: Options, **_markers):
+    """network.gexf and ties.csv from their pieces (once every piece is written)."""
+    finish_gexf(options.out, GEXF_EDGE_PARTS)
+    finish_ties_csv(options.out, TIES_CSV_PARTS)
+
+
+def network_page(projection, organisations, options: Options):
+    html, info = network_html(projection, organisations, title="netcluster — organisation network",
+                              seed=options.seed, max_nodes=options.max_network_nodes, group_by=options.group_by)
+    write_text(options.out / "network.html", html)
+    return info
+
+
+def regions_page(region_matrix, organisations, options: Options):
+    counts = organisations[options.group_by].value_counts()
+    write_text(options.out / "regions.html",
+               regions_html(region_matrix, counts, title=f"netcluster — {options.group_by} network"))
+
+
+def report_page(analysis, options: Options):
+    write_text(options.out / "report.html", report_html(analysis))
+
+
+def small_tables(openness, region_matrix, scorecard, dataset, options: Options):
+    out = options.out
+    write_csv(openness.reset_index(), out / "openness.csv")
+    write_csv(region_matrix, out / "region_matrix.csv")
+    write_csv(scorecard, out / "scorecard.csv")
+    dataset.quality.to_json(out / "quality.json")
+
+
+def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
+    a = analysis
+    sheets = {"scorecard": a.scorecard, "organisations": organisations_sheet,
+              "ties": ties_sheet, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
+              "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
+              "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
+              "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
+              "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
+              "conservation": a.dataset.quality.conservation().assign(
+                  file=lambda d: d["file"].map(lambda f: Path(f).name))}
+    for k, v in a.communities_vs_declared.items():
+        sheets[f"communities_vs_{k}"] = v.reset_index()
+    if len(a.ties) > XLSX_MAX_TIES:
+        sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(a.ties):,} "
+                                                f"ties; all ties are in ties.csv"]})
+    write_xlsx(sheets, options.out / "indicators.xlsx")

@@ -1,0 +1,216 @@
+"""One specification of the output columns: each organisation and tie column declared once.
+
+A :class:`Column` says how the column is called (Korean and English), how its numbers are
+shown, which outputs carry it, and — for a measure of organisations in the projection — the
+function that computes it.  organisations.csv and the workbook, the GEXF/GraphML attributes,
+the report's organisation table, the network page's tooltip, colour, filter and size-by menus
+all read this table; adding a column to all of them is one entry here (and, for a new
+measure, its function).
+
+Outputs:
+
+``table``    organisations.csv / ties.csv and the workbook's sheets
+``graph``    GEXF and GraphML node attributes
+``report``   the report's table of top organisations
+``tooltip``  the network page's tooltip
+``size``     the network page's size-by menu
+``colour``   the network page's colour-by menu
+``filter``   the network page's filters
+
+Columns of the data that this table does not know (a user's own column) go to ``table`` only.
+
+>>> [c.id for c in ORGANISATION_COLUMNS if "size" in c.outputs]
+['n_projects', 'degree', 'coreness', 'betweenness', 'pagerank']
+>>> column("coreness").label["ko"]
+'k-코어 수'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from ..centrality import coreness
+
+__all__ = ["Column", "ORGANISATION_COLUMNS", "TIE_COLUMNS", "OUTPUTS", "DEFAULTS", "column",
+           "columns_for", "labels", "organisation_table", "measures"]
+
+OUTPUTS = ("table", "graph", "report", "tooltip", "size", "colour", "filter")
+
+#: What the network page shows first.
+DEFAULTS = {"size": "betweenness", "colour": "region"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column.
+
+    Attributes
+    ----------
+    id : str
+        Column name in the tables; ``{group}`` stands for the grouping column
+        (``{group}_ei`` → ``region_ei``).
+    label : dict
+        ``{"ko": …, "en": …}`` (``{group}`` filled likewise).
+    fmt : str
+        How a person reads it: ``text``, ``int``, ``float`` (3 decimals), ``share`` (percent)
+        or ``bool``.
+    outputs : frozenset
+        Which of :data:`OUTPUTS` carry it.
+    measure : callable, optional
+        ``measure(projection) -> Series`` indexed by org_id, for a measure of organisations
+        computed on the one-mode projection alone (``analyze`` computes it and joins it).
+    """
+
+    id: str
+    label: dict
+    fmt: str = "text"
+    outputs: frozenset = frozenset({"table"})
+    measure: Callable | None = None
+
+    def key(self, group_by: str) -> str:
+        return self.id.format(group=group_by)
+
+
+def _c(id_, ko, en, fmt="text", outputs=("table",), measure=None):
+    return Column(id_, {"ko": ko, "en": en}, fmt, frozenset(outputs), measure)
+
+
+_ALL_PAGES = ("table", "graph", "report", "tooltip")
+
+#: The organisation columns, in the order of organisations.csv: the data's attributes (in the
+#: dataset's order; these entries give their labels and outputs), then the measures.
+ORGANISATION_COLUMNS: tuple[Column, ...] = (
+    _c("org_id", "기관 ID", "organisation id"),
+    _c("name", "기관명", "name", outputs=("table", "graph", "report")),
+    _c("org_type", "기관유형", "organisation type", outputs=_ALL_PAGES + ("colour", "filter")),
+    _c("org_type_inferred", "유형 추정 여부", "type inferred from the name", "bool"),
+    _c("region", "시·도", "region (province)", outputs=_ALL_PAGES + ("colour", "filter")),
+    _c("wide_region", "광역경제권", "wide region (광역경제권)", outputs=("table", "graph", "tooltip", "colour")),
+    _c("region_source", "지역 출처", "region read from"),
+    _c("address", "주소", "address"),
+    _c("complex", "산업단지", "industrial complex", outputs=("table", "graph", "tooltip")),
+    _c("cluster", "미니클러스터", "mini-cluster", outputs=("table", "graph", "tooltip")),
+    _c("sector", "업종(KSIC)", "sector (KSIC)"),
+    _c("size", "기업규모", "firm size"),
+    _c("patents", "특허 출원 수", "patents", "int"),
+    _c("employees", "종업원 수", "employees", "int"),
+    _c("specialised", "특화업종", "designated industries"),
+    _c("output", "생산액", "output", "float"),
+    _c("n_projects", "참여 과제 수", "projects", "int", _ALL_PAGES + ("size",)),
+    # provenance: in the dataset and quality.json, not in the outputs
+    _c("participant", "참여 여부", "participant", "bool", ()),
+    _c("file", "원자료 파일", "source file", outputs=()),
+    _c("line", "원자료 행", "source line", "int", ()),
+    # measures of the projection
+    _c("degree", "협력기관 수(연결정도)", "degree (partners)", "int", _ALL_PAGES + ("size",)),
+    _c("strength", "연결 강도", "strength", "float", ("table", "graph")),
+    _c("coreness", "k-코어 수", "coreness (k-core)", "int", _ALL_PAGES + ("size",), measure=coreness),
+    _c("betweenness", "매개 중심성", "betweenness", "float", _ALL_PAGES + ("size",)),
+    _c("betweenness_se", "매개 중심성 표준오차", "betweenness standard error", "float"),
+    _c("closeness", "근접 중심성(조화)", "closeness (harmonic)", "float", ("table", "graph")),
+    _c("betweenness_w", "매개 중심성(가중)", "betweenness, weighted", "float"),
+    _c("betweenness_se_w", "매개 중심성(가중) 표준오차", "betweenness, weighted: standard error", "float"),
+    _c("closeness_w", "근접 중심성(가중)", "closeness, weighted", "float"),
+    _c("eigenvector", "고유벡터 중심성", "eigenvector", "float", ("table", "graph")),
+    _c("pagerank", "PageRank", "PageRank", "float", _ALL_PAGES + ("size",)),
+    _c("eigenvector_w", "고유벡터 중심성(가중)", "eigenvector, weighted", "float"),
+    _c("pagerank_w", "PageRank(가중)", "PageRank, weighted", "float"),
+    _c("community", "커뮤니티(Leiden)", "community (Leiden)", "int", ("table", "graph", "tooltip", "colour")),
+    _c("{group}_internal", "같은 {group} 내 연결", "ties inside the {group}", "float"),
+    _c("{group}_external", "다른 {group}과의 연결", "ties to other {group}s", "float"),
+    _c("{group}_external_share", "외부 연결 비율({group})", "share of ties to other {group}s", "share"),
+    _c("{group}_ei", "E-I 지수({group})", "E-I index ({group})", "float"),
+    _c("brokered_pairs", "중개 쌍 수", "brokered pairs", "int"),
+    _c("coordinator", "조정자 중개", "coordinator brokerage", "int"),
+    _c("itinerant", "순회 중개", "itinerant brokerage", "int"),
+    _c("gatekeeper", "게이트키퍼 중개", "gatekeeper pairs", "int", _ALL_PAGES),
+    _c("liaison", "연락자 중개", "liaison brokerage", "int"),
+    _c("expected_coordinator", "조정자 기대값", "coordinator, expected", "float"),
+    _c("z_coordinator", "조정자 z", "coordinator, z", "float"),
+    _c("expected_itinerant", "순회 기대값", "itinerant, expected", "float"),
+    _c("z_itinerant", "순회 z", "itinerant, z", "float"),
+    _c("expected_gatekeeper", "게이트키퍼 기대값", "gatekeeper, expected", "float"),
+    _c("z_gatekeeper", "게이트키퍼 z", "gatekeeper, z", "float"),
+    _c("expected_liaison", "연락자 기대값", "liaison, expected", "float"),
+    _c("z_liaison", "연락자 z", "liaison, z", "float"),
+    _c("constraint", "제약(Burt)", "constraint (Burt)", "float", ("table", "graph", "report")),
+    _c("effective_size", "유효 규모(Burt)", "effective size (Burt)", "float"),
+)
+
+#: The tie columns, in the order of ties.csv.
+TIE_COLUMNS: tuple[Column, ...] = (
+    _c("source", "기관 ID(1)", "source"),
+    _c("source_name", "기관명(1)", "source name"),
+    _c("target", "기관 ID(2)", "target"),
+    _c("target_name", "기관명(2)", "target name"),
+    _c("weight", "가중치", "weight", "float", ("table", "graph")),
+    _c("shared_projects", "공동 과제 수", "shared projects", "int", ("table", "graph")),
+    _c("source_{group}", "{group}(1)", "source {group}"),
+    _c("target_{group}", "{group}(2)", "target {group}"),
+    _c("cross_group", "{group} 간 연결", "between {group}s", "bool"),
+)
+
+_ORG_BY_ID = {c.id: c for c in ORGANISATION_COLUMNS}
+_TIE_BY_ID = {c.id: c for c in TIE_COLUMNS}
+
+
+def column(column_id: str, *, table: str = "organisations") -> Column:
+    """The entry of ``column_id`` (template id, e.g. ``{group}_ei``) in the organisations or
+    ties table.  Raises ``KeyError`` listing the known ids."""
+    known = _ORG_BY_ID if table == "organisations" else _TIE_BY_ID
+    if column_id not in known:
+        raise KeyError(f"unknown {table} column {column_id!r}; known: {sorted(known)}")
+    return known[column_id]
+
+
+def _entries(table: str, group_by: str) -> dict:
+    spec = ORGANISATION_COLUMNS if table == "organisations" else TIE_COLUMNS
+    return {c.key(group_by): c for c in spec}
+
+
+def columns_for(output: str, available, *, group_by: str = "region", table: str = "organisations") -> list[str]:
+    """The columns of ``available`` that ``output`` carries, in the specification's order
+    (``table``: also the columns the specification does not know, after it, in their order)."""
+    if output not in OUTPUTS:
+        raise ValueError(f"unknown output {output!r}; outputs: {list(OUTPUTS)}")
+    have = list(available)
+    entries = _entries(table, group_by)
+    known = [k for k, c in entries.items() if k in have and output in c.outputs]
+    if output == "table":
+        return known + [k for k in have if k not in entries]
+    return known
+
+
+def labels(lang: str, *, group_by: str = "region", group_label: str | None = None,
+           table: str = "organisations") -> dict:
+    """``{column: label}`` in ``lang`` (``group_label``: how the grouping column is called)."""
+    g = group_label or group_by
+    return {k: c.label[lang].format(group=g) for k, c in _entries(table, group_by).items()}
+
+
+def measures() -> list[Column]:
+    """The columns computed by a function of the projection (``Column.measure``)."""
+    return [c for c in ORGANISATION_COLUMNS if c.measure is not None]
+
+
+def organisation_table(attributes: pd.DataFrame, parts: list, *, group_by: str) -> pd.DataFrame:
+    """The organisations table of the outputs: the attributes (indexed by org_id, in their
+    order, without the columns no output carries) joined with the measures ``parts``
+    (DataFrames or Series indexed by org_id), whose columns come in the specification's order
+    (unknown ones after them)."""
+    entries = _entries("organisations", group_by)
+    keep = [c for c in attributes.columns if c not in entries or entries[c].outputs]
+    out = attributes[keep]
+    measured = {}
+    for part in parts:
+        frame = part.to_frame() if isinstance(part, pd.Series) else part
+        for col in frame.columns:
+            measured[col] = frame[col]
+    order = [k for k in entries if k in measured] + [k for k in measured if k not in entries]
+    if order:
+        out = out.join(pd.DataFrame({k: measured[k] for k in order}))
+    out.index.name = "org_id"
+    return out
