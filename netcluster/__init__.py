@@ -11,11 +11,15 @@ True
 
 The public names are imported on first use, so that ``import netcluster`` stays fast; the
 metric modules (``netcluster.centrality``, ``netcluster.openness`` …) are imported as usual.
+``netcluster.scorecard`` and ``netcluster.evolution`` are the functions of the modules of the
+same name (``from netcluster.scorecard import scorecard`` works too).
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -39,6 +43,23 @@ _MODULES = ("datasets", "dataset", "mapping", "graph", "centrality", "communitie
             "write", "run", "exceptions")
 
 __all__ = sorted(_EXPORTS) + ["__version__", "datasets", "indicators"]
+
+
+#: public functions named like the module that defines them
+_FUNCTIONS_OVER_MODULES = {"scorecard", "evolution"}
+
+
+class _Package(types.ModuleType):
+    """The package keeps its public functions when a module of the same name is imported
+    (Python binds a submodule to its package's attribute on first import)."""
+
+    def __setattr__(self, name, value):
+        if name in _FUNCTIONS_OVER_MODULES and isinstance(value, types.ModuleType):
+            return  # the module stays in sys.modules["netcluster.<name>"]
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name):

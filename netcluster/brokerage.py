@@ -40,12 +40,14 @@ S. P. Borgatti, "Structural holes: unpacking Burt's redundancy measures", Connec
 
 from __future__ import annotations
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .exceptions import ResourceLimitError
 from .groups import align_groups, codes
+from .openness import ei_index
 
 __all__ = ["gould_fernandez", "regional_gatekeepers", "structural_holes", "ROLES"]
 
@@ -67,7 +69,6 @@ def _triangles(g) -> np.ndarray:
 
 def _graph(A):
     """igraph Graph of a symmetric binary CSR matrix."""
-    import igraph as ig
     up = sp.triu(A, k=1).tocoo()
     return ig.Graph(n=A.shape[0], edges=list(zip(up.row.tolist(), up.col.tolist())), directed=False)
 
@@ -182,7 +183,6 @@ def regional_gatekeepers(projection, groups: pd.Series, *, brokerage: pd.DataFra
     each other), ``gatekeeper_share`` (of all such brokerage in the network), ``z_gatekeeper``,
     and ``rank``.  Only organisations with both kinds of ties are listed.
     """
-    from .openness import ei_index
     gf = brokerage if brokerage is not None else gould_fernandez(projection, groups)
     ei = ei_index(projection, groups).organisations
     out = pd.DataFrame({"group": gf["group"], "internal_ties": ei["internal"].reindex(gf.index),

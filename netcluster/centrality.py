@@ -34,6 +34,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ._igraph import seeded
 
@@ -255,7 +256,6 @@ def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, 
     Deterministic, and safe in a forked process (igraph's PRPACK uses OpenMP, which can
     deadlock after ``fork``; ARPACK is ~7x slower).
     """
-    import scipy.sparse as sp
     r, c, w, _ = projection.tie_arrays()
     n = projection.n_nodes
     if n == 0:
@@ -326,7 +326,6 @@ def _times(A, deg, flat, vals, k, out):
     for ``X.flat[flat] = vals`` (``flat`` sorted).  A sparse product when X is sparse enough
     (work ∝ the ties out of its entries), else a dense one.  Both sum each entry's terms in
     the order of A's row, so they give the same floats (tested)."""
-    import scipy.sparse as sp
     n = A.shape[0]
     rows = flat // k
     if len(flat) and int(deg[rows].sum()) * _SPARSE_LEVEL < A.nnz * k:
@@ -384,7 +383,6 @@ def _sampled_paths_unweighted(projection, k, seed, batches=5):
     an unweighted projection, from one BFS per source (:func:`_brandes_unweighted`).  Same
     estimators and sources as :func:`_sampled_betweenness` and :func:`_sampled_harmonic`
     (igraph), which the tests use as the oracle."""
-    import scipy.sparse as sp
     n = projection.n_nodes
     r, c, _, _ = projection.tie_arrays()
     A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import itertools
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 
-from ._igraph import require_igraph, seeded
+from ._igraph import seeded
+from .groups import group_codes
 
 __all__ = ["leiden", "stability", "compare_partitions", "modularity"]
 
@@ -76,7 +78,6 @@ def modularity(projection, groups: pd.Series, *, weighted: bool = True, resoluti
     resolution :math:`\gamma`, Reichardt & Bornholdt 2006).  Organisations without a group
     form one extra group '(unknown)'.  Computed from the tie arrays (no graph object).
     """
-    from .groups import group_codes
     r, c, w, _ = projection.tie_arrays()
     if len(r) == 0:
         return 0.0
@@ -93,7 +94,6 @@ def modularity(projection, groups: pd.Series, *, weighted: bool = True, resoluti
 
 
 def _ari_nmi(a, b):
-    ig = require_igraph()
     a = pd.factorize(pd.Series(a, dtype=object))[0].tolist()
     b = pd.factorize(pd.Series(b, dtype=object))[0].tolist()
     return (float(ig.compare_communities(a, b, method="adjusted_rand")),

@@ -37,12 +37,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import igraph as ig
+import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from ._missing import isna_scalar
 from .exceptions import InputError, ResourceLimitError
+from .groups import sorted_factorize
 
 __all__ = ["BipartiteNetwork", "Projection", "WEIGHTINGS", "DEFAULT_MAX_PAIRS", "year_slices"]
 
@@ -136,7 +139,6 @@ class Projection:
 
     def to_networkx(self, node_attrs: pd.DataFrame | None = None):
         """networkx.Graph with ``weight`` and ``shared_projects`` edge attributes."""
-        import networkx as nx
         g = nx.Graph()
         if node_attrs is not None:
             attrs = node_attrs.reindex(self.labels)
@@ -154,7 +156,6 @@ class Projection:
         :meth:`tie_arrays` order).  Built once and cached: treat it as read-only (``.copy()``
         it before modifying)."""
         if "igraph" not in self._cache:
-            import igraph as ig
             r, c, w, _ = self.tie_arrays()
             # pairs as tuples of Python ints: igraph converts them ~3x faster than numpy rows
             g = ig.Graph(n=self.n_nodes, edges=list(zip(r.tolist(), c.tolist())), directed=False)
@@ -191,7 +192,6 @@ class BipartiteNetwork:
         p = pd.Series(np.asarray(projects_col, dtype=object))
         if o.isna().any() or p.isna().any():
             raise InputError("participations with a missing organisation or project id")
-        from .groups import sorted_factorize
         oi, org_labels = sorted_factorize(o.to_numpy())  # codes numbered in label order
         pi, proj_labels = sorted_factorize(p.to_numpy())
         return cls.from_codes(oi, org_labels, pi, proj_labels, dataset=dataset)
@@ -328,7 +328,6 @@ class BipartiteNetwork:
         Node names are the labels; if an organisation and a project share a label
         they are prefixed (``org:`` / ``project:``) — see ``graph.graph['prefixed']``.
         """
-        import networkx as nx
         clash = bool(set(self.orgs) & set(self.projects))
         o = [f"org:{x}" for x in self.orgs] if clash else list(self.orgs)
         p = [f"project:{x}" for x in self.projects] if clash else list(self.projects)
@@ -341,7 +340,6 @@ class BipartiteNetwork:
 
     def to_igraph(self):
         """igraph.Graph with vertex attributes ``name`` and ``type`` (False = org, True = project)."""
-        import igraph as ig
         coo = self.B.tocoo()
         n = self.n_orgs
         g = ig.Graph(n=n + self.n_projects,

@@ -27,13 +27,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._sorting import text_argsort
+
 __all__ = ["type_mix", "triple_helix", "entropy_bits", "t_uig", "DEFAULT_HELICES"]
 
 DEFAULT_HELICES = {"U": ("university",), "I": ("firm",), "G": ("government", "research")}
 
 
 def _project_types(dataset, helices):
-    from ._sorting import text_argsort
     pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
     order = text_argsort(dataset.projects["project_id"])  # projects sorted by id
     flags = pd.DataFrame(index=pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)[order],

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .groups import group_codes
+from .groups import group_codes, participation_group_codes
 
 __all__ = ["region_matrix", "cross_region_share", "assortativity", "shared_projects_matrix"]
 
@@ -88,8 +89,6 @@ def to_square(long: pd.DataFrame, value: str = "ties") -> pd.DataFrame:
 
 def shared_projects_matrix(dataset, groups: pd.Series) -> pd.DataFrame:
     """Projects with participants from both regions (diagonal: ≥ 2 participants from the region)."""
-    import scipy.sparse as sp
-    from .groups import participation_group_codes
     pr, g, guniq = participation_group_codes(dataset, groups)
     known = (pr >= 0) & (g >= 0)
     G = max(len(guniq), 1)

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .groups import align_groups, codes, group_codes
 from ._sorting import distinct_keys
+from .groups import align_groups, codes, group_codes, participation_group_codes
 
 __all__ = ["EIResult", "ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
            "newcomers", "tie_table"]
@@ -304,7 +304,6 @@ def project_openness(dataset, groups: pd.Series) -> pd.DataFrame:
     one participant of another (known) group; ``open_share`` = open / projects (range [0, 1]).
     Participants without a group are ignored; their count is in ``attrs``.
     """
-    from .groups import participation_group_codes
     pr, g, guniq = participation_group_codes(dataset, groups)
     unknown = int((g < 0).sum())
     size = np.bincount(pr[pr >= 0], minlength=len(dataset.projects))

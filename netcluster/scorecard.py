@@ -46,8 +46,8 @@ def scorecard(dataset, *, weighting: str = "count", group_by: str = "region", se
     >>> import netcluster as nc
     >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
     >>> sc = nc.scorecard(ds, n_permutations=19, n_boot=20).set_index("indicator")
-    >>> round(sc.loc["two_firm_project_share", "value"], 3), sc.loc["two_firm_project_share", "review_figure"]
-    (0.94, 'over 90% of funded projects')
+    >>> print(f'{sc.loc["two_firm_project_share", "value"]:.3f}', sc.loc["two_firm_project_share", "review_figure"])
+    0.940 over 90% of funded projects
     """
     s = Slice.whole_data(dataset, weighting=weighting, max_project_size=max_project_size,
                          group_by=group_by, seed=seed, n_permutations=n_permutations, n_boot=n_boot)

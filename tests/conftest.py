@@ -25,6 +25,15 @@ def sample_dataset(sample_tables):
 
 
 @pytest.fixture(scope="session")
+def demo_out(tmp_path_factory):
+    """The outputs of ``netcluster demo`` (99 permutations), made once per session."""
+    from netcluster.cli import main
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "--permutations", "99", "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED.exists():
         pytest.skip("../shared/data is absent (only in the development workspace)")

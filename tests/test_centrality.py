@@ -182,3 +182,28 @@ def test_sparse_and_dense_levels_give_the_same_floats(level, monkeypatch):
     got = C._brandes_unweighted(A, sources)
     assert len(calls) > 4 and ref[0].max() > 0
     assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_coreness_equals_networkx_core_number(seed):
+    """k-core numbers (igraph) against networkx core_number on random projections with
+    isolated organisations (single-participant projects) and several components."""
+    from netcluster.centrality import coreness
+    rng = np.random.default_rng(seed)
+    orgs = [f"o{rng.integers(0, 60)}" for _ in range(220)]
+    projects = [f"p{rng.integers(0, 70)}" for _ in range(220)]
+    proj = BipartiteNetwork.from_edges(orgs, projects).project_organisations("newman")
+    got = coreness(proj)
+    g = proj.to_networkx()
+    want = nx.core_number(g)
+    assert got.to_dict() == {k: want[k] for k in proj.labels}
+    assert got.dtype == np.int64 and got.index.name == "org_id"
+    assert (got == 0).sum() == sum(1 for n in g if g.degree(n) == 0)
+
+
+def test_coreness_by_hand():
+    """A 4-clique with a pendant and a separate pair: 3, 3, 3, 3, 1 and 1, 1."""
+    from netcluster.centrality import coreness
+    net = BipartiteNetwork.from_edges(list("abcdde") + list("xy"), ["P"] * 4 + ["Q", "Q"] + ["R", "R"])
+    assert coreness(net.project_organisations()).to_dict() == {"a": 3, "b": 3, "c": 3, "d": 3, "e": 1,
+                                                               "x": 1, "y": 1}

@@ -25,13 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def demo_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--out", str(out), "--permutations", "99", "--quiet"]) == 0
-    return out
-
-
-@pytest.fixture(scope="session")
 def hostile_out(tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile")
     ds = nc.from_frames(*hostile_frames())

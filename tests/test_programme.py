@@ -373,7 +373,7 @@ def test_scorecard_with_results_provided_equals_computing_them(sample_dataset):
     """analyze gives the whole-data slice the results it already has (projection, groups,
     E-I, the E-I test, communities, cross-region shares); the scorecard must be the same as
     computed alone."""
-    from netcluster import scorecard as scorecard_mod
+    from netcluster.scorecard import table
     from netcluster.communities import leiden
     from netcluster.groups import AlignedGroups, group_codes
     from netcluster.linkage import cross_region_share
@@ -392,7 +392,7 @@ def test_scorecard_with_results_provided_equals_computing_them(sample_dataset):
     s.provide("cross region", cross_region_share(proj, groups))
     s.provide("wide groups", AlignedGroups(proj.labels, *group_codes(
         proj.labels, ds.organisations.set_index("org_id")["wide_region"])[:2]))
-    given = scorecard_mod.table(s)
+    given = table(s)
     pd.testing.assert_frame_equal(alone, given)
 
 
