@@ -1,8 +1,8 @@
 """Sorting text labels in Python's string order, fast.
 
-numpy sorts an object array of ``str`` by calling Python's comparison for every pair (~5 s
-for 1.5 million organisation ids); a fixed-width unicode copy of the same strings sorts in C
-in the same order (code point by code point) in a fifth of the time.  Used for the label
+numpy sorts an object array of ``str`` by calling Python's comparison for every pair; a
+fixed-width unicode copy of the same strings sorts in C in the same order (code point by code
+point), several times faster (docs/benchmark.md).  Used for the label
 orders every table and matrix is sorted by, so results stay independent of input row order.
 """
 
@@ -78,8 +78,7 @@ MAX_MASK_KEYS = 1 << 27
 def distinct_keys(keys: np.ndarray, size: int, *, inverse: bool = False):
     """``np.unique`` of non-negative integer ``keys`` below ``size`` (and, with ``inverse``,
     each key's position in it), by marking them in a boolean array of ``size``: linear, where
-    ``np.unique`` sorts or hashes (~50-100 ms per 10⁶ keys, many times per analysis in the
-    evolution slices).  Same result as ``np.unique(keys, return_inverse=inverse)``.
+    ``np.unique`` sorts or hashes (it runs many times per analysis, in every slice).  Same result as ``np.unique(keys, return_inverse=inverse)``.
 
     >>> distinct_keys(np.array([5, 2, 5, 0]), 8, inverse=True)
     (array([0, 2, 5]), array([2, 1, 2, 0]))

@@ -262,8 +262,8 @@ def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, 
         return np.zeros(0)
     vals = w if weighted else np.ones(len(r))
     # A[i, j] = weight of tie j -> i: the structure (and where each tie's value goes) built
-    # once per projection, then filled with the weights or ones (a CSR build costs ~0.25 s
-    # per 10⁶ ties); the same matrix as csr_matrix((values, (rows, cols))) builds
+    # once per projection, then filled with the weights or ones (no second CSR build); the
+    # same matrix as csr_matrix((values, (rows, cols))) builds
     def structure():
         S = sp.csr_matrix((np.arange(1, 2 * len(r) + 1, dtype=float), (np.concatenate([c, r]), np.concatenate([r, c]))),
                           shape=(n, n))

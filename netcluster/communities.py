@@ -35,8 +35,8 @@ def leiden(projection, *, resolution: float = 1.0, seed: int = 0, weighted: bool
 
     ``n_iterations``: Leiden iterations; negative (default) iterates until an iteration
     changes nothing (Traag et al. 2019: a stable partition), 2 is igraph's default — faster
-    on large graphs (at 1M participation rows 4 s instead of 10 s), modularity lower in the
-    fifth decimal there.
+    on large graphs, with a modularity lower in the fifth decimal on national data
+    (docs/benchmark.md).
 
     Returns a DataFrame indexed by ``org_id`` with ``community`` (0 = largest) and
     ``attrs["params"]`` (resolution, seed, n_iterations, modularity, number of communities).

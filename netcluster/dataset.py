@@ -189,7 +189,7 @@ class ClusterDataset:
         """Row of each organisation id of ``labels`` in ``organisations`` (-1: none).  The
         projection of a dataset has its participants as labels, sorted by id as the table is:
         then they are the participants' rows, checked, with no lookup in the population's
-        index (~0.5 s per lookup at a million organisations)."""
+        index (costly on a national population: docs/benchmark.md)."""
         orgs = self.organisations
         rows = np.flatnonzero(orgs["participant"].to_numpy(dtype=bool)) if "participant" in orgs.columns else []
         labels = np.asarray(labels, dtype=object)
@@ -199,8 +199,8 @@ class ClusterDataset:
 
     def organisations_by_id(self) -> pd.DataFrame:
         """``organisations`` indexed by ``org_id``, built once per dataset and shared: the
-        index's hash table (~1 s for a million ids) is then built once for every lookup of
-        organisations by id (group codes, attributes).  Read it; do not assign into it."""
+        index's hash table is then built once for every lookup of organisations by id (group
+        codes, attributes).  Read it; do not assign into it."""
         return self.cached("organisations by id", lambda d: d.organisations.set_index("org_id"))
 
     @property
@@ -980,9 +980,9 @@ def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str):
     Same content as an outer merge coalescing the ``_part`` columns, without its sort (the
     caller sorts by key once).  Returns it and each derived row's row in ``table`` (-1: not
     listed there)."""
-    # the derived keys hashed and the table's looked up in them (the table is the larger:
-    # 1.46 M organisations against 0.28 M participants at 1M rows, ~0.5 s less than the other
-    # way round); both key columns are unique (the callers drop duplicates first)
+    # the derived keys hashed and the table's looked up in them (the table is usually the
+    # larger: a population of firms against the participants, so the smaller side is hashed);
+    # both key columns are unique (the callers drop duplicates first)
     inv = pd.Index(derived[key]).get_indexer(table[key])
     pos = np.full(len(derived), -1, dtype=np.int64)
     hit = inv >= 0

@@ -56,8 +56,8 @@ DEFAULT_MAX_PAIRS = 50_000_000
 
 def _row_major_order(m) -> np.ndarray | slice:
     """The order sorting a COO matrix's entries by (row, col): ``slice(None)`` when they are
-    already (a CSR matrix with sorted indices gives them so; checked in one vectorised pass,
-    where the lexsort costs ~0.3 s per 10⁶ entries)."""
+    already (a CSR matrix with sorted indices gives them so; checked in one vectorised pass
+    instead of a lexsort)."""
     r, c = m.row, m.col
     if len(r) < 2 or bool(np.all((r[1:] > r[:-1]) | ((r[1:] == r[:-1]) & (c[1:] > c[:-1])))):
         return slice(None)
@@ -92,7 +92,7 @@ class Projection:
 
     @property
     def n_ties(self) -> int:
-        if "tie_arrays" in self._cache:  # (counted, not rebuilt: ~0.1 s per 10⁶ ties)
+        if "tie_arrays" in self._cache:  # counted, not rebuilt
             return len(self._cache["tie_arrays"][0])
         return int(sp.triu(self.matrix, k=1).nnz)
 

@@ -7,6 +7,7 @@ from netcluster.graph import BipartiteNetwork
 from netcluster.pipeline import OUTPUT_FILES, analyze
 
 
+@pytest.mark.slow
 def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monkeypatch):
     shuffled = tmp_path / "shuffled" / "korea_cluster_tables"
     shuffled.mkdir(parents=True)
@@ -55,6 +56,7 @@ def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monke
     assert (tmp_path / "seed8" / "network.html").read_bytes() != (outs[0] / "network.html").read_bytes()
 
 
+@pytest.mark.slow
 def test_file_tasks_shared_between_the_processes_write_the_same_bytes(tmp_path, sample_tables, monkeypatch):
     """ties.csv, the GEXF edges and nodes and the ties sheet go to whichever process is free
     first: the second core taking all, or a share each, writes the same files as the main
@@ -104,6 +106,7 @@ def test_file_tasks_shared_between_the_processes_write_the_same_bytes(tmp_path, 
             assert (ref / f).read_bytes() == (out / f).read_bytes(), f"{f} differs ({case})"
 
 
+@pytest.mark.slow
 def test_second_core_started_before_the_other_tables_are_read(tmp_path, sample_tables, monkeypatch):
     """analyze starts the projection's measures on the second core once the participations are
     read (StagedReader), before the organisations and projects tables are read: the network
@@ -170,6 +173,7 @@ def test_ties_csv_parts_join_to_the_whole_file(tmp_path):
     assert text.count("\r\n") == 6 and ",7," in text and "'-z" in text and "'=c" in text
 
 
+@pytest.mark.slow
 def test_number_of_ties_parts_does_not_change_the_files(tmp_path, sample_tables, monkeypatch):
     """ties.csv and the GEXF edges written in one part each or in many (more parts than
     ties per part) are the same files."""

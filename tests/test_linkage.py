@@ -307,6 +307,7 @@ def test_leiden_iterations_until_stable_is_a_fixed_point(sample):
     assert len(st) == 1
 
 
+@pytest.mark.slow
 def test_analyze_leiden_iterations_reach_the_communities(tmp_path):
     from netcluster.pipeline import analyze
     inp = nc.datasets.get_path("korea_cluster_tables")

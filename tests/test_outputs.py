@@ -137,6 +137,7 @@ def _run_demo(out, env_extra):
     assert r.returncode == 0, r.stderr.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_identical_bytes_across_runs_and_locales(tmp_path):
     a, b = tmp_path / "utf8", tmp_path / "c_locale"
     _run_demo(a, {"LC_ALL": "C.UTF-8", "PYTHONUTF8": "1", "PYTHONHASHSEED": "1"})

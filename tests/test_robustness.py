@@ -66,6 +66,7 @@ def test_cli_exit_codes_on_corpus(corpus, capsys):
         capsys.readouterr()
 
 
+@pytest.mark.slow
 def test_resource_limit_is_a_clear_error_not_a_freeze(tmp_path, capsys):
     n = 20_000
     part = pd.DataFrame({"project_id": ["HUGE"] * n + ["P2", "P2"],

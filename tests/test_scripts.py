@@ -43,6 +43,7 @@ def test_openness_headline_runs():
     assert "E-I index by province" in r.stdout and "time per step" in r.stdout
 
 
+@pytest.mark.slow
 def test_benchmark_repeat_reports_the_median_run(tmp_path):
     """scripts/benchmark.py --repeat: every total recorded, the median run's stages reported."""
     out = tmp_path / "b.json"

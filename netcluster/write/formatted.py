@@ -1,8 +1,8 @@
 """A table formatted to text once, then written as CSV, XLSX cells and GEXF attributes.
 
 Formatting numbers is the expensive part of writing a large table (the shortest round-trip
-text of a float costs ~1 µs in C), and the organisations and ties tables are each written in
-three formats.  :class:`FormattedTable` formats every number column once, keeps every text
+text of every float), and the organisations and ties tables are each written in three
+formats.  :class:`FormattedTable` formats every number column once, keeps every text
 column as codes into its distinct values (so escaping and formula neutralisation run once
 per distinct value), and assembles rows by joining object arrays — no Python call per cell.
 
@@ -96,7 +96,7 @@ def _by_code(codes: np.ndarray, distinct: np.ndarray) -> np.ndarray:
 
 def _format_column(s: pd.Series) -> _Column | None:
     """Each distinct number is formatted once (columns of counts, weights or community
-    labels repeat few values; the shortest round-trip text of a float costs ~1 µs)."""
+    labels repeat few values)."""
     dt = s.dtype
     if pd.api.types.is_bool_dtype(dt):
         if s.isna().any():
@@ -208,7 +208,7 @@ class FormattedTable:
         ``coded``: text columns the caller holds as codes, ``{name: (codes, values)}`` with
         ``df[name]`` equal to ``values[codes]`` (None = missing), or those resolved by
         :func:`coded_columns`: the column is taken from them instead of hashing its texts (the
-        ties' ends and names, ~0.4 s per 10⁶ ties)."""
+        ties' ends and names: one text per tie)."""
         if not cls.supports(df):
             return None
         coded = coded_columns(coded) if coded else None

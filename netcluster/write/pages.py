@@ -60,7 +60,8 @@ _URL_IN_LIB = re.compile(r"https?://(?!www\.w3\.org/)")
 
 def vis_assets() -> tuple[str, str]:
     """vis-network JS and CSS as shipped by pyvis (read from the installed package)."""
-    # located without importing pyvis (its import pulls in jinja2/IPython: ~1 s)
+    # located without importing pyvis: its import pulls in jinja2 and IPython, which the
+    # page does not need (only the vis-network files it ships)
     spec = importlib.util.find_spec("pyvis")
     try:
         if spec is None or not spec.submodule_search_locations:

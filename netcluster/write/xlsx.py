@@ -1,7 +1,7 @@
 """A small, column-vectorised Office Open XML (XLSX) writer.
 
-Why not xlsxwriter or openpyxl: both build every cell through several Python calls
-(about 10 µs per cell), so a 160,000-tie sheet took ~20 s.  Here each *column* is turned
+Why not xlsxwriter or openpyxl: both build every cell through several Python calls, which
+dominates writing a sheet of a hundred thousand ties (docs/benchmark.md).  Here each *column* is turned
 into its cells' XML at once (unique strings escaped once, then taken by code; numbers
 formatted in one pass), rows are concatenated with NumPy object arithmetic, and the
 sheet is deflated once.  The file is the minimal SpreadsheetML package (ECMA-376 Part 1):
