@@ -7,7 +7,7 @@ import pandas as pd
 
 from ._sorting import text_argsort
 
-__all__ = ["align_groups", "org_attribute"]
+__all__ = ["AlignedGroups", "align_groups", "group_codes", "org_attribute"]
 
 
 def org_attribute(dataset_or_frame, column: str) -> pd.Series:
@@ -21,13 +21,30 @@ def org_attribute(dataset_or_frame, column: str) -> pd.Series:
 
 
 class AlignedGroups:
-    """Groups already coded for one label array (``codes[i]`` = group of ``labels[i]``, -1 =
-    unknown; ``uniq`` sorted by text) — lets a caller that holds integer codes (the evolution
-    engine, per slice) skip the label lookup.  Accepted wherever a groups Series is, for the
-    same ``labels`` array only."""
+    """A grouping of organisations (province, type …) coded for one projection's labels.
 
-    def __init__(self, labels, codes, uniq):
+    ``codes[i]`` is the group of ``labels[i]`` (-1: unknown), numbering ``uniq`` (sorted by
+    text) — what :func:`group_codes` computes from a Series indexed by org_id.  Every function
+    that takes ``groups`` accepts an AlignedGroups for the same labels instead of the Series:
+    worth it when one grouping serves many indicators on a large projection (the labels are
+    then looked up once).  ``series``: the grouping by org_id it was made from, for the
+    figures that also need the organisations outside the projection (shared projects).
+
+    >>> import pandas as pd
+    >>> g = AlignedGroups.of(["a", "b", "c"], pd.Series({"a": "X", "b": "Y", "c": "X"}))
+    >>> g.codes.tolist(), g.uniq
+    ([0, 1, 0], ['X', 'Y'])
+    """
+
+    def __init__(self, labels, codes, uniq, series: pd.Series | None = None):
         self.labels, self.codes, self.uniq = labels, np.asarray(codes, dtype=np.int64), list(uniq)
+        self.series = series
+
+    @classmethod
+    def of(cls, labels, series: pd.Series) -> "AlignedGroups":
+        """``series`` (org_id → group) coded for ``labels``."""
+        codes, uniq, _ = group_codes(labels, series)
+        return cls(labels, codes, uniq, series)
 
 
 def group_codes(labels, groups: pd.Series):

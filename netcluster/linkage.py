@@ -20,28 +20,31 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .groups import group_codes, participation_group_codes
+from .groups import AlignedGroups, group_codes, participation_group_codes
 
 __all__ = ["region_matrix", "cross_region_share", "assortativity", "shared_projects_matrix"]
 
 
-def region_matrix(projection, groups: pd.Series, *, dataset=None, aligned_groups=None) -> pd.DataFrame:
+def region_matrix(projection, groups, *, dataset=None) -> pd.DataFrame:
     """Long table of region pairs (r ≤ s): ties, weight, shared projects, expected, ratio.
 
     Parameters
     ----------
     projection : Projection
-    groups : Series
-        ``org_id`` → region (province or wide region, or any other grouping).
+    groups : Series or AlignedGroups
+        ``org_id`` → region (province or wide region, or any other grouping), or the same
+        coded for the projection's labels (:class:`netcluster.groups.AlignedGroups`, made
+        with its ``series`` when ``dataset`` is given).
     dataset : ClusterDataset, optional
         When given, ``shared_projects`` counts projects with participants from both regions
         (for r = s: projects with at least two participants from r).
-    aligned_groups : netcluster.groups.AlignedGroups, optional
-        ``groups`` already coded for the projection's labels (saves the lookup of the labels
-        in ``groups``' index; ``analyze`` has them).
     """
     r, c, w, _ = projection.tie_arrays()
-    code, regions, _ = group_codes(projection.labels, groups if aligned_groups is None else aligned_groups)
+    code, regions, _ = group_codes(projection.labels, groups)
+    series = groups.series if isinstance(groups, AlignedGroups) else groups
+    if dataset is not None and series is None:
+        raise ValueError("region_matrix with a dataset needs the grouping by org_id: "
+                         "AlignedGroups.of(labels, series) or the Series itself")
     known = (code[r] >= 0) & (code[c] >= 0)
     a, b = code[r[known]], code[c[known]]
     k = len(regions)
@@ -61,7 +64,7 @@ def region_matrix(projection, groups: pd.Series, *, dataset=None, aligned_groups
     with np.errstate(divide="ignore", invalid="ignore"):
         out["obs_exp_ratio"] = out["tie_ends"] / out["expected_tie_ends"]
     if dataset is not None:
-        sp_ = shared_projects_matrix(dataset, groups)
+        sp_ = shared_projects_matrix(dataset, series)
         ia = sp_.index.get_indexer(pd.Index(out["region_a"], dtype=object))
         ib = sp_.columns.get_indexer(pd.Index(out["region_b"], dtype=object))
         both = (ia >= 0) & (ib >= 0)  # a region with no project of its own shares none

@@ -90,8 +90,9 @@ def ei_index(projection, groups: pd.Series, *, weighted: bool = False) -> EIResu
     Parameters
     ----------
     projection : Projection
-    groups : Series
-        ``org_id`` → group (province, wide region, complex, cluster, type …).
+    groups : Series or AlignedGroups
+        ``org_id`` → group (province, wide region, complex, cluster, type …), or the same
+        grouping coded for the projection's labels (:class:`netcluster.groups.AlignedGroups`).
     weighted : bool
         Sum tie weights instead of counting ties.
 

@@ -31,8 +31,10 @@ def test_region_matrix_sums_to_tie_total(sample):
     assert m["expected_tie_ends"].sum() + m.loc[off, "expected_tie_ends"].sum() == pytest.approx(2 * m["ties"].sum())
     # the groups coded beforehand for the projection's labels (as analyze passes them): same table
     from netcluster.groups import AlignedGroups, group_codes
-    coded = AlignedGroups(p.labels, *group_codes(p.labels, reg)[:2])
-    pd.testing.assert_frame_equal(region_matrix(p, reg, dataset=ds, aligned_groups=coded), m)
+    coded = AlignedGroups.of(p.labels, reg)
+    pd.testing.assert_frame_equal(region_matrix(p, coded, dataset=ds), m)
+    with pytest.raises(ValueError, match="needs the grouping"):
+        region_matrix(p, AlignedGroups(p.labels, coded.codes, coded.uniq), dataset=ds)
 
 
 def test_region_matrix_by_hand():

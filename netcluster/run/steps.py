@@ -175,7 +175,7 @@ def align(dataset, projection, options: Options):
     label_rows = dataset.organisation_rows(projection.labels)
 
     def coded(series):
-        return AlignedGroups(projection.labels, *sorted_factorize(at_rows(series, label_rows)))
+        return AlignedGroups(projection.labels, *sorted_factorize(at_rows(series, label_rows)), series=series)
 
     aligned = {options.group_by: coded(orgs[options.group_by])}
     if "wide_region" in orgs.columns and options.group_by != "wide_region":
@@ -228,11 +228,11 @@ def group_null(proj, groups, ei_test) -> pd.DataFrame:
 def linkage_figures(projection, aligned, dataset, orgs, options: Options):
     """Region × region matrices (grouping column, and 5+2 wide regions) and cross-group shares."""
     g = options.group_by
-    rm = region_matrix(projection, orgs[g], dataset=dataset, aligned_groups=aligned[g])
+    rm = region_matrix(projection, aligned[g], dataset=dataset)
     crs = cross_region_share(projection, aligned[g])
     wide = None
     if "wide_region" in aligned and orgs["wide_region"].notna().any():
-        wide = region_matrix(projection, orgs["wide_region"], dataset=dataset, aligned_groups=aligned["wide_region"])
+        wide = region_matrix(projection, aligned["wide_region"], dataset=dataset)
     return rm, crs, wide
 
 
