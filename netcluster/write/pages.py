@@ -162,7 +162,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
     attrs = nodes.reindex(sub_labels)
     color_attrs = _default_first(columns_for("colour", attrs.columns, group_by=group_by), DEFAULTS["colour"])
     size_measures = _default_first(columns_for("size", attrs.columns, group_by=group_by), DEFAULTS["size"])
-    filter_attrs = columns_for("filter", attrs.columns, group_by=group_by)
+    filter_attrs = _default_first(columns_for("filter", attrs.columns, group_by=group_by), DEFAULTS["colour"])
     tip_attrs = columns_for("tooltip", attrs.columns, group_by=group_by)
     attr_labels = column_labels("en", group_by=group_by)
     cols = sorted(set(color_attrs + size_measures + tip_attrs + filter_attrs))
