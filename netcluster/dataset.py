@@ -44,7 +44,8 @@ from .exceptions import InputError
 from .groups import sorted_factorize
 from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
                       load_mapping, resolve_columns)
-from .names import clean_names, name_key, name_keys
+from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_names, has_invisible, name_key,
+                    name_keys)
 from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
 from .readers import RawTable, read_table, strip_cells
@@ -525,6 +526,23 @@ class _Builder:
                               detail=detail)
         return df.loc[~mask]
 
+    def _clean_ids(self, df, col, table):
+        """Ids as ids (:func:`netcluster.names.clean_id`): full-width forms, invisible and control
+        characters normalised away, each change reported."""
+        s = df[col]
+        uniq = pd.unique(s.dropna())
+        fixed = {u: clean_id(u) for u in uniq if clean_id(u) != u}
+        if not fixed:
+            return df
+        hit = s.isin(list(fixed)).to_numpy()
+        self.log.add_many(table=table, reason="id normalised (full-width forms, invisible or control characters)",
+                          action="repair", file=df["file"].iloc[0], lines=df.loc[hit, "line"].tolist(),
+                          column=col, values=s[hit].tolist(),
+                          detail="-> " + s[hit].map(fixed).astype(str))
+        df = df.copy()
+        df.loc[hit, col] = s[hit].map(fixed)
+        return df
+
     def _fix_float_ids(self, df, col, table):
         s = df[col]
         present = s.dropna()
@@ -548,7 +566,16 @@ class _Builder:
         """org_id from the id column, or from the name key when there is none."""
         has_name = "name" in df.columns
         if has_name:
-            df["name"] = clean_names(df["name"])
+            raw_names = df["name"]
+            df["name"] = clean_names(raw_names)
+            invisible = raw_names.astype(object).map(
+                lambda v: isinstance(v, str) and has_invisible(v)).to_numpy(dtype=bool) \
+                if raw_names.astype(str).str.contains(INVISIBLE_PATTERN, regex=True).any() else None
+            if invisible is not None and invisible.any():
+                self.log.add_many(table=table, reason="invisible or control characters removed from name",
+                                  action="repair", file=df["file"].iloc[0], lines=df.loc[invisible, "line"].tolist(),
+                                  column="name", values=raw_names[invisible].tolist(),
+                                  detail="bidirectional overrides, zero-width or control characters")
         else:
             df["name"] = None
         df["_key"] = None
@@ -566,7 +593,7 @@ class _Builder:
                                   action="repair", file=df["file"].iloc[0],
                                   lines=df.loc[miss, "line"].tolist(), column="org_id",
                                   values=df.loc[miss, "name"].tolist())
-                df.loc[miss, "org_id"] = "name:" + df.loc[miss, "_key"].astype(str)
+                df.loc[miss, "org_id"] = GENERATED_ID_PREFIX + df.loc[miss, "_key"].astype(str)
             df["_id_from_name"] = False
         return df
 
@@ -574,8 +601,10 @@ class _Builder:
     def _participations(self, raw):
         t = "participations"
         df = self.canonicalise(raw, t)
+        df = self._clean_ids(df, "project_id", t)
         df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
         if "org_id" in df.columns:
+            df = self._clean_ids(df, "org_id", t)
             df = self._fix_float_ids(df, "org_id", t)
         df = self._fix_float_ids(df, "project_id", t)
         df = self._assign_org_ids(df, t)
@@ -678,6 +707,7 @@ class _Builder:
         t = "organisations"
         df = self.canonicalise(raw, t)
         if "org_id" in df.columns:
+            df = self._clean_ids(df, "org_id", t)
             df = self._fix_float_ids(df, "org_id", t)
         df = self._assign_org_ids(df, t)
         df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name", "name")
@@ -689,6 +719,7 @@ class _Builder:
     def _project_table(self, raw):
         t = "projects"
         df = self.canonicalise(raw, t)
+        df = self._clean_ids(df, "project_id", t)
         df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
         df = self._fix_float_ids(df, "project_id", t)
         dup = df.duplicated("project_id", keep="first").to_numpy()

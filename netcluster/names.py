@@ -3,7 +3,18 @@
 Korean and international exports spell one organisation many ways:
 "(주)유아이디", "㈜ 유아이디", "유아이디 주식회사", "UID Co., Ltd.".  The key
 drops legal-form markers, the "산학협력단" suffix of university foundations,
-full-width forms, punctuation, case and whitespace, so these compare equal.
+full-width forms, spelling punctuation (spaces, ``. , - _ ' " ( ) [ ] / · : ;``) and case,
+so these compare equal — and nothing else:
+
+* Korean legal forms are removed wherever they stand; Latin ones (Co., Ltd., GmbH, SA, KG …)
+  only as separate words at the end of the name, so "KG 모빌리티" and "SA 모빌리티" stay two
+  organisations;
+* symbols that tell names apart stay in the key ("C++ 연구소" ≠ "C# 연구소", "A&B" ≠ "AB").
+
+Invisible characters — control characters, bidirectional overrides and isolates
+(U+202A–202E, U+2066–2069), zero-width and other format characters — are removed from names
+(:func:`clean_name`) and ids (:func:`clean_id`): they could make one name display reversed or two
+equal-looking names differ.
 """
 
 from __future__ import annotations
@@ -13,7 +24,12 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["name_key", "clean_name", "LEGAL_FORMS_KO", "LEGAL_FORMS_LATIN"]
+__all__ = ["name_key", "clean_name", "clean_id", "has_invisible", "INVISIBLE_PATTERN", "GENERATED_ID_PREFIX", "LEGAL_FORMS_KO", "LEGAL_FORMS_LATIN"]
+
+#: Prefix of an organisation id made from a name key when the data has an id column but a row
+#: has no id.  Its colon is the full-width U+FF1A, which no id of the data can contain (ids are
+#: NFKC-normalised, which turns it into ":"), so a generated id never equals a literal one.
+GENERATED_ID_PREFIX = "name\uff1a"
 
 LEGAL_FORMS_KO = ["주식회사", "유한회사", "유한책임회사", "합자회사", "합명회사", "재단법인",
                   "사단법인", "학교법인", "사회복지법인", "의료법인", "농업회사법인", "협동조합",
@@ -22,10 +38,38 @@ LEGAL_FORMS_KO = ["주식회사", "유한회사", "유한책임회사", "합자�
 LEGAL_FORMS_LATIN = ["co", "ltd", "inc", "corp", "corporation", "company", "limited", "llc",
                      "gmbh", "ag", "sa", "sas", "srl", "spa", "bv", "nv", "plc", "ev", "kg",
                      "oy", "ab", "as", "sl", "sro", "doo", "kft", "zrt", "asbl", "vzw", "cooperative"]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+# control characters (C0, C1) other than whitespace, and the format characters (category Cf:
+# soft hyphen, bidirectional marks/embeddings/overrides/isolates, zero-width, word joiner,
+# invisible operators, BOM, interlinear annotation, tags)
+_INVISIBLE = ("\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f"
+              "\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+              "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+              "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_CONTROL = re.compile(f"[{_INVISIBLE}]")
+#: the invisible characters as a regular-expression class (for vectorised searches)
+INVISIBLE_PATTERN = f"[{_INVISIBLE}]"
 _KO_FORMS = re.compile("|".join(re.escape(f) for f in sorted(LEGAL_FORMS_KO, key=len, reverse=True)))
 _LATIN_TAIL = re.compile(r"(?:[\s,.&]+(?:" + "|".join(LEGAL_FORMS_LATIN) + r")\.?)+\s*$")
-_LATIN_HEAD = re.compile(r"^(?:" + "|".join(LEGAL_FORMS_LATIN) + r")\.?\s+")
+
+def _spelling_class() -> str:
+    """Spelling punctuation, dropped from the key: separators and spaces, dashes, brackets,
+    quotation marks, connectors, and the marks . , : ; · ` ´ / in every script (other symbols —
+    + # & @ * % ! ? $ … — tell names apart and stay)."""
+    kept = set("+#&@*%!?$=~^|\\<>")
+    out = []
+    for i in range(0x10000):
+        c = chr(i)
+        cat = unicodedata.category(c)
+        if (cat[0] == "Z" or cat in ("Pd", "Ps", "Pe", "Pi", "Pf", "Pc")
+                or (cat == "Po" and c not in kept and unicodedata.name(c, "").split()[-1] in
+                    ("STOP", "COMMA", "COLON", "SEMICOLON", "APOSTROPHE", "MARK", "DOT", "SOLIDUS",
+                     "SLASH", "LINE", "POINT"))
+                or c in "`´'\"/\\" or c.isspace()):
+            out.append(re.escape(c) if c in "\\]^-[" else c)
+    return "".join(out)
+
+
+_SPELLING = re.compile("[" + _spelling_class() + "]+")
 
 
 def clean_name(name) -> str | None:
@@ -52,20 +96,38 @@ def name_key(name) -> str | None:
     '충북대학교'
     >>> name_key("UID Co., Ltd.") == name_key("uid")
     True
+    >>> name_key("KG 모빌리티") == name_key("SA 모빌리티"), name_key("C++ 연구소") == name_key("C# 연구소")
+    (False, False)
     """
     s = clean_name(name)
     if s is None:
         return None
     s = s.lower()
     s = _KO_FORMS.sub(" ", s)
-    for _ in range(3):
-        s2 = _LATIN_TAIL.sub("", s)
-        s2 = _LATIN_HEAD.sub("", s2)
-        if s2 == s:
-            break
-        s = s2
-    s = re.sub(r"[^\w]+", "", s)
-    s = s.replace("_", "")
+    s = _LATIN_TAIL.sub("", s)
+    s = _SPELLING.sub("", s)
+    return s or None
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds an invisible or control character that :func:`clean_name`
+    removes."""
+    return bool(_CONTROL.search(text))
+
+
+def clean_id(value) -> str | None:
+    """An id cell as an id: NFKC (full-width digits and letters → ASCII), invisible and control
+    characters removed, surrounding whitespace stripped; None when nothing is left.
+
+    >>> clean_id("ＡＢ１２３"), clean_id("A1\u2003"), clean_id("\u202eA1")
+    ('AB123', 'A1', 'A1')
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    s = str(value)
+    if s.isascii() and s.isprintable() and s == s.strip():
+        return s or None
+    s = _CONTROL.sub("", unicodedata.normalize("NFKC", s)).strip()
     return s or None
 
 

@@ -32,3 +32,72 @@ def test_block_with_any_edge_whitespace_is_not_clean():
     for c in spaces:
         assert not _block_is_clean(["가나", c + "다"]) and not _block_is_clean([f"다{c}", "가나"]), repr(c)
     assert not _block_is_clean(["가나", ""])
+
+
+import pytest
+
+import netcluster as nc
+from netcluster.names import GENERATED_ID_PREFIX, clean_id, name_key
+
+
+@pytest.mark.parametrize("a, b", [("KG 모빌리티", "SA 모빌리티"), ("AB 테크", "AS 테크"),
+                                  ("C++ 연구소", "C# 연구소"), ("Aqua+ Lab", "Aqua Lab")])
+def test_names_that_differ_never_share_a_key(a, b):
+    """Latin legal forms are stripped only as separate words at the end; symbols that tell
+    names apart stay in the key."""
+    assert name_key(a) != name_key(b)
+
+
+@pytest.mark.parametrize("names", [["(주)유아이디", "㈜ 유아이디", "유아이디 주식회사", "유아이디(주)", "유아이디"],
+                                   ["UID Co., Ltd.", "uid", "U.I.D.", "UID Ltd"],
+                                   ["충북대학교 산학협력단", "충북대학교", "충북 대학교"],
+                                   ["K-Water", "K Water", "K·Water", "“K-Water”"]])
+def test_spellings_of_one_name_share_a_key(names):
+    assert len({name_key(n) for n in names}) == 1
+
+
+def test_no_wrong_merge_in_a_dataset_without_ids(tmp_path):
+    """Two firms whose names differ by a leading Latin word or a symbol stay two
+    organisations, and neither is dropped as a duplicate participation of the other."""
+    body = ("과제번호,참여기관명,기관구분,지역\n"
+            "P1,KG 모빌리티,기업,경기\nP1,SA 모빌리티,기업,충남\nP1,C++ 연구소,연구기관,서울\n"
+            "P1,C# 연구소,연구기관,서울\nP2,KG모빌리티,기업,경기\n")
+    (tmp_path / "d.csv").write_text(body, encoding="utf-8")
+    ds = nc.load_dataset(tmp_path / "d.csv")
+    assert len(ds.participations) == 5
+    assert ds.quality.events.query("action == 'drop'").empty
+    orgs = ds.organisations.set_index("name")
+    assert orgs.loc["KG 모빌리티", "region"] == "경기" and orgs.loc["SA 모빌리티", "region"] == "충남"
+    assert len(ds.organisations) == 4  # "KG모빌리티" is "KG 모빌리티" (a merge, reported)
+    merged = ds.quality.events.query("action == 'merge'")
+    assert merged["value"].tolist() == ["KG모빌리티"]
+
+
+def test_generated_ids_never_equal_a_literal_id(tmp_path):
+    """A row without an id gets an id from its name key, in a namespace no id of the data can
+    take: the literal id "name:가나다" and the name 가나다 without an id are two organisations."""
+    body = ("과제번호,기관코드,참여기관명\nP1,name:가나다,가나다 연구소\nP1,,가나다\nP2,A1,라마\n")
+    (tmp_path / "d.csv").write_text(body, encoding="utf-8")
+    ds = nc.load_dataset(tmp_path / "d.csv")
+    ids = sorted(ds.organisations["org_id"])
+    assert ids == sorted(["name:가나다", GENERATED_ID_PREFIX + "가나다", "A1"])
+    assert len(ds.participations) == 3
+    # the prefix's full-width colon cannot survive in a literal id
+    assert clean_id(GENERATED_ID_PREFIX + "x") == "name:x"
+
+
+def test_invisible_characters_removed_from_names_and_ids_and_reported(tmp_path):
+    """Bidirectional overrides (text shown reversed), zero-width and control characters are
+    removed from names and ids alike, each change reported with its line; full-width ids are
+    the same ids as their ASCII form."""
+    body = ("과제번호,기관코드,참여기관명\nP1,A1,\u202e가나다\u202c 연구소\nP1,B\u200b1,라마\n"
+            "P2,ＡＢ１,바사\nP2,AB1,바사\nP2,A1\u2066,가나다 연구소\n")
+    (tmp_path / "d.csv").write_text(body, encoding="utf-8")
+    ds = nc.load_dataset(tmp_path / "d.csv")
+    assert sorted(ds.organisations["org_id"]) == ["A1", "AB1", "B1"]
+    assert ds.organisations.set_index("org_id").loc["A1", "name"] == "가나다 연구소"
+    ev = ds.quality.events
+    names = ev[ev["reason"].str.startswith("invisible")]
+    assert names["line"].tolist() == [2]
+    ids = ev[ev["reason"].str.startswith("id normalised")]
+    assert sorted(ids["line"].tolist()) == [3, 4, 6]
