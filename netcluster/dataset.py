@@ -233,13 +233,19 @@ def _table_state(df: pd.DataFrame) -> tuple:
     """What identifies a table's content without reading it: the frame, its columns and
     length, and the memory of each column's data (a write under copy-on-write, while the
     dataset holds a shallow copy, always moves the written column to new memory)."""
-    return (id(df), tuple(df.columns), len(df),
-            tuple(_memory(df.iloc[:, j].array) for j in range(df.shape[1])))
+    blocks = getattr(getattr(df, "_mgr", None), "blocks", None)
+    if blocks is not None:  # per block of columns (a wide table has few blocks, many columns)
+        memory = tuple((_memory(b.values), tuple(b.mgr_locs.as_array.tolist())) for b in blocks)
+    else:  # pragma: no cover - another pandas internals layout: column by column
+        memory = tuple(_memory(df.iloc[:, j].array) for j in range(df.shape[1]))
+    return id(df), tuple(df.columns), len(df), memory
 
 
 def _memory(arr) -> tuple:
-    """Addresses of the buffers behind a pandas array (numpy-backed, masked, categorical or
-    Arrow); the object's identity for any other kind."""
+    """Addresses of the buffers behind an array (numpy, or pandas' masked, categorical or
+    Arrow arrays); the object's identity for any other kind."""
+    if isinstance(arr, np.ndarray):
+        return (("ndarray", arr.__array_interface__["data"][0], arr.shape, arr.strides),)
     out = []
     for attr in ("_ndarray", "_data", "_mask", "_codes"):
         buf = getattr(arr, attr, None)
@@ -506,11 +512,13 @@ class _Builder:
                 mapped = s.map(lambda v: None if isna_scalar(v) else vmap.get(v, v)).astype("object")
                 self._change(col, s, mapped, "mapping")
                 df[col] = mapped
-        for col in frame.columns:
-            if col in used:
-                continue
-            name = col if col not in df.columns else f"{col}_raw"
-            df[name] = frame[col].astype("object")
+        # the columns no field uses, kept as they are (joined at once: one insert per column
+        # would copy the table for each of a wide file's columns)
+        extra = [c for c in frame.columns if c not in used]
+        if extra:
+            taken = set(df.columns)
+            df = pd.concat([df, frame[extra].astype("object").set_axis(
+                [c if c not in taken else f"{c}_raw" for c in extra], axis=1)], axis=1)
         df["file"] = raw.file
         df["line"] = raw.lines
         df["_table"] = table

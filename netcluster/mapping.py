@@ -38,7 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exceptions import MappingError, MissingColumnError
+from .exceptions import InputError, MappingError, MissingColumnError
 
 __all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
            "NUMERIC_COLUMNS"]
@@ -226,15 +226,22 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
         used.update(actual)
     aliases = dict(ALIASES)
     aliases.update(_TABLE_ALIASES.get(table, {}))
+    ambiguous = {}
     for canon, names in aliases.items():
         if canon in resolved or canon in blocked:
             continue
-        for alias in names:
-            h = by_norm.get(_norm_header(alias))
-            if h is not None and h not in used:
-                resolved[canon] = h
-                used.add(h)
-                break
+        found = list(dict.fromkeys(h for h in (by_norm.get(_norm_header(a)) for a in names)
+                                   if h is not None and h not in used))
+        if len(found) > 1:
+            ambiguous[canon] = found
+        elif found:
+            resolved[canon] = found[0]
+            used.add(found[0])
+    if ambiguous:
+        shown = "; ".join(f"{canon}: {found}" for canon, found in ambiguous.items())
+        lines = "\n".join(f'{canon} = "{found[0]}"' for canon, found in ambiguous.items())
+        raise InputError(f"the {table} table has several columns for one field ({shown}); say which one is "
+                         f"meant in a mapping file (--mapping):\n[columns]\n{lines}", file=file, line=1)
     for options in REQUIRED[table]:
         if not any(o in resolved for o in options):
             cands = {}

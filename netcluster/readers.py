@@ -16,6 +16,12 @@ Rules
   the caller passes them in ``na_values``.
 * Rows with more or fewer fields than the header are dropped and reported
   (reason ``ragged row``), never padded silently.
+* One definition of a record's end for parsing and for line numbers: the header's own line
+  end sets the file's convention.  In an LF or CRLF file a bare CR is data (it stays in its
+  cell, wherever it stands); in a CR-only (classic Mac) file every CR ends a line.  Line
+  numbers count those line ends, so a reported line is the row's first physical line.
+* Lines repeating the header (two exports concatenated) are dropped and reported.
+* Headers that are the same after case and space folding are an error listing them.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from .exceptions import EncodingError, InputError
@@ -79,6 +87,8 @@ def detect_encoding(raw: bytes, *, file=None) -> str:
                 f"{e.start} is not UTF-8 (mixed encodings?)",
                 file=file, line=_line_of_offset(raw, e.start)) from None
         return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise EncodingError("file is UTF-32; save it as UTF-8 or CP949", file=file, line=1)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise EncodingError("file is UTF-16; save it as UTF-8 or CP949", file=file, line=1)
     try:
@@ -118,8 +128,12 @@ def _check_not_mixed(raw: bytes, file) -> None:
                 file=file, line=cp949_line if cp949_line > utf8_line else utf8_line)
 
 
-def _decode(raw: bytes, encoding: str, file) -> str:
-    enc = codecs.lookup(encoding).name
+def _decode(raw: bytes, encoding: str, file, *, log=None, table="participations") -> str:
+    try:
+        enc = codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}: use utf-8, utf-8-sig, cp949 or euc-kr "
+                         f"(or leave it unset to detect it)", file=file) from None
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as e:
@@ -137,36 +151,74 @@ def _decode(raw: bytes, encoding: str, file) -> str:
         raise EncodingError(
             f"cannot decode as {encoding}: byte {raw[e.start:e.start + 1]!r} at offset {e.start}.{hint}",
             file=file, line=_line_of_offset(raw, e.start)) from None
-    if enc in ("cp949", "euc_kr", "euc-kr") and not raw.isascii():
+    if enc in ("cp949", "euc_kr") and not raw.isascii() and log is not None:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        else:
-            raise EncodingError(
-                f"encoding {encoding!r} was requested but the file is valid UTF-8; decoding it "
-                f"as {encoding} would garble every non-ASCII name. Use --encoding utf-8 or leave it unset.",
-                file=file, line=1)
+        else:  # honoured as asked, with a word: the same bytes are also valid UTF-8
+            log.add(table=table, reason=f"encoding {encoding} as requested, although the file is also valid UTF-8",
+                    action="info", file=file, line=1,
+                    detail="if the names look garbled, use --encoding utf-8 or leave the encoding unset")
     if text.startswith("\ufeff"):
         text = text[1:]
     return text
 
 
+# Blocks of characters that a CP949 file misread as UTF-8 produces (its two-byte Hangul codes
+# form valid UTF-8 pairs there) and that Korean or European R&D exports do not use:
+# Latin Extended-B, IPA, spacing modifiers, combining marks, Armenian … N'Ko (U+0180–U+07FF
+# minus Greek and Cyrillic).
+_IMPLAUSIBLE = re.compile("[\u0180-\u036f\u0530-\u07ff]")
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def _looks_like_cp949(raw: bytes, utf8_text: str) -> bool:
+    """Valid UTF-8 that is really CP949: the UTF-8 reading has no Hangul but characters of
+    blocks no such export uses, and the whole file decodes as CP949 into mostly Hangul."""
+    if raw.isascii() or _HANGUL.search(utf8_text) or not _IMPLAUSIBLE.search(utf8_text):
+        return False
+    try:
+        cp = raw.decode("cp949")
+    except UnicodeDecodeError:
+        return False
+    other = [c for c in cp if ord(c) > 127]
+    return len(_HANGUL.findall(cp)) >= 0.9 * len(other)
+
+
+def _line_ends(text: str):
+    """The text with the file's record ends as LF (see the module's rules), and the stand-in
+    and original of line-break characters that are data: ``(text, stand_in, original)``
+    (``stand_in`` None when there is none)."""
+    if "\r" not in text:
+        return text, None, None
+    first = min(i for i in (text.find("\r"), text.find("\n")) if i >= 0)
+    cr_file = text[first] == "\r" and text[first + 1:first + 2] != "\n"
+    data = "\n" if cr_file else "\r"  # the line-break character that is data, not a record end
+    if cr_file:
+        has_data = "\n" in text
+    else:
+        has_data = text.count("\r") != text.count("\r\n")
+    stand_in = None
+    if has_data:
+        # a private-use character that the text does not hold stands in for it while the
+        # parsers split records, and is turned back in the cells
+        stand_in = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+    if cr_file:
+        if stand_in:
+            text = text.replace("\n", stand_in)
+        return text.replace("\r", "\n"), stand_in, data
+    if stand_in:
+        text = re.sub("\r(?!\n)", stand_in, text)
+    return text, stand_in, data
+
+
 def detect_delimiter(text: str, *, file=None) -> str:
-    """Pick the delimiter that splits the first records into the most, consistent fields."""
-    sample = text[:200_000]
+    """Pick the delimiter that splits the first records into the most, consistent fields
+    (the first 30 records, however long their cells)."""
     best, best_score = None, (0, 0.0)
     for delim in DELIMITERS:
-        reader = csv.reader(io.StringIO(sample), delimiter=delim)
-        counts = []
-        try:
-            for row in reader:
-                if row:
-                    counts.append(len(row))
-                if len(counts) >= 30:
-                    break
-        except csv.Error:
-            continue
+        counts = _first_record_lengths(text, delim)
         if not counts or counts[0] < 2:
             continue
         consistency = sum(c == counts[0] for c in counts) / len(counts)
@@ -179,6 +231,29 @@ def detect_delimiter(text: str, *, file=None) -> str:
             "Pass the delimiter explicitly (--delimiter / mapping [read] delimiter)",
             file=file, line=1)
     return best
+
+
+def _first_record_lengths(text: str, delim: str, records: int = 30) -> list:
+    """Field counts of the first ``records`` records; the sample grows until it holds them
+    whole (a cell of megabytes in the first rows is read whole, not cut)."""
+    size = 200_000
+    while True:
+        sample = text[:size]
+        counts = []
+        try:
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delim):
+                if row:
+                    counts.append(len(row))
+                if len(counts) > records:
+                    break
+        except csv.Error:
+            if size >= len(text):
+                return []
+            size *= 4
+            continue
+        if len(counts) > records or size >= len(text):
+            return counts[:records]
+        size *= 4
 
 
 def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = None):
@@ -218,19 +293,25 @@ def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = Non
 
 
 def _check_header(header: list, file) -> list:
+    """The header's names, stripped; an error for empty names and for names that are the same
+    after case and space folding (``Name`` and ``name``: which one is meant?)."""
     clean = [str(h).replace("\ufeff", "").strip() for h in header]
-    seen, dups = set(), []
-    for h in clean:
-        if h in seen and h not in dups:
-            dups.append(h)
-        seen.add(h)
-    if dups:
-        raise InputError(f"duplicate column headers {dups}: rename them so that each column "
-                         f"has one name", file=file, line=1)
     empty = [i + 1 for i, h in enumerate(clean) if h == ""]
     if empty:
         raise InputError(f"empty column header at position(s) {empty}", file=file, line=1)
+    groups = {}
+    for i, h in enumerate(clean):
+        groups.setdefault(_fold(h), []).append((i + 1, h))
+    dups = [g for g in groups.values() if len(g) > 1]
+    if dups:
+        shown = "; ".join(" and ".join(f"{h!r} (column {i})" for i, h in g) for g in dups[:10])
+        raise InputError(f"duplicate column headers (the same up to case and spaces): {shown}. Rename "
+                         f"them in the file so that each column has its own name", file=file, line=1)
     return clean
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"\s+", "", name).casefold()
 
 
 def read_table(path, *, encoding: str | None = None, delimiter: str | None = None,
@@ -254,6 +335,9 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=path)
+    if path.is_dir():
+        raise InputError("is a folder, not a file (a folder input holds the tables: give the folder itself, "
+                         "or name the table files in the mapping's [tables])", file=path)
     if path.stat().st_size == 0:
         raise InputError("file is empty", file=path)
     na = [""] + [str(v) for v in na_values]
@@ -262,15 +346,23 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
         return _read_excel(path, na, sheet, table, log)
 
     raw = path.read_bytes()
+    _refuse_other_formats(raw, path)
     text = None
-    if encoding is None and not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if encoding is None and not raw.startswith(_BOMS):
         try:  # the common case, decoded once (detect_encoding would decode it a second time)
             text, enc = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+        else:
+            if _looks_like_cp949(raw, text):
+                text, enc = raw.decode("cp949"), "cp949"
+                log.add(table=table, reason="encoding: CP949 chosen although the bytes are also valid UTF-8",
+                        action="info", file=path, line=1,
+                        detail="read as UTF-8 the names would be Latin letters of rare blocks; as CP949 they "
+                               "are Hangul (pass --encoding utf-8 to override)")
     if text is None:
         enc = encoding or detect_encoding(raw, file=path)
-        text = _decode(raw, enc, path)
+        text = _decode(raw, enc, path, log=log, table=table)
     # UTF-8 bytes for the C parser: the file itself when it is UTF-8 without a BOM
     data = raw if codecs.lookup(enc).name == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None
     del raw
@@ -279,77 +371,159 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     if "\x00" in text:
         raise InputError("file contains NUL bytes: it is binary or UTF-16, not a CSV text",
                          file=path, line=text[:text.index("\x00")].count("\n") + 1)
-    delim = delimiter or detect_delimiter(text, file=path)
-    if data is None:
-        data = text.encode("utf-8")
-    starts, counts = _scan_records(text, delim, path, data)
-    if len(starts) == 0:
-        raise InputError("file has no header", file=path)
-    header = _check_header(next(csv.reader(io.StringIO(text[:1_000_000], newline=""),
-                                           delimiter=delim)), path)
-    ncol = len(header)
-    starts, counts = starts[1:], counts[1:]
-    if len(starts) == 0:
-        raise InputError("file has a header but no data rows", file=path, line=1)
+    normal, stand_in, original = _line_ends(text)
+    if normal is not text:
+        text, data = normal, None
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as long as the file
+    try:
+        delim = delimiter or detect_delimiter(text, file=path)
+        if len(delim) != 1:
+            raise InputError(f"the delimiter must be one character, got {delim!r}", file=path)
+        if data is None:
+            data = text.encode("utf-8")
+        starts, counts = _scan_records(text, delim, path, data)
+        if len(starts) == 0:
+            raise InputError("file has no header", file=path)
+        header = _check_header(next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""),
+                                               delimiter=delim)), path)
+        ncol = len(header)
+        starts, counts = starts[1:], counts[1:]
+        if len(starts) == 0:
+            raise InputError("file has a header but no data rows", file=path, line=1)
 
-    ok = counts == ncol
-    frame = None
-    if ok.all():
-        try:
-            # bytes in, utf-8: the C parser reads a BytesIO about 4x faster than a StringIO
-            frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
-                                dtype=object, header=0,
-                                names=header, keep_default_na=False, na_values=na,
-                                skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL)
-        except pd.errors.ParserError:
-            frame = None
-        if frame is not None and len(frame) != len(starts):
-            frame = None
-    if frame is None:
-        # general path: the csv module, so that ragged rows can be reported one by one
-        rows = []
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-        next(reader)
-        for row in reader:
-            if row:
-                rows.append(row)
-        keep = [r for r, good in zip(rows, ok) if good]
-        frame = pd.DataFrame(keep, columns=header, dtype=object)
-        frame = frame.mask(frame.isin(na), None)
-        bad = ~ok
-        log.add_many(table=table, reason="ragged row", action="drop", file=path,
-                     lines=starts[bad].tolist(),
-                     values=[f"{c} fields (header has {ncol})" for c in counts[bad]],
-                     detail="row has more or fewer fields than the header")
+        ok = counts == ncol
+        frame = None
+        if ok.all() and ncol <= _WIDE:
+            try:
+                # bytes in, utf-8: the C parser reads a BytesIO about 4x faster than a StringIO
+                frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
+                                    dtype=object, header=0,
+                                    names=header, keep_default_na=False, na_values=na,
+                                    skip_blank_lines=True, engine="c", quoting=csv.QUOTE_MINIMAL)
+            except pd.errors.ParserError:
+                frame = None
+            if frame is not None and len(frame) != len(starts):
+                frame = None
+        if frame is None:
+            # general path: the csv module, so that ragged rows can be reported one by one
+            rows = []
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+            next(reader)
+            for row in reader:
+                if row:
+                    rows.append(row)
+            keep = [r for r, good in zip(rows, ok) if good]
+            frame = pd.DataFrame(keep, columns=header, dtype=object)
+            frame = frame.mask(frame.isin(na), None)
+            bad = ~ok
+            log.add_many(table=table, reason="ragged row", action="drop", file=path,
+                         lines=starts[bad].tolist(),
+                         values=[f"{c} fields (header has {ncol})" for c in counts[bad]],
+                         detail="row has more or fewer fields than the header")
+    finally:
+        csv.field_size_limit(limit)
     frame.columns = header
     lines = starts[ok]
-    if _may_need_strip(data, delim):
+    if stand_in is not None:
+        frame = _restore(frame, stand_in, original)
+    if stand_in is not None or _may_need_strip(text, data, delim):  # (a line break restored: look)
         frame = strip_cells(frame)
-    del data
+    frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                       encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
     return result
 
 
-def _may_need_strip(data: bytes, delim: str) -> bool:
-    """Cheap test (byte substring searches in C) for a cell with surrounding whitespace."""
-    # (a lead byte first: one memchr pass each; the two-byte searches only when it is there)
-    if (b"\xe3" in data and "\u3000".encode() in data) or (b"\xc2" in data and "\u00a0".encode() in data):
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: Above this many columns the csv module reads the rows (pandas' C parser costs per column)
+_WIDE = 1_000
+
+#: What a file is when its first bytes say so (and it is not a text table).
+_MAGIC = ((b"PK\x03\x04", "a ZIP archive (or an .xlsx workbook)"), (b"\x1f\x8b", "a gzip-compressed file"),
+          (b"BZh", "a bzip2-compressed file"), (b"\xfd7zXZ\x00", "an xz-compressed file"),
+          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 workbook (.xls) or another OLE file"),
+          (b"%PDF", "a PDF document"))
+
+
+def _refuse_other_formats(raw: bytes, path) -> None:
+    """A workbook, an archive or a PDF named like a text table: say what it is."""
+    for magic, what in _MAGIC:
+        if raw.startswith(magic):
+            hint = ("save it as .xlsx or CSV (UTF-8)" if "97-2003" in what else
+                    "give it its .xlsx name" if "ZIP" in what else
+                    "decompress it first" if "compressed" in what else "export the table as CSV")
+            raise InputError(f"this file is {what}, not a text table, although it is named "
+                             f"{Path(path).name!r}: {hint}", file=path)
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise EncodingError("file is UTF-32; save it as UTF-8 or CP949", file=path, line=1)
+
+
+def _first_line_end(text: str) -> int:
+    """End of the header's record (the header is one line, or several when a quoted header
+    cell holds a line break)."""
+    end = text.find("\n")
+    while end >= 0 and text.count('"', 0, end) % 2:
+        end = text.find("\n", end + 1)
+    return len(text) if end < 0 else end + 1
+
+
+def _restore(frame: pd.DataFrame, stand_in: str, original: str) -> pd.DataFrame:
+    for col in frame.columns:
+        s = frame[col]
+        if s.astype(str).str.contains(stand_in, regex=False).any():
+            frame[col] = s.map(lambda v: v.replace(stand_in, original) if isinstance(v, str) else v).astype(object)
+    return frame
+
+
+def _drop_repeated_headers(frame, lines, header, path, table, log):
+    """Rows that repeat the header cell for cell (two exports concatenated): dropped, reported."""
+    if not len(frame):
+        return frame, lines
+    same = np.ones(len(frame), dtype=bool)
+    for j, h in enumerate(header):
+        same &= (frame.iloc[:, j].to_numpy(dtype=object) == h)
+        if not same.any():
+            return frame, lines
+    log.add_many(table=table, reason="repeated header line", action="drop", file=path,
+                 lines=lines[same].tolist(), detail="a line equal to the header (files concatenated?)")
+    return frame.loc[~same], lines[~same]
+
+
+# whitespace that str.strip removes, beyond space, tab, CR and LF: these make a file go through
+# strip_cells wherever they stand (as UTF-8 bytes, by lead byte: a one-byte search, memchr, tells
+# whether the longer searches are needed at all)
+_OTHER_SPACE = {}
+for _c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000":
+    _OTHER_SPACE.setdefault(_c.encode()[:1], []).append(_c.encode())
+
+
+def _may_need_strip(text: str, data: bytes, delim: str) -> bool:
+    """Whether some cell may begin or end with whitespace: never "no" when one does (then
+    :func:`strip_cells` looks column by column).  Byte searches in C over the whole file: any
+    whitespace other than space, tab, CR and LF anywhere; a space or tab beside a delimiter, a
+    line end or a quote; a line break just inside a quote at a cell's edge."""
+    if any(lead in data and any(w in data for w in seqs) for lead, seqs in _OTHER_SPACE.items()):
         return True
     end = len(data)
     while end and data[end - 1] in b"\r\n":  # (no copy of the file, unlike rstrip)
         end -= 1
     if data[:1].isspace() or data[end - 1:end].isspace():
         return True
+    d = delim.encode()
+    if b'"' in data:
+        # a line break (or tab) right after an opening quote or right before a closing one
+        for w in (b"\n", b"\r", b"\t", b" "):
+            if (d + b'"' + w in data or b'\n"' + w in data or data.startswith(b'"' + w)
+                    or w + b'"' + d in data or w + b'"\n' in data or w + b'"\r' in data
+                    or data[:end].endswith(w + b'"')):
+                return True
     b = np.frombuffer(data, dtype=np.uint8)
-    d = delim.encode()[0]
-    if d == 9 and (b'\t"' in data or b'"\t' in data):
-        return True  # a tab beside a quote may be inside the quoted cell: strip to be sure
     sep = np.zeros(256, bool)
-    sep[[d, 10, 13, 34]] = True
+    sep[[d[0], 10, 13, 34]] = True
     # each space or tab (not the delimiter) next to a delimiter, line end or quote; the
     # whitespace bytes are fewer than the separators, so they are the ones looked at
-    ws = (b == 32) if d == 9 or b"\t" not in data else ((b == 32) | (b == 9))
+    ws = (b == 32) if d[0] == 9 or b"\t" not in data else ((b == 32) | (b == 9))
     pos = np.flatnonzero(ws)
     before = pos[pos > 0] - 1
     after = pos[pos + 1 < len(b)] + 1
@@ -357,25 +531,58 @@ def _may_need_strip(data: bytes, delim: str) -> bool:
 
 
 def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Strip surrounding whitespace; whitespace-only cells become missing.  Object dtype out."""
-    out = {}
-    for col in frame.columns:
-        vals = frame[col].to_numpy(dtype=object, na_value=None)
-        cells = [None if v is None or v != v else (str(v).strip() or None) for v in vals] \
-            if len(vals) else []
-        out[col] = pd.Series(np.array(cells, dtype=object), index=frame.index, dtype=object)
-    return pd.DataFrame(out, index=frame.index)
+    """Strip surrounding whitespace (any Unicode whitespace, as ``str.strip``: spaces, tabs,
+    line breaks of an Alt+Enter, no-break and em spaces …) from every cell, whatever the other
+    cells hold; whitespace-only cells become missing; cells that are not text (a workbook's
+    numbers and dates) become their text.  Object dtype out.  Each column is searched once, in
+    C, for a cell with whitespace at an edge; only then is it stripped, per distinct value."""
+    cells = frame.to_numpy(dtype=object).copy()
+    present = ~pd.isna(cells)
+    for j in range(cells.shape[1]):
+        col, here = cells[:, j], present[:, j]
+        texts = col[here].tolist()
+        try:
+            joined = "\x00" + "\x00".join(texts) + "\x00"
+        except TypeError:  # not all text
+            texts = [str(t) for t in texts]
+            joined = "\x00" + "\x00".join(texts) + "\x00"
+            col[here] = texts
+        # a cell starting with whitespace (or empty), and, in the reversed text, one ending so:
+        # both searches start at the separator, which the regex engine finds with memchr
+        if texts and (_EDGE_SPACE.search(joined) or _EDGE_SPACE.search(joined[::-1])):
+            codes, uniq = pd.factorize(pd.Series(col[here], dtype=object))
+            fixed = np.array([u.strip() or None for u in uniq], dtype=object)
+            col[here] = fixed[codes]
+    cells[~present] = None
+    return pd.DataFrame(cells, index=frame.index, columns=frame.columns, dtype=object)
+
+
+# a cell (cells joined by NUL, which no cell holds) beginning with whitespace, or empty
+_EDGE_SPACE = re.compile(r"\x00(?:\s|\x00)")
 
 
 def _read_excel(path, na, sheet, table, log):
+    if Path(path).suffix.lower() == ".xls":
+        raise InputError("an old Excel 97-2003 workbook (.xls) cannot be read: open it in Excel and save it "
+                         "as .xlsx (or export the sheet as CSV UTF-8)", file=path)
+    sheet_name = 0 if sheet is None else sheet
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
-                              keep_default_na=False, na_values=na, engine=None)
-    except ImportError as e:  # pragma: no cover - openpyxl is a dependency
-        raise InputError(f"reading Excel needs openpyxl ({e})", file=path) from None
+        frame = pd.read_excel(path, sheet_name=sheet_name, dtype=object, header=None,
+                              keep_default_na=False, na_values=na, engine="openpyxl")
     except ValueError as e:
         raise InputError(f"cannot read the workbook: {e}", file=path) from None
-    header = _check_header([str(c) for c in frame.columns], path)
+    except (zipfile.BadZipFile, KeyError, OSError) as e:
+        raise InputError(f"not a readable .xlsx workbook ({e})", file=path) from None
+    if frame.empty:
+        raise InputError("the sheet is empty", file=path)
+    missing = _formulas_without_values(path, sheet_name)
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" … ({len(missing)} cells)" if len(missing) > 10 else "")
+        raise InputError(f"formula cells without a computed value: {shown}. The workbook was saved by a "
+                         f"program that does not calculate formulas: open it in Excel (or LibreOffice), "
+                         f"let it recalculate and save it, or paste the values", file=path)
+    header = _check_header(["" if h is None or h != h else str(h) for h in frame.iloc[0].tolist()], path)
+    frame = frame.iloc[1:]
     frame.columns = header
     if frame.empty:
         raise InputError("sheet has a header but no data rows", file=path, line=1)
@@ -387,5 +594,27 @@ def _read_excel(path, na, sheet, table, log):
     frame = frame[~blank]
     lines = lines[~blank]
     frame = strip_cells(frame)
+    frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                     encoding=None, delimiter=None, log=log, rows_read=rows_read)
+
+
+def _formulas_without_values(path, sheet) -> list[str]:
+    """Cells of ``sheet`` holding a formula with no cached value (a workbook written by a
+    program that does not calculate: openpyxl, pandas …), which would read as empty."""
+    with zipfile.ZipFile(path) as z:
+        if not any(b"<f" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")):
+            return []
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws_f, ws_v = ((wb.worksheets[sheet] if isinstance(sheet, int) else wb[sheet]) for wb in (formulas, values))
+        out = []
+        for row_f, row_v in zip(ws_f.iter_rows(), ws_v.iter_rows()):
+            for cf, cv in zip(row_f, row_v):
+                if isinstance(cf.value, str) and cf.value.startswith("=") and cv.value is None:
+                    out.append(cf.coordinate)
+        return out
+    finally:
+        formulas.close()
+        values.close()
