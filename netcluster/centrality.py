@@ -43,6 +43,9 @@ __all__ = ["centrality", "CentralityPlan", "bipartite_centrality", "pagerank_pow
 
 #: Above this many nodes, betweenness and closeness are estimated by source sampling.
 EXACT_MAX_NODES = 5000
+#: ... and above this much work (nodes × ties: one breadth-first search per node), whatever
+#: the number of nodes: a dense network of a few thousand organisations is sampled too.
+EXACT_MAX_WORK = 1_000_000_000
 #: Source-sampling budget: k = clip(SAMPLE_BUDGET / (n + m), MIN_SAMPLES, 500) sources (measured error: docs/benchmark.md).
 SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLES = 64
@@ -114,7 +117,7 @@ class CentralityPlan:
             weighted_paths = weighted and n <= WEIGHTED_PATHS_MAX_NODES
         self.projection, self.weighted, self.seed, self.damping = projection, weighted, seed, damping
         self.n, self.samples = n, samples
-        self.exact = n <= exact_max_nodes
+        self.exact = n <= exact_max_nodes and n * max(projection.n_ties, 1) <= EXACT_MAX_WORK
         self.params = {"weighting": projection.params.get("weighting"), "betweenness": "exact" if self.exact
                        else "sampled", "samples": None if self.exact else min(samples, n), "seed": seed,
                        "exact_max_nodes": exact_max_nodes, "damping": damping,

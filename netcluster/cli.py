@@ -6,7 +6,10 @@ The CLI only orchestrates library calls; every number comes from the library.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -73,8 +76,8 @@ def cmd_validate(args) -> int:
         print(f"quality report written to {rep}")
     cons = ds.quality.conservation()
     if not cons["balanced"].all():  # pragma: no cover - would be a netcluster bug
-        print("error: rows do not balance (netcluster bug; please report)", file=sys.stderr)
-        return 3
+        print("internal error: rows do not balance (a netcluster bug; please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
     return 0
 
 
@@ -169,17 +172,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit codes (README: "Exit codes").
+EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _terminate(signum, frame):  # SIGTERM: clean up as for Ctrl-C (work folder, second core)
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv=None) -> int:
+    """Run a subcommand; return its exit code: 0 done, 2 a problem with the input or the options
+    (a message says what and where), 130 interrupted, 1 an internal error (a netcluster bug: a
+    short message; NETCLUSTER_DEBUG=1 shows the traceback)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         return args.func(args)
     except NetclusterError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USER
+    except OSError as e:  # a file or folder the options name cannot be read or written
+        where = f" {e.filename}" if getattr(e, "filename", None) else ""
+        print(f"error:{where}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print("interrupted: nothing was written into the output folder", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - an internal error: say so briefly
+        if os.environ.get("NETCLUSTER_DEBUG"):
+            raise
+        print(f"internal error: {type(e).__name__}: {e}\nThis is a bug in netcluster {__version__}: please "
+              f"report it with the command you ran (NETCLUSTER_DEBUG=1 shows the traceback).", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -94,8 +94,12 @@ def modularity(projection, groups: pd.Series, *, weighted: bool = True, resoluti
 
 
 def _ari_nmi(a, b):
+    """Adjusted Rand index and NMI of two partitions (NaN for fewer than two elements: the
+    indices are undefined)."""
     a = pd.factorize(pd.Series(a, dtype=object))[0].tolist()
     b = pd.factorize(pd.Series(b, dtype=object))[0].tolist()
+    if len(a) < 2:
+        return float("nan"), float("nan")
     return (float(ig.compare_communities(a, b, method="adjusted_rand")),
             float(ig.compare_communities(a, b, method="nmi")))
 

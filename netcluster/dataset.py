@@ -288,12 +288,15 @@ def _find_tables(folder: Path, mapping: Mapping) -> dict:
         return {"participations": files[0]}
     out = {}
     for role in ("participations", "projects", "organisations"):
-        for p in files:
-            if p in out.values():
-                continue
-            if any(re.search(rx, p.stem, re.I) for rx in _TABLE_PATTERNS[role]):
-                out[role] = p
-                break
+        found = [p for p in files if p not in out.values()
+                 and any(re.search(rx, p.stem, re.I) for rx in _TABLE_PATTERNS[role])]
+        if len(found) > 1:  # e.g. one file per year: reading one of them would lose the others
+            raise InputError(
+                f"several files look like the {role} table: {[f.name for f in found]}. Combine them into "
+                f"one file (same header), or say which one to read in a mapping file:\n[tables]\n"
+                f'{role} = "{found[0].name}"', file=folder)
+        if found:
+            out[role] = found[0]
     if "participations" not in out:
         raise InputError(
             f"cannot tell which file holds the participations among {[f.name for f in files]}; "
@@ -794,7 +797,14 @@ class _Builder:
             if col not in df.columns:
                 continue
             if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
-                df[col] = df[col].astype("float64")  # already numbers (the reader parsed them)
+                vals = df[col].astype("float64").to_numpy()  # already numbers (the reader parsed them)
+                inf = np.isinf(vals)
+                if inf.any():
+                    self.log.add_many(table=table, reason="not a finite number (infinite), set missing",
+                                      action="repair", file=df.loc[inf, "file"].tolist(),
+                                      lines=df.loc[inf, "line"].tolist(), column=col, values=vals[inf].tolist())
+                    vals = np.where(inf, np.nan, vals)
+                df[col] = vals
                 continue
             raw = df[col].astype("object")
             # each distinct text parsed once (counts and sizes repeat few values)
@@ -806,12 +816,17 @@ class _Builder:
             for i in np.flatnonzero(np.isnan(uval)):
                 uval[i], k = _parse_number(uniq[i])
                 ukind[i] = kinds[k]
+            # "inf", "1e309", "NaN": numbers to Python, not amounts: missing, and said so
+            nonfinite = ~np.isfinite(uval) & (ukind != kinds["bad"])
+            uval[nonfinite] = np.nan
+            ukind[nonfinite] = 4
             present = codes >= 0
             val = np.where(present, uval[np.maximum(codes, 0)], np.nan)
             kind = np.where(present, ukind[np.maximum(codes, 0)], 0)
             for k, reason, action in ((1, "number with thousands separators parsed", "repair"),
                                       (2, "number with a decimal comma parsed", "repair"),
-                                      (3, "not a number, set missing", "repair")):
+                                      (3, "not a number, set missing", "repair"),
+                                      (4, "not a finite number (inf or NaN), set missing", "repair")):
                 m = kind == k
                 if m.any():
                     self.log.add_many(table=table, reason=reason, action=action,

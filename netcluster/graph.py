@@ -47,11 +47,18 @@ from ._missing import isna_scalar
 from .exceptions import InputError, ResourceLimitError
 from .groups import sorted_factorize
 
-__all__ = ["BipartiteNetwork", "Projection", "WEIGHTINGS", "DEFAULT_MAX_PAIRS", "year_slices"]
+__all__ = ["BipartiteNetwork", "Projection", "WEIGHTINGS", "DEFAULT_MAX_PAIRS", "DEFAULT_MAX_PROJECT_SIZE",
+           "year_slices"]
 
 WEIGHTINGS = ("binary", "count", "newman", "jaccard", "association")
 #: Default budget of organisation pairs a projection may create (about 1.2 GB of COO data).
 DEFAULT_MAX_PAIRS = 50_000_000
+#: Default largest project of a projection: 500 participants (124,750 pairs).  A larger
+#: "project" is nearly always a placeholder id (``-``, ``0``, ``N/A``) or a whole programme
+#: filed as one project; its clique would dominate every path and brokerage measure and their
+#: time.  Above it the projection refuses and names the projects (leave them out with
+#: ``max_project_size=``, or raise this limit knowingly).
+DEFAULT_MAX_PROJECT_SIZE = 500
 
 
 def _row_major_order(m) -> np.ndarray | slice:
@@ -238,7 +245,8 @@ class BipartiteNetwork:
     # -- projections --------------------------------------------------------
     def project_organisations(self, weighting: str = "count", *, min_weight: float = 0.0,
                               max_project_size: int | None = None,
-                              max_pairs: int | None = DEFAULT_MAX_PAIRS) -> Projection:
+                              max_pairs: int | None = DEFAULT_MAX_PAIRS,
+                              largest_project: int | None = DEFAULT_MAX_PROJECT_SIZE) -> Projection:
         """Organisation–organisation projection (see the module docstring for weightings).
 
         Parameters
@@ -252,7 +260,24 @@ class BipartiteNetwork:
         max_pairs : int, optional
             Refuse (``ResourceLimitError``) when the projection would create more
             organisation pairs than this; pass ``None`` to disable.
+        largest_project : int, optional
+            Without ``max_project_size``, refuse (``ResourceLimitError``, naming them)
+            projects with more participants than this (default
+            :data:`DEFAULT_MAX_PROJECT_SIZE`); ``None`` to disable.
         """
+        if largest_project is not None and max_project_size is None:
+            sizes = np.asarray(self.B.sum(axis=0)).ravel()
+            over = sizes > largest_project
+            if over.any():
+                idx = np.argsort(-sizes[over], kind="stable")[:5]
+                named = ", ".join(f"{self.projects[over][i]!r} ({int(sizes[over][i]):,} participants)" for i in idx)
+                biggest = int(sizes[over].max())
+                raise ResourceLimitError(
+                    f"{int(over.sum())} project(s) with more than {largest_project:,} participants: {named}. Such a "
+                    f"project is usually a placeholder id ('-', '0', 'N/A') or a programme filed as one project; "
+                    f"its clique of {biggest * (biggest - 1) // 2:,} pairs would dominate every network measure. "
+                    f"Leave it out of the network with max_project_size= (CLI: --max-project-size "
+                    f"{largest_project}; it still counts in the project figures), or fix its project id in the data")
         return self._project(self.B, self.orgs, self.B.sum(axis=0), weighting, min_weight,
                              max_project_size, max_pairs, side="organisations")
 

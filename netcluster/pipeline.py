@@ -9,16 +9,18 @@ stage lines; library calls are quiet).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
 from .centrality import EXACT_MAX_NODES
+from .exceptions import InputError
 from .indicators import SECTIONS
 from .run import steps as S
 from .run.plan import Pool, Runner, Step
 from .run.pool import default_jobs
+from .write.folder import OutputFolder
 
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
@@ -85,16 +87,26 @@ class Analysis:
 
 
 def parse_years(years) -> tuple:
-    """``"2009-2013"``, ``"2009-"``, ``"-2013"``, ``"2010"``, ``(a, b)`` or None → ``(a, b)``."""
+    """``"2009-2013"``, ``"2009-"``, ``"-2013"``, ``"2010"``, ``(a, b)`` or None → ``(a, b)``.
+
+    >>> parse_years("2009-2013"), parse_years("2014-"), parse_years(None)
+    ((2009, 2013), (2014, None), (None, None))
+    """
     if years is None or years == "":
         return None, None
     if isinstance(years, (tuple, list)):
-        return years[0], years[1]
-    s = str(years).strip()
-    if "-" in s[1:]:
-        a, b = s.split("-", 1) if not s.startswith("-") else ("", s[1:])
-        return (int(a) if a.strip() else None), (int(b) if b.strip() else None)
-    return int(s), int(s)
+        a, b = years[0], years[1]
+    else:
+        text = str(years).strip()
+        m = re.fullmatch(r"(\d{4})?\s*[-–~]\s*(\d{4})?|(\d{4})", text)
+        if not m or (m.group(3) is None and m.group(1) is None and m.group(2) is None):
+            raise InputError(f"--years {years!r} is not a year range: write it as 2009-2013, 2014- (from 2014), "
+                             f"-2008 (up to 2008) or 2010 (one year), with four-digit years")
+        a, b = (int(m.group(3)), int(m.group(3))) if m.group(3) else \
+            (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None)
+    if a is not None and b is not None and a > b:
+        raise InputError(f"--years {years!r}: the first year comes after the last; did you mean {b}-{a}?")
+    return a, b
 
 
 def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None, sheet=None,
@@ -143,23 +155,24 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     True
     """
     jobs = default_jobs() if jobs is None else int(jobs)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    options = S.Options(input_path=input_path, out=out, mapping=mapping, encoding=encoding, delimiter=delimiter,
-                        sheet=sheet, group_by=group_by, years=parse_years(years), weighting=weighting, seed=seed,
-                        n_permutations=n_permutations, max_project_size=max_project_size, graphml=graphml,
-                        max_network_nodes=max_network_nodes, exact_max_nodes=exact_max_nodes,
-                        betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations, jobs=jobs,
-                        dataset=dataset)
-    runner = Runner(jobs=jobs, progress=progress)
-    try:
-        ctx = runner.run(_read_plan(options), {"options": options})
-        ctx = runner.run(_analysis_plan(ctx))
-        runner.finish()
-    except BaseException:
-        runner.stop()
-        raise
-    a = ctx["analysis"]
+    years = parse_years(years)
+    with OutputFolder(out_dir) as folder:  # files appear in out_dir only when all are written
+        options = S.Options(input_path=input_path, out=folder.work, mapping=mapping, encoding=encoding,
+                            delimiter=delimiter, sheet=sheet, group_by=group_by, years=years, weighting=weighting,
+                            seed=seed, n_permutations=n_permutations, max_project_size=max_project_size,
+                            graphml=graphml, max_network_nodes=max_network_nodes, exact_max_nodes=exact_max_nodes,
+                            betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations,
+                            jobs=jobs, dataset=dataset)
+        runner = Runner(jobs=jobs, progress=progress)
+        try:
+            ctx = runner.run(_read_plan(options), {"options": options})
+            ctx = runner.run(_analysis_plan(ctx))
+            runner.finish()
+        except BaseException:
+            runner.stop()
+            raise
+        a = ctx["analysis"]
+        a.files = {p.name: str(p) for p in folder.commit()}
     a.timings = runner.timings
     return a
 
@@ -242,15 +255,9 @@ def _analysis_plan(ctx) -> list:
              stage="export: ties.csv, GEXF edges, ties sheet (main's share)"),
         Step("export: workbook", S.workbook, ("analysis", "organisations_sheet", "ties_sheet", "options"),
              stage="export: workbook (+ waiting for the second core)"),
-        Step("files", _files, ("analysis", "options"), stage="export: workbook (+ waiting for the second core)"),
     ]
 
 
 def _report(analysis, network_page, options):
     analysis.network_page = network_page
     S.report_page(analysis, options)
-
-
-def _files(analysis, options):
-    names = OUTPUT_FILES + (["network.graphml"] if options.graphml else [])
-    analysis.files = {k: str(options.out / k) for k in sorted(names)}

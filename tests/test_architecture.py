@@ -23,7 +23,7 @@ LAYERS = [
     {"dataset", "graph", "generate"},
     {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout"},
     {"slices", "indicators", "scorecard", "evolution"},
-    {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf",
+    {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
      "write.pages", "write.report", "write"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "cli", "__init__"},
 ]

@@ -217,3 +217,200 @@ def test_an_old_xls_workbook_says_so(tmp_path):
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     with pytest.raises(InputError, match=r"97-2003.*\.xlsx"):
         read_table(p)
+
+
+# -- 3. several tables of one kind -----------------------------------------------------------
+
+def test_two_participation_files_in_a_folder_are_a_clear_error(tmp_path):
+    """participations_2014.csv and participations_2015.csv: one was read, the other ignored,
+    exit 0, no word."""
+    for y in (2014, 2015):
+        (tmp_path / f"participations_{y}.csv").write_text(f"과제번호,기관코드\nP{y},A1\nP{y},A2\n", encoding="utf-8")
+    (tmp_path / "organisations.csv").write_text("기관코드,기관명\nA1,가\nA2,나\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        nc.load_dataset(tmp_path)
+    assert "participations_2014.csv" in str(e.value) and "participations_2015.csv" in str(e.value)
+    assert "[tables]" in str(e.value)
+
+
+# -- 2. a giant project ------------------------------------------------------------------------
+
+def _with_placeholder_project(tmp_path, n_big=2000):
+    rng = np.random.default_rng(0)
+    rows = [("-", f"A{i}") for i in range(n_big)]  # a placeholder project id shared by 2,000 rows
+    rows += [(f"P{p}", f"A{rng.integers(0, n_big)}") for p in range(300) for _ in range(3)]
+    df = pd.DataFrame(rows, columns=["과제번호", "기관코드"]).drop_duplicates()
+    df["참여기관명"] = "기관" + df["기관코드"].str[1:]
+    p = tmp_path / "big.csv"
+    df.to_csv(p, index=False)
+    return p
+
+
+def test_a_giant_project_is_refused_by_name_not_a_hang(tmp_path):
+    """One project with thousands of participants (a placeholder id such as '-') ran for
+    minutes in centrality and brokerage; now the projection names it and the way out."""
+    from netcluster.exceptions import ResourceLimitError
+    from netcluster.pipeline import analyze
+    p = _with_placeholder_project(tmp_path)
+    t = time.perf_counter()
+    with pytest.raises(ResourceLimitError, match=r"'-' \(2,000 participants\).*--max-project-size"):
+        analyze(p, tmp_path / "out", n_permutations=9, jobs=1)
+    assert time.perf_counter() - t < 30
+    t = time.perf_counter()
+    a = analyze(p, tmp_path / "out2", n_permutations=9, jobs=1, max_project_size=500)
+    assert time.perf_counter() - t < 60 and a.params["excluded_projects"] == ["-"]
+    assert a.scorecard.set_index("indicator").loc["projects", "value"] == 301  # still counted
+
+
+# -- 8, 13, 14. the output folder ---------------------------------------------------------------
+
+def _cli(*args):
+    from netcluster.cli import main
+    return main(list(map(str, args)))
+
+
+def test_outputs_appear_all_at_once_and_a_failed_run_leaves_the_earlier_files(tmp_path, sample_tables, monkeypatch):
+    """Outputs were written in place: a crash left new and old files side by side and .part
+    files.  Now a run that fails leaves the earlier run's files as they were, and no work
+    folder, lock or marker."""
+    from netcluster.pipeline import analyze
+    from netcluster.run import steps
+    out = tmp_path / "out"
+    analyze(sample_tables, out, n_permutations=9, jobs=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(steps, "workbook", boom)
+    with pytest.raises(RuntimeError):
+        analyze(sample_tables, out, n_permutations=9, jobs=2, seed=5)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_symlink_planted_in_the_output_folder_is_not_followed(tmp_path, sample_tables):
+    from netcluster.pipeline import analyze
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ties.csv").symlink_to(outside)
+    analyze(sample_tables, out, n_permutations=9, jobs=1)
+    assert outside.read_text() == "keep me"
+    assert not (out / "ties.csv").is_symlink() and (out / "ties.csv").stat().st_size > 1000
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    import os
+    from netcluster.write.folder import LOCK_NAME, OutputFolder
+    out = tmp_path / "out"
+    with OutputFolder(out):
+        with pytest.raises(InputError, match="another netcluster run"):
+            OutputFolder(out).__enter__()
+    assert not (out / LOCK_NAME).exists()
+    (out / LOCK_NAME).write_text("999999999")  # a stale lock of a dead run is taken over
+    with OutputFolder(out) as f:
+        assert (out / LOCK_NAME).read_text() == str(os.getpid()) and f.work.is_dir()
+
+
+@pytest.mark.parametrize("case", ["a file", "under a file", "read-only"])
+def test_bad_output_folders_are_clear_errors_before_the_analysis(tmp_path, sample_tables, capsys, case):
+    import os
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    out = {"a file": f, "under a file": f / "sub", "read-only": tmp_path / "ro" / "out"}[case]
+    if case == "read-only":
+        (tmp_path / "ro").mkdir()
+        os.chmod(tmp_path / "ro", 0o500)
+        if os.access(tmp_path / "ro", os.W_OK):  # root ignores permissions: /proc is read-only to all
+            out = Path("/proc/self/netcluster-out")
+    assert _cli("analyze", sample_tables, "--out", out, "--quiet") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
+
+
+def test_report_under_a_file_and_bad_years_exit_2_with_a_message(tmp_path, sample_tables, capsys):
+    f = tmp_path / "f.txt"
+    f.write_text("x")
+    assert _cli("validate", sample_tables, "--report", f / "q.json") == 2
+    for years, say in (("abc", "2009-2013"), ("2013-2009", "2009-2013"), ("1990-1995", "2005 to 2014")):
+        assert _cli("analyze", sample_tables, "--out", tmp_path / "o", "--years", years, "--quiet") == 2
+        assert say in capsys.readouterr().err
+    assert _cli("analyze", sample_tables, "--out", tmp_path / "o", "--group-by", "file", "--quiet") == 2
+    assert not (tmp_path / "o").exists() or not any(p.suffix for p in (tmp_path / "o").iterdir())
+
+
+def test_internal_errors_exit_1_with_a_short_message(tmp_path, sample_tables, capsys, monkeypatch):
+    from netcluster.run import steps
+    monkeypatch.setattr(steps, "small_tables", lambda *a, **k: 1 / 0)
+    assert _cli("analyze", sample_tables, "--out", tmp_path / "o", "--quiet", "--jobs", "1") == 1
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError" in err and "report it" in err and "Traceback" not in err
+
+
+# -- 9. signals -----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_sigterm_leaves_no_process_and_no_partial_output(tmp_path):
+    """Killing the main process left the forked worker running under PID 1 forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from netcluster.generate import write_sample
+    write_sample(tmp_path / "in", n_rows=60_000, seed=3, flat_cp949=False, tables=True)
+    out = tmp_path / "out"
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen([sys.executable, "-m", "netcluster.cli", "analyze", str(tmp_path / "in" /
+                                 "korea_cluster_tables"), "--out", str(out), "--jobs", "2", "--quiet"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        children = []
+        for _ in range(200):  # wait until the second core is running
+            time.sleep(0.05)
+            kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+            children = kids.read_text().split() if kids.exists() else []
+            if children:
+                break
+        assert children, "the second core never started"
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+        for _ in range(100):
+            alive = [c for c in children if Path(f"/proc/{c}").exists()
+                     and "Z" not in Path(f"/proc/{c}/stat").read_text().split()[2]]
+            if not alive:
+                break
+            time.sleep(0.05)
+        assert not alive, f"{sig!r}: the second core outlived the main process"
+        if sig == signal.SIGTERM:
+            assert proc.returncode == 130
+            assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
+
+
+# -- 10. degenerate networks ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("body", ["P1,A1,가,서울\n", "P1,A1,가,서울\nP2,A2,나,부산\n",
+                                  "P1,A1,가,서울\nP1,A2,나,서울\nP2,A2,나,서울\nP2,A3,다,서울\n"])
+def test_degenerate_networks_give_defined_figures_and_say_not_applicable(tmp_path, body, capsys):
+    """One organisation, no tie, one group: igraph's 'Rand indices not defined' ended the run
+    with exit 1 and partial files."""
+    p = tmp_path / "d.csv"
+    p.write_text("과제번호,기관코드,참여기관명,지역\n" + body, encoding="utf-8")
+    assert _cli("analyze", p, "--out", tmp_path / "o", "--quiet", "--permutations", "9") == 0
+    sc = pd.read_csv(tmp_path / "o" / "scorecard.csv", encoding="utf-8-sig").set_index("indicator")
+    assert sc.loc["projects", "value"] >= 1
+    assert sc.loc["modularity_region_partition", "note"].startswith("not applicable")
+    assert "RuntimeWarning" not in capsys.readouterr().err
+
+
+# -- 16. non-finite numbers ---------------------------------------------------------------------
+
+def test_infinite_and_nan_amounts_are_missing_and_reported(tmp_path):
+    """Budgets 'inf' / '1e309' were kept as infinity and 'NaN' made missing with no event."""
+    p = tmp_path / "n.csv"
+    p.write_text("과제번호,기관코드,사업비\nP1,A1,inf\nP2,A2,1e309\nP3,A1,NaN\nP4,A3,-Infinity\nP5,A1,1200\n",
+                 encoding="utf-8")
+    ds = nc.load_dataset(p)
+    budget = ds.projects.set_index("project_id")["budget"]
+    assert budget.isna().tolist() == [True, True, True, True, False] and budget["P5"] == 1200
+    ev = ds.quality.events
+    assert sorted(ev.loc[ev["reason"].str.startswith("not a finite number"), "line"]) == [2, 3, 4, 5]

@@ -11,10 +11,13 @@ on which process ran a task: every randomised step carries its own seed.  Withou
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import pickle
 import queue
+import signal
 import time
 import traceback
 
@@ -24,6 +27,21 @@ __all__ = ["Claim", "TaskPool", "default_jobs"]
 def default_jobs() -> int:
     """2 when the machine has at least two cores and can fork, else 1."""
     return 2 if (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods() else 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this (forked) process end when ``parent`` ends, however it ends — a SIGKILL or
+    SIGTERM of the main process included (Linux ``PR_SET_PDEATHSIG``; elsewhere the child is
+    a daemon and ends with the main process's normal exit)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the call above: end now
+        os._exit(1)
 
 
 def _portable(e: BaseException) -> BaseException:
@@ -95,11 +113,12 @@ class TaskPool:
         if self._claims and self._claims[0]._shared is not None:
             ctx = mp.get_context("fork")
             self._queue = ctx.Queue()
-            self._proc = ctx.Process(target=self._stream, daemon=True)
+            self._proc = ctx.Process(target=self._stream, args=(os.getpid(),), daemon=True)
             self._proc.start()
         return self
 
-    def _stream(self):  # in the child
+    def _stream(self, parent: int):  # in the child
+        _die_with(parent)
         t = time.perf_counter()
         for i, (name, fn) in enumerate(self._tasks):
             if not self._claims[i].take():

@@ -5,6 +5,7 @@ plan; :mod:`netcluster.run.plan` runs it.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from ..linkage import cross_region_share, region_matrix, to_square
 from ..openness import ei_index, ei_permutation_test, project_openness
 from ..scorecard import frame
 from ..slices import Slice
-from ..write.columns import measures, organisation_table
+from ..write.columns import columns_for, measures, organisation_table
 from ..write.formatted import FormattedTable, coded_columns
 from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
 from ..write.pages import network_html, regions_html, write_text
@@ -102,9 +103,12 @@ def read_whole(options: Options):
         delimiter=options.delimiter, sheet=options.sheet)
     y0, y1 = options.years
     if y0 is not None or y1 is not None:
+        years = ds.projects["year"].dropna()
         ds = ds.filter_years(y0, y1)
         if len(ds.participations) == 0:
-            raise InputError(f"no project in the year range {y0}-{y1}")
+            have = (f"the data's projects run from {int(years.min())} to {int(years.max())}" if len(years)
+                    else "the projects have no year")
+            raise InputError(f"no project in the year range {y0 or ''}-{y1 or ''}: {have}")
     part = ds.participations
     return ds, BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
 
@@ -155,9 +159,13 @@ def second_core_outputs(plan: CentralityPlan, seeds) -> tuple:
 # -- groups and group indicators ----------------------------------------------
 
 def check_group_by(dataset, options: Options):
-    if options.group_by not in dataset.organisations.columns:
-        raise InputError(f"--group-by {options.group_by!r} is not an organisation column; available: "
-                         f"{sorted(dataset.organisations.columns)}")
+    """The grouping column must be an attribute of the organisations (not their id, name or the
+    provenance of their rows)."""
+    usable = [c for c in columns_for("table", dataset.organisations.columns, group_by=options.group_by)
+              if c not in ("org_id", "name", "n_projects", "org_type_inferred")]
+    if options.group_by not in usable:
+        raise InputError(f"--group-by {options.group_by!r} is not an attribute of the organisations to group "
+                         f"them by; choose one of {usable}")
 
 
 def at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:
@@ -219,10 +227,12 @@ def group_null(proj, groups, ei_test) -> pd.DataFrame:
                                       seed=p["seed"] or 0, exact=False, group_null=GROUP_NULL_PERMUTATIONS)
     sims, uniq = ei_test.attrs["group_null"], ei_test.attrs["groups"]
     k = len(sims)
-    return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
-                         "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,
-                         "ei_null_q975": np.nanquantile(sims, 0.975, axis=0) if k else np.nan},
-                        index=pd.Index(uniq, name="group"))
+    with warnings.catch_warnings():  # a group with no tie in any permutation: NaN, as it should be
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return pd.DataFrame({"ei_null_mean": np.nanmean(sims, axis=0) if k else np.nan,
+                             "ei_null_q025": np.nanquantile(sims, 0.025, axis=0) if k else np.nan,
+                             "ei_null_q975": np.nanquantile(sims, 0.975, axis=0) if k else np.nan},
+                            index=pd.Index(uniq, name="group"))
 
 
 def linkage_figures(projection, aligned, dataset, orgs, options: Options):

@@ -1,0 +1,120 @@
+"""The output folder, written all at once or not at all.
+
+:class:`OutputFolder` gives the writers a fresh private folder inside ``--out`` and, when the
+analysis has finished, moves every file into ``--out`` (``os.replace``: each file appears
+whole, and a symbolic link planted under a file's name is replaced, never followed).  While
+files are moved a marker ``.netcluster-incomplete`` says so; a crash or a signal before that
+leaves the earlier run's files as they were and removes the private folder.  A lock file keeps
+two runs from writing into one folder; ``--out`` is checked before the analysis starts (a
+file, a folder under a file, or a folder that cannot be written is an error at once).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..exceptions import InputError
+
+__all__ = ["OutputFolder", "LOCK_NAME", "INCOMPLETE_NAME"]
+
+LOCK_NAME = ".netcluster.lock"
+INCOMPLETE_NAME = ".netcluster-incomplete"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+class OutputFolder:
+    """``with OutputFolder(out) as folder:`` write into ``folder.work``; ``folder.commit()``
+    moves the files into ``out``.  Leaving the block without a commit (an error, Ctrl-C, a
+    signal turned into an exception) removes the work folder and keeps ``out`` as it was."""
+
+    def __init__(self, out):
+        self.out = Path(out)
+        self.work: Path | None = None
+        self._lock = None
+
+    def __enter__(self) -> "OutputFolder":
+        out = self.out
+        if out.exists() and not out.is_dir():
+            raise InputError("--out is a file, not a folder: choose a folder (it is created if missing)", file=out)
+        for parent in out.parents:
+            if parent.exists() and not parent.is_dir():
+                raise InputError(f"--out is under {parent}, which is a file, not a folder", file=out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            self._take_lock()
+            self.work = Path(tempfile.mkdtemp(prefix=".netcluster-work-", dir=out))
+        except PermissionError as e:
+            self._release()
+            raise InputError(f"cannot write into the output folder ({e.strerror}): choose a folder you "
+                             f"can write to", file=out) from None
+        except OSError as e:
+            self._release()
+            raise InputError(f"cannot use the output folder ({e.strerror or e})", file=out) from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.work is not None and self.work.exists():
+            shutil.rmtree(self.work, ignore_errors=True)
+        self._release()
+        return False
+
+    def _take_lock(self):
+        path = self.out / LOCK_NAME
+        for _ in range(2):
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+            except FileExistsError:
+                try:
+                    pid = int(path.read_text().strip() or 0) if not path.is_symlink() else 0
+                except (OSError, ValueError):
+                    pid = 0
+                if pid and _pid_alive(pid):
+                    raise InputError(f"another netcluster run (process {pid}) is writing into this folder; "
+                                     f"wait for it to finish or choose another --out", file=self.out) from None
+                path.unlink(missing_ok=True)  # stale: its run died
+                continue
+            with os.fdopen(fd, "w") as f:
+                f.write(str(os.getpid()))
+            self._lock = path
+            return
+        raise InputError("cannot take the output folder's lock", file=self.out)
+
+    def _release(self):
+        if self._lock is not None:
+            try:
+                if self._lock.read_text().strip() == str(os.getpid()):
+                    self._lock.unlink()
+            except OSError:
+                pass
+            self._lock = None
+
+    def commit(self) -> list[Path]:
+        """Move every file of the work folder into ``out`` (replacing earlier runs' files of the
+        same names); returns the files' final paths."""
+        marker = self.out / INCOMPLETE_NAME
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o644)
+        os.write(fd, b"netcluster is moving this run's files into place; if this file stays, the run "
+                     b"was interrupted and the folder mixes two runs: run it again\n")
+        os.close(fd)
+        done = []
+        for src in sorted(self.work.iterdir()):
+            dst = self.out / src.name
+            if dst.is_dir() and not dst.is_symlink():
+                raise InputError(f"cannot write {src.name}: a folder of that name is in the way", file=self.out)
+            os.replace(src, dst)  # a link at dst is replaced, not followed
+            done.append(dst)
+        marker.unlink()
+        return done
