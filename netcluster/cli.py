@@ -112,7 +112,7 @@ def cmd_analyze(args) -> int:
                 group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
                 n_permutations=args.permutations, max_project_size=args.max_project_size,
                 graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
-                jobs=args.jobs, leiden_iterations=args.leiden_iterations)
+                jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases)
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -165,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Leiden iterations: negative (default) until stable; 2 is faster on national "
                             "data (for exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--lang", choices=["ko", "en"], default=None,
+                       help="language of the pages and labels (default: ko on Korean programme data, else en)")
+        p.add_argument("--phases", help="programme phases, e.g. 2005-2008,2009-2013,2014- (default: the Korean "
+                                        "programme's on its data, none elsewhere)")
         p.add_argument("--jobs", type=int, default=None,
                        help="processes (default: 2 on a multi-core machine; results are the same with 1)")
         p.add_argument("--quiet", action="store_true", help="no progress lines")

@@ -89,21 +89,29 @@ def group_label(group_by: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Review:
-    """A figure of the programme's ten-year review (2015) and when it is comparable."""
+    """A figure of the programme's ten-year review (2015), its value where it is a number
+    (for the chart's marker; shares in [0, 1]) and one line on how the data's figure compares
+    (``{"en": …, "ko": …}``, placeholders filled from the figure's params).  Shown on Korean
+    programme data only."""
 
     en: str
     ko: str
-    comparable: dict = field(default_factory=dict)  # {"en": …, "ko": …}: when the figure compares
+    comparable: dict = field(default_factory=dict)
+    value: float | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A computed value with the words that go with it: ``params`` fill the definition's
-    placeholders (a year, a number of permutations …), ``note`` qualifies the value."""
+    """A computed value with the words that go with it: ``params`` fill the definition's and
+    the review comparison's placeholders (a year, a number of permutations …), ``note``
+    qualifies the value (``{"en": …, "ko": …}`` or a str), ``interval`` is its confidence
+    interval ``(low, high)`` and ``reference`` a null model's 95% band ``(low, high)``."""
 
     value: Any
     params: dict = field(default_factory=dict)
-    note: str = ""
+    note: Any = ""
+    interval: tuple | None = None
+    reference: tuple | None = None
 
 
 class NotApplicable(Exception):
@@ -143,6 +151,9 @@ class Indicator:
     review : Review, optional
     source : str
         Key of :data:`REFERENCES`.
+    per_year : bool
+        An extensive figure (a count, a coverage): periods of different lengths compare on
+        its mean per year, not on the pooled value.
     """
 
     id: str
@@ -155,6 +166,7 @@ class Indicator:
     scope: str = "slices"
     review: Review | None = None
     source: str = ""
+    per_year: bool = False
 
     def key(self, group_by: str) -> str:
         return self.id.format(group=group_by)
@@ -186,6 +198,9 @@ NEEDS = {
                    {"en": "fewer than two programmes", "ko": "사업이 둘 미만"}),
     "ties": (lambda s: s.projection.n_ties > 0,
              {"en": "no tie between organisations", "ko": "기관 간 연결이 없음"}),
+    "size": _org_column("size"),
+    "korean": (lambda s: s.korean, {"en": "not the Korean programme's data (no pilot complexes)",
+                                     "ko": "한국 산업단지 클러스터 사업 자료가 아님"}),
     "two groups": (lambda s: s.groups is not None and len(s.groups.uniq) > 1,
                    {"en": "fewer than two {group}s among the organisations: no partition to measure",
                     "ko": "{group}이 둘 미만: 나눌 구분이 없음"}),
@@ -246,10 +261,11 @@ def _firm_coverage_parts(s):
     c, participant = s.coded, _participant_mask(s)
     firm = c.is_firm
     if not firm.any():
-        raise NotApplicable("no firm in the organisations")
+        raise NotApplicable("no firm in the organisations", "기관 자료에 기업이 없음")
     if participant[firm].all():
         raise NotApplicable("every organisation in the data participates: coverage needs a population "
-                            "table (organisations.csv including non-participants)")
+                            "table (organisations.csv including non-participants)",
+                            "자료의 모든 기관이 참여기관임: 포괄 범위에는 비참여 기관을 포함한 모집단 기관표가 필요")
     return firm, participant
 
 
@@ -273,7 +289,8 @@ def _specialised_rows(s):
         return sp_[sp_["complex"] == "(all)"].dropna(subset=["share"])
     rows = s.result("specialised share", make)
     if not len(rows):
-        raise NotApplicable("no participating firm in a complex with designated industries")
+        raise NotApplicable("no participating firm in a complex with designated industries",
+                            "특화업종이 지정된 산업단지의 참여기업이 없음")
     return rows
 
 
@@ -298,14 +315,16 @@ def _ei_network(s):
 def _ei_test(s):
     ei = _ei_network(s)
     if ei is None or (isinstance(ei, float) and math.isnan(ei)):
-        raise NotApplicable("the E-I index is undefined (no tie between organisations with a known group)")
+        raise NotApplicable("the E-I index is undefined (no tie between organisations with a known group)",
+                            "E-I 지수를 정의할 수 없음(그룹이 알려진 기관 간 연결이 없음)")
     return s.result("ei test", lambda: openness.ei_permutation_test(
         s.projection, s.groups, n_permutations=s.n_permutations, seed=s.seed))
 
 
 def _ei_null_mean(s):
     t = _ei_test(s)
-    return Figure(t.iloc[0]["null_mean"], {"k": t.attrs["params"]["permutations"], "seed": s.seed})
+    return Figure(t.iloc[0]["null_mean"], {"k": t.attrs["params"]["permutations"], "seed": s.seed},
+                  reference=(t.iloc[0]["null_q025"], t.iloc[0]["null_q975"]))
 
 
 def _ei_p_less(s):
@@ -344,7 +363,8 @@ def _cross_wide(s):
 def _newcomer_last(s):
     nc_ = s.dataset.cached("newcomers", openness.newcomers)
     if len(nc_) <= 1:
-        raise NotApplicable("fewer than two years: every participant of the first year is new")
+        raise NotApplicable("fewer than two years: every participant of the first year is new",
+                            "연도가 둘 미만: 첫해의 참여기관은 모두 신규")
     return Figure(nc_["newcomer_share"].iloc[-1], {"year": nc_.index[-1]})
 
 
@@ -400,24 +420,60 @@ def _near_duplicates(s):
     return len(programme.near_duplicate_projects(s.dataset))
 
 
-def _patent_ratio(s):
+def _patent(s, comparison="all", strata=None):
+    key = ("patents", comparison, strata)
     try:
-        oc = programme.outcome_comparison(s.dataset, "patents", n_boot=s.n_boot, seed=s.seed)
+        oc = s.result(key, lambda: programme.outcome_comparison(s.dataset, "patents", n_boot=s.n_boot, seed=s.seed,
+                                                                 comparison=comparison, strata=strata))
     except NetclusterError as e:
-        raise NotApplicable(str(e)) from None
+        raise NotApplicable(str(e), str(e)) from None
     r = oc.iloc[0]
-    return Figure(r["ratio"], {"ci_low": r["ci_low"], "ci_high": r["ci_high"]})
+    return Figure(r["ratio"], {"ci_low": r["ci_low"], "ci_high": r["ci_high"], "n1": int(r["participants"]),
+                               "n0": int(r["non_participants"])}, interval=(r["ci_low"], r["ci_high"]))
+
+
+def _patent_ratio(s):
+    return _patent(s)
+
+
+def _patent_ratio_sme(s):
+    return _patent(s, "sme")
+
+
+def _patent_ratio_by_size(s):
+    return _patent(s, strata="size")
+
+
+def _review_specialised(i):
+    def compute(s):
+        try:
+            r = s.result("review specialised", lambda: programme.review_specialised_share(s.dataset))
+        except (NetclusterError, KeyError) as e:
+            raise NotApplicable(str(e), str(e)) from None
+        row = r.iloc[i]
+        weight = {"employees": ("employees", "종업원 수"), "output": ("output", "생산액")}.get(
+            row["weight"], ("firm count", "기업 수"))
+        return Figure(row["share"], {"year": int(row["year"]), "year_asked": int(row["year_asked"]),
+                                     "weight": weight[0], "weight_ko": weight[1], "firms": int(row["firms"]),
+                                     "complexes": int(row["complexes"])})
+    return compute
+
+
+def _two_firm_share_of_joint(s):
+    joint = s.project_counts() >= 2
+    return _share((s.project_counts(s.coded.is_firm)[joint] >= 2).sum(), joint.sum())
 
 
 def _t_uig(s):
     c = s.coded
     if not s.n_projects:
-        raise NotApplicable("no project")
+        raise NotApplicable("no project", "과제 없음")
     o, p = s.participation_orgs, s.participation_projects
     flag = [np.bincount(p[f[o]], minlength=len(c.proj_labels))[s.pmask] > 0 for f in (c.is_u, c.is_firm, c.is_g)]
     cell = flag[0] * 4 + flag[1] * 2 + flag[2]
     shares = [float(f.mean()) for f in flag]
-    note = ("0 by construction when one helix (e.g. firms) is in every project"
+    note = ({"en": "0 by construction when one helix (e.g. firms) is in every project",
+             "ko": "한 주체(예: 기업)가 모든 과제에 있으면 정의상 0"}
             if min(shares) == 0.0 or max(shares) == 1.0 else "")
     return Figure(t_uig_from_table(np.bincount(cell, minlength=8).reshape(2, 2, 2)), note=note)
 
@@ -451,54 +507,85 @@ def _l(ko, en):
     return {"ko": ko, "en": en}
 
 
-_KOREAN_PROGRAMME = _l("한국 산업단지 클러스터 사업 자료에서만 비교 가능", "comparable on Korean programme data only")
-
 REGISTRY: tuple[Indicator, ...] = (
     Indicator("projects", "network", _l("과제 수", "Projects"), "count",
-              _l("자료(기간)에 포함된 과제 수", "projects in the data (slice)"), _projects),
+              _l("자료(기간)에 포함된 과제 수", "projects in the data (slice)"), _projects, per_year=True),
     Indicator("organisations", "network", _l("참여기관 수", "Participating organisations"), "count",
               _l("과제에 한 번 이상 참여한 기관 수", "organisations taking part in at least one project"),
-              _organisations),
+              _organisations, per_year=True),
     Indicator("participations", "network", _l("참여 건수", "Participations"), "count",
-              _l("분석에 쓰인 (과제, 기관) 참여 건수", "(project, organisation) rows used"), _participations),
+              _l("분석에 쓰인 (과제, 기관) 참여 건수", "(project, organisation) rows used"), _participations,
+              per_year=True),
     Indicator("ties", "network", _l("협력 연결 수", "Collaboration ties"), "count",
               _l("과제를 하나 이상 함께 수행한 기관 쌍의 수", "pairs of organisations sharing at least one project"),
-              _ties, source="newman"),
+              _ties, source="newman", per_year=True),
     Indicator("joint_project_share", "joint", _l("공동과제 비율", "Joint-project share"), "share",
               _l("참여기관이 2곳 이상인 과제 / 전체 과제", "projects with >= 2 organisations / projects"),
               _joint_share),
     Indicator("two_firm_project_share", "joint", _l("기업 2곳 이상 참여 과제 비율", "Projects with two or more firms"),
               "share", _l("기업이 2곳 이상 참여한 과제 / 전체 과제", "projects with >= 2 firms / projects"),
-              _two_firm_share, review=Review("over 90% of funded projects", "지원 과제의 90% 이상", _KOREAN_PROGRAMME),
+              _two_firm_share, review=Review("over 90% of funded projects", "지원 과제의 90% 이상",
+                                             _l("비교 가능: 분모는 단독 과제를 포함한 전체 과제(공동과제만의 비율은 아래)",
+                                                "comparable: the denominator is every project, single-participant "
+                                                "ones included (the share of joint projects is below)"), 0.9),
               source="review"),
+    Indicator("two_firm_share_of_joint_projects", "joint", _l("공동과제 중 기업 2곳 이상 참여 비율",
+                                                                 "Joint projects with two or more firms"),
+              "share", _l("기업이 2곳 이상 참여한 과제 / 참여기관이 2곳 이상인 과제",
+                          "projects with >= 2 firms / projects with >= 2 organisations"), _two_firm_share_of_joint),
     Indicator("mean_consortium_size", "joint", _l("과제당 평균 참여기관 수", "Mean consortium size"), "organisations",
               _l("과제당 평균 참여기관 수", "mean participants per project"), _mean_size),
     Indicator("complexes_covered_share", "coverage", _l("참여기업이 있는 산업단지 비율", "Complexes covered"), "share",
               _l("참여기업이 한 곳 이상 있는 산업단지 / 모집단의 산업단지",
                  "complexes with >= 1 participating firm / complexes in the population"),
-              _complexes_covered, needs=("complex",), review=Review("about 20%", "약 20%", _KOREAN_PROGRAMME),
-              source="review"),
+              _complexes_covered, needs=("complex",),
+              review=Review("about 20%", "약 20%", _l("비교 가능: 모집단 기관표의 산업단지 대비",
+                                                     "comparable: against the complexes of the population table"), 0.2),
+              source="review", per_year=True),
     Indicator("firm_coverage", "coverage", _l("기업 참여율", "Firm coverage"), "share",
               _l("참여기업 / 모집단 기업", "participating firms / firms in the population"), _firm_coverage,
               needs=("complex",)),
-    Indicator("specialised_share_first_year", "coverage", _l("특화업종 비율(첫해)", "Specialised-industry share, first year"),
-              "share", _l("소속 산업단지의 특화업종에 속한 참여기업 비율, {year}년",
-                          "participating firms in their complex's designated industries, {year}"),
-              _specialised_first, needs=("complex", "sector", "specialised"), scope="whole",
-              review=Review("63.6% (2004, pilot complexes)", "63.6% (2004년, 시범단지)", _KOREAN_PROGRAMME),
+    Indicator("specialised_share_first_year", "coverage", _l("특화업종 비율(첫해, 전체 단지)",
+                                                              "Specialised-industry share, first year (all complexes)"),
+              "share", _l("소속 산업단지의 특화업종에 속한 참여기업 비율(전체 단지), {year}년",
+                          "participating firms in their complex's designated industries (all complexes), {year}"),
+              _specialised_first, needs=("complex", "sector", "specialised"), scope="whole", source="review"),
+    Indicator("specialised_share_last_year", "coverage", _l("특화업종 비율(마지막 해, 전체 단지)",
+                                                             "Specialised-industry share, last year (all complexes)"),
+              "share", _l("소속 산업단지의 특화업종에 속한 참여기업 비율(전체 단지), {year}년",
+                          "participating firms in their complex's designated industries (all complexes), {year}"),
+              _specialised_last, needs=("complex", "sector", "specialised"), scope="whole", source="review"),
+    Indicator("specialised_share_pilot_2004", "coverage", _l("시범단지 특화업종 비율(2004년 기준)",
+                                                              "Specialised share of the pilot complexes (2004)"),
+              "share", _l("시범단지 {complexes}곳 참여기업 중 특화업종 비율({weight_ko} 가중), {year}년",
+                          "participating firms of the {complexes} pilot complexes in their designated industries, "
+                          "weighted by {weight}, {year}"),
+              _review_specialised(0), needs=("complex", "sector", "specialised", "korean"), scope="whole",
+              review=Review("63.6% (2004, pilot complexes)", "63.6% (2004년, 시범단지)",
+                            _l("비교 가능: 같은 시범단지, {year}년(검토 보고서 {year_asked}년에 가장 가까운 연도), "
+                               "{weight_ko} 가중",
+                               "comparable: the same pilot complexes, {year} (the data's year nearest the review's "
+                               "{year_asked}), weighted by {weight}"), 0.636),
               source="review"),
-    Indicator("specialised_share_last_year", "coverage", _l("특화업종 비율(마지막 해)", "Specialised-industry share, last year"),
-              "share", _l("소속 산업단지의 특화업종에 속한 참여기업 비율, {year}년",
-                          "participating firms in their complex's designated industries, {year}"),
-              _specialised_last, needs=("complex", "sector", "specialised"), scope="whole",
-              review=Review("78.4% (2012, pilot complexes)", "78.4% (2012년, 시범단지)", _KOREAN_PROGRAMME),
+    Indicator("specialised_share_pilot_2012", "coverage", _l("시범단지 특화업종 비율(2012년 기준)",
+                                                              "Specialised share of the pilot complexes (2012)"),
+              "share", _l("시범단지 {complexes}곳 참여기업 중 특화업종 비율({weight_ko} 가중), {year}년",
+                          "participating firms of the {complexes} pilot complexes in their designated industries, "
+                          "weighted by {weight}, {year}"),
+              _review_specialised(1), needs=("complex", "sector", "specialised", "korean"), scope="whole",
+              review=Review("78.4% (2012, pilot complexes)", "78.4% (2012년, 시범단지)",
+                            _l("비교 가능: 같은 시범단지, {year}년(검토 보고서 {year_asked}년에 가장 가까운 연도), "
+                               "{weight_ko} 가중",
+                               "comparable: the same pilot complexes, {year} (the data's year nearest the review's "
+                               "{year_asked}), weighted by {weight}"), 0.784),
               source="review"),
     Indicator("ei_index_{group}", "openness", _l("개방성(E-I 지수)", "Openness (E-I index)"), "[-1, 1]",
               _l("{group} 간 연결과 내부 연결로 본 Krackhardt-Stern E-I 지수(-1 폐쇄, +1 개방)",
                  "Krackhardt-Stern E-I index of ties between {group}s (-1 closed, +1 open)"),
               _ei_network, needs=("group", "ties"),
-              review=Review("clusters criticised as not open", "공공주도 클러스터의 개방성 부족 지적", _KOREAN_PROGRAMME),
-              source="ei"),
+              review=Review("clusters criticised as not open", "공공주도 클러스터의 개방성 부족 지적",
+                            _l("검토 보고서는 수치 없이 지적만 함: 무작위 기대치와 비교", "the review gives no number: "
+                               "compare with the random expectation")), source="ei"),
     Indicator("ei_index_{group}_null_mean", "openness", _l("무작위 배치 시 E-I 기대값", "E-I expected under random mixing"),
               "[-1, 1]", _l("{group} 라벨을 무작위로 섞었을 때의 E-I 평균({k}회, seed {seed})",
                             "expected E-I with {group} labels permuted ({k} permutations, seed {seed})"),
@@ -510,7 +597,8 @@ REGISTRY: tuple[Indicator, ...] = (
     Indicator("cross_{group}_tie_share", "linkage", _l("{group} 간 연결 비율", "Cross-{group} tie share"), "share",
               _l("서로 다른 {group} 기관 간 연결 / 전체 연결", "ties between different {group}s / ties"),
               _cross_share, needs=("group", "ties"),
-              review=Review("inter-province linkage weak", "시·도 간 연계 미흡", _KOREAN_PROGRAMME), source="review"),
+              review=Review("inter-province linkage weak", "시·도 간 연계 미흡",
+                            _l("검토 보고서는 수치 없이 지적만 함", "the review gives no number")), source="review"),
     Indicator("assortativity_{group}", "linkage", _l("동류 연결 계수", "Assortativity"), "[-1, 1]",
               _l("{group} 기준 Newman 명목 동류성", "Newman nominal assortativity by {group}"),
               _assortativity, needs=("group", "ties", "two groups"), source="assort"),
@@ -534,7 +622,8 @@ REGISTRY: tuple[Indicator, ...] = (
               "share", _l("지식서비스 기업(KSIC 58, 62, 63, 70-73) / 참여기업",
                           "knowledge-intensive service firms (KSIC 58, 62, 63, 70-73) / participating firms"),
               _kis_share, needs=("sector",),
-              review=Review("knowledge services thin", "지식서비스 부족", _KOREAN_PROGRAMME), source="oecd_kis"),
+              review=Review("knowledge services thin", "지식서비스 부족",
+                            _l("검토 보고서는 수치 없이 지적만 함", "the review gives no number")), source="oecd_kis"),
     Indicator("manufacturing_with_kis_partner", "services",
               _l("지식서비스 협력 제조기업 비율", "Manufacturers with a knowledge-service partner"), "share",
               _l("지식서비스 기업과 한 번 이상 협력한 제조기업 / 네트워크의 제조기업",
@@ -544,7 +633,8 @@ REGISTRY: tuple[Indicator, ...] = (
               "[0, 1]", _l("사업 쌍별 참여기관 Jaccard 중복도의 평균",
                            "mean Jaccard overlap of participants between programme pairs"),
               _programme_overlap, needs=("programmes",),
-              review=Review("programmes duplicate", "사업 간 중복", _KOREAN_PROGRAMME), source="review"),
+              review=Review("programmes duplicate", "사업 간 중복",
+                            _l("검토 보고서는 수치 없이 지적만 함", "the review gives no number")), source="review"),
     Indicator("organisations_in_several_programmes", "duplication",
               _l("복수 사업 참여기관 비율", "Organisations in several programmes"), "share",
               _l("둘 이상의 사업에 참여한 기관 / 참여기관", "organisations in >= 2 programmes / organisations"),
@@ -553,13 +643,32 @@ REGISTRY: tuple[Indicator, ...] = (
               "count", _l("같은 해 서로 다른 사업에서 참여기관 Jaccard 0.8 이상인 과제 쌍",
                           "project pairs in different programmes, same year, participant Jaccard >= 0.8"),
               _near_duplicates, needs=("programmes",), scope="whole"),
-    Indicator("patent_ratio_participants", "outcomes", _l("참여기업 특허 배수", "Patent ratio of participating firms"),
-              "ratio", _l("참여기업 / 비참여기업 평균 특허 수(95% 부트스트랩 구간 {ci_low:.2f}-{ci_high:.2f}); "
+    Indicator("patent_ratio_sme", "outcomes", _l("참여 중소기업 특허 배수(일반 중소기업 대비)",
+                                                  "Patent ratio, participating vs other SMEs"),
+              "ratio", _l("참여 중소기업 / 비참여 중소기업 평균 특허 수(95% 부트스트랩 구간 {ci_low:.2f}-{ci_high:.2f}); "
                           "기술 통계이며 인과 효과가 아님",
-                          "mean patents of participating / non-participating firms (95% bootstrap CI "
+                          "mean patents of participating / non-participating SMEs (95% bootstrap CI "
                           "{ci_low:.2f}-{ci_high:.2f}); descriptive, not causal"),
-              _patent_ratio, needs=("patents",), scope="whole",
-              review=Review("4.6x", "4.6배", _KOREAN_PROGRAMME), source="review"),
+              _patent_ratio_sme, needs=("patents", "size"), scope="whole",
+              review=Review("4.6x", "4.6배",
+                            _l("비교 가능: 검토 보고서와 같이 일반 중소기업과 비교(참여 {n1:,}개, 비참여 {n0:,}개)",
+                               "comparable: against ordinary SMEs, as the review ({n1:,} participating, "
+                               "{n0:,} other SMEs)"), 4.6),
+              source="review"),
+    Indicator("patent_ratio_participants", "outcomes", _l("참여기업 특허 배수(전체 기업 대비)",
+                                                           "Patent ratio, participating vs all other firms"),
+              "ratio", _l("참여기업 / 비참여 기업(대기업 포함) 평균 특허 수(95% 부트스트랩 구간 {ci_low:.2f}-{ci_high:.2f}); "
+                          "기술 통계이며 인과 효과가 아님",
+                          "mean patents of participating / non-participating firms, large ones included (95% "
+                          "bootstrap CI {ci_low:.2f}-{ci_high:.2f}); descriptive, not causal"),
+              _patent_ratio, needs=("patents",), scope="whole", source="review"),
+    Indicator("patent_ratio_size_standardised", "outcomes", _l("참여기업 특허 배수(기업규모 표준화)",
+                                                                "Patent ratio, standardised by firm size"),
+              "ratio", _l("기업규모별로 비교해 참여기업 규모 구성으로 가중한 특허 배수(95% 부트스트랩 구간 "
+                          "{ci_low:.2f}-{ci_high:.2f}); 기술 통계",
+                          "patent ratio within firm-size classes, weighted to the participants' size mix (95% "
+                          "bootstrap CI {ci_low:.2f}-{ci_high:.2f}); descriptive"),
+              _patent_ratio_by_size, needs=("patents", "size"), scope="whole", source="review"),
     Indicator("triple_helix_t_uig", "helix", _l("산학연관 상호정보(T_UIG)", "Triple-helix mutual information (T_UIG)"),
               "bits", _l("과제 단위 Leydesdorff T_UIG(음수 = 시너지)",
                          "Leydesdorff's T_UIG over projects (negative = synergy)"),
@@ -612,15 +721,18 @@ def _plain(v):
     return v.item() if isinstance(v, (np.floating, np.integer)) else v
 
 
-def evaluate(ind: Indicator, s: Slice) -> dict:
-    """One row: ``indicator, value, unit, definition, review_figure, note, applicable``
-    (and ``section``).  ``value`` is None and ``applicable`` False with the reason in
-    ``note`` when the slice cannot support the figure."""
+def evaluate(ind: Indicator, s: Slice, lang: str = "en") -> dict:
+    """One row: ``indicator, label, value, unit, ci_low, ci_high, definition, review_figure,
+    comparability, note, section`` (and ``applicable``, ``reference``: a null model's 95% band).
+    ``value`` is None and ``applicable`` False with the reason in ``note`` (in ``lang``) when
+    the slice cannot support the figure; the review's figure and its comparability appear on
+    Korean programme data only."""
     g = s.group_by
-    fill = {"group": g}
-    row = {"indicator": ind.key(g), "value": None, "unit": ind.unit, "definition": None,
-           "review_figure": ind.review.en if ind.review else None, "note": "", "applicable": True,
-           "section": ind.section}
+    fill = {"group": group_label(g, lang)}
+    row = {"indicator": ind.key(g), "label": fill_in(ind.label[lang], fill), "value": None, "unit": ind.unit,
+           "ci_low": None, "ci_high": None, "definition": None,
+           "review_figure": (ind.review.ko if lang == "ko" else ind.review.en) if ind.review and s.korean else None,
+           "comparability": None, "note": "", "section": ind.section, "applicable": True, "reference": None}
     reason = _unmet(ind, s)
     if reason is None:
         try:
@@ -630,12 +742,18 @@ def evaluate(ind: Indicator, s: Slice) -> dict:
         else:
             fig = out if isinstance(out, Figure) else Figure(out)
             row["value"] = _plain(fig.value)
-            row["note"] = fig.note
+            row["note"] = fig.note.get(lang, "") if isinstance(fig.note, dict) else fig.note
+            if fig.interval is not None:
+                row["ci_low"], row["ci_high"] = (_plain(v) for v in fig.interval)
+            if fig.reference is not None:
+                row["reference"] = tuple(_plain(v) for v in fig.reference)
             fill.update(fig.params)
     if reason is not None:
         row["applicable"] = False
-        row["note"] = "not applicable: " + reason["en"].format(group=g)
-    row["definition"] = fill_in(ind.definition["en"], fill)
+        row["note"] = ("해당 없음: " if lang == "ko" else "not applicable: ") + fill_in(reason[lang], fill)
+    row["definition"] = fill_in(ind.definition[lang], fill)
+    if row["review_figure"] and ind.review.comparable and row["applicable"]:
+        row["comparability"] = fill_in(ind.review.comparable[lang], fill)
     return row
 
 
@@ -660,6 +778,6 @@ def fill_in(template: str, fill: dict) -> str:
     return template.format_map(_Fill(fill))
 
 
-def evaluate_all(s: Slice, indicators=REGISTRY) -> list[dict]:
+def evaluate_all(s: Slice, indicators=REGISTRY, lang: str = "en") -> list[dict]:
     """:func:`evaluate` of each indicator, in the registry's order."""
-    return [evaluate(ind, s) for ind in indicators]
+    return [evaluate(ind, s, lang) for ind in indicators]

@@ -114,7 +114,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
             betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
-            leiden_iterations: int = -1) -> Analysis:
+            leiden_iterations: int = -1, lang: str | None = None, phases=None) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -140,6 +140,12 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         ``"background"`` (the seconds a group of tasks took on the second core).
     dataset : ClusterDataset, optional
         Analyse this dataset instead of reading ``input_path``.
+    lang : {"ko", "en"}, optional
+        Language of the pages and labels; default Korean when the regions are Korean provinces,
+        English otherwise.
+    phases : dict or str, optional
+        Programme phases ``{name: (first_year, last_year or None)}`` or ``"2005-2008,2009-2013,2014-"``;
+        default the Korean programme's on Korean data, none on other data.
     jobs : int, optional
         Processes to use (default 2 on a multi-core machine that can fork, else 1): Leiden, the
         path-based and spectral centralities and the stability runs start on the second core as
@@ -156,13 +162,14 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     """
     jobs = default_jobs() if jobs is None else int(jobs)
     years = parse_years(years)
+    phases = parse_phases(phases)
     with OutputFolder(out_dir) as folder:  # files appear in out_dir only when all are written
         options = S.Options(input_path=input_path, out=folder.work, mapping=mapping, encoding=encoding,
                             delimiter=delimiter, sheet=sheet, group_by=group_by, years=years, weighting=weighting,
                             seed=seed, n_permutations=n_permutations, max_project_size=max_project_size,
                             graphml=graphml, max_network_nodes=max_network_nodes, exact_max_nodes=exact_max_nodes,
                             betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations,
-                            jobs=jobs, dataset=dataset)
+                            jobs=jobs, dataset=dataset, lang=lang, phases=phases)
         runner = Runner(jobs=jobs, progress=progress)
         try:
             ctx = runner.run(_read_plan(options), {"options": options})
@@ -175,6 +182,22 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         a.files = {p.name: str(p) for p in folder.commit()}
     a.timings = runner.timings
     return a
+
+
+def parse_phases(phases) -> dict | None:
+    """``"2005-2008,2009-2013,2014-"`` (or a dict) → ``{"2005-2008": (2005, 2008), …}``.
+
+    >>> parse_phases("2005-2008, 2014-")
+    {'2005-2008': (2005, 2008), '2014-': (2014, None)}
+    """
+    if phases is None or phases == "" or isinstance(phases, dict):
+        return phases or None
+    out = {}
+    for part in str(phases).split(","):
+        part = part.strip()
+        if part:
+            out[part] = parse_years(part)
+    return out or None
 
 
 def _read_plan(o) -> list:
@@ -214,14 +237,15 @@ def _analysis_plan(ctx) -> list:
              ("region_matrix", "cross_region", "wide_region_matrix")),
         Step("communities (from the second core, or computed here)", S.declared_groups,
              ("communities", "orgs", "label_rows"), ("communities_vs_declared",)),
+        Step("language", S.language, ("dataset", "options"), ("lang", "korean", "phases"), stage=programme),
         Step("whole-data slice", S.whole_slice, ("dataset", "projection", "communities", "aligned", "ei", "ei_test",
                                                  "cross_region", "options"), ("whole",), stage=programme),
-        *[Step(k, S.scorecard_section(k.removeprefix("scorecard_")), ("whole",), (k,), stage=programme)
+        *[Step(k, S.scorecard_section(k.removeprefix("scorecard_")), ("whole", "lang"), (k,), stage=programme)
           for k in sections],
         Step("scorecard", S.scorecard_table, ("whole", *sections), ("scorecard",), stage=programme),
-        Step("evolution by year", S.evolution_table("year"), ("dataset", "options"), ("evolution_year",),
+        Step("evolution by year", S.evolution_table("year"), ("dataset", "options", "phases"), ("evolution_year",),
              stage=programme),
-        Step("evolution by phase", S.evolution_table("phase"), ("dataset", "options"), ("evolution_phase",),
+        Step("evolution by phase", S.evolution_table("phase"), ("dataset", "options", "phases"), ("evolution_phase",),
              stage=programme),
         Step("network growth", S.growth_table, ("dataset",), ("growth",), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
@@ -238,15 +262,15 @@ def _analysis_plan(ctx) -> list:
                                                   "cross_region", "options"), ("openness",), stage="tables"),
         Step("parameters", S.parameters, ("dataset", "projection", "centrality_params", "communities",
                                           "stability_summary", "ei_test", "brokerage_notes", "structural_holes",
-                                          "options"), ("params",), stage="tables"),
+                                          "lang", "korean", "phases", "options"), ("params",), stage="tables"),
         Step("analysis", Analysis, ("dataset", "network", "projection", "organisations", "ties", "openness",
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
                                     "communities_vs_declared", "params"),
              ("analysis",), stage="tables"),
-        Step("layout and network.html", S.network_page, ("projection", "organisations", "options"),
+        Step("layout and network.html", S.network_page, ("projection", "organisations", "lang", "options"),
              ("network_page",)),
-        Step("regions.html", S.regions_page, ("region_matrix", "organisations", "options"),
+        Step("regions.html", S.regions_page, ("region_matrix", "organisations", "lang", "options"),
              stage="layout and network.html"),
         Step("report.html", _report, ("analysis", "network_page", "options")),
         Step("export: small tables and quality.json", S.small_tables,

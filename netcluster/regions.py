@@ -18,7 +18,7 @@ import unicodedata
 
 import pandas as pd
 
-__all__ = ["PROVINCES", "WIDE_REGIONS", "PROVINCE_TO_WIDE", "normalise_region",
+__all__ = ["PROVINCES", "WIDE_REGIONS", "PROVINCE_TO_WIDE", "normalise_region", "is_korean",
            "region_from_address", "wide_region", "PROVINCE_ENGLISH"]
 
 #: canonical short name -> spellings (canonical included)
@@ -207,3 +207,15 @@ def normalise_region_series(values: pd.Series, addresses: pd.Series | None = Non
             region.loc[got.index] = got
             how.loc[got.index[got.notna().to_numpy()]] = "address"
     return region, how
+
+
+def is_korean(regions) -> bool:
+    """Whether the organisations' regions are Korean provinces (at least half of the known
+    ones): the data are then the Korean programme's, with its review figures, phases and
+    5+2 wide regions; otherwise (an EU export: countries, NUTS codes) they are not.
+
+    >>> is_korean(["충북", "서울", None]), is_korean(["DE11", "FR10", "충북"])
+    (True, False)
+    """
+    known = [r for r in regions if isinstance(r, str)]
+    return bool(known) and sum(r in PROVINCES for r in known) >= 0.5 * len(known)

@@ -17,11 +17,13 @@ from .slices import Slice
 __all__ = ["scorecard", "SCORECARD_COLUMNS"]
 
 #: The scorecard's columns (scorecard.csv, the workbook's sheet).
-SCORECARD_COLUMNS = ["indicator", "value", "unit", "definition", "review_figure", "note"]
+SCORECARD_COLUMNS = ["indicator", "label", "value", "unit", "ci_low", "ci_high", "definition", "review_figure",
+                     "comparability", "note", "section"]
 
 
 def scorecard(dataset, *, weighting: str = "count", group_by: str = "region", seed: int = 0,
-              n_permutations: int = 199, n_boot: int = 200, max_project_size: int | None = None) -> pd.DataFrame:
+              n_permutations: int = 199, n_boot: int = 2000, max_project_size: int | None = None,
+              lang: str = "en") -> pd.DataFrame:
     """The headline figures of ``dataset``: one row per registry indicator.
 
     Parameters
@@ -35,11 +37,14 @@ def scorecard(dataset, *, weighting: str = "count", group_by: str = "region", se
         Seed and sizes of the permutation test and the bootstrap.
     max_project_size : int, optional
         Projects with more participants are left out of the projection.
+    lang : {"en", "ko"}
+        Language of the labels, definitions and notes (the ids stay the same).
 
     Returns
     -------
-    DataFrame with columns :data:`SCORECARD_COLUMNS`; ``attrs["params"]`` records the options
-    and ``attrs["applicable"]`` which rows have a defined figure.
+    DataFrame with columns :data:`SCORECARD_COLUMNS`; ``attrs["params"]`` records the options,
+    ``attrs["applicable"]`` which rows have a defined figure and ``attrs["references"]`` the null
+    model's 95% band of the rows that have one.
 
     Examples
     --------
@@ -51,13 +56,13 @@ def scorecard(dataset, *, weighting: str = "count", group_by: str = "region", se
     """
     s = Slice.whole_data(dataset, weighting=weighting, max_project_size=max_project_size,
                          group_by=group_by, seed=seed, n_permutations=n_permutations, n_boot=n_boot)
-    return table(s)
+    return table(s, lang=lang)
 
 
-def table(s: Slice, indicators=None) -> pd.DataFrame:
+def table(s: Slice, indicators=None, lang: str = "en") -> pd.DataFrame:
     """The scorecard of the whole-data slice ``s`` (``indicators``: those of the registry
     to evaluate, in order; default every non-yearly one)."""
-    rows = [evaluate(ind, s) for ind in (indicators or rows_of_scorecard())]
+    rows = [evaluate(ind, s, lang) for ind in (indicators or rows_of_scorecard())]
     return frame(rows, s)
 
 
@@ -67,11 +72,18 @@ def rows_of_scorecard() -> list:
 
 
 def frame(rows: list[dict], s: Slice) -> pd.DataFrame:
-    """The scorecard DataFrame of evaluated rows (:func:`netcluster.indicators.evaluate`)."""
-    out = pd.DataFrame(rows, columns=SCORECARD_COLUMNS + ["applicable"])
+    """The scorecard DataFrame of evaluated rows (:func:`netcluster.indicators.evaluate`); a
+    figure that two entries name alike (grouped by ``wide_region``, the grouped cross-share is
+    the wide-region one) appears once, the first."""
+    seen = set()
+    rows = [r for r in rows if not (r["indicator"] in seen or seen.add(r["indicator"]))]
+    out = pd.DataFrame(rows, columns=SCORECARD_COLUMNS + ["applicable", "reference"])
     applicable = out.pop("applicable").astype(bool).tolist()
+    references = {i: r for i, r in zip(out["indicator"], out.pop("reference")) if r is not None}
     out.attrs["params"] = {"weighting": s.weighting, "group_by": s.group_by, "seed": s.seed,
                            "n_permutations": s.n_permutations, "n_boot": s.n_boot,
                            "max_project_size": s.max_project_size}
     out.attrs["applicable"] = applicable
+    out.attrs["references"] = references
+    out.attrs["korean"] = s.korean
     return out

@@ -28,6 +28,7 @@ from .graph import BipartiteNetwork
 from .groups import AlignedGroups, sorted_factorize
 from .helix import DEFAULT_HELICES
 from .programme import org_service_flags
+from .regions import is_korean
 
 __all__ = ["CodedDataset", "Slice", "coded_dataset", "year_slices", "DEFAULT_PHASES"]
 
@@ -155,13 +156,16 @@ class Slice:
 
     def __init__(self, dataset, *, start=None, end=None, whole: bool = False, label: str = "(all)",
                  weighting: str = "count", max_project_size: int | None = None, group_by: str = "region",
-                 seed: int = 0, n_permutations: int = 199, n_boot: int = 200):
+                 seed: int = 0, n_permutations: int = 199, n_boot: int = 2000):
         self.whole_dataset = dataset
         self.start, self.end, self.whole, self.label = start, end, whole, label
         self.weighting, self.max_project_size = weighting, max_project_size
         self.group_by, self.seed = group_by, seed
         self.n_permutations, self.n_boot = n_permutations, n_boot
         self.coded = coded_dataset(dataset, group_by)
+        #: the Korean programme's data (its review figures, pilot complexes, phases apply)
+        self.korean = "region" in dataset.organisations.columns and is_korean(
+            dataset.organisations["region"].dropna().unique())
         c = self.coded
         self.pmask = np.ones(len(c.proj_labels), dtype=bool) if whole else c.year_mask(start, end)
         self._results = {}

@@ -100,7 +100,7 @@ def test_network_search_highlights_neighbourhood(browser, pages):
     page.dispatch_event("#search", "change")
     page.wait_for_timeout(300)
     info = page.inner_text("#info")
-    assert "부산대학교 산학협력단" in info and "partners (" in info
+    assert "부산대학교 산학협력단" in info and "협력 기관 (" in info  # (a Korean page: Korean data)
     page.select_option("#colorBy", "org_type")
     assert "university" in page.inner_text("#legend")
     # filter: untick one province, the node count in the view drops
@@ -127,3 +127,58 @@ def test_hostile_names_render_as_text(browser, pages, name):
     if name == "report.html":
         assert "=HYPERLINK" in page.inner_text("body")
     page.close()
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    for lang in ("ko", "en"):
+        analyze(nc.datasets.get_path("korea_cluster_tables"), out / lang, n_permutations=49, lang=lang, jobs=1)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_report_fits_a_phone_without_horizontal_scrolling(browser, report_pages, lang):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto((report_pages / lang / "report.html").resolve().as_uri())
+    width = page.evaluate("document.documentElement.scrollWidth")
+    over = page.evaluate("""Array.from(document.querySelectorAll('body *')).filter(e =>
+        e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll')).length""")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{lang}-390.png"))
+    page.close()
+    assert width <= 390 and over == 0
+
+
+def test_every_report_chart_downloads_as_svg_and_png(browser, report_pages):
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto((report_pages / "ko" / "report.html").resolve().as_uri())
+    figures = page.locator("figure.chart-box")
+    n = figures.count()
+    assert n >= 40
+    assert page.locator("figure.chart-box button[data-dl=svg]").count() == n
+    assert page.locator("figure.chart-box button[data-dl=png]").count() == n
+    for i in (0, n // 2, n - 1):  # a headline gauge, a chart in the middle, the last
+        fig = figures.nth(i)
+        fig_id = fig.get_attribute("id")
+        for kind in ("svg", "png"):
+            with page.expect_download() as d:
+                fig.locator(f"button[data-dl={kind}]").click()
+            got = d.value
+            assert got.suggested_filename == f"{fig_id}.{kind}"
+            data = open(got.path(), "rb").read()
+            assert data.startswith(b"\x89PNG") if kind == "png" else b"<svg" in data[:200]
+    page.close()
+
+
+def test_report_prints_as_a_document(browser, report_pages):
+    page = browser.new_page()
+    page.goto((report_pages / "ko" / "report.html").resolve().as_uri())
+    page.emulate_media(media="print")
+    hidden = page.evaluate("[getComputedStyle(document.querySelector('nav.sections')).display, "
+                           "getComputedStyle(document.querySelector('button.dl')).display]")
+    pdf = page.pdf(format="A4")
+    page.close()
+    assert hidden == ["none", "none"] and pdf.startswith(b"%PDF") and len(pdf) > 50_000

@@ -52,10 +52,10 @@ def test_coreness_reaches_every_output_through_its_entry(demo_out):
     assert "coreness" in node
     report = (demo_out / "report.html").read_text(encoding="utf-8")
     top = report[report.index('id="organisations"'):]
-    assert "<th>coreness</th>" in top[:top.index("</table>")]
+    assert f"<th>{spec.column('coreness').label['ko']}</th>" in top[:top.index("</table>")]  # a Korean report
     data = _page_data(demo_out / "network.html")
     assert "coreness" in data["sizeMeasures"] and "coreness" in data["tooltipAttrs"]
-    assert data["attrLabels"]["coreness"] == spec.column("coreness").label["en"]
+    assert data["attrLabels"]["coreness"] == spec.column("coreness").label["ko"]
 
 
 def test_a_new_measure_needs_only_its_entry(tmp_path, sample_tables, monkeypatch):

@@ -313,11 +313,11 @@ def test_leiden_iterations_until_stable_is_a_fixed_point(sample):
 def test_analyze_leiden_iterations_reach_the_communities(tmp_path):
     from netcluster.pipeline import analyze
     inp = nc.datasets.get_path("korea_cluster_tables")
-    a = analyze(inp, tmp_path / "two", seed=3, n_permutations=19, jobs=1, leiden_iterations=2)
+    a = analyze(inp, tmp_path / "two", seed=3, n_permutations=19, jobs=1, leiden_iterations=2, lang="en")
     assert a.params["leiden"]["n_iterations"] == 2
     assert "2 iterations (not necessarily stable)" in (tmp_path / "two" / "report.html").read_text(encoding="utf-8")
-    b = analyze(inp, tmp_path / "stable", seed=3, n_permutations=19, jobs=2)
+    b = analyze(inp, tmp_path / "stable", seed=3, n_permutations=19, jobs=2, lang="en")
     assert b.params["leiden"]["n_iterations"] == -1
     stable = (tmp_path / "stable" / "report.html").read_text(encoding="utf-8")
     assert "iterated until stable" in stable
-    assert "mapping none (the built-in column names)." in stable  # (was an empty name)
+    assert "Mapping file: none (the built-in column names)." in stable  # (was an empty name)

@@ -186,7 +186,8 @@ def _oracle_light(ds, weighting="count", group_by="region", max_project_size=Non
            "participations": len(ds.participations), "ties": proj.n_ties}
     jp = programme.joint_projects(ds).iloc[0]
     out.update(joint_project_share=jp["joint_share"], two_firm_project_share=jp["two_firm_share"],
-               mean_consortium_size=jp["mean_size"])
+               mean_consortium_size=jp["mean_size"],
+               two_firm_share_of_joint_projects=jp["two_firms"] / jp["joint"] if jp["joint"] else np.nan)
     if "complex" in orgs.columns:
         try:
             cov = programme.coverage(ds, by="complex")

@@ -21,16 +21,20 @@ from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
 from ..exceptions import InputError, ResourceLimitError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
-from ..indicators import REGISTRY, evaluate
+from ..indicators import REGISTRY, evaluate, fill_in, group_label
 from ..linkage import cross_region_share, region_matrix, to_square
 from ..openness import ei_index, ei_permutation_test, project_openness
 from ..scorecard import frame
 from ..slices import Slice
+from ..regions import is_korean
+from ..slices import DEFAULT_PHASES
 from ..write.columns import columns_for, measures, organisation_table
+from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
 from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
 from ..write.pages import network_html, regions_html, write_text
 from ..write.report import report_html
+from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
 from ..write.xlsx import Deflated
 from .plan import Task
@@ -80,6 +84,8 @@ class Options:
     leiden_iterations: int = -1
     jobs: int = 1
     dataset: object = None  # a ClusterDataset given instead of a file
+    lang: str | None = None  # ko | en; None: ko on Korean programme data, en otherwise
+    phases: dict | None = None  # {name: (first, last)}; None: the programme's on Korean data
 
 
 # -- read and graph ------------------------------------------------------------
@@ -256,6 +262,17 @@ def declared_groups(communities, orgs, label_rows) -> dict:
     return out
 
 
+def language(dataset, options: Options):
+    """The report's language, whether the data are the Korean programme's, and the phases
+    (the programme's on Korean data; on other data only those given)."""
+    korean = "region" in dataset.organisations.columns and is_korean(dataset.organisations["region"].dropna().unique())
+    lang = options.lang or ("ko" if korean else "en")
+    if lang not in ("ko", "en"):
+        raise InputError(f"--lang {options.lang!r}: use ko or en")
+    phases = options.phases if options.phases else (DEFAULT_PHASES if korean else None)
+    return lang, korean, phases
+
+
 # -- scorecard and evolution ---------------------------------------------------
 
 def whole_slice(dataset, projection, communities, aligned, ei, ei_test, cross_region, options: Options) -> Slice:
@@ -275,8 +292,8 @@ def whole_slice(dataset, projection, communities, aligned, ei, ei_test, cross_re
 
 def scorecard_section(section: str):
     """A step: the scorecard rows of one section of the registry."""
-    def rows(whole):
-        return [evaluate(i, whole) for i in REGISTRY if i.scope != "yearly" and i.section == section]
+    def rows(whole, lang):
+        return [evaluate(i, whole, lang) for i in REGISTRY if i.scope != "yearly" and i.section == section]
     return rows
 
 
@@ -286,11 +303,11 @@ def scorecard_table(whole, **sections):
 
 
 def evolution_table(by: str):
-    def table(dataset, options: Options):
-        if not dataset.projects["year"].notna().any():  # no years: no evolution (said in the report)
-            return pd.DataFrame(columns=EVOLUTION_COLUMNS)
+    def table(dataset, options: Options, phases):
+        if not dataset.projects["year"].notna().any() or (by == "phase" and not phases):
+            return pd.DataFrame(columns=EVOLUTION_COLUMNS)  # no years (or phases): said in the report
         return evolution(dataset, by=by, weighting=options.weighting, group_by=options.group_by,
-                         max_project_size=options.max_project_size)
+                         max_project_size=options.max_project_size, phases=phases)
     return table
 
 
@@ -350,7 +367,7 @@ def openness_table(ei, ei_weighted, group_null_band, project_open, cross_region,
 
 
 def parameters(dataset, projection, centrality_params, communities, stability_summary, ei_test, brokerage_notes,
-               structural_holes, options: Options) -> dict:
+               structural_holes, lang, korean, phases, options: Options) -> dict:
     stab = stability_summary
     notes = dict(brokerage_notes)
     notes["constraint"] = structural_holes.attrs["params"].get("constraint_note", "")
@@ -365,7 +382,8 @@ def parameters(dataset, projection, centrality_params, communities, stability_su
             "centrality": centrality_params, "leiden": communities.attrs["params"],
             "stability": stab.attrs["summary"] if stab is not None else None,
             "ei_test": ei_test.attrs["params"], "brokerage": notes, "mapping": dataset.source.get("mapping"),
-            "encoding": dataset.source.get("encoding"), "delimiter": dataset.source.get("delimiter")}
+            "encoding": dataset.source.get("encoding"), "delimiter": dataset.source.get("delimiter"),
+            "lang": lang, "korean": korean, "phases": phases}
 
 
 # -- writing -------------------------------------------------------------------
@@ -430,21 +448,23 @@ def join_pieces(options: Options, **_markers):
     finish_ties_csv(options.out, TIES_CSV_PARTS)
 
 
-def network_page(projection, organisations, options: Options):
-    html, info = network_html(projection, organisations, title="netcluster — organisation network",
-                              seed=options.seed, max_nodes=options.max_network_nodes, group_by=options.group_by)
+def network_page(projection, organisations, lang, options: Options):
+    html, info = network_html(projection, organisations, title=t("network_title", lang),
+                              seed=options.seed, max_nodes=options.max_network_nodes, group_by=options.group_by,
+                              lang=lang)
     write_text(options.out / "network.html", html)
     return info
 
 
-def regions_page(region_matrix, organisations, options: Options):
+def regions_page(region_matrix, organisations, lang, options: Options):
     counts = organisations[options.group_by].value_counts()
+    title = t("regions_title", lang, group=group_label(options.group_by, lang))
     write_text(options.out / "regions.html",
-               regions_html(region_matrix, counts, title=f"netcluster — {options.group_by} network"))
+               regions_html(region_matrix, counts, title=title, lang=lang, group_by=options.group_by))
 
 
 def report_page(analysis, options: Options):
-    write_text(options.out / "report.html", report_html(analysis))
+    write_text(options.out / "report.html", report_html(analysis, analysis.params["lang"]))
 
 
 def small_tables(openness, region_matrix, scorecard, dataset, options: Options):
@@ -453,6 +473,16 @@ def small_tables(openness, region_matrix, scorecard, dataset, options: Options):
     write_csv(region_matrix, out / "region_matrix.csv")
     write_csv(scorecard, out / "scorecard.csv")
     dataset.quality.to_json(out / "quality.json")
+
+
+def column_label_sheet(lang: str, group_by: str) -> pd.DataFrame:
+    """The workbook's ``labels`` sheet: every column id of the tables with its label in ``lang``
+    (the sheets keep the stable ids as headers; this says what they are)."""
+    g = group_label(group_by, lang)
+    rows = [("organisations", k, v) for k, v in column_labels(lang, group_by=group_by, group_label=g).items()]
+    rows += [("ties", k, v) for k, v in column_labels(lang, group_by=group_by, group_label=g, table="ties").items()]
+    rows += [("scorecard", ind.key(group_by), fill_in(ind.label[lang], {"group": g})) for ind in REGISTRY]
+    return pd.DataFrame(rows, columns=["sheet", "column", "label"])
 
 
 def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
@@ -467,6 +497,7 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
                   file=lambda d: d["file"].map(lambda f: Path(f).name))}
     for k, v in a.communities_vs_declared.items():
         sheets[f"communities_vs_{k}"] = v.reset_index()
+    sheets["labels"] = column_label_sheet(a.params["lang"], a.params["group_by"])
     if len(a.ties) > XLSX_MAX_TIES:
         sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(a.ties):,} "
                                                 f"ties; all ties are in ties.csv"]})

@@ -77,6 +77,7 @@
   window.ncNetwork = network;
   network.once("afterDrawing", function () { document.body.setAttribute("data-drawn", "1"); });
 
+  function shown(k) { return k === "(unknown)" ? data.text.unknown : k; }
   function refresh() { nodes.update(data.nodes.map(visNode)); nodeView.refresh(); legend(); }
   function legend() {
     var el = document.getElementById("legend");
@@ -91,12 +92,12 @@
       var sw = document.createElement("span");
       sw.className = "swatch"; sw.style.background = pal[k];
       row.appendChild(sw);
-      row.appendChild(document.createTextNode(" " + k + " (" + (data.counts[colorBy][k] || 0) + ")"));
+      row.appendChild(document.createTextNode(" " + shown(k) + " (" + (data.counts[colorBy][k] || 0) + ")"));
       el.appendChild(row);
     });
     var s = document.createElement("div");
     s.className = "legend-note";
-    s.textContent = "size: " + (data.attrLabels[sizeBy] || sizeBy);
+    s.textContent = data.text.size + (data.attrLabels[sizeBy] || sizeBy);
     el.appendChild(s);
   }
   function select(id) {
@@ -115,7 +116,7 @@
     el.appendChild(tooltip(n));
     var p = document.createElement("div");
     var names = (adj[n.id] || []).map(function (j) { return byId[j].label; }).sort();
-    p.textContent = "partners (" + names.length + "): " + names.slice(0, 60).join(", ") + (names.length > 60 ? " …" : "");
+    p.textContent = data.text.partners + " (" + names.length + "): " + names.slice(0, 60).join(", ") + (names.length > 60 ? " …" : "");
     el.appendChild(p);
   }
   network.on("click", function (p) { select(p.nodes.length ? p.nodes[0] : null); });
@@ -145,7 +146,7 @@
         nodeView.refresh();
       };
       lab.appendChild(cb);
-      lab.appendChild(document.createTextNode(" " + k));
+      lab.appendChild(document.createTextNode(" " + shown(k)));
       box.appendChild(lab);
     });
   });

@@ -33,13 +33,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ..graph import Projection
+from ..indicators import group_label
 from ..layout import group_layout, layout_positions
 from ..regions import PROVINCE_ENGLISH
 from .columns import DEFAULTS, columns_for
 from .columns import labels as column_labels
+from .text import t as text
 from .svg import PALETTE
 
-__all__ = ["network_html", "regions_html", "write_text", "json_for_script", "page", "FONT_STACK",
+__all__ = ["network_html", "regions_html", "write_text", "json_for_script", "page", "pages_nav", "FONT_STACK",
            "vis_assets"]
 
 FONT_STACK = ('"Malgun Gothic", "맑은 고딕", "Apple SD Gothic Neo", "Noto Sans CJK KR", '
@@ -119,12 +121,22 @@ def _palette(values) -> dict:
     return {u: ("#bbbbbb" if u == "(unknown)" else PALETTE[i % len(PALETTE)]) for i, u in enumerate(uniq)}
 
 
-def page(title: str, body: str, *, head_extra: str = "", lang: str = "ko") -> str:
+def page(title: str, body: str, *, head_extra: str = "", lang: str = "en", tail: str = "") -> str:
+    """A self-contained page: UTF-8, a Content-Security-Policy that forbids any request."""
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             f'script-src \'unsafe-inline\'; style-src \'unsafe-inline\'; img-src data:; font-src data:">\n'
-            f"<title>{escape(title)}</title>\n{head_extra}\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n{head_extra}\n</head>\n<body>\n{body}\n{tail}</body>\n</html>\n")
+
+
+def pages_nav(current: str, lang: str, group_by: str = "region") -> str:
+    """Links between the three pages (they sit side by side in the output folder)."""
+    links = [("report.html", text("page_report", lang)), ("network.html", text("page_network", lang)),
+             ("regions.html", text("page_regions", lang))]
+    return '<nav class="pages">' + " · ".join(
+        f"<b>{escape(label)}</b>" if href == current else f'<a href="{href}">{escape(label)}</a>'
+        for href, label in links) + "</nav>"
 
 
 _BASE_CSS = """
@@ -132,12 +144,13 @@ body{font-family:%s;margin:0;color:#222;background:#fff}
 header{padding:8px 14px;border-bottom:1px solid #ddd}
 header h1{font-size:18px;margin:0 0 4px 0}
 .note{font-size:12px;color:#555}
+nav.pages{font-size:12px;margin:2px 0 4px 0}nav.pages a{margin:0 2px}
 """ % FONT_STACK
 
 
 def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
                  max_nodes: int = 2000, rank_by: str = DEFAULTS["size"], physics_max: int = 300,
-                 group_by: str = "region", positions: np.ndarray | None = None) -> tuple[str, dict]:
+                 group_by: str = "region", positions: np.ndarray | None = None, lang: str = "en") -> tuple[str, dict]:
     """The interactive organisation network page.
 
     ``nodes`` is indexed by org_id (the organisations table joined with centralities) and must
@@ -148,13 +161,14 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
     labels = np.asarray(projection.labels)
     n_all = len(labels)
     keep = np.arange(n_all)
-    rule = f"all {n_all:,} organisations and {projection.n_ties:,} ties are shown"
+    glabel = group_label(group_by, lang)
+    attr_labels = column_labels(lang, group_by=group_by, group_label=glabel)
+    rule = text("rule_all", lang, n=n_all, m=projection.n_ties)
     if n_all > max_nodes:
         score = nodes[rank_by].reindex(labels).fillna(0).to_numpy()
         order = np.lexsort((labels.astype(str), -score))
         keep = np.sort(order[:max_nodes])
-        rule = (f"the {max_nodes:,} organisations with the highest {rank_by} of {n_all:,} are shown "
-                f"(ties among them only); the full network is in ties.csv and network.gexf")
+        rule = text("rule_top", lang, n=max_nodes, by=attr_labels.get(rank_by, rank_by), total=n_all)
     M = projection.matrix.tocsr()[keep][:, keep]
     sub_labels = labels[keep]
     sub = Projection(M, projection.shared.tocsr()[keep][:, keep], sub_labels, dict(projection.params))
@@ -164,7 +178,6 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
     size_measures = _default_first(columns_for("size", attrs.columns, group_by=group_by), DEFAULTS["size"])
     filter_attrs = _default_first(columns_for("filter", attrs.columns, group_by=group_by), DEFAULTS["colour"])
     tip_attrs = columns_for("tooltip", attrs.columns, group_by=group_by)
-    attr_labels = column_labels("en", group_by=group_by)
     cols = sorted(set(color_attrs + size_measures + tip_attrs + filter_attrs))
     recs = attrs[cols].to_dict(orient="list")
     node_list = []
@@ -187,7 +200,8 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
     data = {"nodes": node_list, "edges": edge_list, "colorAttrs": color_attrs, "sizeMeasures": size_measures,
             "filterAttrs": filter_attrs, "tooltipAttrs": tip_attrs, "palettes": palettes, "counts": counts,
             "ranges": ranges, "attrLabels": attr_labels, "physicsMax": physics_max, "labelMax": 150,
-            "rule": rule}
+            "rule": rule, "text": {"size": text("js_size", lang), "partners": text("js_partners", lang),
+                                   "unknown": text("unknown", lang)}}
     js, css = vis_assets()
     own_js = (resources.files("netcluster") / "templates" / "network.js").read_text(encoding="utf-8")
     style = _BASE_CSS + """
@@ -202,19 +216,20 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0,
 .tip{font-size:12px;max-width:320px}#info{margin-top:8px;font-size:12px}
 div.vis-tooltip{font-family:inherit;white-space:normal}
 """
-    filters_html = "".join(f'<h3>filter: {escape(attr_labels.get(a, a))}</h3><div class="filters" id="filter-{escape(a)}"></div>'
-                           for a in filter_attrs)
-    body = (f'<header><h1>{escape(title)}</h1><div class="note" id="rule">{escape(rule)}. '
-            f'Layout: seeded igraph ({"Fruchterman-Reingold" if len(sub_labels) <= 1500 else "communities placed by Fruchterman-Reingold, each laid out on its own"}, seed {seed}); '
-            f'physics {"on" if len(sub_labels) <= physics_max else "off"}. Click an organisation to highlight its partners.</div></header>'
-            f'<div id="wrap"><div id="side"><h3>search</h3><input type="text" id="search" list="names" '
-            f'placeholder="organisation name / 기관명"><datalist id="names"></datalist>'
-            f'<button id="reset" type="button">reset</button>'
-            f'<h3>colour by</h3><select id="colorBy"></select><h3>size by</h3><select id="sizeBy"></select>'
+    filters_html = "".join(f'<h3>{escape(text("filter", lang, what=attr_labels.get(a, a)))}</h3>'
+                           f'<div class="filters" id="filter-{escape(a)}"></div>' for a in filter_attrs)
+    layout = text("layout_fr" if len(sub_labels) <= 1500 else "layout_two_level", lang, seed=seed)
+    body = (f'<header><h1>{escape(title)}</h1>{pages_nav("network.html", lang, group_by)}'
+            f'<div class="note" id="rule">{escape(rule)}. {escape(layout)}. {escape(text("click_hint", lang))}</div></header>'
+            f'<div id="wrap"><div id="side"><h3>{escape(text("search", lang))}</h3><input type="text" id="search" list="names" '
+            f'placeholder="{escape(text("search_placeholder", lang))}"><datalist id="names"></datalist>'
+            f'<button id="reset" type="button">{escape(text("reset", lang))}</button>'
+            f'<h3>{escape(text("colour_by", lang))}</h3><select id="colorBy"></select><h3>{escape(text("size_by", lang))}</h3>'
+            f'<select id="sizeBy"></select>'
             f'<div id="legend"></div><div id="info"></div>{filters_html}</div><div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{own_js}</script>')
-    html = page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")
+    html = page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>", lang=lang)
     return html, {"rule": rule, "nodes_shown": int(len(sub_labels)), "nodes_total": int(n_all),
                   "edges_shown": len(edge_list)}
 
@@ -223,7 +238,8 @@ def _default_first(cols: list, default: str) -> list:
     return [default] + [c for c in cols if c != default] if default in cols else cols
 
 
-def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str) -> str:
+def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str, lang: str = "en",
+                 group_by: str = "region") -> str:
     """Province-level network: one node per region (placed on a map-like grid for Korean
     provinces), edge width ∝ ties between regions; readable at any scale."""
     regions = sorted(set(region_long["region_a"]) | set(region_long["region_b"]) | set(org_counts.index), key=str)
@@ -242,19 +258,21 @@ def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str
             x, y = (lon - 127.5) * 260, -(lat - 36.0) * 320
         else:
             x, y = other_xy[r]
-        label = f"{r} {PROVINCE_ENGLISH[r]}" if r in PROVINCE_ENGLISH else str(r)
+        label = f"{r} {PROVINCE_ENGLISH[r]}" if r in PROVINCE_ENGLISH and lang == "en" else str(r)
         nodes.append({"id": rid[r], "label": label, "x": round(float(x), 1), "y": round(float(y), 1),
                       "orgs": int(org_counts.get(r, 0)), "internal": internal.get(r, 0)})
     edges = [{"from": rid[a], "to": rid[b], "ties": int(t), "ratio": _clean(q)}
              for a, b, t, q in zip(region_long["region_a"], region_long["region_b"], region_long["ties"],
                                    region_long["obs_exp_ratio"]) if a != b and t > 0]
     max_edges = 600
+    glabel = group_label(group_by, lang)
     shown_rule = ""
     if len(edges) > max_edges:  # keep the page readable: the strongest links (all are in region_matrix.csv)
         edges = sorted(edges, key=lambda e: (-e["ties"], e["from"], e["to"]))[:max_edges]
-        shown_rule = f" Only the {max_edges} strongest links are drawn; region_matrix.csv has all."
+        shown_rule = text("regions_more", lang, n=max_edges)
     js, css = vis_assets()
-    data = {"nodes": nodes, "edges": edges}
+    data = {"nodes": nodes, "edges": edges,
+            "text": {k: text(k, lang) for k in ("tip_orgs", "tip_inside", "tip_ties", "tip_ratio")}}
     script = """
 (function(){var d=JSON.parse(document.getElementById('nc-data').textContent);
 var maxo=Math.max.apply(null,d.nodes.map(function(n){return n.orgs;}).concat([1]));
@@ -263,9 +281,9 @@ var maxt=Math.max.apply(null,d.edges.map(function(e){return e.ties;}).concat([1]
 function tip(lines){var b=document.createElement('div');lines.forEach(function(l){var r=document.createElement('div');r.textContent=l;b.appendChild(r);});return b;}
 var nodes=new vis.DataSet(d.nodes.map(function(n){return {id:n.id,label:n.label,x:n.x,y:n.y,shape:'dot',
  size:(big?6:18)+(big?24:40)*Math.sqrt(n.orgs/maxo),color:{background:'#4e79a7',border:'#1f3b5a'},font:{size:big?12:30,strokeWidth:4,strokeColor:'#ffffff',face:getComputedStyle(document.body).fontFamily},
- title:tip([n.label,'organisations: '+n.orgs,'ties inside: '+n.internal])};}));
+ title:tip([n.label,d.text.tip_orgs+n.orgs,d.text.tip_inside+n.internal])};}));
 var edges=new vis.DataSet(d.edges.map(function(e,i){return {id:i,from:e.from,to:e.to,width:0.5+18*e.ties/maxt,
- color:{color:'#e15759',opacity:0.45},title:tip(['ties: '+e.ties,'observed/expected: '+(e.ratio===null?'–':e.ratio.toFixed(2))])};}));
+ color:{color:'#e15759',opacity:0.45},title:tip([d.text.tip_ties+e.ties,d.text.tip_ratio+(e.ratio===null?'–':e.ratio.toFixed(2))])};}));
 var net=new vis.Network(document.getElementById('net'),{nodes:nodes,edges:edges},{physics:false,layout:{improvedLayout:false},
  edges:{smooth:false},interaction:{hover:true,tooltipDelay:100}});
 net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');});window.ncNetwork=net;})();
@@ -282,12 +300,12 @@ net.once('afterDrawing',function(){document.body.setAttribute('data-drawn','1');
     rows = "".join(f'<tr><td>{escape(n["label"])}</td><td class="n">{n["orgs"]:,}</td>'
                    f'<td class="n">{n["internal"]:,}</td><td class="n">{external.get(n["id"], 0):,}</td></tr>'
                    for n in sorted(nodes, key=lambda n: -n["orgs"]))
-    side = (f'<div id="side"><table><thead><tr><th>region</th><th>orgs</th><th>ties inside</th>'
-            f'<th>ties to others</th></tr></thead><tbody>{rows}</tbody></table></div>')
-    body = (f'<header><h1>{escape(title)}</h1><div class="note">One node per region (size: organisations; '
-            f'positions follow the map for Korean provinces). Edge width: ties between organisations of the two '
-            f'regions. Hover for counts and the observed/expected ratio.{escape(shown_rule)}</div></header>'
+    side = (f'<div id="side"><table><thead><tr><th>{escape(glabel)}</th><th>{escape(text("col_orgs", lang))}</th>'
+            f'<th>{escape(text("col_ties_inside", lang))}</th><th>{escape(text("col_ties_across", lang))}</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table></div>')
+    body = (f'<header><h1>{escape(title)}</h1>{pages_nav("regions.html", lang, group_by)}<div class="note">'
+            f'{escape(text("regions_note", lang, group=glabel, more=shown_rule))}</div></header>'
             f'<div id="wrap">{side}<div id="net"></div></div>'
             f'<script>{js}</script>\n<script type="application/json" id="nc-data">{json_for_script(data)}</script>\n'
             f'<script>{script}</script>')
-    return page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>")
+    return page(title, body, head_extra=f"<style>{css}</style><style>{style}</style>", lang=lang)

@@ -1,6 +1,12 @@
-"""The self-contained report page (report.html): scorecard, region heatmap, openness with
-its null interval, top organisations and gatekeepers, evolution charts, data quality and a
-methods paragraph with every parameter and the source of each indicator."""
+"""The report page (report.html) a cluster analyst hands to a director: a summary first, then a
+chart for every headline figure and evolution series, the review's figures where they compare,
+and the methods in sentences — in Korean or English.
+
+Every number comes from the analysis; every word from the registry
+(:mod:`netcluster.indicators`), the column specification (:mod:`netcluster.write.columns`) or the
+text table (:mod:`netcluster.write.text`).  The page is self-contained and offline; each chart can
+be saved as SVG or PNG, and printing gives a clean A4 document.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +17,130 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from ..indicators import REFERENCES
+from ..indicators import REFERENCES, REGISTRY, SECTIONS, fill_in, group_label
 from ..linkage import to_square
 from ..regions import PROVINCE_ENGLISH
 from .columns import columns_for
-from .pages import FONT_STACK, page
-from .svg import bar_chart, heatmap, interval_chart, line_chart
+from .columns import labels as column_labels
+from .pages import FONT_STACK, page, pages_nav
+from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
+from .text import t
 
-__all__ = ["report_html"]
-
+__all__ = ["report_html", "format_value", "QUALITY_REASONS_KO"]
 
 CSS = """
-body{font-family:%s;margin:0 auto;max-width:1100px;padding:0 18px 40px 18px;color:#222;line-height:1.45}
-h1{font-size:24px;margin:18px 0 4px 0}h2{font-size:19px;border-bottom:2px solid #3b6ea5;padding-bottom:3px;margin-top:30px}
-h3{font-size:15px;margin:16px 0 6px 0}
+*{box-sizing:border-box}
+body{font-family:%s;margin:0 auto;max-width:1100px;padding:0 16px 40px 16px;color:#222;line-height:1.5;
+  overflow-wrap:anywhere}
+h1{font-size:24px;margin:16px 0 4px 0}h2{font-size:20px;border-bottom:2px solid #3b6ea5;padding-bottom:3px;margin-top:34px}
+h3{font-size:15px;margin:18px 0 6px 0}
+.intro{color:#333;margin:6px 0 10px 0}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart{font-size:12px;display:block;margin:8px 0}.chart .ctitle{font-weight:bold;font-size:13px}
-.chart .small{font-size:11px;fill:#555}.chart .tiny{font-size:9px;fill:#333}
+th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%%}
+svg.chart{max-width:100%%;height:auto;font-size:12px}.chart .ctitle{font-weight:bold;font-size:13px}
+.chart .small{font-size:11px;fill:#555}.chart .tiny{font-size:9px;fill:#333}.chart .vlabel{font-size:13px;font-weight:bold}
+figure.chart-box{margin:10px 0;padding:0}figure.chart-box figcaption{font-size:12px;color:#555}
+.dl{font-size:11px;margin-left:6px;padding:1px 6px;border:1px solid #bbb;background:#fff;border-radius:3px;cursor:pointer}
 .note{color:#555;font-size:13px}.box{background:#f7f9fb;border:1px solid #e1e6eb;padding:8px 12px;margin:8px 0}
-nav a{margin-right:12px;font-size:13px}
+.na{color:#8a5a00}
+nav.sections a,nav.pages a{margin-right:12px;font-size:13px;white-space:nowrap}nav.pages{margin:6px 0}
+ol.summary li{margin:4px 0}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+.card{border:1px solid #e1e6eb;border-radius:4px;padding:8px 10px;background:#fff}
+.card .label{font-weight:bold}.card .value{font-size:20px;font-variant-numeric:tabular-nums}
+.card .def,.card .cmp{font-size:12px;color:#555;margin-top:4px}.card .review{font-size:12px;color:#8a4b00}
+@media print{nav,.dl,.print-hint{display:none}body{max-width:none;padding:0}h2{break-before:page}
+  .card,figure.chart-box,table{break-inside:avoid}@page{size:A4;margin:14mm}}
 """ % FONT_STACK
 
+# Saves a chart as SVG or PNG (the PNG drawn from the SVG on a canvas): nothing is fetched.
+DOWNLOAD_JS = """
+(function(){
+function svgText(fig){var s=fig.querySelector('svg').cloneNode(true);s.setAttribute('xmlns','http://www.w3.org/2000/svg');
+ var st=document.createElementNS('http://www.w3.org/2000/svg','style');
+ st.textContent='text{font-family:'+getComputedStyle(document.body).fontFamily.replace(/"/g,"'")+';font-size:12px}.ctitle{font-weight:bold;font-size:13px}.small{font-size:11px;fill:#555}.tiny{font-size:9px}.vlabel{font-weight:bold;font-size:13px}';
+ s.insertBefore(st,s.firstChild);return new XMLSerializer().serializeToString(s);}
+function save(href,name){var a=document.createElement('a');a.href=href;a.download=name;document.body.appendChild(a);a.click();a.remove();}
+document.addEventListener('click',function(e){var b=e.target.closest('button[data-dl]');if(!b)return;
+ var fig=b.closest('figure');var name=fig.id;var txt=svgText(fig);
+ var url='data:image/svg+xml;charset=utf-8,'+encodeURIComponent(txt);
+ if(b.dataset.dl==='svg'){save(url,name+'.svg');return;}
+ var svg=fig.querySelector('svg');var vb=svg.viewBox.baseVal;var img=new Image();
+ img.onload=function(){var c=document.createElement('canvas');c.width=vb.width*2;c.height=vb.height*2;
+  var g=c.getContext('2d');g.fillStyle='#fff';g.fillRect(0,0,c.width,c.height);g.scale(2,2);g.drawImage(img,0,0,vb.width,vb.height);
+  save(c.toDataURL('image/png'),name+'.png');};
+ img.src=url;});
+})();
+"""
 
-def _e(x):
+#: The quality report's reasons in Korean (the quality log keeps the English ones).
+QUALITY_REASONS_KO = {
+    "blank row": "빈 행", "duplicate participation": "중복 참여 행", "ragged row": "열 수가 머리행과 다른 행",
+    "repeated header line": "반복된 머리행(파일을 이어 붙임?)", "missing project id": "과제번호 없음",
+    "missing organisation id and name": "기관 ID와 기관명 없음", "duplicate organisation": "중복 기관 행",
+    "duplicate project": "중복 과제 행", "single-participant project (kept; no ties)": "단독 과제(유지, 연결 없음)",
+    "project with no participations (kept)": "참여 기록이 없는 과제(유지)",
+    "organisation not in the organisations table": "기관표에 없는 기관",
+    "project not in the projects table": "과제표에 없는 과제", "region read from address": "주소에서 시·도를 읽음",
+    "unknown region": "시·도 미상", "organisation type inferred from name": "기관명에서 기관유형 추정",
+    "unrecognised organisation type, inferred from name": "알 수 없는 기관유형, 기관명에서 추정",
+    "unrecognised role, set to 'other'": "알 수 없는 참여역할, '기타'로 처리",
+    "organisation names merged by name key": "기관명 표기 차이를 같은 기관으로 병합",
+    "organisation id used with different names": "한 기관 ID에 여러 기관명",
+    "missing organisation id, name key used": "기관 ID 없음, 기관명 키 사용",
+    "id written as a float, repaired": "실수로 적힌 ID 수정('123.0' → '123')",
+    "id normalised (full-width forms, invisible or control characters)": "ID 정규화(전각 문자, 보이지 않는 문자)",
+    "invisible or control characters removed from name": "기관명의 보이지 않는 문자·제어 문자 제거",
+    "number with thousands separators parsed": "천 단위 구분 기호가 있는 숫자 해석",
+    "number with a decimal comma parsed": "소수점 쉼표 숫자 해석", "not a number, set missing": "숫자가 아님, 결측 처리",
+    "not a finite number (inf or NaN), set missing": "유한한 숫자가 아님(inf, NaN), 결측 처리",
+    "not a finite number (infinite), set missing": "유한한 숫자가 아님(무한대), 결측 처리",
+    "unreadable year, set missing": "읽을 수 없는 연도, 결측 처리", "year out of range, set missing": "범위 밖 연도, 결측 처리",
+    "year taken from start date": "시작일에서 연도를 가져옴", "unreadable date, set missing": "읽을 수 없는 날짜, 결측 처리",
+    "extract pattern did not match, value kept": "추출 패턴 불일치, 값 유지",
+    "encoding: CP949 chosen although the bytes are also valid UTF-8": "UTF-8로도 읽히지만 CP949로 판단",
+}
+
+_SCALES = {"share": (0.0, 1.0), "[-1, 1]": (-1.0, 1.0), "[-0.5, 1]": (-0.5, 1.0), "[0, 1]": (0.0, 1.0),
+           "p-value": (0.0, 1.0), "count": (0.0, None), "ratio": (0.0, None), "organisations": (0.0, None),
+           "bits": (None, None)}
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, (float, np.floating)) and math.isnan(v))
+
+
+def format_value(v, unit: str, lang: str = "en") -> str:
+    """A figure as a person reads it: shares in percent, counts with thousands separators,
+    indices with three decimals, p-values below 0.001 as "< 0.001".
+
+    >>> format_value(0.9398, "share"), format_value(6178.0, "count"), format_value(0.0001, "p-value")
+    ('94.0%', '6,178', '< 0.001')
+    """
+    if _missing(v):
+        return "–"
+    v = float(v)
+    if unit == "share":
+        return f"{v * 100:.1f}%"
+    if unit == "count":
+        return f"{v:,.0f}"
+    if unit == "p-value":
+        return "< 0.001" if v < 0.001 else f"{v:.3f}"
+    if unit in ("ratio", "organisations"):
+        return f"{v:.2f}"
+    return f"{v:.3f}".replace("-", "−")
+
+
+def _e(x) -> str:
     return escape("" if x is None else str(x), quote=True)
 
 
 def _fmt(v, digits=3):
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    if _missing(v):
         return "–"
     if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
+        return str(bool(v))
     if isinstance(v, (int, np.integer)):
         return f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
@@ -52,175 +150,482 @@ def _fmt(v, digits=3):
     return str(v)
 
 
-def table(df: pd.DataFrame, *, max_rows: int = 40, index: bool = False, digits: int = 3) -> str:
-    d = df.reset_index() if index else df
-    d = d.head(max_rows)
-    head = "".join(f"<th>{_e(c)}</th>" for c in d.columns)
-    rows = []
-    for rec in d.itertuples(index=False):
-        cells = []
-        for v in rec:
-            num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
-            cells.append(f'<td class="num">{_e(_fmt(v, digits))}</td>' if num else f"<td>{_e(_fmt(v, digits))}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    more = f'<p class="note">{len(df) - max_rows:,} more rows in the CSV/XLSX tables.</p>' if len(df) > max_rows else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+class _Report:
+    def __init__(self, a, lang: str):
+        self.a, self.lang = a, lang
+        self.p = a.params
+        self.gb = self.p["group_by"]
+        self.korean = bool(self.p.get("korean"))
+        self.glabel = group_label(self.gb, lang)
+        self.sc = a.scorecard.set_index("indicator")
+        self.n_chart = 0
+        self.labels = {ind.key(self.gb): fill_in(ind.label[lang], {"group": self.glabel}) for ind in REGISTRY}
+        self.units = {ind.key(self.gb): ind.unit for ind in REGISTRY}
+        self.per_year = {ind.key(self.gb) for ind in REGISTRY if ind.per_year}
 
+    # -- helpers --------------------------------------------------------------
+    def t(self, key, **kw):
+        kw.setdefault("group", self.glabel)
+        return t(key, self.lang, **kw)
 
-def _label(r):
-    return f"{r} ({PROVINCE_ENGLISH[r]})" if r in PROVINCE_ENGLISH else str(r)
+    def value(self, key):
+        if key not in self.sc.index:
+            return None
+        v = self.sc.loc[key, "value"]
+        return None if _missing(v) else float(v)
 
+    def fv(self, key, v=None):
+        return format_value(self.value(key) if v is None else v, self.units.get(key, ""), self.lang)
 
-def report_html(a) -> str:
-    ds, p = a.dataset, a.params
-    gb = p["group_by"]
-    s = ds.summary()
-    parts = [f"<h1>netcluster report — R&amp;D collaboration network</h1>",
-             f'<p class="note">Input: {_e(p["input"])} · {s["participation_rows"]:,} participations, '
-             f'{s["projects"]:,} projects, {s["organisations"]:,} participating organisations '
-             f'({s["population_organisations"]:,} in the population) · years '
-             f'{_e(s["years"][0] if s["years"] else "–")}–{_e(s["years"][1] if s["years"] else "–")} · '
-             f'grouping: {_e(gb)} · weighting: {_e(p["weighting"])} · seed {p["seed"]} · netcluster {_e(p["netcluster"])}</p>',
-             '<nav><a href="#scorecard">Scorecard</a><a href="#linkage">Cross-region linkage</a>'
-             '<a href="#openness">Openness</a><a href="#organisations">Organisations</a>'
-             '<a href="#evolution">Evolution</a><a href="#quality">Data quality</a><a href="#methods">Methods</a></nav>']
-    # scorecard
-    sc = a.scorecard.copy()
-    sc["value"] = [_fmt(v) for v in sc["value"]]
-    parts.append('<h2 id="scorecard">Scorecard</h2><p class="note">Headline figures with the ten-year '
-                 'review\'s figure where it reports one. The review\'s figures are for the real programme; '
-                 'on the bundled synthetic sample they are calibration targets.</p>')
-    parts.append(table(sc[["indicator", "value", "unit", "review_figure", "definition", "note"]].fillna(""), max_rows=60))
-    # linkage
-    rm = a.region_matrix
-    regions = sorted(set(rm["region_a"]) | set(rm["region_b"]), key=str)
-    ratio = to_square(rm, "obs_exp_ratio").reindex(index=regions, columns=regions)
-    ties = to_square(rm, "ties").reindex(index=regions, columns=regions)
-    parts.append(f'<h2 id="linkage">Cross-region linkage ({_e(gb)})</h2>')
-    crs = a.cross_region
-    parts.append(f'<div class="box">Share of ties that cross {_e(gb)} boundaries: '
-                 f'<b>{_fmt(crs.loc["(all)", "cross_share"])}</b> ({_fmt(crs.loc["(all)", "cross"])} of '
-                 f'{_fmt(crs.loc["(all)", "ties"])} ties).</div>')
-    if len(regions) <= 40:
-        parts.append(heatmap([_label(r) for r in regions], [str(r) for r in regions], ratio.to_numpy().tolist(),
-                             labels=ties.to_numpy().tolist(),
-                             title=f"{gb} × {gb}: observed / expected ties (colour, log scale; red > 1) and tie counts (numbers)"))
-    else:
-        parts.append('<p class="note">More than 40 groups: see region_matrix.csv.</p>')
-    cr = crs.drop(index="(all)").sort_values("cross_share")
-    parts.append(bar_chart([_label(r) for r in cr.index], cr["cross_share"].tolist(), xmin=0, xmax=1,
-                           title=f"share of each {gb}'s ties that go to another {gb}"))
-    if a.wide_region_matrix is not None:
+    def region_label(self, r):
+        if self.lang == "en" and r in PROVINCE_ENGLISH:
+            return f"{r} ({PROVINCE_ENGLISH[r]})"
+        return str(r)
+
+    def figure(self, svg: str, caption: str = "") -> str:
+        self.n_chart += 1
+        dl = self.t("download")
+        return (f'<figure class="chart-box" id="chart-{self.n_chart:02d}">{svg}<figcaption>{_e(caption)} '
+                f'<span class="dl-label">{_e(dl)}:</span><button type="button" class="dl" data-dl="svg">SVG</button>'
+                f'<button type="button" class="dl" data-dl="png">PNG</button></figcaption></figure>')
+
+    def table(self, df: pd.DataFrame, *, max_rows=40, index=False, headers=None, digits=3) -> str:
+        d = df.reset_index() if index else df
+        d = d.head(max_rows)
+        names = headers or list(d.columns)
+        head = "".join(f"<th>{_e(c)}</th>" for c in names)
+        rows = []
+        for rec in d.itertuples(index=False):
+            cells = []
+            for v in rec:
+                num = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                text = self.t("yes") if v is True else self.t("no") if v is False else _fmt(v, digits)
+                cells.append(f'<td class="num">{_e(text)}</td>' if num else f"<td>{_e(text)}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        more = (f'<p class="note">{_e(self.t("n_more_rows", n=len(df) - max_rows))}</p>' if len(df) > max_rows else "")
+        return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>{more}'
+
+    # -- sections -------------------------------------------------------------
+    def render(self) -> str:
+        body = [self.header(), self.summary(), self.headline(), self.linkage(), self.openness(),
+                self.organisations(), self.evolution()]
+        if self.korean:
+            body.append(self.review())
+        body += [self.quality(), self.methods()]
+        return "\n".join(body)
+
+    def header(self) -> str:
+        s = self.a.dataset.summary()
+        years = (self.t("years_range", a=s["years"][0], b=s["years"][1]) if s["years"] else self.t("no_years"))
+        line = self.t("input_line", input=self.p["input"], participations=s["participation_rows"],
+                      projects=s["projects"], organisations=s["organisations"],
+                      population=s["population_organisations"], years=years,
+                      weighting=self.t("weightings").get(self.p["weighting"], self.p["weighting"]),
+                      seed=self.p["seed"], version=self.p["netcluster"])
+        sections = [("summary", "summary"), ("headline", "headline"), ("linkage", "linkage"),
+                    ("openness", "openness"), ("organisations", "organisations"), ("evolution", "evolution")]
+        if self.korean:
+            sections.append(("review", "review_comparison"))
+        sections += [("quality", "quality"), ("methods", "methods")]
+        nav = "".join(f'<a href="#{sid}">{_e(self.t(key))}</a>' for sid, key in sections)
+        synthetic = (f'<p class="note">{_e(self.t("synthetic_note"))}</p>'
+                     if "korea_cluster" in str(self.p.get("input", "")) else "")
+        return (f'<h1>{_e(self.t("report_title"))}</h1>{pages_nav("report.html", self.lang, self.gb)}'
+                f'<p class="note">{_e(line)}</p>{synthetic}<nav class="sections">{nav}</nav>'
+                f'<p class="note print-hint">{_e(self.t("print_hint"))}</p>')
+
+    def _review_aside(self, key) -> str:
+        if not self.korean or key not in self.sc.index:
+            return ""
+        r = self.sc.loc[key, "review_figure"]
+        return "" if _missing(r) or not r else self.t("review_aside", review=r)
+
+    def summary(self) -> str:
+        out = []
+        v = self.value
+        if v("projects") is not None:
+            out.append(self.t("s_scale", projects=int(v("projects")), organisations=int(v("organisations")),
+                              participations=int(v("participations")), ties=int(v("ties"))))
+        if v("joint_project_share") is not None and v("two_firm_project_share") is not None:
+            out.append(self.t("s_joint", joint=self.fv("joint_project_share"), two=self.fv("two_firm_project_share"),
+                              review=self._review_aside("two_firm_project_share")))
+        ei_key, null_key, p_key = f"ei_index_{self.gb}", f"ei_index_{self.gb}_null_mean", f"ei_index_{self.gb}_p_less"
+        ref = self.a.scorecard.attrs.get("references", {}).get(null_key)
+        if v(ei_key) is not None and v(null_key) is not None and ref:
+            p_less = v(p_key)
+            p_more = self.a.ei_test.iloc[0]["p_greater"] if len(self.a.ei_test) else None
+            if p_less is not None and p_less < 0.05:
+                direction, p = self.t("s_ei_lower"), p_less
+            elif p_more is not None and p_more < 0.05:
+                direction, p = self.t("s_ei_higher"), p_more
+            else:
+                direction, p = self.t("s_ei_same"), p_less
+            pt = format_value(p, "p-value")
+            out.append(self.t("s_ei", ei=self.fv(ei_key), null=self.fv(null_key), lo=self.fv(ei_key, ref[0]),
+                              hi=self.fv(ei_key, ref[1]), direction=direction,
+                              p=pt if pt.startswith("<") else f"= {pt}"))
+        cross_key = f"cross_{self.gb}_tie_share"
+        if v(cross_key) is not None and v(null_key) is not None:
+            expected = (1 + v(null_key)) / 2  # the null's cross share: E-I = 2·cross − 1 over known ties
+            key = "s_cross" if v(cross_key) < expected else "s_cross_above"
+            sentence = self.t(key, cross=self.fv(cross_key), expected=format_value(expected, "share"),
+                              review=self._review_aside(cross_key))
+            if self.korean and v("cross_wide_region_tie_share") is not None:
+                sentence += " " + self.t("s_wide", wide=self.fv("cross_wide_region_tie_share"))
+            out.append(sentence)
+        if v("complexes_covered_share") is not None and v("firm_coverage") is not None:
+            out.append(self.t("s_coverage", covered=self.fv("complexes_covered_share"), firms=self.fv("firm_coverage"),
+                              review=self._review_aside("complexes_covered_share")))
+        a, b = v("specialised_share_pilot_2004"), v("specialised_share_pilot_2012")
+        if a is not None and b is not None:
+            ya = self._year_of("specialised_share_pilot_2004")
+            yb = self._year_of("specialised_share_pilot_2012")
+            review = (self.t("review_aside", review="63.6% (2004) → 78.4% (2012)") if self.korean else "")
+            out.append(self.t("s_specialised", a=format_value(a, "share"), b=format_value(b, "share"), ya=ya, yb=yb,
+                              trend=self.t("s_up") if b >= a else self.t("s_down"), review=review))
+        if v("kis_share_participating_firms") is not None and v("manufacturing_with_kis_partner") is not None:
+            out.append(self.t("s_kis", kis=self.fv("kis_share_participating_firms"),
+                              mfg=self.fv("manufacturing_with_kis_partner"),
+                              review=self._review_aside("kis_share_participating_firms")))
+        if v("programme_overlap_mean_jaccard") is not None:
+            out.append(self.t("s_overlap", jac=self.fv("programme_overlap_mean_jaccard"),
+                              several=self.fv("organisations_in_several_programmes"),
+                              pairs=self.fv("near_duplicate_project_pairs"),
+                              review=self._review_aside("programme_overlap_mean_jaccard")))
+        if v("patent_ratio_sme") is not None:
+            row = self.sc.loc["patent_ratio_sme"]
+            out.append(self.t("s_patents", ratio=f"{v('patent_ratio_sme'):.2f}", lo=f"{row['ci_low']:.2f}",
+                              hi=f"{row['ci_high']:.2f}", review=self._review_aside("patent_ratio_sme")))
+        phase = self._phase_sentence(cross_key)
+        if phase:
+            out.append(phase)
+        items = "".join(f"<li>{_e(s)}</li>" for s in out)
+        return f'<section id="summary"><h2>{_e(self.t("summary"))}</h2><ol class="summary">{items}</ol></section>'
+
+    def _year_of(self, key):
+        d = str(self.sc.loc[key, "definition"])
+        digits = [w for w in d.replace(",", " ").replace("년", " ").split() if w.isdigit() and len(w) == 4]
+        return digits[-1] if digits else ""
+
+    def _phase_sentence(self, key) -> str:
+        ph = self.a.evolution_phase
+        if ph is None or not len(ph):
+            return ""
+        rows = ph[ph["indicator"] == key]
+        if len(rows) < 2:
+            return ""
+        parts = " → ".join(f"{self.phase_label(s)} {format_value(v, 'share')}" for s, v in zip(rows["slice"], rows["value"]))
+        return self.t("s_phase", label=self.labels.get(key, key), parts=parts)
+
+    def phase_short(self, name: str) -> str:
+        """A phase's name on a chart band: "1단계" / "phase 1" (user phases: as given)."""
+        if name.startswith("phase "):
+            num = name.split(" ", 2)[1]
+            return f"{num}단계" if self.lang == "ko" else f"phase {num}"
+        return name
+
+    def phase_label(self, name: str) -> str:
+        if self.lang == "ko" and name.startswith("phase "):
+            num, rng = name.split(" ", 2)[1], name.split("(", 1)[-1].rstrip(")")
+            return f"{num}단계({rng.replace('-', '–')})"
+        return name
+
+    def headline(self) -> str:
+        intro = self.t("headline_intro" if self.korean else "headline_intro_generic")
+        parts = [f'<section id="headline"><h2>{_e(self.t("headline"))}</h2><p class="intro">{_e(intro)}</p>']
+        refs = self.a.scorecard.attrs.get("references", {})
+        null_for = {k.replace("_null_mean", ""): r for k, r in refs.items()}
+        for sec, names in SECTIONS.items():
+            rows = self.a.scorecard[self.a.scorecard["section"] == sec]
+            if not len(rows):
+                continue
+            cards, na = [], []
+            for r in rows.itertuples(index=False):
+                if _missing(r.value):
+                    na.append(f"{_e(r.label)} ({_e(r.note)})" if r.note else _e(r.label))
+                else:
+                    cards.append(self.card(r, null_for.get(r.indicator) or refs.get(r.indicator)))
+            parts.append(f"<h3>{_e(names[self.lang])}</h3>")
+            if cards:
+                parts.append(f'<div class="cards">{"".join(cards)}</div>')
+            if na:
+                parts.append(f'<p class="note na-list"><b>{_e(self.t("not_applicable"))}:</b> {"; ".join(na)}</p>')
+        parts.append("</section>")
+        return "".join(parts)
+
+    def card(self, r, reference) -> str:
+        unit = r.unit
+        na = _missing(r.value)
+        val = self.t("not_applicable") if na else format_value(r.value, unit, self.lang)
+        lines = [f'<div class="label">{_e(r.label)}</div>',
+                 f'<div class="value{" na" if na else ""}">{_e(val)}</div>']
+        if not _missing(r.ci_low) and not _missing(r.ci_high):
+            lines.append(f'<div class="def">95%: {_e(format_value(r.ci_low, unit))} – {_e(format_value(r.ci_high, unit))}</div>')
+        if r.review_figure and not _missing(r.review_figure):
+            lines.append(f'<div class="review">{_e(self.t("col_review"))}: {_e(r.review_figure)}</div>')
+        if r.comparability and not _missing(r.comparability):
+            lines.append(f'<div class="cmp">{_e(r.comparability)}</div>')
+        lines.append(f'<div class="def">{_e(r.definition)}</div>')
+        if r.note and not _missing(r.note):
+            lines.append(f'<div class="def na">{_e(r.note)}</div>')
+        if not na:
+            lo, hi = _SCALES.get(unit, (None, None))
+            review_value = next((i.review.value for i in REGISTRY if i.key(self.gb) == r.indicator and i.review), None)
+            svg = value_chart(float(r.value), lo=lo, hi=hi, title=r.label,
+                              formatter=lambda v, u=unit: format_value(v, u, self.lang),
+                              interval=(r.ci_low, r.ci_high) if not _missing(r.ci_low) else None,
+                              reference=reference if r.indicator.startswith("ei_index") else None,
+                              review=review_value if self.korean else None,
+                              review_label=str(r.review_figure or ""), width=320)
+            lines.append(self.figure(svg))
+        return f'<div class="card" id="f-{_e(r.indicator)}">{"".join(lines)}</div>'
+
+    def linkage(self) -> str:
+        a = self.a
+        rm = a.region_matrix
+        regions = sorted(set(rm["region_a"]) | set(rm["region_b"]), key=str)
+        crs = a.cross_region
+        out = [f'<section id="linkage"><h2>{_e(self.t("linkage"))}</h2><p class="intro">{_e(self.t("linkage_intro"))}</p>']
+        if "(all)" in crs.index and not _missing(crs.loc["(all)", "cross_share"]):
+            out.append('<div class="box">' + self.t("cross_box", share=format_value(crs.loc["(all)", "cross_share"], "share"),
+                                                    ties=int(crs.loc["(all)", "ties"]), cross=int(crs.loc["(all)", "cross"]))
+                       + "</div>")
+        if 1 < len(regions) <= 40:
+            ratio = to_square(rm, "obs_exp_ratio").reindex(index=regions, columns=regions)
+            ties = to_square(rm, "ties").reindex(index=regions, columns=regions)
+            out.append(self.figure(heatmap([self.region_label(r) for r in regions], [str(r) for r in regions],
+                                           ratio.to_numpy().tolist(), labels=ties.to_numpy().tolist(),
+                                           title=self.t("chart_heatmap"))))
+        elif len(regions) > 40:
+            out.append(f'<p class="note">{_e(self.t("too_many_groups"))}</p>')
+        cr = crs.drop(index="(all)", errors="ignore").sort_values("cross_share")
+        if len(cr) and len(cr) <= 60:
+            out.append(self.figure(bar_chart([self.region_label(r) for r in cr.index], cr["cross_share"].tolist(),
+                                             xmin=0, xmax=1, title=self.t("chart_cross_share"),
+                                             formatter=lambda v: format_value(v, "share"))))
         w = a.wide_region_matrix
-        wr = sorted(set(w["region_a"]) | set(w["region_b"]), key=str)
-        parts.append(heatmap(wr, wr, to_square(w, "obs_exp_ratio").reindex(index=wr, columns=wr).to_numpy().tolist(),
-                             labels=to_square(w, "ties").reindex(index=wr, columns=wr).to_numpy().tolist(),
-                             title="5+2 wide economic regions: observed / expected ties", cell=40))
-    # openness
-    op = a.openness.sort_values("ei")
-    t = a.ei_test.iloc[0]
-    parts.append(f'<h2 id="openness">Openness by {_e(gb)}</h2>')
-    parts.append(f'<div class="box">Network E-I index: <b>{_fmt(t["ei"])}</b> (−1 all ties inside groups, +1 all '
-                 f'across). Under the permutation null ({_e(a.ei_test.attrs["params"]["permutations"])} '
-                 f'{_e(a.ei_test.attrs["params"]["method"])}, seed {p["seed"]}) the expected E-I is '
-                 f'{_fmt(t["null_mean"])} (95%: {_fmt(t["null_q025"])} to {_fmt(t["null_q975"])}); '
-                 f'P(null ≤ observed) = {_fmt(t["p_less"], 4)}. Rescaled E-I (UCINET): {_fmt(t["rescaled_ei"])}.</div>')
-    parts.append(interval_chart([_label(g) for g in op.index], op["ei"].tolist(), op["ei_null_q025"].tolist(),
-                                op["ei_null_q975"].tolist(), title=f"E-I index of each {gb} with its permutation-null band"))
-    parts.append(bar_chart([_label(g) for g in op.sort_values("open_share").index],
-                           op.sort_values("open_share")["open_share"].tolist(), xmin=0, xmax=1,
-                           title=f"share of each {gb}'s projects with a partner from another {gb}", color="#59a14f"))
-    parts.append(table(op[["members", "internal", "external", "external_share", "ei", "ei_null_mean",
-                           "ei_null_q025", "ei_null_q975", "open_share"]], index=True))
-    # organisations
-    o = a.organisations
-    cols = columns_for("report", o.columns, group_by=gb)
-    parts.append('<h2 id="organisations">Top organisations and gatekeepers</h2>')
-    parts.append("<h3>Top 20 by betweenness</h3>" + table(o.sort_values("betweenness", ascending=False)[cols].head(20), index=True))
-    if p.get("brokerage", {}).get("gould_fernandez_skipped"):
-        parts.append(f'<p class="note">Gatekeepers not computed: {_e(p["brokerage"]["gould_fernandez_skipped"])}</p>')
-    if len(a.gatekeepers):
-        gk = a.gatekeepers.head(20).join(o[["name"]])
-        parts.append(f"<h3>Regional gatekeepers (Graf 2011)</h3><p class=\"note\">Organisations with ties both "
-                     f"inside and outside their {_e(gb)}, ranked by Gould–Fernandez gatekeeper/representative "
-                     f"brokerage.</p>" + table(gk[["name", "group", "internal_ties", "external_ties", "gatekeeper",
-                                                    "gatekeeper_share", "z_gatekeeper"]], index=True))
-    for k, v in a.communities_vs_declared.items():
-        sm = v.attrs["summary"]
-        parts.append(f"<h3>Leiden communities vs declared {_e(k)}</h3><p class=\"note\">ARI {_fmt(sm['ari'])}, "
-                     f"NMI {_fmt(sm['nmi'])}; {sm['groups_split']} declared groups split, {sm['groups_merged']} "
-                     f"merged with others.</p>" + table(v[["size", "dominant_community", "dominant_share",
-                                                          "n_communities", "split"]], index=True, max_rows=15))
-    # evolution
-    parts.append('<h2 id="evolution">Evolution</h2>')
-    ev = a.evolution_year.pivot(index="slice", columns="indicator", values="value")
-    if not len(ev):
-        parts.append('<p class="note">The projects have no year: evolution is not available.</p>')
-    if len(ev):
+        if self.korean and w is not None and len(w):
+            wr = sorted(set(w["region_a"]) | set(w["region_b"]), key=str)
+            out.append(self.figure(heatmap(wr, wr, to_square(w, "obs_exp_ratio").reindex(index=wr, columns=wr).to_numpy().tolist(),
+                                           labels=to_square(w, "ties").reindex(index=wr, columns=wr).to_numpy().tolist(),
+                                           title=self.t("chart_wide_heatmap"), cell=40)))
+        out.append("</section>")
+        return "".join(out)
+
+    def openness(self) -> str:
+        a = self.a
+        op = a.openness.sort_values("ei")
+        out = [f'<section id="openness"><h2>{_e(self.t("openness"))}</h2><p class="intro">{_e(self.t("openness_intro"))}</p>']
+        tst = a.ei_test.iloc[0] if len(a.ei_test) else None
+        if tst is not None and not _missing(tst["ei"]):
+            k = int(a.ei_test.attrs["params"]["permutations"])
+            out.append('<div class="box">' + _e(self.t(
+                "ei_box", ei=format_value(tst["ei"], "[-1, 1]"), k=k, null=format_value(tst["null_mean"], "[-1, 1]"),
+                lo=format_value(tst["null_q025"], "[-1, 1]"), hi=format_value(tst["null_q975"], "[-1, 1]"),
+                p=format_value(tst["p_less"], "p-value"), rescaled=format_value(tst["rescaled_ei"], "[-1, 1]"))).replace(
+                "&lt;b&gt;", "<b>").replace("&lt;/b&gt;", "</b>") + "</div>")
+        if len(op) and len(op) <= 60:
+            out.append(self.figure(interval_chart([self.region_label(g) for g in op.index], op["ei"].tolist(),
+                                                  op["ei_null_q025"].tolist(), op["ei_null_q975"].tolist(),
+                                                  title=self.t("chart_ei"), legend=self.t("chart_ei_legend"))))
+            s = op.sort_values("open_share")
+            out.append(self.figure(bar_chart([self.region_label(g) for g in s.index], s["open_share"].tolist(), xmin=0,
+                                             xmax=1, title=self.t("chart_open_share"), color="#59a14f",
+                                             formatter=lambda v: format_value(v, "share"))))
+        cols = ["members", "internal", "external", "external_share", "ei", "ei_null_q025", "ei_null_q975", "open_share"]
+        tab = op[cols].copy()
+        tab.index = [self.region_label(g) for g in tab.index]
+        heads = [self.glabel] + [self.t(k) for k in ("col_members", "col_internal", "col_external", "col_external_share",
+                                                    "col_ei")] + [self.t("col_null") + " ↓", self.t("col_null") + " ↑",
+                                                                  self.t("col_open_share")]
+        out.append(self.table(tab, index=True, headers=heads))
+        out.append("</section>")
+        return "".join(out)
+
+    def organisations(self) -> str:
+        a, o = self.a, self.a.organisations
+        labels = column_labels(self.lang, group_by=self.gb, group_label=self.glabel)
+        out = [f'<section id="organisations"><h2>{_e(self.t("organisations"))}</h2>'
+               f'<p class="intro">{_e(self.t("organisations_intro"))}</p>']
+        cols = columns_for("report", o.columns, group_by=self.gb)
+        samples = self.p["centrality"].get("samples")
+        if samples and "betweenness_se" in o.columns:
+            cols.insert(cols.index("betweenness") + 1, "betweenness_se")
+            out.append(f'<p class="note">{_e(self.t("sampled_betweenness", k=samples))}</p>')
+        if "betweenness" in o.columns:
+            top = o.sort_values("betweenness", ascending=False)[cols].head(20).copy()
+            if "org_type" in top.columns:
+                types = self.t("org_types")
+                top["org_type"] = top["org_type"].map(lambda x: types.get(x, x))
+            out.append(f"<h3>{_e(self.t('top_betweenness'))}</h3>" +
+                       self.table(top, index=True, headers=[labels["org_id"]] + [labels.get(c, c) for c in cols]))
+        skipped = (self.p.get("brokerage") or {}).get("gould_fernandez_skipped")
+        if skipped:
+            out.append(f'<p class="note">{_e(self.t("gatekeepers_skipped", why=skipped))}</p>')
+        if len(a.gatekeepers):
+            gk = a.gatekeepers.head(20).join(o[["name"]])
+            cols = ["name", "group", "internal_ties", "external_ties", "gatekeeper", "gatekeeper_share", "z_gatekeeper"]
+            heads = [labels["org_id"], labels["name"], self.glabel, self.t("col_internal"), self.t("col_external"),
+                     labels["gatekeeper"], self.t("col_gatekeeper_share"), self.t("col_z")]
+            out.append(f"<h3>{_e(self.t('gatekeepers'))}</h3>" + self.table(gk[cols], index=True, headers=heads))
+        for k, v in a.communities_vs_declared.items():
+            sm = v.attrs["summary"]
+            what = labels.get(k, k)
+            heads = [what, self.t("col_size"), self.t("col_dominant"), self.t("col_dominant_share"),
+                     self.t("col_communities"), self.t("col_split")]
+            out.append(f"<h3>{_e(self.t('communities_vs', what=what))}</h3><p class=\"note\">"
+                       f"{_e(self.t('communities_summary', ari=_fmt(sm['ari']), nmi=_fmt(sm['nmi']), split=sm['groups_split'], merged=sm['groups_merged']))}</p>"
+                       + self.table(v[["size", "dominant_community", "dominant_share", "n_communities", "split"]],
+                                    index=True, max_rows=15, headers=heads))
+        out.append("</section>")
+        return "".join(out)
+
+    def evolution(self) -> str:
+        a = self.a
+        phases = self.p.get("phases") or {}
+        bands = [(lo, hi, self.phase_short(name)) for name, (lo, hi) in phases.items()]
+        out = [f'<section id="evolution"><h2>{_e(self.t("evolution"))}</h2>']
+        ev = a.evolution_year.pivot(index="slice", columns="indicator", values="value") if len(a.evolution_year) else None
+        if ev is None or not len(ev):
+            out.append(f'<p class="note">{_e(self.t("no_evolution"))}</p></section>')
+            return "".join(out)
+        out.append(f'<p class="intro">{_e(self.t("evolution_intro" if bands else "evolution_intro_no_phases"))}</p>')
         x = list(ev.index)
-        share_series = {k: ev[k].tolist() for k in ("two_firm_project_share", f"cross_{gb}_tie_share",
-                                                     "specialised_share", "newcomer_share",
-                                                     "kis_share_participating_firms") if k in ev.columns}
-        share_series = {k.replace("_", " "): v for k, v in share_series.items()}
-        parts.append(line_chart(x, share_series, ymin=0, ymax=1, title="shares by year"))
-        ei_col = f"ei_index_{gb}"
-        if ei_col in ev.columns:
-            parts.append(line_chart(x, {f"E-I index ({gb})": ev[ei_col].tolist()}, ymin=-1, ymax=1,
-                                    title=f"E-I index by year ({gb})"))
+        order = [ind.key(self.gb) for ind in REGISTRY if ind.key(self.gb) in ev.columns]
+        charts = []
+        for key in order:
+            unit = self.units.get(key, "")
+            lo, hi = _SCALES.get(unit, (None, None))
+            vals = [None if _missing(v) else float(v) for v in ev[key].tolist()]
+            if not any(v is not None for v in vals):
+                continue
+            charts.append(self.figure(line_chart(x, {self.labels[key]: vals}, title=self.labels[key], ymin=lo,
+                                                 ymax=hi if hi is not None else None, bands=bands, width=480,
+                                                 height=200, formatter=lambda v, u=unit: format_value(v, u, self.lang))))
+        out.append(f'<div class="cards">{"".join(charts)}</div>')
         g = a.growth
-        parts.append(line_chart([str(i) for i in g.index], {"organisations": g["organisations"].tolist(),
-                                                            "projects": g["projects"].tolist(),
-                                                            "ties": g["ties"].tolist()},
-                                title="network growth per year", fmt=0))
-    ph = a.evolution_phase.pivot(index="indicator", columns="slice", values="value")
-    if len(ph):
-        parts.append("<h3>By programme phase</h3>" + table(ph, index=True, max_rows=60))
-    # quality
-    q = ds.quality
-    parts.append('<h2 id="quality">Data quality</h2><p class="note">Every dropped, merged or repaired row, '
-                 'with file and line numbers, is in quality.json. Rows read = rows used + rows dropped.</p>')
-    cons = q.conservation()
-    cons["file"] = cons["file"].map(lambda f: os.path.basename(str(f)))
-    parts.append(table(cons))
-    parts.append(table(q.summary(), max_rows=60))
-    # methods
-    cp = p["centrality"]
-    ref = REFERENCES
-    parts.append('<h2 id="methods">Methods and parameters</h2>')
-    meth = [
-        f"Projection: organisation–organisation ties from shared projects, weighting <b>{_e(p['weighting'])}</b> "
-        f"({_e(ref['newman'])} for the Newman weighting); diagonal excluded"
-        + (f"; projects with more than {p['max_project_size']} participants left out ({len(p['excluded_projects'])})"
-           if p["max_project_size"] else "") + ".",
-        f"Centrality ({_e(ref['freeman'])}; {_e(ref['harmonic'])}): degree, strength, betweenness "
-        f"({_e(cp['betweenness'])}{', ' + str(cp['samples']) + ' sampled sources — ' + _e(ref['brandes']) if cp['samples'] else ''}; "
-        f"exact up to {cp['exact_max_nodes']:,} nodes), harmonic closeness, eigenvector (max 1), PageRank "
-        f"(damping {cp['damping']}); weighted variants use 1/weight as tie length"
-        + (f"; {_e(cp['weighted_paths_note'])}" if cp.get('weighted_paths_note') else "") + ".",
-        f"Communities: Leiden, modularity objective, resolution {p['leiden']['resolution']}, seed "
-        f"{p['leiden']['seed']}, "
-        + ("iterated until stable" if p['leiden'].get('n_iterations', -1) < 0
-           else f"{p['leiden']['n_iterations']} iterations (not necessarily stable)")
-        + f" ({_e(ref['leiden'])}); "
-        + (f"stability over {len(p['stability']['seeds'])} seeds: mean ARI {_fmt(p['stability'].get('mean_ari'))}."
-           if p.get('stability') else "stability check not run at this size (communities.stability runs it)."),
-        f"Openness: E-I index ({_e(ref['ei'])}); permutation null with {_e(p['ei_test']['permutations'])} "
-        f"{_e(p['ei_test']['method'])}, group sizes fixed, seed {p['seed']}, rescaled E-I ({_e(ref['ucinet'])}); "
-        f"participation coefficient ({_e(ref['guimera'])}).",
-        f"Cross-region linkage: region × region tie-ends matrix with expected values from the margins; "
-        f"assortativity ({_e(ref['assort'])}).",
-        f"Brokerage: Gould–Fernandez roles ({_e(ref['gould'])}) with binomial z-scores; regional gatekeepers "
-        f"({_e(ref['graf'])}); constraint and effective size ({_e(ref['burt'])})"
-        + "".join(f"; {_e(v)}" for k, v in (p.get("brokerage") or {}).items() if v) + ".",
-        f"Triple helix T_UIG ({_e(ref['leydesdorff'])}); specialisation indices ({_e(ref['krugman'])}); review "
-        f"figures: {_e(ref['review'])}. The patent ratio is a descriptive comparison, not a causal effect.",
-        f"Input read with encoding {_e(p['encoding'])}, delimiter {_e(p['delimiter'])}, mapping "
-        + (_e(os.path.basename(p['mapping'])) if p.get('mapping')
-           else "none (the built-in column names)") + ".",
-    ]
-    parts.append("<ul>" + "".join(f"<li>{m}</li>" for m in meth) + "</ul>")
-    net = a.network_page or {}
-    parts.append(f'<p class="note">network.html: {_e(net.get("rule", ""))}. Open network.html and regions.html '
-                 f'next to this file; all pages work offline.</p>')
-    body = "\n".join(parts)
-    return page("netcluster report", body, head_extra=f"<style>{CSS}</style>")
+        if len(g):
+            out.append(self.figure(line_chart([str(i) for i in g.index], {
+                self.labels["organisations"]: g["organisations"].tolist(), self.labels["projects"]: g["projects"].tolist(),
+                self.labels["ties"]: g["ties"].tolist()}, title=self.t("chart_growth"), bands=bands,
+                formatter=lambda v: format_value(v, "count"))))
+        table = self.phase_table()
+        if table is not None:
+            out.append(f"<h3>{_e(self.t('by_phase'))}</h3><p class=\"note\">{_e(self.t('phase_note'))}</p>" + table)
+        out.append("</section>")
+        return "".join(out)
+
+    def phase_table(self):
+        a = self.a
+        ph = a.evolution_phase
+        if ph is None or not len(ph):
+            return None
+        phases = self.p.get("phases") or {}
+        pooled = ph.pivot(index="indicator", columns="slice", values="value")
+        cols = [c for c in phases if c in pooled.columns] or list(pooled.columns)
+        yearly = a.evolution_year.pivot(index="indicator", columns="slice", values="value")
+        rows = []
+        for ind in REGISTRY:
+            key = ind.key(self.gb)
+            if key not in pooled.index:
+                continue
+            cells = [self.labels[key] + (f" ({self.t('per_year_mean')})" if key in self.per_year else "")]
+            for c in cols:
+                v = pooled.loc[key, c] if c in pooled.columns else None
+                if key in self.per_year and c in phases and key in yearly.index:
+                    lo, hi = phases[c]
+                    ys = [y for y in yearly.columns if str(y).isdigit() and (lo is None or int(y) >= lo)
+                          and (hi is None or int(y) <= hi)]
+                    vals = pd.to_numeric(yearly.loc[key, ys], errors="coerce").dropna()
+                    v = float(vals.mean()) if len(vals) else None
+                cells.append(format_value(v, ind.unit, self.lang))
+            rows.append(cells)
+        head = "".join(f"<th>{_e(h)}</th>" for h in [self.t("col_figure")] + [self.phase_label(c) for c in cols])
+        body = "".join("<tr>" + f"<td>{_e(r[0])}</td>" + "".join(f'<td class="num">{_e(v)}</td>' for v in r[1:]) + "</tr>"
+                       for r in rows)
+        return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+    def review(self) -> str:
+        keys = [k for k in ("two_firm_project_share", "complexes_covered_share", "specialised_share_pilot_2004",
+                            "specialised_share_pilot_2012", "patent_ratio_sme") if k in self.sc.index]
+        rows = []
+        for k in keys:
+            r = self.sc.loc[k]
+            rows.append([self.labels.get(k, k), format_value(r["value"], r["unit"], self.lang)
+                         + ("" if _missing(r["ci_low"]) else
+                            f" ({format_value(r['ci_low'], r['unit'])}–{format_value(r['ci_high'], r['unit'])})"),
+                         "" if _missing(r["review_figure"]) else r["review_figure"],
+                         (r["comparability"] if not _missing(r["comparability"]) else r["note"]) or ""])
+        head = "".join(f"<th>{_e(self.t(h))}</th>" for h in ("col_figure", "col_value", "col_review", "col_note"))
+        body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return (f'<section id="review"><h2>{_e(self.t("review_comparison"))}</h2><p class="intro">'
+                f'{_e(self.t("review_intro"))}</p><div class="scroll"><table><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table></div></section>")
+
+    def quality(self) -> str:
+        q = self.a.dataset.quality
+        cons = q.conservation()
+        cons["file"] = cons["file"].map(lambda f: os.path.basename(str(f)))
+        heads = [self.t(k) for k in ("col_table", "col_file", "col_read", "col_used", "col_dropped", "col_balanced")]
+        summ = q.summary().copy()
+        names = self.t("table_names")
+        cons["table"] = cons["table"].map(lambda x: names.get(x, x))
+        summ["table"] = summ["table"].map(lambda x: names.get(x, x))
+        actions = self.t("actions")
+        summ["action"] = summ["action"].map(lambda x: actions.get(x, x))
+        if self.lang == "ko":
+            summ["reason"] = summ["reason"].map(lambda x: QUALITY_REASONS_KO.get(x, x))
+        heads2 = [self.t(k) for k in ("col_table", "col_reason", "col_action", "col_rows")]
+        return (f'<section id="quality"><h2>{_e(self.t("quality"))}</h2><p class="intro">{_e(self.t("quality_intro"))}</p>'
+                + self.table(cons[["table", "file", "rows_read", "rows_used", "rows_dropped", "balanced"]], headers=heads)
+                + self.table(summ[["table", "reason", "action", "rows"]], max_rows=60, headers=heads2) + "</section>")
+
+    def methods(self) -> str:
+        p, ref, lang = self.p, REFERENCES, self.lang
+        cp = p["centrality"]
+        how = (self.t("m_exact") if not cp.get("samples") else
+               self.t("m_sampled", k=cp["samples"], n=cp["exact_max_nodes"]))
+        sentences = [self.t("m_projection", weighting=self.t("weightings").get(p["weighting"], p["weighting"]),
+                            newman=ref["newman"])
+                     + (self.t("m_excluded", n=p["max_project_size"], k=len(p["excluded_projects"]))
+                        if p.get("max_project_size") else ""),
+                     self.t("m_centrality", how=how, damping=cp["damping"],
+                            refs="; ".join(ref[k] for k in ("freeman", "harmonic", "brandes", "kcore")))]
+        lp = p["leiden"]
+        iters = (self.t("m_iters_stable") if lp.get("n_iterations", -1) < 0 else self.t("m_iters_n", n=lp["n_iterations"]))
+        stab = (self.t("m_stability", n=len(p["stability"]["seeds"]), ari=_fmt(p["stability"].get("mean_ari")))
+                if p.get("stability") else self.t("m_no_stability"))
+        sentences.append(self.t("m_communities", res=lp["resolution"], seed=lp["seed"], iters=iters, stability=stab,
+                                ref=ref["leiden"]))
+        et = p["ei_test"]
+        sentences.append(self.t("m_openness", ei=ref["ei"], k=int(et["permutations"]), method=et["method"],
+                                seed=p["seed"], ucinet=ref["ucinet"], guimera=ref["guimera"]))
+        sentences.append(self.t("m_linkage", assort=ref["assort"]))
+        notes = "".join(f"; {v}" for v in (p.get("brokerage") or {}).values() if v)
+        sentences.append(self.t("m_brokerage", gould=ref["gould"], graf=ref["graf"], burt=ref["burt"], notes=notes))
+        sentences.append(self.t("m_programme", leydesdorff=ref["leydesdorff"], krugman=ref["krugman"], review=ref["review"])
+                         if self.korean else
+                         self.t("m_programme_generic", leydesdorff=ref["leydesdorff"], krugman=ref["krugman"]))
+        tables = []
+        delims = self.t("delimiters")
+        for role, path in (self.a.dataset.source.get("tables") or {}).items():
+            enc = (p.get("encoding") or {}).get(role) or "xlsx"
+            d = (p.get("delimiter") or {}).get(role)
+            tables.append(self.t("m_table", file=os.path.basename(str(path)), encoding=str(enc).upper(),
+                                 delimiter=delims.get(d, d or "–")))
+        mapping = os.path.basename(p["mapping"]) if p.get("mapping") else self.t("m_no_mapping")
+        sentences.append(self.t("m_input", tables=", ".join(tables) or "–", mapping=mapping))
+        rule = (self.a.network_page or {}).get("rule", "")
+        if rule:
+            sentences.append(self.t("m_network_page", rule=rule))
+        items = "".join(f"<li>{_e(s)}</li>" for s in sentences)
+        return f'<section id="methods"><h2>{_e(self.t("methods"))}</h2><ul>{items}</ul></section>'
+
+
+def report_html(a, lang: str | None = None) -> str:
+    """The report page of the analysis ``a`` in ``lang`` (default: the analysis's)."""
+    lang = lang or a.params.get("lang", "en")
+    r = _Report(a, lang)
+    body = r.render()
+    return page(t("report_title", lang), body, lang=lang,
+                head_extra=f"<style>{CSS}</style>", tail=f"<script>{DOWNLOAD_JS}</script>")

@@ -1,0 +1,302 @@
+"""Words of the pages and tables, in Korean and English: one table.
+
+The indicators' labels and definitions live in the registry (:mod:`netcluster.indicators`), the
+columns' in the column specification (:mod:`netcluster.write.columns`); this table holds the rest
+— headings, section introductions, chart titles and legends, the summary's sentences, notes and
+page messages — written as a Korean cluster-policy analyst and an English one would write them.
+
+>>> t("summary", "ko"), t("summary", "en")
+('요약', 'Summary')
+>>> t("n_more_rows", "en", n=12)
+'12 more rows in the CSV/XLSX tables.'
+"""
+
+from __future__ import annotations
+
+__all__ = ["TEXT", "t", "LANGS"]
+
+LANGS = ("ko", "en")
+
+TEXT = {
+    # page
+    "report_title": {"ko": "R&D 협력 네트워크 분석 보고서", "en": "R&D collaboration network report"},
+    "network_title": {"ko": "기관 협력 네트워크", "en": "Organisation network"},
+    "regions_title": {"ko": "{group} 간 협력 네트워크", "en": "Network between {group}s"},
+    "pages": {"ko": "페이지", "en": "Pages"},
+    "page_report": {"ko": "보고서", "en": "Report"},
+    "page_network": {"ko": "기관 네트워크", "en": "Organisation network"},
+    "page_regions": {"ko": "지역 네트워크", "en": "Region network"},
+    "input_line": {"ko": "입력: {input} · 참여 {participations:,}건, 과제 {projects:,}개, 참여기관 {organisations:,}곳"
+                         "(모집단 {population:,}곳) · {years} · 구분 기준: {group} · 연결 가중치: {weighting} · "
+                         "seed {seed} · netcluster {version}",
+                   "en": "Input: {input} · {participations:,} participations, {projects:,} projects, "
+                         "{organisations:,} participating organisations ({population:,} in the population) · "
+                         "{years} · grouping: {group} · tie weighting: {weighting} · seed {seed} · netcluster {version}"},
+    "years_range": {"ko": "{a}–{b}년", "en": "years {a}–{b}"},
+    "no_years": {"ko": "연도 정보 없음", "en": "no years"},
+    "synthetic_note": {"ko": "내장 예제 자료는 합성 자료입니다. 검토 보고서의 수치는 실제 사업의 것이며, 예제에서는 보정 목표입니다.",
+                       "en": "The bundled sample is synthetic: the review's figures are the real programme's, "
+                             "calibration targets on the sample."},
+    # sections
+    "summary": {"ko": "요약", "en": "Summary"},
+    "headline": {"ko": "핵심 지표", "en": "Headline figures"},
+    "headline_intro": {"ko": "사업 검토 보고서가 묻는 항목별 지표입니다. 값 옆의 막대는 범위 안의 위치, 회색 띠는 무작위 기대 "
+                             "범위, 세로선은 신뢰구간, ▼는 검토 보고서의 수치입니다.",
+                       "en": "The figures the programme review asks about. Each bar shows the value within its "
+                             "range; a grey band is the range expected at random, a whisker the confidence "
+                             "interval, ▼ the review's figure."},
+    "headline_intro_generic": {"ko": "네트워크의 규모, 공동과제, 개방성, 지역 간 연계 등 핵심 지표입니다. 막대는 범위 안의 위치, "
+                                     "회색 띠는 무작위 기대 범위, 세로선은 신뢰구간입니다.",
+                               "en": "The network's size, joint projects, openness, cross-region linkage and the other "
+                                     "headline figures. Each bar shows the value within its range; a grey band is "
+                                     "the range expected at random, a whisker the confidence interval."},
+    "linkage": {"ko": "지역 간 연계", "en": "Cross-region linkage"},
+    "linkage_intro": {"ko": "{group} 경계를 넘는 협력이 많을수록 지역 간 연계가 강합니다. 관측/기대 비율이 1보다 크면(빨강) "
+                            "두 {group}의 기관이 무작위로 맺어질 때보다 자주 협력한 것입니다.",
+                      "en": "The more ties cross {group} boundaries, the stronger the linkage between {group}s. "
+                            "An observed/expected ratio above 1 (red) means two {group}s' organisations work "
+                            "together more often than random pairing would give."},
+    "openness": {"ko": "개방성", "en": "Openness"},
+    "openness_intro": {"ko": "E-I 지수는 -1(모든 연결이 같은 {group} 안)부터 +1(모든 연결이 {group} 밖)까지이며 클수록 "
+                             "개방적입니다. 회색 띠는 {group} 라벨을 무작위로 섞었을 때의 95% 범위로, 점이 띠보다 왼쪽이면 "
+                             "우연보다 폐쇄적입니다.",
+                       "en": "The E-I index runs from -1 (every tie inside a {group}) to +1 (every tie across); "
+                             "higher is more open. The grey band is the 95% range when {group} labels are "
+                             "shuffled: a dot left of it is more closed than chance."},
+    "organisations": {"ko": "주요 기관과 게이트키퍼", "en": "Key organisations and gatekeepers"},
+    "organisations_intro": {"ko": "매개 중심성이 높은 기관은 서로 떨어진 기관들을 잇는 통로입니다. 게이트키퍼는 자기 {group} "
+                                  "안과 밖을 모두 잇는 기관입니다.",
+                            "en": "Organisations with high betweenness link parts of the network that would "
+                                  "otherwise be apart; gatekeepers link their own {group} with others."},
+    "top_betweenness": {"ko": "매개 중심성 상위 20개 기관", "en": "Top 20 organisations by betweenness"},
+    "sampled_betweenness": {"ko": "매개 중심성은 표본 출발점 {k}개로 추정했으며, 표준오차를 함께 적었습니다.",
+                            "en": "Betweenness is estimated from {k} sampled sources; its standard error is shown."},
+    "gatekeepers": {"ko": "지역 게이트키퍼(Graf 2011)", "en": "Regional gatekeepers (Graf 2011)"},
+    "gatekeepers_skipped": {"ko": "게이트키퍼를 계산하지 않았습니다: {why}", "en": "Gatekeepers not computed: {why}"},
+    "communities_vs": {"ko": "Leiden 커뮤니티와 {what} 비교", "en": "Leiden communities and the declared {what}"},
+    "communities_summary": {"ko": "ARI {ari}, NMI {nmi}; {split}개 그룹이 여러 커뮤니티로 나뉘고 {merged}개 그룹이 다른 "
+                                  "그룹과 합쳐짐.",
+                            "en": "ARI {ari}, NMI {nmi}; {split} declared groups split, {merged} merged with others."},
+    "evolution": {"ko": "추이", "en": "Evolution"},
+    "evolution_intro": {"ko": "연도별 값입니다. 음영은 사업 단계이며, 길이가 다른 단계는 연평균으로 비교합니다.",
+                        "en": "Values by year; shaded bands are the programme's phases, which are compared on "
+                              "yearly means because they differ in length."},
+    "evolution_intro_no_phases": {"ko": "연도별 값입니다.", "en": "Values by year."},
+    "no_evolution": {"ko": "과제에 연도가 없어 추이를 볼 수 없습니다.", "en": "The projects have no year: no evolution."},
+    "by_phase": {"ko": "단계별 비교", "en": "By phase"},
+    "phase_note": {"ko": "과제·기관 수와 포괄률은 단계 길이가 달라 연평균(연도별 값의 평균)으로, 비율은 단계 전체로 계산했습니다.",
+                   "en": "Counts and coverage are yearly means (the phases differ in length); shares are "
+                         "computed over each whole phase."},
+    "per_year_mean": {"ko": "연평균", "en": "per year"},
+    "growth": {"ko": "연도별 네트워크 규모", "en": "Network size by year"},
+    "review_comparison": {"ko": "검토 보고서와의 비교", "en": "Comparison with the programme review"},
+    "review_intro": {"ko": "검토 보고서(2015)의 수치와 같은 기준으로 다시 계산한 값입니다. 각 줄은 무엇이 같고 무엇이 다른지 "
+                           "적었습니다.",
+                     "en": "The data's figures computed as the review (2015) computed its own; each line says what "
+                           "makes them comparable."},
+    "quality": {"ko": "자료 품질", "en": "Data quality"},
+    "quality_intro": {"ko": "제외·병합·수정한 모든 행은 파일과 행 번호와 함께 quality.json에 있습니다. 읽은 행 = 쓴 행 + "
+                            "제외한 행.",
+                      "en": "Every dropped, merged or repaired row is in quality.json with its file and line. "
+                            "Rows read = rows used + rows dropped."},
+    "methods": {"ko": "방법과 설정", "en": "Methods and parameters"},
+    "print_hint": {"ko": "인쇄(PDF로 저장)하면 A4 문서가 됩니다.", "en": "Print (save as PDF) for an A4 document."},
+    # table headers
+    "col_figure": {"ko": "지표", "en": "Figure"},
+    "col_value": {"ko": "값", "en": "Value"},
+    "col_interval": {"ko": "구간", "en": "Interval"},
+    "col_review": {"ko": "검토 보고서", "en": "Review"},
+    "col_definition": {"ko": "정의", "en": "Definition"},
+    "col_note": {"ko": "비고", "en": "Note"},
+    "col_members": {"ko": "기관 수", "en": "Organisations"},
+    "col_internal": {"ko": "내부 연결", "en": "Ties inside"},
+    "col_external": {"ko": "외부 연결", "en": "Ties across"},
+    "col_external_share": {"ko": "외부 연결 비율", "en": "Share across"},
+    "col_ei": {"ko": "E-I 지수", "en": "E-I index"},
+    "col_null": {"ko": "무작위 95% 범위", "en": "Random 95% range"},
+    "col_open_share": {"ko": "개방 과제 비율", "en": "Open-project share"},
+    "col_group": {"ko": "{group}", "en": "{group}"},
+    "col_gatekeeper_share": {"ko": "게이트키퍼 몫", "en": "Gatekeeper share"},
+    "col_z": {"ko": "z", "en": "z"},
+    "col_size": {"ko": "규모", "en": "Size"},
+    "col_dominant": {"ko": "주 커뮤니티", "en": "Main community"},
+    "col_dominant_share": {"ko": "주 커뮤니티 비율", "en": "Share in it"},
+    "col_communities": {"ko": "커뮤니티 수", "en": "Communities"},
+    "col_split": {"ko": "분리", "en": "Split"},
+    "col_table": {"ko": "표", "en": "Table"},
+    "col_file": {"ko": "파일", "en": "File"},
+    "col_read": {"ko": "읽은 행", "en": "Rows read"},
+    "col_used": {"ko": "쓴 행", "en": "Rows used"},
+    "col_dropped": {"ko": "제외한 행", "en": "Rows dropped"},
+    "col_balanced": {"ko": "일치", "en": "Balanced"},
+    "col_reason": {"ko": "사유", "en": "Reason"},
+    "col_action": {"ko": "처리", "en": "Action"},
+    "col_rows": {"ko": "행 수", "en": "Rows"},
+    "col_phase": {"ko": "단계", "en": "Phase"},
+    "yes": {"ko": "예", "en": "yes"},
+    "no": {"ko": "아니오", "en": "no"},
+    "not_applicable": {"ko": "해당 없음", "en": "not applicable"},
+    "n_more_rows": {"ko": "나머지 {n:,}행은 CSV/XLSX 표에 있습니다.", "en": "{n:,} more rows in the CSV/XLSX tables."},
+    "org_types": {"ko": {"firm": "기업", "university": "대학", "research": "연구기관", "government": "공공기관",
+                         "support": "지원기관", "other": "기타"},
+                  "en": {"firm": "firm", "university": "university", "research": "research institute",
+                         "government": "public body", "support": "support organisation", "other": "other"}},
+    "table_names": {"ko": {"participations": "참여 기록", "organisations": "기관", "projects": "과제"},
+                    "en": {"participations": "participations", "organisations": "organisations", "projects": "projects"}},
+    "actions": {"ko": {"drop": "제외", "repair": "수정", "merge": "병합", "info": "참고"},
+                "en": {"drop": "dropped", "repair": "repaired", "merge": "merged", "info": "note"}},
+    # charts
+    "download": {"ko": "내려받기", "en": "Download"},
+    "chart_cross_share": {"ko": "{group}별 다른 {group}과의 연결 비율", "en": "Share of each {group}'s ties that go to another {group}"},
+    "chart_heatmap": {"ko": "{group} × {group}: 관측/기대 연결 비율(색, 로그 척도; 빨강 > 1)과 연결 수(숫자)",
+                      "en": "{group} × {group}: observed / expected ties (colour, log scale; red > 1) and tie counts"},
+    "chart_wide_heatmap": {"ko": "5+2 광역경제권: 관측/기대 연결 비율", "en": "5+2 wide economic regions: observed / expected ties"},
+    "chart_ei": {"ko": "{group}별 E-I 지수와 무작위 95% 범위", "en": "E-I index of each {group} with its random 95% range"},
+    "chart_ei_legend": {"ko": "회색 띠: 라벨을 섞었을 때 95% · 점: 관측값", "en": "grey band: 95% of shuffled labels · dot: observed"},
+    "chart_open_share": {"ko": "{group}별 다른 {group} 기관이 함께한 과제 비율",
+                         "en": "Share of each {group}'s projects with a partner from another {group}"},
+    "chart_growth": {"ko": "연도별 기관·과제·연결 수", "en": "Organisations, projects and ties by year"},
+    "chart_legend_review": {"ko": "▼ 검토 보고서", "en": "▼ review"},
+    "chart_legend_interval": {"ko": "구간: 95% 신뢰구간", "en": "whisker: 95% confidence interval"},
+    "chart_legend_reference": {"ko": "회색: 무작위 95% 범위", "en": "grey: 95% range at random"},
+    "too_many_groups": {"ko": "{group}이 40개를 넘어 region_matrix.csv에서 보십시오.",
+                        "en": "More than 40 {group}s: see region_matrix.csv."},
+    "cross_box": {"ko": "{group} 경계를 넘는 연결의 비율: <b>{share}</b> (연결 {ties:,}개 중 {cross:,}개).",
+                  "en": "Share of ties that cross {group} boundaries: <b>{share}</b> ({cross:,} of {ties:,} ties)."},
+    "ei_box": {"ko": "네트워크 E-I 지수 <b>{ei}</b>. {group} 라벨을 {k:,}번 무작위로 섞으면 평균 {null}(95% 범위 {lo}~{hi}); "
+                     "무작위보다 폐쇄적일 확률 p = {p}. 재척도화 E-I(UCINET) {rescaled}.",
+               "en": "Network E-I index <b>{ei}</b>. With {group} labels shuffled {k:,} times the mean is {null} "
+                     "(95%: {lo} to {hi}); p = {p} for being more closed than chance. Rescaled E-I (UCINET) "
+                     "{rescaled}."},
+    # summary sentences (each a finding with its number)
+    "s_scale": {"ko": "과제 {projects:,}개에 기관 {organisations:,}곳이 참여했고(참여 {participations:,}건), 함께 과제를 수행한 "
+                      "기관 쌍은 {ties:,}개입니다.",
+                "en": "{organisations:,} organisations took part in {projects:,} projects ({participations:,} "
+                      "participations); {ties:,} pairs of them shared a project."},
+    "s_joint": {"ko": "공동과제 비율은 {joint}이고, 기업이 2곳 이상 참여한 과제는 전체의 {two}입니다{review}.",
+                "en": "{joint} of projects are joint and {two} involve two or more firms{review}."},
+    "s_ei": {"ko": "{group} 기준 개방성(E-I 지수)은 {ei}로, 라벨을 무작위로 섞었을 때의 기대치 {null}(95% 범위 {lo}~{hi})보다 "
+                   "{direction} (p {p}).",
+             "en": "Openness by {group} (E-I index) is {ei}, {direction} the {null} expected at random "
+                   "(95%: {lo} to {hi}; p {p})."},
+    "s_ei_lower": {"ko": "유의하게 낮아 폐쇄적입니다", "en": "significantly below"},
+    "s_ei_higher": {"ko": "유의하게 높아 개방적입니다", "en": "significantly above"},
+    "s_ei_same": {"ko": "유의한 차이가 없습니다", "en": "not significantly different from"},
+    "s_cross": {"ko": "{group} 간 연결 비율은 {cross}로, 무작위로 맺어질 때의 기대치 {expected}에 못 미칩니다{review}.",
+                "en": "{cross} of ties cross {group} boundaries, against {expected} if partners were chosen at "
+                      "random{review}."},
+    "s_cross_above": {"ko": "{group} 간 연결 비율은 {cross}로, 무작위 기대치 {expected}보다 높습니다{review}.",
+                      "en": "{cross} of ties cross {group} boundaries, above the {expected} expected at random{review}."},
+    "s_wide": {"ko": "5+2 광역경제권 간 연결 비율은 {wide}입니다.", "en": "{wide} of ties cross the 5+2 wide economic regions."},
+    "s_coverage": {"ko": "참여기업이 있는 산업단지는 {covered}{review}, 모집단 기업 중 참여기업은 {firms}입니다.",
+                   "en": "{covered} of complexes have a participating firm{review}; {firms} of the population's "
+                         "firms take part."},
+    "s_specialised": {"ko": "시범단지 참여기업의 특화업종 비율은 {a}({ya}년)에서 {b}({yb}년)로 {trend}{review}.",
+                      "en": "The pilot complexes' specialised-industry share went from {a} ({ya}) to {b} ({yb}){review}."},
+    "s_up": {"ko": "높아졌습니다", "en": ""},
+    "s_down": {"ko": "낮아졌습니다", "en": ""},
+    "s_kis": {"ko": "참여기업 중 지식서비스 기업은 {kis}이며, 제조기업 가운데 지식서비스 기업과 협력한 곳은 {mfg}입니다{review}.",
+              "en": "{kis} of participating firms are knowledge-intensive services; {mfg} of manufacturers have "
+                    "such a partner{review}."},
+    "s_overlap": {"ko": "사업 쌍의 참여기관 중복도(Jaccard 평균)는 {jac}, 둘 이상의 사업에 참여한 기관은 {several}이며, 같은 해 "
+                        "다른 사업에서 참여기관이 거의 같은 과제가 {pairs}쌍입니다{review}.",
+                  "en": "Programme pairs share participants with a mean Jaccard of {jac}; {several} of "
+                        "organisations are in two or more programmes and {pairs} project pairs in different "
+                        "programmes have nearly the same consortium in the same year{review}."},
+    "s_patents": {"ko": "참여 중소기업의 평균 특허 수는 일반 중소기업의 {ratio}배(95% 구간 {lo}~{hi})입니다{review}. 기술 "
+                        "통계이며 인과 효과가 아닙니다.",
+                  "en": "Participating SMEs file {ratio} times the patents of other SMEs on average (95% CI {lo} "
+                        "to {hi}){review}; a descriptive comparison, not a causal effect."},
+    "s_phase": {"ko": "{label}: {parts}.", "en": "{label}: {parts}."},
+    "review_aside": {"ko": " — 검토 보고서: {review}", "en": " (review: {review})"},
+    # network and region pages
+    "rule_all": {"ko": "기관 {n:,}곳과 연결 {m:,}개를 모두 표시", "en": "all {n:,} organisations and {m:,} ties are shown"},
+    "rule_top": {"ko": "기관 {total:,}곳 중 {by}이(가) 높은 {n:,}곳과 그들 사이의 연결만 표시(전체 네트워크는 ties.csv와 "
+                       "network.gexf)", "en": "the {n:,} organisations with the highest {by} of {total:,} are shown "
+                                            "(ties among them only); the full network is in ties.csv and network.gexf"},
+    "layout_fr": {"ko": "배치: igraph Fruchterman-Reingold(seed {seed})", "en": "Layout: seeded igraph Fruchterman-Reingold (seed {seed})"},
+    "layout_two_level": {"ko": "배치: 커뮤니티를 Fruchterman-Reingold로 놓고 각 커뮤니티를 따로 배치(seed {seed})",
+                         "en": "Layout: communities placed by Fruchterman-Reingold, each laid out on its own (seed {seed})"},
+    "click_hint": {"ko": "기관을 누르면 협력 기관이 강조됩니다.", "en": "Click an organisation to highlight its partners."},
+    "search": {"ko": "검색", "en": "search"},
+    "search_placeholder": {"ko": "기관명", "en": "organisation name"},
+    "reset": {"ko": "초기화", "en": "reset"},
+    "colour_by": {"ko": "색 구분", "en": "colour by"},
+    "size_by": {"ko": "크기 기준", "en": "size by"},
+    "filter": {"ko": "선택: {what}", "en": "filter: {what}"},
+    "js_size": {"ko": "크기: ", "en": "size: "},
+    "js_partners": {"ko": "협력 기관", "en": "partners"},
+    "unknown": {"ko": "(미상)", "en": "(unknown)"},
+    "regions_note": {"ko": "{group}마다 원 하나(크기: 기관 수; 시·도는 지도 위치). 선 굵기: 두 {group} 기관 사이의 연결 수. "
+                           "마우스를 올리면 연결 수와 관측/기대 비율이 보입니다.{more}",
+                     "en": "One node per {group} (size: organisations; Korean provinces at their map positions). "
+                           "Edge width: ties between the two {group}s' organisations. Hover for counts and the "
+                           "observed/expected ratio.{more}"},
+    "regions_more": {"ko": " 가장 강한 연결 {n}개만 그렸습니다(region_matrix.csv에 모두 있음).",
+                     "en": " Only the {n} strongest links are drawn; region_matrix.csv has all."},
+    "col_orgs": {"ko": "기관", "en": "orgs"},
+    "col_ties_inside": {"ko": "내부 연결", "en": "ties inside"},
+    "col_ties_across": {"ko": "외부 연결", "en": "ties to others"},
+    "tip_orgs": {"ko": "기관 수: ", "en": "organisations: "},
+    "tip_inside": {"ko": "내부 연결: ", "en": "ties inside: "},
+    "tip_ties": {"ko": "연결: ", "en": "ties: "},
+    "tip_ratio": {"ko": "관측/기대: ", "en": "observed/expected: "},
+    # methods
+    "m_projection": {"ko": "기관 간 연결은 과제를 함께 수행한 기관 쌍이며, 가중치는 {weighting}입니다(Newman 가중치: {newman}).",
+                     "en": "Ties join organisations that shared a project, weighted by {weighting} (Newman weighting: "
+                           "{newman})."},
+    "m_excluded": {"ko": " 참여기관이 {n}곳을 넘는 과제 {k}개는 연결 계산에서 제외했습니다(과제 수에는 포함).",
+                   "en": " {k} projects of more than {n} participants were left out of the ties (they still count as "
+                         "projects)."},
+    "m_centrality": {"ko": "중심성: 연결정도, 강도, k-코어, 매개 중심성({how}), 조화 근접 중심성, 고유벡터(최댓값 1), "
+                           "PageRank(감쇠 {damping}); 가중 변형은 1/가중치를 연결 길이로 씁니다. 출처: {refs}.",
+                     "en": "Centrality: degree, strength, k-core, betweenness ({how}), harmonic closeness, "
+                           "eigenvector (max 1), PageRank (damping {damping}); weighted variants use 1/weight as "
+                           "the length of a tie. Sources: {refs}."},
+    "m_exact": {"ko": "정확 계산", "en": "exact"},
+    "m_sampled": {"ko": "표본 출발점 {k}개로 추정, 정확 계산은 {n:,}개 기관까지", "en": "estimated from {k} sampled sources; "
+                                                                             "exact up to {n:,} organisations"},
+    "m_communities": {"ko": "커뮤니티: Leiden(모듈성, 해상도 {res}, seed {seed}, {iters}); {stability}. 출처: {ref}.",
+                      "en": "Communities: Leiden (modularity, resolution {res}, seed {seed}, {iters}); {stability}. "
+                            "Source: {ref}."},
+    "m_iters_stable": {"ko": "변화가 없을 때까지 반복", "en": "iterated until stable"},
+    "m_iters_n": {"ko": "{n}회 반복(안정 여부 미확인)", "en": "{n} iterations (not necessarily stable)"},
+    "m_stability": {"ko": "seed {n}개 사이 평균 ARI {ari}", "en": "mean ARI {ari} over {n} seeds"},
+    "m_no_stability": {"ko": "이 규모에서는 안정성 점검을 하지 않음", "en": "no stability check at this size"},
+    "m_openness": {"ko": "개방성: E-I 지수({ei}); 그룹 크기를 고정하고 라벨을 {k:,}번 섞은 무작위 분포({method}, seed {seed}), "
+                         "재척도화 E-I({ucinet}); 참여 계수({guimera}).",
+                   "en": "Openness: E-I index ({ei}); a null of {k:,} label permutations with group sizes fixed "
+                         "({method}, seed {seed}); rescaled E-I ({ucinet}); participation coefficient ({guimera})."},
+    "m_linkage": {"ko": "지역 간 연계: 지역 × 지역 연결 끝점 행렬과 주변 합으로부터의 기대값; 동류성({assort}).",
+                  "en": "Linkage: region × region tie-ends matrix with expected values from its margins; "
+                        "assortativity ({assort})."},
+    "m_brokerage": {"ko": "중개: Gould–Fernandez 역할과 이항 z 점수({gould}), 지역 게이트키퍼({graf}), 제약과 유효 규모({burt}){notes}.",
+                    "en": "Brokerage: Gould–Fernandez roles with binomial z-scores ({gould}), regional gatekeepers "
+                          "({graf}), constraint and effective size ({burt}){notes}."},
+    "m_programme_generic": {"ko": "산학연관 T_UIG({leydesdorff}); 특화 지수({krugman}). 특허 배수는 기술 통계이며 인과 효과가 아닙니다.",
+                            "en": "Triple helix T_UIG ({leydesdorff}); specialisation ({krugman}). Patent ratios are "
+                                  "descriptive, not causal effects."},
+    "m_programme": {"ko": "산학연관 T_UIG({leydesdorff}); 특화 지수({krugman}); 검토 보고서 수치: {review}. 특허 배수는 기술 "
+                          "통계이며 인과 효과가 아닙니다.",
+                    "en": "Triple helix T_UIG ({leydesdorff}); specialisation ({krugman}); the review's figures: "
+                          "{review}. Patent ratios are descriptive, not causal effects."},
+    "m_input": {"ko": "입력: {tables}. 매핑 파일: {mapping}.", "en": "Input: {tables}. Mapping file: {mapping}."},
+    "m_table": {"ko": "{file}({encoding}, 구분자 {delimiter})", "en": "{file} ({encoding}, delimiter {delimiter})"},
+    "m_no_mapping": {"ko": "없음(기본 열 이름)", "en": "none (the built-in column names)"},
+    "m_network_page": {"ko": "network.html: {rule}.", "en": "network.html: {rule}."},
+    "weightings": {"ko": {"binary": "있음/없음", "count": "공동과제 수", "newman": "Newman 협업 가중치",
+                          "jaccard": "Jaccard", "association": "연관 강도"},
+                   "en": {"binary": "binary", "count": "shared projects", "newman": "Newman collaboration weight",
+                          "jaccard": "Jaccard", "association": "association strength"}},
+    "delimiters": {"ko": {",": "쉼표", ";": "세미콜론", "\t": "탭", "|": "세로선"},
+                   "en": {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}},
+}
+
+
+def t(key: str, lang: str, **fill) -> str:
+    """The text of ``key`` in ``lang`` with its placeholders filled."""
+    try:
+        entry = TEXT[key][lang]
+    except KeyError:
+        raise KeyError(f"no text {key!r} in {lang!r}") from None
+    return entry.format(**fill) if fill and isinstance(entry, str) else entry
