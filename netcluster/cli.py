@@ -112,7 +112,8 @@ def cmd_analyze(args) -> int:
                 group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
                 n_permutations=args.permutations, max_project_size=args.max_project_size,
                 graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
-                jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases)
+                jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases,
+                backbone=args.backbone, alpha=args.alpha, correction=args.correction)
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -165,6 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Leiden iterations: negative (default) until stable; 2 is faster on national "
                             "data (for exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--backbone", choices=["sdsm", "disparity", "none"], default="sdsm",
+                       help="the ties' backbone: sdsm (default; Neal 2014), disparity (Serrano et al. 2009) or none")
+        p.add_argument("--alpha", type=float, default=0.05, help="significance level of the backbone (default 0.05)")
+        p.add_argument("--correction", choices=["fdr", "holm", "none"], default="fdr",
+                       help="multiple-testing correction of the backbone: fdr (default; Benjamini-Hochberg, "
+                            "at most alpha of the ties kept are expected to be chance), holm (no chance tie "
+                            "with probability 1 - alpha; far fewer ties) or none")
         p.add_argument("--lang", choices=["ko", "en"], default=None,
                        help="language of the pages and labels (default: ko on Korean programme data, else en)")
         p.add_argument("--phases", help="programme phases, e.g. 2005-2008,2009-2013,2014- (default: the Korean "

@@ -9,12 +9,14 @@ permutation test, bootstrap or communities per slice unless ``light=False``.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .indicators import REGISTRY, evaluate
 from .slices import DEFAULT_PHASES, Slice, coded_dataset, year_slices
 
-__all__ = ["evolution", "network_growth", "DEFAULT_PHASES"]
+__all__ = ["evolution", "network_growth", "ties_by_year", "DEFAULT_PHASES"]
 
 EVOLUTION_COLUMNS = ["slice", "start", "end", "indicator", "value"]
 
@@ -109,3 +111,63 @@ def network_growth(dataset) -> pd.DataFrame:
         rows.append({"year": int(y), "projects": int(pmask.sum()), "organisations": int(len(ou)),
                      "participations": int(len(o)), "ties": net.project_organisations("binary").n_ties})
     return pd.DataFrame(rows).set_index("year")
+
+
+def ties_by_year(network, labels, project_years, *, excluded=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Joint projects per pair of organisations and per year, and each organisation's years.
+
+    Parameters
+    ----------
+    network : BipartiteNetwork
+    labels : sequence
+        The organisations (``network.orgs`` labels) to count among; positions in the output
+        refer to this order.
+    project_years : pandas.Series
+        Year of each project, indexed by project id; projects without a year are left out.
+    excluded : iterable
+        Project ids left out (as the projection left them out, ``max_project_size``).
+
+    Returns
+    -------
+    ties : DataFrame
+        ``a, b`` (positions in ``labels``, ``a < b``), ``year``, ``shared`` (projects of that
+        year both took part in, ≥ 1), sorted by (a, b, year).  Summed over the years it gives
+        the projection's shared projects of the ties whose projects all have a year.
+    presence : DataFrame
+        ``org, year``: the years each organisation took part in a project (joint or not).
+
+    Examples
+    --------
+    >>> from netcluster.graph import BipartiteNetwork
+    >>> net = BipartiteNetwork.from_edges(list("abab"), ["P", "P", "Q", "Q"])
+    >>> ties, presence = ties_by_year(net, ["a", "b"], pd.Series({"P": 2010, "Q": 2012}))
+    >>> ties.values.tolist()
+    [[0, 1, 2010, 1], [0, 1, 2012, 1]]
+    """
+    pos = pd.Index(np.asarray(network.orgs, dtype=object)).get_indexer(np.asarray(labels, dtype=object))
+    if (pos < 0).any():
+        raise KeyError("labels not in the network: " + ", ".join(map(str, np.asarray(labels)[pos < 0][:5])))
+    B = (network.B.tocsr()[pos] != 0).astype(np.int64).tocsc()
+    projects = pd.Index(np.asarray(network.projects, dtype=object).astype(str))
+    years = pd.Series(project_years).copy()
+    years.index = years.index.astype(str)
+    years = years.reindex(projects)
+    if len(excluded):
+        years[projects.isin([str(x) for x in excluded])] = pd.NA
+    years = pd.to_numeric(years, errors="coerce")
+    tie_parts, presence_parts = [], []
+    for y in sorted(int(v) for v in years.dropna().unique()):
+        cols = np.flatnonzero((years == y).to_numpy())
+        By = B[:, cols].tocsr()
+        up = sp.triu(By @ By.T, k=1).tocoo()
+        tie_parts.append(pd.DataFrame({"a": up.row.astype(np.int64), "b": up.col.astype(np.int64),
+                                       "year": y, "shared": up.data.astype(np.int64)}))
+        present = np.flatnonzero(np.asarray(By.sum(axis=1)).ravel() > 0)
+        presence_parts.append(pd.DataFrame({"org": present.astype(np.int64), "year": y}))
+    cols = {"a": np.int64, "b": np.int64, "year": np.int64, "shared": np.int64}
+    ties = (pd.concat(tie_parts, ignore_index=True) if tie_parts else
+            pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()}))
+    ties = ties[ties["shared"] > 0].sort_values(["a", "b", "year"], kind="stable").reset_index(drop=True)
+    presence = (pd.concat(presence_parts, ignore_index=True) if presence_parts else
+                pd.DataFrame({"org": pd.Series(dtype=np.int64), "year": pd.Series(dtype=np.int64)}))
+    return ties, presence.sort_values(["org", "year"], kind="stable").reset_index(drop=True)

@@ -114,7 +114,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
             betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
-            leiden_iterations: int = -1, lang: str | None = None, phases=None) -> Analysis:
+            leiden_iterations: int = -1, lang: str | None = None, phases=None, backbone: str = "sdsm",
+            alpha: float = 0.05, correction: str = "fdr") -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -146,6 +147,11 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     phases : dict or str, optional
         Programme phases ``{name: (first_year, last_year or None)}`` or ``"2005-2008,2009-2013,2014-"``;
         default the Korean programme's on Korean data, none on other data.
+    backbone, alpha, correction : str, float, str
+        The ties' backbone (:mod:`netcluster.backbone`): ``sdsm`` (default), ``disparity`` or
+        ``none``; its significance level and multiple-testing correction (``holm``, ``fdr``,
+        ``none``).  ties.csv has every tie with ``disparity_p``, ``sdsm_p`` and ``in_backbone``;
+        the network page shows the backbone first when there are more than 5,000 ties.
     jobs : int, optional
         Processes to use (default 2 on a multi-core machine that can fork, else 1): Leiden, the
         path-based and spectral centralities and the stability runs start on the second core as
@@ -169,7 +175,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                             seed=seed, n_permutations=n_permutations, max_project_size=max_project_size,
                             graphml=graphml, max_network_nodes=max_network_nodes, exact_max_nodes=exact_max_nodes,
                             betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations,
-                            jobs=jobs, dataset=dataset, lang=lang, phases=phases)
+                            jobs=jobs, dataset=dataset, lang=lang, phases=phases, backbone=backbone,
+                            alpha=alpha, correction=correction)
         runner = Runner(jobs=jobs, progress=progress)
         try:
             ctx = runner.run(_read_plan(options), {"options": options})
@@ -235,6 +242,8 @@ def _analysis_plan(ctx) -> list:
              ("ei", "ei_weighted", "ei_test", "group_null_band", "project_open")),
         Step("cross-region linkage", S.linkage_figures, aligned,
              ("region_matrix", "cross_region", "wide_region_matrix")),
+        Step("backbone", S.backbone_ties, ("network", "projection", "options"), ("backbone_table",),
+             stage="cross-region linkage"),
         Step("communities (from the second core, or computed here)", S.declared_groups,
              ("communities", "orgs", "label_rows"), ("communities_vs_declared",)),
         Step("language", S.language, ("dataset", "options"), ("lang", "korean", "phases"), stage=programme),
@@ -252,7 +261,8 @@ def _analysis_plan(ctx) -> list:
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
              ("dataset", "orgs", "projection", "centrality_plan", "communities", "ei", "gould_fernandez_roles",
-              "label_rows", "options", *second), ("organisations", "ties", "tie_codes", "centrality_params"),
+              "label_rows", "backbone_table", "options", *second),
+             ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality, brokerage and stability runs (main's share + waiting)", eager=True),
         Pool("organisation files, GEXF and ties files", S.write_tasks, ("organisations", "ties", "tie_codes"),
              eager=True),
@@ -262,14 +272,15 @@ def _analysis_plan(ctx) -> list:
                                                   "cross_region", "options"), ("openness",), stage="tables"),
         Step("parameters", S.parameters, ("dataset", "projection", "centrality_params", "communities",
                                           "stability_summary", "ei_test", "brokerage_notes", "structural_holes",
-                                          "lang", "korean", "phases", "options"), ("params",), stage="tables"),
+                                          "lang", "korean", "phases", "backbone_table", "options"), ("params",),
+             stage="tables"),
         Step("analysis", Analysis, ("dataset", "network", "projection", "organisations", "ties", "openness",
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
                                     "communities_vs_declared", "params"),
              ("analysis",), stage="tables"),
-        Step("layout and network.html", S.network_page, ("projection", "organisations", "lang", "options"),
-             ("network_page",)),
+        Step("layout and network.html", S.network_page, ("dataset", "network", "projection", "organisations",
+                                                         "backbone_table", "lang", "options"), ("network_page",)),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "lang", "options"),
              stage="layout and network.html"),
         Step("report.html", _report, ("analysis", "network_page", "options")),

@@ -22,10 +22,10 @@ LAYERS = [
      "write.text"},
     {"quality", "mapping", "names", "orgtypes", "regions", "readers", "groups"},
     {"dataset", "graph", "generate"},
-    {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout"},
+    {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout", "backbone"},
     {"slices", "indicators", "scorecard", "evolution"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
-     "write.pages", "write.report", "write"},
+     "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "cli", "__init__"},
 ]
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..backbone import backbone
 from ..brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
@@ -32,7 +33,8 @@ from ..write.columns import columns_for, measures, organisation_table
 from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
 from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
-from ..write.pages import network_html, regions_html, write_text
+from ..write.network_page import network_html
+from ..write.pages import regions_html, write_text
 from ..write.report import report_html
 from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
@@ -85,6 +87,9 @@ class Options:
     jobs: int = 1
     dataset: object = None  # a ClusterDataset given instead of a file
     lang: str | None = None  # ko | en; None: ko on Korean programme data, en otherwise
+    backbone: str = "sdsm"  # none | disparity | sdsm
+    alpha: float = 0.05
+    correction: str = "fdr"  # none | holm | fdr
     phases: dict | None = None  # {name: (first, last)}; None: the programme's on Korean data
 
 
@@ -319,8 +324,14 @@ def growth_table(dataset):
 
 # -- the output tables ---------------------------------------------------------
 
+def backbone_ties(network, projection, options: Options):
+    """The ties' backbone p-values and membership (:func:`netcluster.backbone.backbone`)."""
+    return backbone(projection, method=options.backbone, alpha=options.alpha, correction=options.correction,
+                    network=network)
+
+
 def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, gould_fernandez_roles,
-                  structural_holes, label_rows, options: Options, **parts):
+                  structural_holes, label_rows, backbone_table, options: Options, **parts):
     """The organisations table (attributes + every measure, columns as the specification orders
     them), the ties table, and the ties' end columns as codes into per-organisation arrays (for
     :meth:`netcluster.write.formatted.FormattedTable.of`)."""
@@ -341,6 +352,8 @@ def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, g
     ties[f"target_{g}"] = group_of[c]
     ties["cross_group"] = (ties[f"source_{g}"] != ties[f"target_{g}"]) & \
         ties[f"source_{g}"].notna() & ties[f"target_{g}"].notna()
+    for col in backbone_table.columns:
+        ties[col] = backbone_table[col].to_numpy()
     labels = np.asarray(projection.labels, dtype=object)
     # resolved once here (before the fork): the tables per distinct label / name (quoted,
     # neutralised, escaped) are then built once per process, not once per ties piece
@@ -367,7 +380,7 @@ def openness_table(ei, ei_weighted, group_null_band, project_open, cross_region,
 
 
 def parameters(dataset, projection, centrality_params, communities, stability_summary, ei_test, brokerage_notes,
-               structural_holes, lang, korean, phases, options: Options) -> dict:
+               structural_holes, lang, korean, phases, backbone_table, options: Options) -> dict:
     stab = stability_summary
     notes = dict(brokerage_notes)
     notes["constraint"] = structural_holes.attrs["params"].get("constraint_note", "")
@@ -383,7 +396,7 @@ def parameters(dataset, projection, centrality_params, communities, stability_su
             "stability": stab.attrs["summary"] if stab is not None else None,
             "ei_test": ei_test.attrs["params"], "brokerage": notes, "mapping": dataset.source.get("mapping"),
             "encoding": dataset.source.get("encoding"), "delimiter": dataset.source.get("delimiter"),
-            "lang": lang, "korean": korean, "phases": phases}
+            "lang": lang, "korean": korean, "phases": phases, "backbone": backbone_table.attrs["params"]}
 
 
 # -- writing -------------------------------------------------------------------
@@ -448,10 +461,13 @@ def join_pieces(options: Options, **_markers):
     finish_ties_csv(options.out, TIES_CSV_PARTS)
 
 
-def network_page(projection, organisations, lang, options: Options):
+def network_page(dataset, network, projection, organisations, backbone_table, lang, options: Options):
+    years = dataset.projects.set_index("project_id")["year"] if "year" in dataset.projects.columns else None
     html, info = network_html(projection, organisations, title=t("network_title", lang),
                               seed=options.seed, max_nodes=options.max_network_nodes, group_by=options.group_by,
-                              lang=lang)
+                              lang=lang, in_backbone=backbone_table["in_backbone"].to_numpy(),
+                              backbone_params=backbone_table.attrs["params"], network=network,
+                              project_years=years)
     write_text(options.out / "network.html", html)
     return info
 

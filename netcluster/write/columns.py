@@ -151,6 +151,9 @@ TIE_COLUMNS: tuple[Column, ...] = (
     _c("source_{group}", "{group}(1)", "source {group}"),
     _c("target_{group}", "{group}(2)", "target {group}"),
     _c("cross_group", "{group} 간 연결", "between {group}s", "bool"),
+    _c("disparity_p", "p값(불균형 필터)", "p-value, disparity filter", "float"),
+    _c("sdsm_p", "p값(SDSM)", "p-value, SDSM", "float"),
+    _c("in_backbone", "백본 포함", "in the backbone", "bool"),
 )
 
 _ORG_BY_ID = {c.id: c for c in ORGANISATION_COLUMNS}
