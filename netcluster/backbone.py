@@ -130,7 +130,7 @@ def bicm_fitness(degrees: np.ndarray, degree_counts: np.ndarray, sizes: np.ndarr
     return x, y
 
 
-def sdsm(network, projection, *, exact_max_work: float = 2e8) -> pd.Series:
+def sdsm(network, projection, *, exact_max_work: float = 5e9) -> pd.Series:
     r"""SDSM p-value (upper tail) of every tie's number of shared projects (in the order of
     ``projection.ties()``); the projects the projection left out (``max_project_size``) are
     left out here too.  Range [0, 1]; small = the two organisations share more projects than
@@ -183,10 +183,25 @@ def sdsm(network, projection, *, exact_max_work: float = 2e8) -> pd.Series:
     a, b = di[pos[r]], di[pos[c]]
     pair, pair_of = np.unique(a * len(dv) + b, return_inverse=True)
     pa, pb = pair // len(dv), pair % len(dv)
-    longest = int(shared.max()) if len(shared) else 0
-    work = len(pair) * len(cv) * longest ** 2
+    # each pair of degrees needs its distribution only up to its largest count - 1: pairs are
+    # grouped by that length rounded up to a power of two (most need 1 or 2)
+    need = np.zeros(len(pair), dtype=np.int64)
+    if len(shared):
+        np.maximum.at(need, pair_of, shared.astype(np.int64))
+    bucket = np.where(need > 0, 2 ** np.ceil(np.log2(np.maximum(need, 1))).astype(np.int64), 0)
+    sizes_b = {int(k): int((bucket == k).sum()) for k in np.unique(bucket) if k > 0}
+    work = sum(n * len(cv) * k * k for k, n in sizes_b.items())
     if work <= exact_max_work:
-        upper = _exact_upper_tail(G[pa], G[pb], n_c, shared, pair_of, longest)
+        below = np.zeros(len(shared))
+        for k in sizes_b:
+            sel = np.flatnonzero(bucket == k)
+            cdf = _poisson_binomial_cdf(G[pa[sel]], G[pb[sel]], n_c, k)   # P(X <= j), j < k
+            local = np.full(len(pair), -1)
+            local[sel] = np.arange(len(sel))
+            ties_here = np.flatnonzero(bucket[pair_of] == k)
+            s_here = shared[ties_here].astype(np.int64)
+            below[ties_here] = np.where(s_here > 0, cdf[local[pair_of[ties_here]], np.maximum(s_here - 1, 0)], 0.0)
+        upper = 1.0 - below
         how = "exact Poisson-binomial"
     else:
         m1, m2, m3 = moment(1), moment(2), moment(3)
@@ -203,12 +218,10 @@ def sdsm(network, projection, *, exact_max_work: float = 2e8) -> pd.Series:
     return out
 
 
-def _exact_upper_tail(Ga, Gb, n_c, shared, pair_of, longest):
-    """P(X >= shared) for X Poisson-binomial: a sum over project-size classes of
-    Binomial(n_c, q_c) with q_c = Ga[:, c] * Gb[:, c], the distribution kept up to
-    ``longest - 1`` (one row per distinct pair of degrees)."""
-    if longest == 0:
-        return np.ones(len(shared))
+def _poisson_binomial_cdf(Ga, Gb, n_c, longest):
+    """P(X <= j) for j < ``longest`` and X the sum over project-size classes of
+    Binomial(n_c, q_c), q_c = Ga[:, c] * Gb[:, c] (one row per pair of degrees): the
+    distribution is convolved class by class, truncated at ``longest``."""
     k = np.arange(longest)
     F = np.zeros((len(Ga), longest))
     F[:, 0] = 1.0
@@ -218,9 +231,7 @@ def _exact_upper_tail(Ga, Gb, n_c, shared, pair_of, longest):
         for j in range(1, longest):  # truncated convolution
             new[:, j:] += F[:, :longest - j] * pmf[:, j:j + 1]
         F = new
-    below = np.cumsum(F, axis=1)  # P(X <= k)
-    s = shared.astype(np.int64)
-    return 1.0 - np.where(s > 0, below[pair_of, np.maximum(s - 1, 0)], 0.0)
+    return np.cumsum(F, axis=1)
 
 
 def adjust(p: np.ndarray, correction: str = "none") -> np.ndarray:

@@ -257,3 +257,100 @@ def test_phone_layout(browser, demo):  # noqa: F811
     page.click("#menuToggle")
     assert page.is_visible("#side") and page.is_visible("#search")
     page.close()
+
+
+# ---------------------------------------------------------------- regions.html
+@pytest.fixture()
+def regions(browser, demo):  # noqa: F811
+    page, attempted, errors, dialogs = open_page(browser, demo[0] / "regions.html")
+    page.wait_for_selector("body[data-drawn='1']", timeout=15000)
+    yield page
+    assert attempted == [] and errors == [] and dialogs == []
+    page.close()
+
+
+def _label_boxes(page, selector="#map text.lab"):
+    return page.evaluate(f"""() => Array.from(document.querySelectorAll('{selector}')).map(t => {{
+        const b = t.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; }})""")
+
+
+def _overlaps(boxes):
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[0] < b[2] - 0.5 and a[2] > b[0] + 0.5 and a[1] < b[3] - 0.5 and a[3] > b[1] + 0.5]
+
+
+def test_map_shows_the_provinces_and_the_chosen_figure(regions, demo):
+    out = demo[0]
+    assert regions.locator("#map path.prov").count() == 17
+    fills = set(regions.eval_on_selector_all("#map path.prov", "ps => ps.map(p => p.getAttribute('fill'))"))
+    assert len(fills) > 5
+    op = pd.read_csv(out / "openness.csv", encoding="utf-8-sig").set_index("region")
+    busan = regions.locator("#map text.val").nth(
+        regions.eval_on_selector_all("#map text.lab", "ts => ts.map(t => t.textContent)").index("부산"))
+    assert busan.text_content() == f"{100 * op.loc['부산', 'external_share']:.1f}%"
+    regions.select_option("#figure", label="기관 수")
+    assert set(regions.eval_on_selector_all("#map path.prov", "ps => ps.map(p => p.getAttribute('fill'))")) != fills
+    assert "공공누리" in regions.inner_text("body") or "공공누리" in regions.content()
+    assert _overlaps(_label_boxes(regions)) == []
+    regions.screenshot(path=str(ARTIFACTS / "regions_map.png"), full_page=True)
+
+
+def test_map_ties_filter_and_highlight(regions, demo):
+    rm = pd.read_csv(demo[0] / "region_matrix.csv", encoding="utf-8-sig")
+    between = rm[(rm["region_a"] != rm["region_b"]) & (rm["ties"] > 0)]
+    assert regions.evaluate("ncRegions.ties()") == len(between)
+    k = int(between["ties"].median())
+    regions.fill("#minTies", str(k))
+    assert regions.evaluate("ncRegions.ties()") == int((between["ties"] >= k).sum())
+    regions.fill("#minTies", "1")
+    regions.locator("#table tbody tr", has_text="제주").first.click()
+    lit = regions.evaluate("Array.from(document.querySelectorAll('#map path.tie:not(.faded)')).length")
+    assert lit == int(((between["region_a"] == "제주") | (between["region_b"] == "제주")).sum())
+    # tooltip of a province
+    box = regions.locator("#map path.prov[data-prov='강원']").bounding_box()
+    regions.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    assert regions.is_visible("#tip") and "강원" in regions.inner_text("#tip")
+
+
+def test_map_exports(regions):
+    with regions.expect_download() as dl:
+        regions.click("#svg")
+    root = ET.parse(dl.value.path()).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len([p for p in root.iter(ns + "path") if p.get("class") == "prov"]) == 17
+    assert "부산" in [t.text for t in root.iter(ns + "text")]
+    with regions.expect_download() as dl:
+        regions.click("#png")
+    assert open(dl.value.path(), "rb").read()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_map_on_a_phone(browser, demo):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto((demo[0] / "regions.html").resolve().as_uri())
+    page.wait_for_selector("body[data-drawn='1']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("#map").bounding_box()["width"] <= 390
+    page.screenshot(path=str(ARTIFACTS / "regions_phone.png"), full_page=True)
+    page.close()
+
+
+def test_keep_export_pages(browser, shared_data, tmp_path):  # noqa: F811
+    """A real EU export: no map text, readable labels, the network grown from the backbone."""
+    out = tmp_path / "keep"
+    analyze(shared_data / "keep_interreg_2014_2020" / "keep_closed_1420_Partnership.csv", out,
+            mapping=nc.datasets.mapping_path("keep_interreg"), n_permutations=9)
+    page, attempted, errors, _ = open_page(browser, out / "regions.html")
+    page.wait_for_selector("body[data-drawn='1']")
+    assert page.locator("#map path.prov").count() == 0 and "KOGL" not in page.content()
+    assert _overlaps(_label_boxes(page)) == []
+    page.screenshot(path=str(ARTIFACTS / "regions_keep.png"))
+    page.close()
+    page, attempted2, errors2, _ = open_page(browser, out / "network.html")
+    page.wait_for_selector("body[data-drawn='1']", timeout=30000)
+    c = page.evaluate("ncNetwork.counts()")
+    assert c["orgs"] == 2000 and c["ties"] > 0
+    assert len(page.evaluate("ncNetwork.labels()")) >= 15
+    page.screenshot(path=str(ARTIFACTS / "network_keep.png"))
+    page.close()
+    assert attempted == attempted2 == [] and errors == errors2 == []

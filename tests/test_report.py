@@ -205,3 +205,15 @@ def test_keep_export_report_is_english_without_review_figures(tmp_path, shared_d
     assert [w for w in HANGUL.findall(text) if w not in names] == []
     assert "review" not in text.lower() and "province" not in text.lower()
     assert a.scorecard["review_figure"].isna().all()
+
+
+def test_report_states_the_backbone(demo_out, sample_en):
+    """Method, correction, alpha and what remains, counted independently from ties.csv."""
+    ties = pd.read_csv(demo_out / "ties.csv", dtype={"source": str, "target": str}, encoding="utf-8-sig")
+    kept = ties[ties["in_backbone"]]
+    orgs = len(pd.unique(pd.concat([kept["source"], kept["target"]])))
+    ko = visible_text(demo_out / "report.html")
+    assert "SDSM" in ko and "Benjamini" in ko and "유의수준 0.05" in ko
+    assert f"연결 {len(ties):,}개 중 {len(kept):,}개" in ko and f"기관 {orgs:,}곳이" in ko
+    en = visible_text(sample_en[1] / "report.html")
+    assert f"{len(kept):,} of {len(ties):,} ties" in en and "α = 0.05" in en

@@ -34,7 +34,8 @@ from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
 from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
 from ..write.network_page import network_html
-from ..write.pages import regions_html, write_text
+from ..write.map_page import regions_html
+from ..write.pages import write_text
 from ..write.report import report_html
 from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
@@ -472,11 +473,15 @@ def network_page(dataset, network, projection, organisations, backbone_table, la
     return info
 
 
-def regions_page(region_matrix, organisations, lang, options: Options):
-    counts = organisations[options.group_by].value_counts()
+def regions_page(region_matrix, organisations, openness, korean, lang, options: Options):
+    participants = organisations
+    if "participant" in organisations.columns:
+        participants = organisations[organisations["participant"].fillna(False).astype(bool)]
+    counts = participants[options.group_by].value_counts()
     title = t("regions_title", lang, group=group_label(options.group_by, lang))
     write_text(options.out / "regions.html",
-               regions_html(region_matrix, counts, title=title, lang=lang, group_by=options.group_by))
+               regions_html(region_matrix, counts, title=title, lang=lang, group_by=options.group_by,
+                            openness=openness, korean=None))
 
 
 def report_page(analysis, options: Options):

@@ -269,7 +269,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
     }
     own_js = (resources.files("netcluster") / "templates" / "network.js").read_text(encoding="utf-8")
     own_css = (resources.files("netcluster") / "templates" / "network.css").read_text(encoding="utf-8")
-    note = " ".join(x for x in (f"{rule}.", backbone_line + ("." if backbone_line else ""),
+    note = " ".join(x for x in (f"{rule[:1].upper()}{rule[1:]}.", backbone_line + ("." if backbone_line else ""),
                                 text("net_backbone_default", lang, n=backbone_first_above) if backbone_first else "",
                                 f"{layout}.") if x)
     body = (f'<header><button type="button" id="menuToggle" aria-controls="side" aria-expanded="false">☰ '

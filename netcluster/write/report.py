@@ -615,6 +615,19 @@ class _Report:
                                  delimiter=delims.get(d, d or "–")))
         mapping = os.path.basename(p["mapping"]) if p.get("mapping") else self.t("m_no_mapping")
         sentences.append(self.t("m_input", tables=", ".join(tables) or "–", mapping=mapping))
+        bb = p.get("backbone") or {}
+        if bb.get("method", "none") != "none":
+            total = max(int(bb.get("ties_total", 0)), 1)
+            tail = (bb.get("sdsm") or {}).get("tail", "")
+            sentences.append(self.t("m_backbone", method=self.t("backbone_methods")[bb["method"]],
+                                    correction=self.t("backbone_corrections")[bb.get("correction", "none")],
+                                    alpha=bb.get("alpha"), kept=int(bb.get("ties", 0)), total=total,
+                                    share=f"{100 * int(bb.get('ties', 0)) / total:.1f}%",
+                                    orgs=int(bb.get("organisations", 0)),
+                                    tail=self.t("m_tail_exact") if tail.startswith("exact") else
+                                    self.t("m_tail_rna") if tail else ""))
+        elif bb:
+            sentences.append(self.t("m_backbone_none"))
         rule = (self.a.network_page or {}).get("rule", "")
         if rule:
             sentences.append(self.t("m_network_page", rule=rule))

@@ -298,13 +298,32 @@ TEXT = {
     "net_tip_shared": {"ko": "공동과제 {n}건", "en": "{n} joint projects"},
     "net_tip_backbone": {"ko": "백본 연결", "en": "in the backbone"},
     "unknown": {"ko": "(미상)", "en": "(unknown)"},
-    "regions_note": {"ko": "{group}마다 원 하나(크기: 기관 수; 시·도는 지도 위치). 선 굵기: 두 {group} 기관 사이의 연결 수. "
-                           "마우스를 올리면 연결 수와 관측/기대 비율이 보입니다.{more}",
-                     "en": "One node per {group} (size: organisations; Korean provinces at their map positions). "
-                           "Edge width: ties between the two {group}s' organisations. Hover for counts and the "
-                           "observed/expected ratio.{more}"},
-    "regions_more": {"ko": " 가장 강한 연결 {n}개만 그렸습니다(region_matrix.csv에 모두 있음).",
-                     "en": " Only the {n} strongest links are drawn; region_matrix.csv has all."},
+    # the region page
+    "map_note": {"ko": "{group}별 지도입니다. 색은 오른쪽에서 고른 지표이고, 선은 두 {group} 기관 사이의 연결입니다(굵기: 연결 수, "
+                       "색: 무작위로 섞였을 때의 기대값 대비 관측값 — 빨강은 기대보다 많음, 파랑은 적음).",
+                 "en": "Map by {group}. Colour: the figure chosen on the right. Lines: ties between the two {group}s' "
+                       "organisations (width: ties; colour: observed against what random mixing would give — red "
+                       "more, blue fewer)."},
+    "layout_note": {"ko": "{group}마다 원 하나(크기: 기관 수, 색: 고른 지표)를 연결 구조에 따라 배치했습니다(지도 아님). 기관이 "
+                          "많은 {n}개 {group}을 그렸고, 모든 {group}은 표에 있습니다. 선 굵기: 연결 수, 선 색: 관측/기대.",
+                    "en": "One circle per {group} (size: organisations; colour: the chosen figure), placed by their "
+                          "ties (not a map). The {n} {group}s with most organisations are drawn; all are in the "
+                          "table. Line width: ties; line colour: observed/expected."},
+    "map_not_drawn": {"ko": "그림에 없는 {n}곳은 표와 region_matrix.csv에 있습니다.",
+                      "en": "{n} more are in the table and region_matrix.csv."},
+    "map_figure": {"ko": "색으로 볼 지표", "en": "Colour by"},
+    "map_click_hint": {"ko": "{group}이나 표의 행을 누르면 그 {group}의 연결만 강조됩니다.",
+                       "en": "Click a {group} or a table row to highlight its ties."},
+    "map_min_ties": {"ko": "그릴 최소 연결 수: {n}", "en": "Ties drawn: at least {n}"},
+    "map_width_legend": {"ko": "선 굵기: 연결 수", "en": "Line width: ties"},
+    "map_ratio_legend": {"ko": "선 색: 관측/기대(무작위 혼합 대비)", "en": "Line colour: observed/expected (random mixing)"},
+    "map_fewer": {"ko": "기대보다 적음", "en": "fewer than expected"},
+    "map_more": {"ko": "기대보다 많음", "en": "more than expected"},
+    "map_no_value": {"ko": "값 없음", "en": "no value"},
+    "map_inset": {"ko": "울릉도·독도", "en": "Ulleungdo, Dokdo"},
+    "map_attribution": {"ko": "경계: 통계청 SGIS 시도 경계(2018), 공공누리 제1유형",
+                        "en": "Boundaries: Statistics Korea SGIS provinces (2018), KOGL Type 1"},
+    "tip_across": {"ko": "외부 연결: ", "en": "ties to others: "},
     "col_orgs": {"ko": "기관", "en": "orgs"},
     "col_ties_inside": {"ko": "내부 연결", "en": "ties inside"},
     "col_ties_across": {"ko": "외부 연결", "en": "ties to others"},
@@ -354,6 +373,16 @@ TEXT = {
     "m_input": {"ko": "입력: {tables}. 매핑 파일: {mapping}.", "en": "Input: {tables}. Mapping file: {mapping}."},
     "m_table": {"ko": "{file}({encoding}, 구분자 {delimiter})", "en": "{file} ({encoding}, delimiter {delimiter})"},
     "m_no_mapping": {"ko": "없음(기본 열 이름)", "en": "none (the built-in column names)"},
+    "m_backbone": {"ko": "백본: {method}, {correction}, 유의수준 {alpha}. 연결 {total:,}개 중 {kept:,}개({share})와 기관 {orgs:,}곳이 "
+                          "남습니다.{tail} 모든 연결의 p값과 백본 포함 여부는 ties.csv에 있습니다.",
+                   "en": "Backbone: {method}, {correction}, α = {alpha}: {kept:,} of {total:,} ties ({share}) and {orgs:,} "
+                         "organisations remain.{tail} ties.csv has every tie's p-values and whether it is in the "
+                         "backbone."},
+    "m_backbone_none": {"ko": "백본을 계산하지 않았습니다(불균형 필터 p값만 ties.csv에 있음).",
+                        "en": "No backbone was extracted (ties.csv has the disparity-filter p-values only)."},
+    "m_tail_exact": {"ko": " p값은 포아송-이항 분포로 정확히 계산했습니다.", "en": " The p-values are exact (Poisson-binomial)."},
+    "m_tail_rna": {"ko": " p값은 정규 근사(Volkova 1996)로 계산했습니다.",
+                   "en": " The p-values use the refined normal approximation (Volkova 1996)."},
     "m_network_page": {"ko": "network.html: {rule}.", "en": "network.html: {rule}."},
     "weightings": {"ko": {"binary": "있음/없음", "count": "공동과제 수", "newman": "Newman 협업 가중치",
                           "jaccard": "Jaccard", "association": "연관 강도"},
