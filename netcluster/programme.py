@@ -311,7 +311,9 @@ def review_specialised_share(dataset, *, complexes=None, years=REVIEW_YEARS, wei
 
 def is_sme(size: pd.Series) -> pd.Series:
     """Whether each firm's size class is an SME (:data:`SME_SIZES`; missing: unknown → False)."""
-    return size.astype(object).map(lambda v: isinstance(v, str) and v.strip().lower() in SME_SIZES).astype(bool)
+    codes, uniques = pd.factorize(size.astype(object), use_na_sentinel=True)
+    sme = np.array([isinstance(v, str) and v.strip().lower() in SME_SIZES for v in uniques] + [False], dtype=bool)
+    return pd.Series(sme[codes], index=size.index, name=size.name)  # (code -1, missing: the last entry)
 
 
 def location_quotients(dataset, *, by: str = "region", weight: str | None = None,
@@ -578,11 +580,15 @@ def outcome_comparison(dataset, outcome: str = "patents", *, strata=None, n_boot
     f = orgs.loc[orgs["org_type"].isin(org_types).to_numpy(), use].dropna(subset=[outcome])
     if comparison == "sme":  # SMEs on both sides: participating SMEs and ordinary SMEs
         f = f[is_sme(f["size"])]
+    # strata: the combination of the keys' values, numbered by first appearance (vectorised:
+    # a row-wise string join took 42 s on 1.46M firms)
+    stratum = np.zeros(len(f), dtype=np.int64)
     if skeys:
         f = f.dropna(subset=skeys)
-        f["_stratum"] = f[skeys].astype(str).agg(" | ".join, axis=1)
-    else:
-        f["_stratum"] = "(all)"
+        stratum = np.zeros(len(f), dtype=np.int64)
+        for k in skeys:
+            codes, uniques = pd.factorize(f[k].astype(str))
+            stratum = stratum * max(len(uniques), 1) + codes
     n1, n0 = int(f["participant"].sum()), int((~f["participant"]).sum())
     if n0 == 0:
         raise EmptyResultError(
@@ -592,7 +598,7 @@ def outcome_comparison(dataset, outcome: str = "patents", *, strata=None, n_boot
         raise EmptyResultError("no participating firms with the outcome")
     y = f[outcome].to_numpy(float)
     part = f["participant"].to_numpy()
-    st = pd.factorize(f["_stratum"])[0]
+    st = pd.factorize(stratum)[0]
     ns = st.max() + 1
 
     def ratio(yv, pv, sv):
