@@ -472,6 +472,7 @@
     if (S.ego === null) return;
     egoBox.appendChild(el("div", {className: "name"}, fmt(T.ego_title, {name: nodes[S.ego].label, k: S.egoSteps})));
     egoBox.appendChild(el("div", {className: "muted"}, T.ego_scope));
+    if (D.nAll > N) egoBox.appendChild(el("div", {className: "muted"}, fmt(T.ego_drawn_only, {n: N})));
     var bar = el("div");
     var copy = el("button", {type: "button", id: "egoCopy"}, T.copy);
     copy.onclick = function () {

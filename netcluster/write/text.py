@@ -287,6 +287,8 @@ TEXT = {
     "net_ego_title": {"ko": "{name}의 협력 기관({k}단계까지)", "en": "{name} and its partners within {k} step(s)"},
     "net_ego_scope": {"ko": "모든 연결(백본 여부와 관계없이)과 선택한 기간의 과제로 찾았습니다.",
                       "en": "Through any tie (in the backbone or not), in the selected years."},
+    "net_ego_drawn_only": {"ko": "그린 기관 {n}곳 안의 협력 기관만 보입니다. 모든 협력 기관은 ties.csv에 있습니다.",
+                           "en": "Only partners among the {n} organisations drawn; ties.csv has them all."},
     "net_col_name": {"ko": "기관명", "en": "Organisation"},
     "net_col_type": {"ko": "유형", "en": "Type"},
     "net_col_shared": {"ko": "공동과제", "en": "Joint projects"},
