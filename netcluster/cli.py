@@ -113,7 +113,7 @@ def cmd_analyze(args) -> int:
                 n_permutations=args.permutations, max_project_size=args.max_project_size,
                 graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
                 jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases,
-                backbone=args.backbone, alpha=args.alpha, correction=args.correction)
+                backbone=args.backbone, alpha=args.alpha, correction=args.correction, overwrite=args.overwrite)
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Leiden iterations: negative (default) until stable; 2 is faster on national "
                             "data (for exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--overwrite", action="store_true",
+                       help="replace the outputs of an earlier run in --out (default: a folder that is not empty "
+                            "is an error); the earlier run's files this run does not write are removed")
         p.add_argument("--backbone", choices=["sdsm", "disparity", "none"], default="sdsm",
                        help="the ties' backbone: sdsm (default; Neal 2014), disparity (Serrano et al. 2009) or none")
         p.add_argument("--alpha", type=float, default=0.05, help="significance level of the backbone (default 0.05)")

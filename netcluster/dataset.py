@@ -40,15 +40,16 @@ import pandas as pd
 
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
-from .exceptions import InputError
+from .exceptions import InputError, MappingError
 from .groups import sorted_factorize
-from .mapping import (Mapping, NUMERIC_COLUMNS, ORG_COLUMNS, PROJECT_COLUMNS,
-                      load_mapping, resolve_columns)
+from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, NUMERIC_COLUMNS, ORG_COLUMNS,
+                      PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, load_mapping, norm_header,
+                      resolve_columns)
 from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_names, has_invisible, name_key,
                     name_keys)
 from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
-from .readers import RawTable, read_table, strip_cells
+from .readers import RawTable, TableSource, list_tables, match_tables, read_table, strip_cells
 from .regions import PROVINCE_TO_WIDE, normalise_region_series
 
 __all__ = ["ClusterDataset", "load_dataset", "StagedReader", "from_frames", "YEAR_RANGE"]
@@ -268,41 +269,91 @@ _TABLE_PATTERNS = {
 }
 
 
-def _find_tables(folder: Path, mapping: Mapping) -> dict:
-    files = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"))
+def _find_tables(path: Path, mapping: Mapping, sheet=None) -> dict:
+    """The tables by role (:class:`netcluster.readers.TableSource`) of a folder, a ZIP archive
+    of tables or a workbook: named in the mapping's ``[tables]`` (a file name, a glob pattern
+    such as ``"organi[sz]ation*"``, or ``{file = …, sheet = …}``), else recognised by name."""
+    sources = list_tables(path)
+    is_book = not path.is_dir() and bool(sources) and sources[0].sheet is not None
+    shown = [s.file_name if s.sheet is None else str(s.sheet) for s in sources]
     if mapping.tables:
         out = {}
-        for role, name in mapping.tables.items():
+        for role, spec in mapping.tables.items():
             if role not in _TABLE_PATTERNS:
-                raise InputError(f"[tables] key {role!r} must be one of {list(_TABLE_PATTERNS)}")
-            p = folder / name
-            if not p.exists():
-                raise InputError(f"[tables] {role} = {name!r} not found; files in the folder: "
-                                 f"{[f.name for f in files]}", file=folder)
-            out[role] = p
+                raise MappingError(f"[tables] key {role!r} must be one of {list(_TABLE_PATTERNS)}")
+            if isinstance(spec, str):
+                spec = {"sheet": spec} if is_book else {"file": spec}
+            if not isinstance(spec, dict) or not set(spec) <= {"file", "sheet"} or not spec:
+                raise MappingError(f'[tables] {role} must be a file name, a pattern or {{ file = "…", sheet = "…" }}, '
+                                   f"got {spec!r}")
+            file, sh = spec.get("file"), spec.get("sheet")
+            if file is None:
+                if not is_book:
+                    raise MappingError(f"[tables] {role} names a sheet but no file, and the input is not a "
+                                       f"workbook: add file = \"….xlsx\"")
+                out[role] = TableSource(path, sheet=sh)
+                continue
+            if is_book:
+                raise MappingError(f"[tables] {role} names a file, but the input is one workbook: name its "
+                                   f'sheet ({role} = {{ sheet = "…" }}); sheets: {shown}')
+            found = match_tables(sources, str(file))
+            if not found and path.is_dir() and (path / str(file)).is_file():  # a name without a table suffix
+                found = [TableSource(path / str(file))]
+            if not found:
+                raise InputError(f"[tables] {role} = {file!r} matches no file; files here: {shown}", file=path)
+            if len(found) > 1:
+                raise InputError(f"[tables] {role} = {file!r} matches several files {[f.file_name for f in found]}: "
+                                 f"name one", file=path)
+            src = found[0]
+            out[role] = TableSource(src.path, member=src.member, sheet=sh) if sh is not None else src
         if "participations" not in out:
-            raise InputError("[tables] must name the participations file", file=folder)
+            raise InputError("[tables] must name the participations table", file=path)
+        seen = {}
+        for role, src in out.items():
+            if src in seen:
+                raise MappingError(f"[tables] {seen[src]} and {role} both read {src.name}"
+                                   f"{'' if src.sheet is not None else ' (its first sheet)' if src.file_name.lower().endswith(('.xlsx', '.xlsm')) else ''}: "
+                                   f"name a different file or sheet for each table (e.g. {role} = {{ file = "
+                                   f"\"{src.file_name}\", sheet = \"…\" }})")
+            seen[src] = role
         return out
-    if len(files) == 1:
-        return {"participations": files[0]}
+    if is_book:
+        if len(sources) == 1 or sheet is not None:
+            return {"participations": TableSource(path, sheet=sheet if sheet is not None else sources[0].sheet)}
+        candidates = sources
+    else:
+        candidates = sources
+    if len(candidates) == 1:
+        return {"participations": candidates[0]}
     out = {}
     for role in ("participations", "projects", "organisations"):
-        found = [p for p in files if p not in out.values()
-                 and any(re.search(rx, p.stem, re.I) for rx in _TABLE_PATTERNS[role])]
+        found = [p for p in candidates if p not in out.values()
+                 and any(re.search(rx, str(p.sheet) if is_book else p.stem, re.I) for rx in _TABLE_PATTERNS[role])]
         if len(found) > 1:  # e.g. one file per year: reading one of them would lose the others
+            names = [str(f.sheet) if is_book else f.file_name for f in found]
             raise InputError(
-                f"several files look like the {role} table: {[f.name for f in found]}. Combine them into "
-                f"one file (same header), or say which one to read in a mapping file:\n[tables]\n"
-                f'{role} = "{found[0].name}"', file=folder)
+                f"several {'sheets' if is_book else 'files'} look like the {role} table: {names}. Combine them into "
+                f"one (same header), or say which one to read in a mapping file:\n[tables]\n"
+                f'{role} = "{names[0]}"', file=path)
         if found:
             out[role] = found[0]
     if "participations" not in out:
         raise InputError(
-            f"cannot tell which file holds the participations among {[f.name for f in files]}; "
-            f"name it participations.csv or list the files in the mapping's [tables] section",
-            file=folder)
+            f"cannot tell which {'sheet' if is_book else 'file'} holds the participations among {shown}; "
+            f"name it participations or list the tables in the mapping's [tables] section", file=path)
     return out
+
+
+def _holds_tables(path: Path) -> bool:
+    """A ZIP archive (not a workbook) with several tables is a folder of tables."""
+    try:
+        with path.open("rb") as f:
+            if f.read(4) != b"PK\x03\x04":
+                return False
+    except OSError:
+        return False
+    sources = list_tables(path)
+    return len(sources) > 1 and sources[0].sheet is None
 
 
 def load_dataset(path, *, mapping=None, encoding: str | None = None,
@@ -354,19 +405,19 @@ class StagedReader:
         enc = encoding or mapping.encoding
         delim = delimiter or mapping.delimiter
         sheet = sheet if sheet is not None else mapping.sheet
-        if path.is_dir():
-            tables = _find_tables(path, mapping)
-        elif path.exists():
-            tables = {"participations": path}
-        else:
+        if not path.exists():
             raise InputError("input not found", file=path)
+        if path.is_dir() or mapping.tables or _holds_tables(path):
+            tables = _find_tables(path, mapping, sheet)
+        else:
+            tables = {"participations": TableSource(path)}
         log = QualityLog()
 
         def read(role, p):
             raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
                              sheet=sheet, table=role)
             log.extend(raw.log)
-            log.set_counts(role, read=raw.rows_read, file=p)
+            log.set_counts(role, read=raw.rows_read, file=raw.file)
             return raw
 
         self._path, self._tables, self._mapping = path, tables, mapping
@@ -384,7 +435,7 @@ class StagedReader:
     def dataset(self) -> ClusterDataset:
         """The whole dataset (reads the other tables)."""
         ds = self._builder.build(self._raws)
-        ds.source.update({"input": str(self._path), "tables": {k: str(v) for k, v in self._tables.items()},
+        ds.source.update({"input": str(self._path), "tables": {k: v.name for k, v in self._tables.items()},
                           "encoding": {k: r.encoding for k, r in self._raws.items()},
                           "delimiter": {k: r.delimiter for k, r in self._raws.items()},
                           "mapping": self._mapping.source})
@@ -437,6 +488,11 @@ def from_frames(participations: pd.DataFrame, organisations: pd.DataFrame | None
     return _Builder(mapping, log).build(raws)
 
 
+#: the warning when the source's organisation-type labels are not recognised
+ORG_TYPE_LABELS_WARNING = ("organisation-type labels not recognised: types guessed from names (map them in the "
+                           "mapping's values for org_type; the labels stay in org_category)")
+
+
 class _Builder:
     def __init__(self, mapping: Mapping, log: QualityLog):
         self.mapping = mapping
@@ -478,11 +534,16 @@ class _Builder:
     def canonicalise(self, raw, table: str) -> pd.DataFrame:
         m = self.mapping
         frame = raw.frame
-        resolved = resolve_columns(frame.columns, table, m, file=raw.file)
-        out = {}
+        missing_mapped: list = []
+        resolved = resolve_columns(frame.columns, table, m, file=raw.file, report=missing_mapped)
+        for canon, headers in missing_mapped:
+            self.log.add(table=table, reason="mapped column not in this table", action="warning", file=raw.file,
+                         line=1, column=canon, value=", ".join(map(str, headers)),
+                         detail=f"headers present: {list(frame.columns)[:30]}")
+        out, origin = {}, {}
         used = set()
         for canon, src in resolved.items():
-            if isinstance(src, list):
+            if isinstance(src, list) and canon in ID_COLUMNS:  # a composite key
                 parts = [frame[s].astype("object") for s in src]
                 joined = parts[0].astype(str)
                 for p in parts[1:]:
@@ -490,14 +551,47 @@ class _Builder:
                 anyna = pd.concat(parts, axis=1).isna().any(axis=1)
                 out[canon] = joined.where(~anyna, None)
                 used.update(src)
+            elif isinstance(src, list):  # candidates: each row's first non-empty value
+                na = m.na_for(canon) if isinstance(m.na_values, dict) else []
+                value = pd.Series(None, index=frame.index, dtype=object)
+                header = pd.Series(None, index=frame.index, dtype=object)
+                for h in src:
+                    col = frame[h].astype("object")
+                    if na:
+                        col = col.where(~col.isin(na), None)
+                    take = value.isna() & col.notna()
+                    value = value.where(~take, col)
+                    header = header.where(~take, h)
+                out[canon], origin[canon] = value, header
+                used.update(src)
             else:
                 out[canon] = frame[src].astype("object")
+                origin[canon] = pd.Series(np.where(out[canon].notna(), src, None), index=frame.index, dtype=object)
                 used.add(src)
         df = pd.DataFrame(out, index=frame.index)
+        if len(df):
+            for canon, src in resolved.items():
+                if canon in ID_COLUMNS or df[canon].notna().any():
+                    continue
+                heads = src if isinstance(src, list) else [src]
+                wanted = {norm_header(x) for x in RELATED.get(canon, []) + ALIASES.get(canon, [])}
+                others = [h for h in frame.columns if h not in heads and norm_header(h) in wanted
+                          and frame[h].notna().any()]
+                self.log.add(table=table, reason="mapped column is empty in every row", action="warning",
+                             file=raw.file, line=1, column=canon, value=", ".join(map(str, heads)),
+                             detail=(f"columns here that may hold it: {others} (list candidates: {canon} = "
+                                     f"{[*heads, *others]!r})" if others else "no other column looks like it"))
+        if "region" in origin:
+            df["region_from"] = origin["region"]
+        for col, keep in SOURCE_COLUMNS.items():  # the source's own label, before any mapping
+            if col in df.columns:
+                df[keep] = df[col]
         for col in df.columns:
             na = m.na_for(col) if isinstance(m.na_values, dict) else []
-            if na:
+            if na and not isinstance(resolved.get(col), list):
                 df[col] = df[col].where(~df[col].isin(na), None)
+            if col in CATEGORY_COLUMNS:
+                df[col] = self._multi_values(df, col, table, raw)
             if col in m.extract:
                 s = df[col]
                 got = s.astype("object").str.extract(m.extract[col], expand=False)
@@ -526,6 +620,35 @@ class _Builder:
         df["line"] = raw.lines
         df["_table"] = table
         return df
+
+    def _multi_values(self, df, col, table, raw) -> pd.Series:
+        """A category cell holding several values: with ``[read] multi_value_separator`` the
+        first is kept and the others reported; without it, cells that look multi-valued
+        (``;`` or ``|`` between values) are reported so that the separator can be set."""
+        s = df[col]
+        sep = self.mapping.multi_value_separator
+        text = s.astype("object")
+        present = text.notna().to_numpy()
+        if not present.any():
+            return s
+        codes, uniq = pd.factorize(text, use_na_sentinel=True)
+        if sep:
+            parts = [str(u).split(sep) for u in uniq]
+            first = np.array([p[0].strip() or None for p in parts] + [None], dtype=object)
+            rest = np.array([sep.join(x.strip() for x in p[1:]) for p in parts] + [""], dtype=object)
+            multi = np.array([len(p) > 1 for p in parts] + [False])[codes]
+            if multi.any():
+                self.log.add_many(table=table, reason="multi-valued cell, first value kept", action="repair",
+                                  file=raw.file, lines=raw.lines[multi].tolist(), column=col,
+                                  values=text[multi].tolist(), detail="dropped: " + pd.Series(rest[codes][multi]))
+            return pd.Series(first[codes], index=s.index, dtype=object)
+        looks = np.array([bool(re.search(r"\S\s*[;|]\s*\S", str(u))) for u in uniq] + [False])[codes]
+        if looks.any():
+            self.log.add_many(table=table, reason="cell looks multi-valued (a separator can be set in the mapping)",
+                              action="warning", file=raw.file, lines=raw.lines[looks].tolist(), column=col,
+                              values=text[looks].tolist(),
+                              detail="kept as one value; with [read] multi_value_separator the first value is kept")
+        return s
 
     def _drop(self, df, mask, table, reason, column=None, detail=""):
         mask = np.asarray(mask, dtype=bool)
@@ -673,7 +796,7 @@ class _Builder:
             counts = counts.sort_values([key, "n", col], ascending=[True, False, True], kind="stable")
             chosen = counts.drop_duplicates(key, keep="first").set_index(key)[col]
             res[col] = res[key].map(chosen)
-            if len(counts) > len(chosen):
+            if len(counts) > len(chosen) and col not in DERIVED_ORG_COLUMNS:  # (reported with their column)
                 c = sub[key].map(chosen)
                 conflict = (sub[col] != c).to_numpy()
                 self.log.add_many(table=table, reason=f"conflicting {group_label} attribute, "
@@ -741,7 +864,8 @@ class _Builder:
     # -- normalisation of the organisation / project tables ------------------
     def _normalise_orgs(self, orgs):
         t = "organisations"
-        # type
+        # type: the source's label stays in org_category; the six types come from the mapping's
+        # [values.org_type], the built-in words, or (unrecognised / missing) the name
         if "org_type" in orgs.columns:
             raw_type = orgs["org_type"]
             typ = _map_unique(raw_type, normalise_org_type)
@@ -763,6 +887,8 @@ class _Builder:
                           file=orgs.loc[miss, "file"].tolist(), lines=orgs.loc[miss, "line"].tolist(), column="org_type",
                           values=orgs.loc[miss, "name"].tolist(),
                           detail="inferred: " + typ[miss].astype(str))
+        if "org_category" in orgs.columns:
+            self._org_type_labels(orgs, typ, need, t)
         orgs["org_type"] = typ
         orgs["org_type_inferred"] = need.to_numpy()
         # region
@@ -783,7 +909,10 @@ class _Builder:
                           values=orgs.loc[unknown, "org_id"].tolist(),
                           detail="no region and no readable address")
         orgs["region"] = region
-        orgs["region_source"] = how.replace({"ok": "region", "spelling": "region"})
+        header = orgs["region_from"] if "region_from" in orgs.columns else pd.Series("region", index=orgs.index)
+        orgs["region_from"] = np.where(how.to_numpy() == "address", "address",
+                                       np.where(region.notna().to_numpy(), header.fillna("region").to_numpy(dtype=object),
+                                                None))
         orgs["wide_region"] = region.map(PROVINCE_TO_WIDE).astype("object")
         self._numbers(orgs, t)
         if "sector" in orgs.columns:
@@ -791,6 +920,30 @@ class _Builder:
             smap = {u: re.sub(r"\s+", "", str(u)).removesuffix(".0") for u in pd.unique(sec.dropna())}
             orgs["sector"] = sec.map(smap).astype("object")
         return orgs
+
+    def _org_type_labels(self, orgs, typ, inferred, table):
+        """The table of source labels → type (quality.json ``tables.org_type_labels``) and, when
+        labels were not recognised, one warning per label (types then guessed from names)."""
+        label = orgs["org_category"].astype("object")
+        frame = pd.DataFrame({"label": label.fillna("(missing)"), "type": typ.to_numpy(),
+                              "inferred": inferred.to_numpy(), "line": orgs["line"].to_numpy(),
+                              "file": orgs["file"].to_numpy()})
+        rows = []
+        for lab, g in frame.groupby("label", sort=True):
+            types = g["type"].value_counts()
+            how = ("inferred from name" if g["inferred"].all() else
+                   "mapping or built-in" if not g["inferred"].any() else "partly inferred")
+            rows.append({"label": str(lab), "organisations": int(len(g)),
+                         "type": types.index[0] if len(types) == 1 else
+                         ", ".join(f"{k} {v}" for k, v in types.items()), "how": how})
+        self.log.tables["org_type_labels"] = rows
+        unknown = frame[frame["inferred"] & label.notna().to_numpy()]
+        if len(unknown):
+            first = unknown.drop_duplicates("label")
+            self.log.add_many(table=table, reason=ORG_TYPE_LABELS_WARNING, action="warning",
+                              file=first["file"].tolist(), lines=first["line"].tolist(), column="org_type",
+                              values=first["label"].tolist(),
+                              detail="see quality.json tables.org_type_labels")
 
     def _numbers(self, df, table):
         for col in NUMERIC_COLUMNS:
@@ -811,10 +964,12 @@ class _Builder:
             codes, uniq = pd.factorize(raw, use_na_sentinel=True)
             uval = np.array(pd.to_numeric(pd.Series(np.asarray(uniq, dtype=object), dtype=object),
                                           errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
-            ukind = np.zeros(len(uniq), dtype=np.int8)  # 0 ok, 1 thousands, 2 decimal comma, 3 bad
-            kinds = {"ok": 0, "thousands": 1, "decimal_comma": 2, "bad": 3}
-            for i in np.flatnonzero(np.isnan(uval)):
-                uval[i], k = _parse_number(uniq[i])
+            ukind = np.zeros(len(uniq), dtype=np.int8)  # 0 ok, 1 thousands, 2 decimal comma, 3 bad, 5 money
+            kinds = {"ok": 0, "thousands": 1, "decimal_comma": 2, "bad": 3, "currency": 5, "ambiguous": 6}
+            todo = np.flatnonzero(np.isnan(uval))
+            convention = number_convention(uniq[i] for i in todo) if len(todo) else "dot"
+            for i in todo:
+                uval[i], k = _parse_number(uniq[i], convention)
                 ukind[i] = kinds[k]
             # "inf", "1e309", "NaN": numbers to Python, not amounts: missing, and said so
             nonfinite = ~np.isfinite(uval) & (ukind != kinds["bad"])
@@ -826,7 +981,9 @@ class _Builder:
             for k, reason, action in ((1, "number with thousands separators parsed", "repair"),
                                       (2, "number with a decimal comma parsed", "repair"),
                                       (3, "not a number, set missing", "repair"),
-                                      (4, "not a finite number (inf or NaN), set missing", "repair")):
+                                      (4, "not a finite number (inf or NaN), set missing", "repair"),
+                                      (5, "amount with a currency sign parsed", "repair"),
+                                      (6, "number like 1,234 read with the column's decimal comma", "repair")):
                 m = kind == k
                 if m.any():
                     self.log.add_many(table=table, reason=reason, action=action,
@@ -901,7 +1058,7 @@ class _Builder:
         oc, _, pc, _ = self.participation_codes  # (the ids coded once, by _participations)
         part_org, org_first = _first_appearance(part["org_id"], oc)
         part_proj, proj_first = _first_appearance(part["project_id"], pc)
-        org_cols = [c for c in ORG_COLUMNS if c in part.columns and c != "name"]
+        org_cols = [c for c in ORG_COLUMNS + DERIVED_ORG_COLUMNS if c in part.columns and c != "name"]
         orgs = self._attributes(part, "org_id", org_cols, "participations", "organisation",
                                 first=org_first)
         org_from = np.arange(len(orgs))
@@ -959,10 +1116,22 @@ class _Builder:
         self.log.add_many(table="projects", reason="single-participant project (kept; no ties)",
                           action="info", file=projects.loc[single, "file"].tolist(), lines=projects.loc[single, "line"].tolist(),
                           column="project_id", values=projects.loc[single, "project_id"].tolist())
-        empty = projects["n_participants"] == 0
-        self.log.add_many(table="projects", reason="project with no participations (kept)",
-                          action="info", file=projects.loc[empty, "file"].tolist(), lines=projects.loc[empty, "line"].tolist(),
-                          column="project_id", values=projects.loc[empty, "project_id"].tolist())
+        # a project no participation refers to is not a project of the network: counted in no
+        # total, joint share or consortium size (reported with its line, kept apart)
+        empty = (projects["n_participants"] == 0).to_numpy()
+        n_empty = int(empty.sum())
+        if n_empty:
+            self.log.add_many(table="projects", reason="project with no participations (not counted)",
+                              action="drop", file=projects.loc[empty, "file"].tolist(),
+                              lines=projects.loc[empty, "line"].tolist(), column="project_id",
+                              values=projects.loc[empty, "project_id"].tolist(),
+                              detail="no participation row refers to it: left out of project counts and shares")
+            keep_rows = np.flatnonzero(~empty)
+            new_pos = np.full(len(projects), -1, dtype=np.int64)
+            new_pos[keep_rows] = np.arange(len(keep_rows))
+            projects = projects.iloc[keep_rows].reset_index(drop=True)
+            proj_rows = new_pos[proj_rows]
+            self.log.set_counts("projects", used=self.log.rows_used.get("projects", len(projects) + n_empty) - n_empty)
         if "programme" not in projects.columns:
             projects["programme"] = None
         if "year" not in projects.columns:
@@ -976,8 +1145,8 @@ class _Builder:
         part_out = part_out.reset_index(drop=True)  # already sorted by (project_id, org_id)
         self.log.set_counts("participations", used=len(part_out))
 
-        ofront = ["org_id", "name", "org_type", "org_type_inferred", "region", "wide_region",
-                  "region_source"]
+        ofront = ["org_id", "name", "org_type", "org_type_inferred", "org_category", "region", "wide_region",
+                  "region_source", "region_from"]
         orgs = orgs[[c for c in ofront if c in orgs.columns]
                     + [c for c in orgs.columns if c not in ofront]]
         org_order = text_argsort(orgs["org_id"])
@@ -1061,27 +1230,61 @@ def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str):
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _EU_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+(,\d+)?$")
 _DEC_COMMA = re.compile(r"^[-+]?\d+,\d+$")
+#: currency signs and codes around an amount ("$445,921", "₩ 1,200,000", "1.234.567,89 €", "EUR 12")
+_CURRENCY = re.compile(r"^(?:[$€£¥₩]|US\$|KRW|EUR|USD|GBP|JPY|CHF)\s*|\s*(?:[$€£¥₩]|KRW|EUR|USD|GBP|JPY|CHF)$",
+                       re.I)
 
 
-def _parse_number(v):
-    """(value, kind) with kind in ok / thousands / decimal_comma / bad."""
-    s = str(v).strip().replace("\u00a0", "").replace(" ", "")
+def number_convention(values) -> str:
+    """``"comma"`` when a column's numbers use the decimal comma (``1.234.567,89``, ``12,5``
+    with dots grouping thousands elsewhere), else ``"dot"``: decided once per column so that an
+    ambiguous ``1,234`` reads the same way as its neighbours.
+
+    >>> number_convention(["1.234.567,89 €", "1,234"]), number_convention(["$445,921", "1,234"])
+    ('comma', 'dot')
+    """
+    comma = dot = 0
+    for v in values:
+        t = _CURRENCY.sub("", str(v).strip()).replace("\u00a0", "").replace(" ", "")
+        if re.search(r"\d\.\d{3},\d", t) or re.fullmatch(r"[-+]?\d{1,3}(\.\d{3}){2,}", t) or \
+                re.fullmatch(r"[-+]?\d+,\d{1,2}", t):
+            comma += 1
+        elif re.search(r"\d,\d{3}\.\d", t) or re.fullmatch(r"[-+]?\d{1,3}(,\d{3}){2,}", t) or \
+                re.fullmatch(r"[-+]?\d+\.\d{1,2}", t):
+            dot += 1
+    return "comma" if comma > dot else "dot"
+
+
+def _parse_number(v, convention: str = "dot"):
+    """(value, kind) with kind in ok / thousands / decimal_comma / currency / ambiguous / bad."""
+    s = str(v).strip().replace("\u00a0", "").replace("\u202f", "")
+    money = bool(_CURRENCY.search(s))
+    s = _CURRENCY.sub("", s).replace(" ", "").replace("'", "")
     s = re.sub(r"(원|건|명|개|%)$", "", s)
     try:
-        return float(s), "ok"
+        return float(s), ("currency" if money else "ok")
     except ValueError:
         pass
+    kind = "currency" if money else "thousands"
+    if convention == "comma":
+        if re.fullmatch(r"[-+]?\d{1,3},\d{3}", s):  # 1,234: a thousand elsewhere, here 1.234
+            return float(s.replace(",", ".")), "currency" if money else "ambiguous"
+        if _EU_THOUSANDS.match(s):
+            return float(s.replace(".", "").replace(",", ".")), kind
+        if _DEC_COMMA.match(s):
+            return float(s.replace(",", ".")), "currency" if money else "decimal_comma"
     if _THOUSANDS.match(s):
-        return float(s.replace(",", "")), "thousands"
+        return float(s.replace(",", "")), kind
     if _EU_THOUSANDS.match(s):
-        return float(s.replace(".", "").replace(",", ".")), "thousands"
+        return float(s.replace(".", "").replace(",", ".")), kind
     if _DEC_COMMA.match(s):
-        return float(s.replace(",", ".")), "decimal_comma"
+        return float(s.replace(",", ".")), "currency" if money else "decimal_comma"
     return np.nan, "bad"
 
 
 _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d", "%Y.%m.%d.",
-                 "%Y. %m. %d.", "%Y-%m-%d %H:%M:%S", "%Y-%m", "%Y.%m", "%d.%m.%Y", "%Y년 %m월 %d일"]
+                 "%Y. %m. %d.", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m", "%Y.%m", "%d.%m.%Y",
+                 "%Y년 %m월 %d일", "%Y년", "%Y"]  # (the last two: a bare year, read as that year)
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:

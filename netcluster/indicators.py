@@ -78,6 +78,7 @@ SECTIONS = {
 GROUP_LABELS = {"region": {"ko": "시·도", "en": "region"},
                 "wide_region": {"ko": "광역경제권", "en": "wide region"},
                 "org_type": {"ko": "기관유형", "en": "organisation type"},
+                "org_category": {"ko": "기관구분(원자료)", "en": "organisation category"},
                 "complex": {"ko": "산업단지", "en": "industrial complex"},
                 "cluster": {"ko": "미니클러스터", "en": "mini-cluster"}}
 

@@ -41,7 +41,8 @@ from pathlib import Path
 from .exceptions import InputError, MappingError, MissingColumnError
 
 __all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
-           "NUMERIC_COLUMNS"]
+           "NUMERIC_COLUMNS", "ID_COLUMNS", "norm_header", "SOURCE_COLUMNS", "DERIVED_ORG_COLUMNS", "CATEGORY_COLUMNS",
+           "RELATED"]
 
 #: Canonical columns and the headers recognised for them (compared after
 #: lower-casing and removing spaces, underscores, hyphens and dots).
@@ -81,9 +82,23 @@ ALIASES: dict[str, list[str]] = {
 #: Columns that belong to each table when a flat file is split.
 ORG_COLUMNS = ["name", "org_type", "region", "address", "size", "complex", "cluster",
                "sector", "patents", "employees", "output", "specialised"]
+#: what the reading adds beside a column: the source's own label, kept (org_category,
+#: region_source, role_source), and the header a value was read from (region_from)
+SOURCE_COLUMNS = {"org_type": "org_category", "region": "region_source", "role": "role_source"}
+DERIVED_ORG_COLUMNS = ["org_category", "region_source", "region_from"]
+#: category columns a multi-valued cell ("PRC;PRC") is looked for in
+CATEGORY_COLUMNS = ["org_type", "region", "role", "size", "sector", "programme", "complex", "cluster"]
 PROJECT_COLUMNS = ["year", "programme", "title", "start_date", "end_date", "budget"]
 PARTICIPATION_COLUMNS = ["project_id", "org_id", "role"]
 CANONICAL = list(ALIASES)
+#: the columns that belong to each table of a folder (a mapped one missing there is reported)
+TABLE_OWN = {"organisations": ["org_id", "name"] + ORG_COLUMNS,
+             "projects": ["project_id"] + PROJECT_COLUMNS}
+#: headers that often hold what a column needs when the mapped one is empty
+RELATED = {"region": ["country", "countrycode", "country_code", "nutscode", "nuts", "nuts2", "nuts3", "nuts_code",
+                      "city", "address", "국가", "국가코드", "시도", "지역"],
+           "org_type": ["activitytype", "legal_form", "type", "category", "기관유형", "기관구분"],
+           "year": ["startdate", "start_date", "ecsignaturedate", "signaturedate", "year", "연도"]}
 NUMERIC_COLUMNS = ["patents", "employees", "output", "budget"]
 
 # In a projects table "id" means the project id, in an organisations table the org id.
@@ -96,7 +111,7 @@ REQUIRED = {"participations": [("project_id",), ("org_id", "name")],
             "projects": [("project_id",)]}
 
 
-def _norm_header(h: str) -> str:
+def norm_header(h: str) -> str:
     h = unicodedata.normalize("NFKC", str(h)).strip().lower()
     return re.sub(r"[\s_\-.()]+", "", h)
 
@@ -117,7 +132,11 @@ class Mapping:
         Extra missing-value tokens for every column (list) or per canonical column (dict).
     encoding, delimiter, sheet : read options.
     tables : dict
-        For a folder input: participations / organisations / projects -> file name.
+        For a folder, archive or workbook input: participations / organisations / projects ->
+        a file name, a glob pattern, or ``{file = …, sheet = …}``.
+    multi_value_separator : str, optional
+        Cells of category columns holding several values (``PRC;PRC``) are split on it; the
+        first value is kept and the others reported.
     """
 
     columns: dict = field(default_factory=dict)
@@ -129,6 +148,7 @@ class Mapping:
     sheet: object = None
     tables: dict = field(default_factory=dict)
     source: str | None = None
+    multi_value_separator: str | None = None
 
     def na_for(self, column: str) -> list:
         if isinstance(self.na_values, dict):
@@ -157,21 +177,39 @@ def load_mapping(path) -> Mapping:
     return _from_dict(data, str(path))
 
 
+_TABLES = ("participations", "organisations", "projects")
+_READ_KEYS = {"encoding", "delimiter", "sheet", "na_values", "multi_value_separator"}
+#: id columns: a list of headers is a composite key; for every other column a list is the
+#: candidate headers, the first non-empty value of a row taken
+ID_COLUMNS = ("project_id", "org_id")
+
+
+def _check_keys(keys, valid, where: str, source: str, what: str = "key"):
+    unknown = [k for k in keys if k not in valid]
+    if unknown:
+        hints = {k: difflib.get_close_matches(str(k), [str(v) for v in valid], n=1, cutoff=0.6) for k in unknown}
+        hint = "; ".join(f"{k!r} (did you mean {h[0]!r}?)" if h else repr(k) for k, h in hints.items())
+        raise MappingError(f"{source}: unknown {what}(s) in {where}: {hint}. Valid: {sorted(map(str, valid))}")
+
+
 def _from_dict(data: dict, source: str) -> Mapping:
     known = {"read", "columns", "values", "extract", "tables"}
-    unknown = set(data) - known
-    if unknown:
-        raise MappingError(f"{source}: unknown section(s) {sorted(unknown)}; "
-                           f"allowed: {sorted(known)}")
+    _check_keys(data, known, "the file", source, "section")
     read = data.get("read", {})
+    if not isinstance(read, dict):
+        raise MappingError(f"{source}: [read] must be a table")
+    _check_keys(read, _READ_KEYS, "[read]", source)
     columns = data.get("columns", {})
     for canon, src in columns.items():
-        if canon in ("participations", "organisations", "projects") and isinstance(src, dict):
+        if canon in _TABLES and isinstance(src, dict):
+            _check_keys(src, CANONICAL, f"[columns.{canon}]", source, "column")
+            for c, v in src.items():
+                _check_column_value(c, v, f"[columns.{canon}] {c}", source)
             continue
-        if not isinstance(src, (str, list, bool)):
-            raise MappingError(f"{source}: [columns] {canon} must be a header, a list of headers "
-                               f"or false (do not use this column)")
+        _check_keys([canon], CANONICAL + list(_TABLES), "[columns]", source, "column")
+        _check_column_value(canon, src, f"[columns] {canon}", source)
     for canon, pattern in data.get("extract", {}).items():
+        _check_keys([canon], CANONICAL, "[extract]", source, "column")
         try:
             rx = re.compile(pattern)
         except re.error as e:
@@ -180,27 +218,54 @@ def _from_dict(data: dict, source: str) -> Mapping:
             raise MappingError(f"{source}: [extract] {canon}: the pattern needs one capture group")
     values = data.get("values", {})
     for canon, table in values.items():
+        _check_keys([canon], CANONICAL, "[values]", source, "column")
         if not isinstance(table, dict):
             raise MappingError(f"{source}: [values.{canon}] must be a table of raw = canonical")
+    na = read.get("na_values", [])
+    if isinstance(na, dict):
+        _check_keys(na, CANONICAL, "[read] na_values", source, "column")
+        for c, v in na.items():
+            if not isinstance(v, list):
+                raise MappingError(f"{source}: [read] na_values.{c} must be a list of strings, e.g. [\"-\", \"n/a\"]")
+    elif not isinstance(na, list):
+        raise MappingError(f"{source}: [read] na_values must be a list (every column) or a table of lists "
+                           f"per column, e.g. na_values = {{ region = [\"-\"] }}")
+    sep = read.get("multi_value_separator")
+    if sep is not None and (not isinstance(sep, str) or not sep):
+        raise MappingError(f"{source}: [read] multi_value_separator must be a non-empty string such as \";\"")
+    tables = dict(data.get("tables", {}))
+    _check_keys(tables, _TABLES, "[tables]", source, "table")
     return Mapping(columns=dict(columns), values={k: {str(a): str(b) for a, b in v.items()}
                                                   for k, v in values.items()},
                    extract=dict(data.get("extract", {})),
-                   na_values=read.get("na_values", []), encoding=read.get("encoding"),
+                   na_values=na, encoding=read.get("encoding"),
                    delimiter=read.get("delimiter"), sheet=read.get("sheet"),
-                   tables=dict(data.get("tables", {})), source=source)
+                   tables=tables, source=source, multi_value_separator=sep)
 
 
-def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict:
+def _check_column_value(canon, src, where, source):
+    if isinstance(src, list):
+        if not src or not all(isinstance(x, str) and x for x in src):
+            raise MappingError(f"{source}: {where} must list header names")
+    elif not isinstance(src, (str, bool)):
+        raise MappingError(f"{source}: {where} must be a header, a list of headers or false (do not use this "
+                           f"column)")
+
+
+def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report: list | None = None) -> dict:
     """Map canonical column names to the source header(s) present in ``headers``.
 
-    Returns ``{canonical: header or [headers]}``.  Raises
-    :class:`MissingColumnError` when a required column is not found, listing
-    the headers present and the closest candidates.
+    Returns ``{canonical: header or [headers]}`` (a list: a composite key for the id columns,
+    else the candidate headers present, in the mapping's order).  Raises
+    :class:`MissingColumnError` when a required column is not found, listing the headers
+    present and the closest candidates, or when every column the mapping names for an
+    organisations or projects table is missing (the wrong file or sheet).  Mapped columns of
+    this table that are missing are appended to ``report`` as ``(canonical, [headers])``.
     """
     headers = list(headers)
     by_norm = {}
     for h in headers:
-        by_norm.setdefault(_norm_header(h), h)
+        by_norm.setdefault(norm_header(h), h)
     resolved: dict = {}
     used = set()
     columns = {k: v for k, v in mapping.columns.items() if not isinstance(v, dict)}
@@ -208,10 +273,15 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
                    else {})
     blocked = {k for k, v in columns.items() if v is False or v == ""}
     columns = {k: v for k, v in columns.items() if k not in blocked}
+    own = set(TABLE_OWN.get(table, ()))
+    mapped_here, missing_here = [], []
     for canon, src in columns.items():
         srcs = src if isinstance(src, list) else [src]
-        missing = [s for s in srcs if s not in headers and _norm_header(s) not in by_norm]
-        if missing:
+        missing = [s for s in srcs if s not in headers and norm_header(s) not in by_norm]
+        candidates = isinstance(src, list) and canon not in ID_COLUMNS
+        if canon in own and canon not in ("project_id", "org_id"):
+            mapped_here.append(canon)
+        if missing and (not candidates or len(missing) == len(srcs)):
             # a mapped column must exist in the participations table; in other
             # tables it may legitimately be absent
             if table == "participations" and canon in PARTICIPATION_COLUMNS + ["name"]:
@@ -220,17 +290,28 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
                     f"the mapping{' ' + mapping.source if mapping.source else ''} maps {canon!r} to "
                     f"{missing}, which the file does not have. Headers present: {headers}. "
                     f"Closest: {cands}", file=file, line=1)
+            if canon in own:
+                missing_here.append((canon, missing))
             continue
-        actual = [s if s in headers else by_norm[_norm_header(s)] for s in srcs]
+        present = [s for s in srcs if s not in missing]
+        actual = [s if s in headers else by_norm[norm_header(s)] for s in present]
         resolved[canon] = actual if isinstance(src, list) else actual[0]
         used.update(actual)
+    if report is not None:  # (a key found later under the table's own alias, e.g. "id", is not missing)
+        report.extend((c, m) for c, m in missing_here if c not in _TABLE_ALIASES.get(table, {}))
+    gone = {c for c, _ in missing_here}
+    if table in ("organisations", "projects") and mapped_here and set(mapped_here) <= gone:
+        raise MissingColumnError(
+            f"none of the columns the mapping{' ' + mapping.source if mapping.source else ''} names for the "
+            f"{table} table is in this file ({', '.join(f'{c} = {m}' for c, m in missing_here)}): is it the "
+            f"right file or sheet? Headers present: {headers}", file=file, line=1)
     aliases = dict(ALIASES)
     aliases.update(_TABLE_ALIASES.get(table, {}))
     ambiguous = {}
     for canon, names in aliases.items():
         if canon in resolved or canon in blocked:
             continue
-        found = list(dict.fromkeys(h for h in (by_norm.get(_norm_header(a)) for a in names)
+        found = list(dict.fromkeys(h for h in (by_norm.get(norm_header(a)) for a in names)
                                    if h is not None and h not in used))
         if len(found) > 1:
             ambiguous[canon] = found
@@ -246,7 +327,7 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None) -> dict
         if not any(o in resolved for o in options):
             cands = {}
             for o in options:
-                pool = [_norm_header(a) for a in aliases[o]]
+                pool = [norm_header(a) for a in aliases[o]]
                 close = set()
                 for p in pool:
                     for m in difflib.get_close_matches(p, list(by_norm), n=2, cutoff=0.6):

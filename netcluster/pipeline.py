@@ -9,11 +9,13 @@ stage lines; library calls are quiet).
 
 from __future__ import annotations
 
+
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from . import __version__
 from .centrality import EXACT_MAX_NODES
 from .exceptions import InputError
 from .indicators import SECTIONS
@@ -26,7 +28,7 @@ __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
                 "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",
-                "network.gexf", "quality.json"]
+                "network.gexf", "quality.json", "manifest.json"]
 
 
 @dataclass
@@ -114,7 +116,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
             max_network_nodes: int = 2000, exact_max_nodes: int = EXACT_MAX_NODES,
             betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
-            leiden_iterations: int = -1, lang: str | None = None, phases=None, backbone: str = "sdsm",
+            leiden_iterations: int = -1, lang: str | None = None, phases=None, overwrite: bool = False,
+            backbone: str = "sdsm",
             alpha: float = 0.05, correction: str = "fdr") -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
@@ -144,6 +147,9 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     lang : {"ko", "en"}, optional
         Language of the pages and labels; default Korean when the regions are Korean provinces,
         English otherwise.
+    overwrite : bool
+        Replace the outputs of an earlier run in ``out_dir`` (default: a folder that is not
+        empty is an error); files of the earlier run this run does not write are removed.
     phases : dict or str, optional
         Programme phases ``{name: (first_year, last_year or None)}`` or ``"2005-2008,2009-2013,2014-"``;
         default the Korean programme's on Korean data, none on other data.
@@ -169,7 +175,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
     jobs = default_jobs() if jobs is None else int(jobs)
     years = parse_years(years)
     phases = parse_phases(phases)
-    with OutputFolder(out_dir) as folder:  # files appear in out_dir only when all are written
+    with OutputFolder(out_dir, overwrite=overwrite) as folder:  # files appear only when all are written
         options = S.Options(input_path=input_path, out=folder.work, mapping=mapping, encoding=encoding,
                             delimiter=delimiter, sheet=sheet, group_by=group_by, years=years, weighting=weighting,
                             seed=seed, n_permutations=n_permutations, max_project_size=max_project_size,
@@ -180,15 +186,28 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         runner = Runner(jobs=jobs, progress=progress)
         try:
             ctx = runner.run(_read_plan(options), {"options": options})
+            group_by = S.resolve_group_by(ctx["dataset"], options)  # a header or a label names a column
+            if group_by != options.group_by:
+                ctx["options"] = options = replace(options, group_by=group_by)
             ctx = runner.run(_analysis_plan(ctx))
             runner.finish()
         except BaseException:
             runner.stop()
             raise
         a = ctx["analysis"]
+        folder.write_manifest(_manifest_info(a, input_path))
         a.files = {p.name: str(p) for p in folder.commit()}
     a.timings = runner.timings
     return a
+
+
+def _manifest_info(a, input_path) -> dict:
+    """What manifest.json says besides the files: the version, the input and the parameters
+    (no clock time: the same input and seed give the same bytes)."""
+    keep = ("group_by", "years", "weighting", "seed", "n_permutations", "max_project_size", "graphml", "lang",
+            "korean", "phases", "backbone", "mapping", "encoding", "delimiter")
+    params = {k: v for k, v in a.params.items() if k in keep}
+    return {"netcluster": __version__, "input": a.params.get("input"), "parameters": params}
 
 
 def parse_phases(phases) -> dict | None:

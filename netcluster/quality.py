@@ -20,8 +20,10 @@ __all__ = ["QualityLog", "ACTIONS"]
 
 #: What happened to a row: ``drop`` removes it from the analysis, ``repair``
 #: changes a value, ``merge`` folds it into another record, ``info`` is a
-#: counted observation that changes nothing (e.g. a region that passes through).
-ACTIONS = ("drop", "repair", "merge", "info")
+#: counted observation that changes nothing (e.g. a region that passes through),
+#: ``warning`` something the analyst must look at before trusting a figure (an empty mapped
+#: column, organisation types guessed from names); shown first in the summary.
+ACTIONS = ("drop", "repair", "merge", "info", "warning")
 
 _COLUMNS = ["table", "file", "line", "column", "value", "reason", "action", "detail"]
 
@@ -39,6 +41,9 @@ class QualityLog:
     rows_read: dict = field(default_factory=dict)
     rows_used: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
+    #: small tables for the report (e.g. ``org_type_labels``: each source label, its rows and
+    #: the type it became), written into quality.json under ``tables``
+    tables: dict = field(default_factory=dict)
 
     def add(self, *, table, reason, action, file=None, line=None, column=None,
             value=None, detail=""):
@@ -82,6 +87,7 @@ class QualityLog:
         self.rows_read.update(other.rows_read)
         self.rows_used.update(other.rows_used)
         self.files.update(other.files)
+        self.tables.update(other.tables)
 
     # -- views ---------------------------------------------------------------
     @property
@@ -131,6 +137,7 @@ class QualityLog:
         return {
             "conservation": self.conservation().to_dict(orient="records"),
             "summary": self.summary().to_dict(orient="records"),
+            "tables": self.tables,
             "events": [
                 {k: (None if pd.isna(v) else (int(v) if k == "line" else v))
                  for k, v in rec.items()}
@@ -148,7 +155,8 @@ class QualityLog:
 
     def _json_text(self) -> str:
         head = json.dumps({"conservation": self.conservation().to_dict(orient="records"),
-                           "summary": self.summary().to_dict(orient="records"), "events": []},
+                           "summary": self.summary().to_dict(orient="records"), "tables": self.tables,
+                           "events": []},
                           ensure_ascii=False, indent=1, default=_json_default)
         ev = self.events
         if ev.empty:
@@ -170,6 +178,9 @@ class QualityLog:
         summ = self.summary()
         if summ.empty:
             lines.append("  no data-quality events")
+        else:  # warnings first: what the analyst must look at
+            summ = summ.assign(_w=(summ["action"] != "warning").astype(int)).sort_values(
+                ["_w", "table", "reason"], kind="stable").drop(columns="_w")
         for rec in summ.head(max_lines).itertuples(index=False):
             lines.append(f"  [{rec.action}] {rec.table}: {rec.reason}: {rec.rows}")
         if len(summ) > max_lines:

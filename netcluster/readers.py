@@ -1,4 +1,5 @@
-"""Read raw tables (CSV/TSV/XLSX) with encoding and delimiter detection.
+"""Read raw tables (CSV/TSV, JSON, XLSX; plain or compressed) with encoding and delimiter
+detection.
 
 The readers only turn bytes into a table of strings and remember where each
 record came from (file and physical line number of its first line).  Column
@@ -22,13 +23,23 @@ Rules
   numbers count those line ends, so a reported line is the row's first physical line.
 * Lines repeating the header (two exports concatenated) are dropped and reported.
 * Headers that are the same after case and space folding are an error listing them.
+* What a file is comes from its bytes, not its name: gzip, bzip2 and xz are decompressed (then
+  read like any file, with the same detection and line numbers); a ZIP archive is a workbook
+  (.xlsx inside) or holds the table(s) — one table is read, several are a folder of tables
+  (:func:`list_tables`); JSON (an array of records, ``{"…": [records]}`` or JSON lines) is
+  read into columns, nested objects flattened to ``parent.child``; everything else is text.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import csv
+import fnmatch
+import gzip
 import io
+import json
+import lzma
 import re
 import zipfile
 from array import array
@@ -42,12 +53,118 @@ import pandas as pd
 from .exceptions import EncodingError, InputError
 from .quality import QualityLog
 
-__all__ = ["RawTable", "read_table", "strip_cells", "detect_encoding", "detect_delimiter",
-           "ENCODINGS", "DELIMITERS"]
+__all__ = ["RawTable", "TableSource", "read_table", "list_tables", "match_tables", "strip_cells", "detect_encoding",
+           "detect_delimiter", "ENCODINGS", "DELIMITERS", "TABLE_SUFFIXES"]
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
 DELIMITERS = (",", ";", "\t", "|")
 _EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+_JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+_COMPRESSED_SUFFIXES = {".gz", ".bz2", ".xz", ".zip"}
+#: the files a folder (or an archive) of tables is searched for
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"} | _JSON_SUFFIXES
+#: decompressed data larger than this is refused (a decompression bomb, or not a table)
+MAX_DECOMPRESSED = 16 * 2 ** 30
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where a table is: a file, a member of a ZIP archive, and for a workbook its sheet.
+
+    >>> TableSource(Path("export.zip"), member="orgs.csv.gz").name
+    'export.zip/orgs.csv.gz'
+    >>> TableSource(Path("book.xlsx"), sheet="Projects").name, TableSource(Path("a.csv.gz")).stem
+    ('book.xlsx[Projects]', 'a')
+    """
+
+    path: Path
+    member: str | None = None
+    sheet: object = None
+
+    @property
+    def name(self) -> str:
+        base = str(self.path) if self.member is None else f"{self.path}/{self.member}"
+        return base if self.sheet is None else f"{base}[{self.sheet}]"
+
+    @property
+    def file_name(self) -> str:
+        """The file's (or archive member's) own name."""
+        return Path(self.member).name if self.member is not None else self.path.name
+
+    @property
+    def stem(self) -> str:
+        """The name without folders, compression and table suffixes (``orgs.csv.gz`` → ``orgs``)."""
+        name = self.file_name
+        while True:
+            stem, suffix = Path(name).stem, Path(name).suffix.lower()
+            if suffix in _COMPRESSED_SUFFIXES or suffix in TABLE_SUFFIXES or suffix == ".xls":
+                name = stem
+            else:
+                return name
+
+    def read_bytes(self) -> bytes:
+        if self.member is None:
+            return self.path.read_bytes()
+        with zipfile.ZipFile(self.path) as z:
+            return z.read(self.member)
+
+
+def _table_name(name: str) -> bool:
+    """Whether a file name looks like a table (a table suffix, possibly compressed)."""
+    n = Path(name).name
+    if n.startswith((".", "~$")) or "__MACOSX" in name:
+        return False
+    suffixes = [x.lower() for x in Path(n).suffixes]
+    while suffixes and suffixes[-1] in (".gz", ".bz2", ".xz"):
+        suffixes.pop()
+    return bool(suffixes) and (suffixes[-1] in TABLE_SUFFIXES or suffixes[-1] == ".zip")
+
+
+def list_tables(path) -> list[TableSource]:
+    """The tables of a folder, of a ZIP archive of tables, or of a workbook's sheets.
+
+    A folder: its table files (CSV/TSV/TXT, JSON, XLSX, each possibly compressed, and ZIP
+    archives holding one table).  A ZIP archive (not a workbook): its table members.  A
+    workbook: one source per sheet.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return [TableSource(p) for p in sorted(path.iterdir()) if p.is_file() and _table_name(p.name)]
+    with path.open("rb") as f:
+        head = f.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = z.namelist()
+            if "xl/workbook.xml" in names:
+                wb = openpyxl.load_workbook(path, read_only=True)
+                try:
+                    return [TableSource(path, sheet=name) for name in wb.sheetnames]
+                finally:
+                    wb.close()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+            raise InputError(f"a damaged ZIP archive or workbook ({e})", file=path) from None
+        return [TableSource(path, member=n) for n in sorted(names) if not n.endswith("/") and _table_name(n)]
+    return [TableSource(path)]
+
+
+def match_tables(sources: list[TableSource], pattern: str) -> list[TableSource]:
+    """The sources whose file name (or name without suffixes) matches a glob pattern or a
+    name, case-insensitively.
+
+    >>> src = [TableSource(Path(n)) for n in ("organization.csv", "project.json", "projectTopics.csv")]
+    >>> [s.file_name for s in match_tables(src, "project[._]*")]
+    ['project.json']
+    """
+    pat = pattern.lower()
+    out = []
+    for s in sources:
+        names = {s.file_name.lower(), s.stem.lower()}
+        if s.member is not None:
+            names.add(s.member.lower())
+        if any(fnmatch.fnmatchcase(n, pat) for n in names):
+            out.append(s)
+    return out
 
 
 @dataclass
@@ -316,11 +433,12 @@ def _fold(name: str) -> str:
 
 def read_table(path, *, encoding: str | None = None, delimiter: str | None = None,
                na_values=(), sheet=None, table: str = "participations") -> RawTable:
-    """Read one CSV/TSV/XLSX file into a :class:`RawTable` of strings.
+    """Read one table (CSV/TSV, JSON, XLSX; plain, gzip/bzip2/xz-compressed or in a ZIP
+    archive) into a :class:`RawTable` of strings.
 
     Parameters
     ----------
-    path : path-like
+    path : path-like or TableSource
     encoding : str, optional
         Overrides detection (``utf-8``, ``utf-8-sig``, ``cp949``, ``euc-kr`` …).
     delimiter : str, optional
@@ -328,11 +446,12 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     na_values : iterable of str
         Extra tokens to treat as missing (default: only empty cells).
     sheet : str or int, optional
-        Excel sheet (default: the first).
+        Excel sheet (default: the first; a :class:`TableSource` may name it).
     table : str
         Name used in the quality log.
     """
-    path = Path(path)
+    source = path if isinstance(path, TableSource) else TableSource(Path(path))
+    path = source.path
     if not path.exists():
         raise InputError("file not found", file=path)
     if path.is_dir():
@@ -342,10 +461,200 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
         raise InputError("file is empty", file=path)
     na = [""] + [str(v) for v in na_values]
     log = QualityLog()
-    if path.suffix.lower() in _EXCEL_SUFFIXES:
-        return _read_excel(path, na, sheet, table, log)
+    sheet = source.sheet if source.sheet is not None else sheet
+    if source.member is None and path.suffix.lower() == ".xls":
+        return _read_excel(path, path, na, sheet, table, log)
+    raw = source.read_bytes()
+    name = source.name
+    raw, name, kind = _unpack(raw, name, source.file_name)
+    if kind == "excel":
+        return _read_excel(io.BytesIO(raw), name, na, sheet, table, log)
+    if not raw:
+        raise InputError("file is empty", file=name)
+    if kind == "json" or (kind == "text" and _looks_like_json(raw)):
+        return _read_json(raw, name, na, table, log, encoding)
+    return _read_text(raw, name, na, table, log, encoding, delimiter)
 
-    raw = path.read_bytes()
+
+def _unpack(raw: bytes, name: str, file_name: str):
+    """Decompress and open archives until a table's bytes are left: ``(bytes, name, kind)``,
+    kind ``excel``, ``json`` (by the file name) or ``text``."""
+    for _ in range(4):  # e.g. a .csv.gz inside a .zip
+        if raw.startswith(b"\x1f\x8b"):
+            raw, how = _decompress(lambda f: gzip.GzipFile(fileobj=f), raw, name), "gzip"
+        elif raw.startswith(b"BZh"):
+            raw, how = _decompress(bz2.BZ2File, raw, name), "bzip2"
+        elif raw.startswith(b"\xfd7zXZ\x00"):
+            raw, how = _decompress(lzma.LZMAFile, raw, name), "xz"
+        elif raw.startswith(b"PK\x03\x04"):
+            try:
+                z = zipfile.ZipFile(io.BytesIO(raw))
+            except zipfile.BadZipFile as e:
+                raise InputError(f"a damaged ZIP archive ({e})", file=name) from None
+            names = z.namelist()
+            if "xl/workbook.xml" in names:
+                return raw, name, "excel"
+            tables = [n for n in names if not n.endswith("/") and _table_name(n)]
+            if not tables:
+                raise InputError(f"the ZIP archive holds no table (files: {names[:10]})", file=name)
+            if len(tables) > 1:
+                raise InputError(f"the ZIP archive holds several tables {tables[:10]}: give the archive itself "
+                                 f"as the input (it is read as a folder of tables), or name the table in the "
+                                 f"mapping's [tables]", file=name)
+            info = z.getinfo(tables[0])
+            if info.file_size > MAX_DECOMPRESSED:
+                raise InputError(f"{tables[0]} would be {info.file_size:,} bytes unpacked: too large", file=name)
+            raw, name, file_name = z.read(tables[0]), f"{name}/{tables[0]}", Path(tables[0]).name
+            continue
+        else:
+            break
+        file_name = Path(file_name).stem if Path(file_name).suffix.lower() in (".gz", ".bz2", ".xz") else file_name
+    suffix = Path(file_name).suffix.lower()
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError("an old Excel 97-2003 workbook (.xls) or another OLE file cannot be read: open it "
+                         "in Excel and save it as .xlsx (or export the sheet as CSV UTF-8)", file=name)
+    if raw.startswith(b"%PDF"):
+        raise InputError("this file is a PDF document, not a table: export the table as CSV", file=name)
+    if suffix in _EXCEL_SUFFIXES:
+        raise InputError(f"named {file_name!r} but not an .xlsx workbook (no ZIP signature): open it in "
+                         f"Excel and save it again, or export CSV", file=name)
+    return raw, name, ("json" if suffix in _JSON_SUFFIXES else "text")
+
+
+def _decompress(opener, raw: bytes, name: str) -> bytes:
+    """Decompress with a bound: at most :data:`MAX_DECOMPRESSED` bytes are produced (a
+    decompression bomb is refused before it fills the memory)."""
+    try:
+        with opener(io.BytesIO(raw)) as f:
+            out = f.read(MAX_DECOMPRESSED + 1)
+    except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+        raise InputError(f"a damaged compressed file ({e})", file=name) from None
+    if len(out) > MAX_DECOMPRESSED:
+        raise InputError(f"more than {MAX_DECOMPRESSED:,} bytes unpacked: too large for a table", file=name)
+    return out
+
+
+def _looks_like_json(raw: bytes) -> bool:
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] == b"[":
+        return head[1:].lstrip()[:1] in (b"{", b"]")
+    return head[:1] == b"{" and b'"' in head[:200]
+
+
+def _read_json(raw: bytes, name, na, table, log, encoding) -> RawTable:
+    """JSON records: an array of objects, an object holding one array of objects (``{"data":
+    [...]}``) or JSON lines (one object per line).  Nested objects become ``parent.child``
+    columns, lists of plain values one cell joined by ``;``; numbers are written as in the file,
+    booleans ``true``/``false``, null and empty strings are missing.  The line of a record is
+    the line its object starts on."""
+    enc = encoding or detect_encoding(raw, file=name)
+    text = _decode(raw, enc, name, log=log, table=table)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    offset = len(text) - len(stripped)
+    dec = json.JSONDecoder()
+    records, starts = [], []
+    if stripped.startswith("["):
+        records, starts = _json_array(text, offset, dec, name)
+    else:
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            whole = None
+        if isinstance(whole, dict):
+            lists = [k for k, v in whole.items() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+            if len(lists) != 1:
+                raise InputError("a JSON object, not a list of records: the records must be an array of objects, "
+                                 f"JSON lines or an object holding one array of objects (keys: {list(whole)[:10]})",
+                                 file=name, line=1)
+            key = lists[0]
+            start = text.index(f'"{key}"')
+            pos = text.index("[", start)
+            records, starts = _json_array(text, pos, dec, name)
+        else:  # JSON lines
+            pos, line = 0, 1
+            for raw_line in text.splitlines(keepends=True):
+                body = raw_line.strip()
+                if body:
+                    try:
+                        obj = json.loads(body)
+                    except json.JSONDecodeError as e:
+                        raise InputError(f"not valid JSON ({e.msg})", file=name, line=line) from None
+                    records.append(obj)
+                    starts.append(line)
+                line += 1
+    for rec, line in zip(records, starts):
+        if not isinstance(rec, dict):
+            raise InputError(f"a JSON record must be an object with named fields, got {type(rec).__name__}",
+                             file=name, line=line)
+    if not records:
+        raise InputError("the JSON file has no records", file=name)
+    flat = [_flatten(r) for r in records]
+    header = list(dict.fromkeys(k for r in flat for k in r))
+    _check_header(header, name)
+    frame = pd.DataFrame([[r.get(h) for h in header] for r in flat], columns=header, dtype=object)
+    frame = frame.mask(frame.isin(na), None)
+    frame = strip_cells(frame)
+    lines = np.asarray(starts, dtype=np.int64)
+    return RawTable(frame=frame.reset_index(drop=True), file=str(name), lines=lines, encoding=enc,
+                    delimiter=None, log=log, rows_read=len(frame))
+
+
+def _json_array(text: str, pos: int, dec, name):
+    """The elements of the array starting at ``text[pos] == "["`` and their lines."""
+    records, starts = [], []
+    i, n = pos + 1, len(text)
+    line = text.count("\n", 0, i) + 1
+    last = i
+    while True:
+        while i < n and text[i] in " \t\r\n,":
+            i += 1
+        if i >= n:
+            raise InputError("the JSON array is not closed (the file is cut short?)", file=name, line=line)
+        if text[i] == "]":
+            return records, starts
+        line += text.count("\n", last, i)
+        last = i
+        try:
+            obj, end = dec.raw_decode(text, i)
+        except json.JSONDecodeError as e:
+            raise InputError(f"not valid JSON ({e.msg})", file=name, line=text.count("\n", 0, e.pos) + 1) from None
+        records.append(obj)
+        starts.append(line)
+        i = end
+
+
+def _flatten(rec: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in rec.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        elif isinstance(v, list):
+            if all(not isinstance(x, (dict, list)) for x in v):
+                vals = [_json_cell(x) for x in v]
+                vals = [x for x in vals if x is not None]
+                out[key] = ";".join(vals) if vals else None
+            else:
+                out[key] = json.dumps(v, ensure_ascii=False)
+        else:
+            out[key] = _json_cell(v)
+    return out
+
+
+def _json_cell(v):
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return repr(v) if v == v and v not in (float("inf"), float("-inf")) else None
+    s = str(v)
+    return s if s != "" else None
+
+
+def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTable:
     _refuse_other_formats(raw, path)
     text = None
     if encoding is None and not raw.startswith(_BOMS):
@@ -561,21 +870,40 @@ def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
 _EDGE_SPACE = re.compile(r"\x00(?:\s|\x00)")
 
 
-def _read_excel(path, na, sheet, table, log):
-    if Path(path).suffix.lower() == ".xls":
+def _read_excel(data, name, na, sheet, table, log):
+    """A sheet of a workbook (``data``: a path or a file-like with the .xlsx bytes; ``name``:
+    how the file is called in messages)."""
+    path = name
+    if isinstance(data, Path) and data.suffix.lower() == ".xls":
         raise InputError("an old Excel 97-2003 workbook (.xls) cannot be read: open it in Excel and save it "
                          "as .xlsx (or export the sheet as CSV UTF-8)", file=path)
     sheet_name = 0 if sheet is None else sheet
     try:
-        frame = pd.read_excel(path, sheet_name=sheet_name, dtype=object, header=None,
+        book = openpyxl.load_workbook(data, read_only=True)
+        sheets = list(book.sheetnames)
+        book.close()
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise InputError(f"not a readable .xlsx workbook ({e})", file=path) from None
+    if isinstance(sheet_name, str) and sheet_name not in sheets:
+        raise InputError(f"the workbook has no sheet {sheet_name!r}; its sheets: {sheets}", file=path)
+    if isinstance(sheet_name, int) and not 0 <= sheet_name < len(sheets):
+        raise InputError(f"the workbook has {len(sheets)} sheet(s), not a sheet number {sheet_name}; its "
+                         f"sheets: {sheets}", file=path)
+    if hasattr(data, "seek"):
+        data.seek(0)
+    try:
+        frame = pd.read_excel(data, sheet_name=sheet_name, dtype=object, header=None,
                               keep_default_na=False, na_values=na, engine="openpyxl")
     except ValueError as e:
         raise InputError(f"cannot read the workbook: {e}", file=path) from None
     except (zipfile.BadZipFile, KeyError, OSError) as e:
         raise InputError(f"not a readable .xlsx workbook ({e})", file=path) from None
     if frame.empty:
-        raise InputError("the sheet is empty", file=path)
-    missing = _formulas_without_values(path, sheet_name)
+        raise InputError(f"the sheet {sheets[sheet_name] if isinstance(sheet_name, int) else sheet_name!r} "
+                         f"is empty", file=path)
+    if hasattr(data, "seek"):
+        data.seek(0)
+    missing = _formulas_without_values(data, sheet_name)
     if missing:
         shown = ", ".join(missing[:10]) + (f" … ({len(missing)} cells)" if len(missing) > 10 else "")
         raise InputError(f"formula cells without a computed value: {shown}. The workbook was saved by a "
@@ -605,8 +933,12 @@ def _formulas_without_values(path, sheet) -> list[str]:
     with zipfile.ZipFile(path) as z:
         if not any(b"<f" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")):
             return []
-    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    data = path.getvalue() if hasattr(path, "getvalue") else None  # two readers: two streams
+
+    def source():
+        return io.BytesIO(data) if data is not None else path
+    formulas = openpyxl.load_workbook(source(), read_only=True, data_only=False)
+    values = openpyxl.load_workbook(source(), read_only=True, data_only=True)
     try:
         ws_f, ws_v = ((wb.worksheets[sheet] if isinstance(sheet, int) else wb[sheet]) for wb in (formulas, values))
         out = []

@@ -105,7 +105,7 @@ def run_analyze(path, out):
             stages[name] = {"seconds": round(dt, 3), "peak_mb": round(rss_peak_mb(), 1)}
 
     reset_peak()
-    analyze(path, out, progress=progress, n_permutations=199)
+    analyze(path, out, progress=progress, n_permutations=199, overwrite=True)  # (--repeat: the same folder)
     total = time.perf_counter() - t0
     import resource
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

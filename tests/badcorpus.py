@@ -72,8 +72,9 @@ CASES = [
     ("na_tokens_are_data", "na.csv", utf8(H + "NA,2010,N/A,가,기업,충북,주관\nNA,2010,-,나,기업,충북,참여\n"),
      ("load", {}, lambda ds: set(ds.organisations["org_id"]) == {"N/A", "-"} and list(ds.projects["project_id"]) == ["NA"])),
     ("numbers_formats", "numbers.csv", utf8(H.strip() + ",사업비\n" + 'P1,2010,A1,가,기업,충북,주관,"1,234"\nP2,2010,A1,가,기업,충북,주관,"12,5"\nP3,2010,A1,가,기업,충북,주관,1.234.567\nP4,2010,A1,가,기업,충북,주관,abc\n'),
-     ("load", {"number with thousands separators parsed": 2, "number with a decimal comma parsed": 1,
-               "not a number, set missing": 1}, None)),
+     # the column's convention is the decimal comma (12,5 and 1.234.567): 1,234 reads 1.234, said so
+     ("load", {"number with thousands separators parsed": 1, "number with a decimal comma parsed": 1,
+               "number like 1,234 read with the column's decimal comma": 1, "not a number, set missing": 1}, None)),
     ("years_out_of_range", "years.csv", utf8(H + "P1,1800,A1,가,기업,충북,주관\nP2,20100,A1,가,기업,충북,주관\nP3,2010년,A1,가,기업,충북,주관\nP4,abc,A1,가,기업,충북,주관\n"),
      ("load", {"year out of range, set missing": 2, "unreadable year, set missing": 1}, None)),
     ("date_formats", "dates.csv", utf8("과제번호,기관명,시작일\nP1,가,2010-03-01\nP2,가,2011.04.02\nP3,가,20120503\nP4,가,03/04/2013\nP5,가,2014년 5월 1일\n"),

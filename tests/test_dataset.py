@@ -103,7 +103,7 @@ def test_region_from_address(tmp_path):
     ds = load(tmp_path, "P1,2010,A1,가,기업,충북 청주시 흥덕구 1,참여\nP1,2010,B1,나,기업,,참여\n",
               header="과제번호,사업연도,기관코드,참여기관명,기관구분,소재지,참여역할\n")
     orgs = ds.organisations.set_index("org_id")
-    assert orgs.loc["A1", "region"] == "충북" and orgs.loc["A1", "region_source"] == "address"
+    assert orgs.loc["A1", "region"] == "충북" and orgs.loc["A1", "region_from"] == "address"
     ev = reasons(ds, "repair")
     assert (ev["reason"] == "region read from address").sum() == 1
 
@@ -149,10 +149,11 @@ def test_years_numbers_dates(tmp_path):
     pr = ds.projects.set_index("project_id")
     assert pr.loc["P1", "year"] == 2010 and pd.isna(pr.loc["P2", "year"])
     assert pr.loc["P3", "year"] == 2012
-    assert pr.loc["P1", "budget"] == 1234.0 and pr.loc["P2", "budget"] == 12.5
+    # one convention per column: 12,5 has a decimal comma, so 1,234 is 1.234 (and reported)
+    assert pr.loc["P1", "budget"] == 1.234 and pr.loc["P2", "budget"] == 12.5
     assert pd.isna(pr.loc["P3", "budget"])
     r = set(reasons(ds)["reason"])
-    assert {"year out of range, set missing", "number with thousands separators parsed",
+    assert {"year out of range, set missing", "number like 1,234 read with the column's decimal comma",
             "number with a decimal comma parsed", "not a number, set missing",
             "year taken from start date"} <= r
 
@@ -187,7 +188,7 @@ def test_population_from_organisations_table(tmp_path):
     ev = reasons(ds)
     assert "organisation not in the organisations table" in set(ev["reason"])
     assert "duplicate organisation" in set(ev["reason"])
-    assert "project with no participations (kept)" in set(ev["reason"])
+    assert "project with no participations (not counted)" in set(ev["reason"])
     assert_balanced(ds)
 
 

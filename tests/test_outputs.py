@@ -161,7 +161,7 @@ def test_analyze_options(tmp_path, sample_tables):
 def test_analyze_bad_group_by(tmp_path, sample_tables, capsys):
     assert main(["analyze", str(sample_tables), "--out", str(tmp_path), "--group-by", "nope", "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "not an attribute of the organisations" in err and "'region'" in err and "'file'" not in err
+    assert "not a column of the organisations" in err and "'region'" in err and "'file'" not in err
 
 
 def test_demo_prints_stages(tmp_path, capsys):

@@ -29,7 +29,10 @@ def test_wheel_installs_and_runs_the_demo_anywhere(tmp_path):
     for needed in ("netcluster/datasets/korea_cluster_tables/participations.csv",
                    "netcluster/datasets/korea_cluster_flat_cp949.csv",
                    "netcluster/datasets/mappings/keep_interreg.toml",
-                   "netcluster/templates/network.js", "netcluster/write/pages.py", "netcluster/run/plan.py"):
+                   "netcluster/templates/network.js", "netcluster/templates/network.css",
+                   "netcluster/templates/regions.js", "netcluster/templates/regions.css",
+                   "netcluster/data/korea_provinces.topo.json", "netcluster/data/README.md",
+                   "netcluster/write/pages.py", "netcluster/run/plan.py"):
         assert needed in names, needed
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
@@ -50,5 +53,6 @@ def test_wheel_installs_and_runs_the_demo_anywhere(tmp_path):
          cwd=elsewhere, env=env)
     assert sorted(p.name for p in (elsewhere / "out").iterdir()) == sorted(
         ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv", "openness.csv",
-         "region_matrix.csv", "scorecard.csv", "indicators.xlsx", "network.gexf", "quality.json"])
+         "region_matrix.csv", "scorecard.csv", "indicators.xlsx", "network.gexf", "quality.json",
+         "manifest.json"])
     assert sorted(p.name for p in elsewhere.iterdir()) == ["out"]  # nothing written beside it

@@ -22,8 +22,9 @@ from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
 from ..exceptions import InputError, ResourceLimitError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
-from ..indicators import REGISTRY, evaluate, fill_in, group_label
+from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
 from ..linkage import cross_region_share, region_matrix, to_square
+from ..mapping import ALIASES, load_mapping, norm_header
 from ..openness import ei_index, ei_permutation_test, project_openness
 from ..scorecard import frame
 from ..slices import Slice
@@ -170,14 +171,64 @@ def second_core_outputs(plan: CentralityPlan, seeds) -> tuple:
 
 # -- groups and group indicators ----------------------------------------------
 
+#: organisation columns that are not groupings (ids, provenance, numbers)
+_NOT_GROUPS = {"org_id", "name", "n_projects", "org_type_inferred", "participant", "file", "line", "address",
+               "region_from", "patents", "employees", "output"}
+
+
+def _groupable(orgs, c) -> bool:
+    if c not in orgs.columns or c in _NOT_GROUPS or c.startswith("_"):
+        return False
+    col = orgs[c]
+    numeric = pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)
+    return not numeric or col.notna().sum() == 0  # (an empty column: every organisation unknown)
+
+
+def group_by_choices(dataset) -> list[str]:
+    """The organisation columns one can group by: categories with values, not ids, provenance
+    or numbers."""
+    orgs = dataset.organisations
+    return [c for c in columns_for("table", orgs.columns) if _groupable(orgs, c) and orgs[c].notna().any()]
+
+
+def resolve_group_by(dataset, options: Options) -> str:
+    """The column ``--group-by`` names: its own name, the source's header the mapping (or the
+    built-in aliases) read it from, or its label in Korean or English (``시도``, ``시·도``,
+    ``기관유형``, ``region``).  An error lists the columns one can group by, with their labels."""
+    name = options.group_by
+    choices = group_by_choices(dataset)
+    if name in choices or _groupable(dataset.organisations, name):  # (an empty column groups all as unknown)
+        return name
+    key = norm_header(name)
+    found = []
+    mapping = load_mapping(options.mapping)
+    for canon, src in mapping.columns.items():
+        heads = src if isinstance(src, list) else [src] if isinstance(src, str) else []
+        if any(norm_header(h) == key for h in heads):
+            found.append(canon)
+    for canon, names in ALIASES.items():
+        if any(norm_header(a) == key for a in names):
+            found.append(canon)
+    for lang in ("ko", "en"):
+        for col in choices:
+            label = column_labels(lang, group_by=col, group_label=group_label(col, lang)).get(col, col)
+            if key in (norm_header(label), norm_header(group_label(col, lang))):
+                found.append(col)
+    found = [c for c in dict.fromkeys(found) if c in choices]
+    if found:
+        return found[0]
+    shown = ", ".join(f"{c!r} ({group_label(c, 'ko') if c in GROUP_LABELS else column_labels('ko', group_by=c).get(c, c)})"
+                      for c in choices)
+    raise InputError(f"--group-by {name!r} is not a column of the organisations to group them by; choose one "
+                     f"of: {shown}")
+
+
 def check_group_by(dataset, options: Options):
-    """The grouping column must be an attribute of the organisations (not their id, name or the
-    provenance of their rows)."""
-    usable = [c for c in columns_for("table", dataset.organisations.columns, group_by=options.group_by)
-              if c not in ("org_id", "name", "n_projects", "org_type_inferred")]
-    if options.group_by not in usable:
+    """The grouping column must be an attribute of the organisations (a category, not their
+    id, name, a number or the provenance of their rows)."""
+    if not _groupable(dataset.organisations, options.group_by):
         raise InputError(f"--group-by {options.group_by!r} is not an attribute of the organisations to group "
-                         f"them by; choose one of {usable}")
+                         f"them by; choose one of {group_by_choices(dataset)}")
 
 
 def at_rows(series: pd.Series, rows: np.ndarray) -> np.ndarray:

@@ -7,10 +7,18 @@ files are moved a marker ``.netcluster-incomplete`` says so; a crash or a signal
 leaves the earlier run's files as they were and removes the private folder.  A lock file keeps
 two runs from writing into one folder; ``--out`` is checked before the analysis starts (a
 file, a folder under a file, or a folder that cannot be written is an error at once).
+
+A folder that already holds files is refused unless ``overwrite`` (``--overwrite``); then the
+files the earlier run's ``manifest.json`` lists and this run does not write are removed, so no
+old output (a ``network.graphml`` of a run with ``--graphml``) survives next to new ones.
+Files netcluster did not write are never removed.  Each run writes ``manifest.json``: every
+file with its size and SHA-256, the netcluster version and the run's parameters.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -18,10 +26,11 @@ from pathlib import Path
 
 from ..exceptions import InputError
 
-__all__ = ["OutputFolder", "LOCK_NAME", "INCOMPLETE_NAME"]
+__all__ = ["OutputFolder", "LOCK_NAME", "INCOMPLETE_NAME", "MANIFEST_NAME"]
 
 LOCK_NAME = ".netcluster.lock"
 INCOMPLETE_NAME = ".netcluster-incomplete"
+MANIFEST_NAME = "manifest.json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -40,8 +49,9 @@ class OutputFolder:
     moves the files into ``out``.  Leaving the block without a commit (an error, Ctrl-C, a
     signal turned into an exception) removes the work folder and keeps ``out`` as it was."""
 
-    def __init__(self, out):
+    def __init__(self, out, *, overwrite: bool = False):
         self.out = Path(out)
+        self.overwrite = overwrite
         self.work: Path | None = None
         self._lock = None
 
@@ -52,6 +62,14 @@ class OutputFolder:
         for parent in out.parents:
             if parent.exists() and not parent.is_dir():
                 raise InputError(f"--out is under {parent}, which is a file, not a folder", file=out)
+        if out.is_dir() and not self.overwrite:
+            present = self._present()
+            if present:
+                earlier = " (an earlier netcluster run's outputs)" if MANIFEST_NAME in present else ""
+                shown = ", ".join(present[:6]) + (f" … ({len(present)} entries)" if len(present) > 6 else "")
+                raise InputError(f"the output folder is not empty{earlier}: {shown}. Choose a new or empty folder, "
+                                 f"or pass --overwrite (analyze(..., overwrite=True)) to replace the earlier "
+                                 f"outputs", file=out)
         try:
             out.mkdir(parents=True, exist_ok=True)
             self._take_lock()
@@ -101,9 +119,38 @@ class OutputFolder:
                 pass
             self._lock = None
 
+    def _present(self) -> list[str]:
+        return sorted(p.name for p in self.out.iterdir()
+                      if p.name not in (LOCK_NAME, INCOMPLETE_NAME) and not p.name.startswith(".netcluster-work-"))
+
+    def _earlier_files(self) -> list[str]:
+        """The files the manifest of the run before lists (none if there is no readable one)."""
+        try:
+            m = json.loads((self.out / MANIFEST_NAME).read_text(encoding="utf-8"))
+            return [f["name"] for f in m.get("files", []) if isinstance(f, dict) and isinstance(f.get("name"), str)]
+        except (OSError, ValueError, AttributeError):
+            return []
+
+    def write_manifest(self, info: dict) -> Path:
+        """``manifest.json`` in the work folder: each file's name, bytes and SHA-256, and ``info``."""
+        files = []
+        for p in sorted(self.work.iterdir()):
+            if p.is_file() and p.name != MANIFEST_NAME:
+                h = hashlib.sha256()
+                with open(p, "rb") as f:
+                    for block in iter(lambda: f.read(1 << 20), b""):
+                        h.update(block)
+                files.append({"name": p.name, "bytes": p.stat().st_size, "sha256": h.hexdigest()})
+        path = self.work / MANIFEST_NAME
+        path.write_text(json.dumps({**info, "files": files}, ensure_ascii=False, indent=1, default=str) + "\n",
+                        encoding="utf-8")
+        return path
+
     def commit(self) -> list[Path]:
         """Move every file of the work folder into ``out`` (replacing earlier runs' files of the
-        same names); returns the files' final paths."""
+        same names), then remove the earlier run's files (by its manifest) this run did not
+        write; returns the files' final paths."""
+        earlier = self._earlier_files()
         marker = self.out / INCOMPLETE_NAME
         fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o644)
         os.write(fd, b"netcluster is moving this run's files into place; if this file stays, the run "
@@ -116,5 +163,10 @@ class OutputFolder:
                 raise InputError(f"cannot write {src.name}: a folder of that name is in the way", file=self.out)
             os.replace(src, dst)  # a link at dst is replaced, not followed
             done.append(dst)
+        written = {p.name for p in done}
+        for name in earlier:
+            old = self.out / name
+            if name not in written and Path(name).name == name and (old.is_file() or old.is_symlink()):
+                old.unlink()
         marker.unlink()
         return done

@@ -80,7 +80,16 @@ QUALITY_REASONS_KO = {
     "repeated header line": "반복된 머리행(파일을 이어 붙임?)", "missing project id": "과제번호 없음",
     "missing organisation id and name": "기관 ID와 기관명 없음", "duplicate organisation": "중복 기관 행",
     "duplicate project": "중복 과제 행", "single-participant project (kept; no ties)": "단독 과제(유지, 연결 없음)",
-    "project with no participations (kept)": "참여 기록이 없는 과제(유지)",
+    "project with no participations (not counted)": "참여 기록이 없는 과제(과제 수에서 제외)",
+    "mapped column not in this table": "매핑한 열이 이 표에 없음",
+    "mapped column is empty in every row": "매핑한 열이 모든 행에서 비어 있음",
+    "cell looks multi-valued (a separator can be set in the mapping)": "여러 값이 든 칸으로 보임(매핑에서 구분자 지정 가능)",
+    "multi-valued cell, first value kept": "여러 값이 든 칸, 첫 값 사용",
+    "amount with a currency sign parsed": "통화 기호가 붙은 금액 해석",
+    "number like 1,234 read with the column's decimal comma": "1,234 같은 값을 이 열의 소수점 쉼표 규칙으로 해석",
+    "organisation-type labels not recognised: types guessed from names (map them in the mapping's values for "
+    "org_type; the labels stay in org_category)": "원자료 기관구분을 인식하지 못해 기관명으로 유형 추정(매핑 파일에서 지정 가능, 원래 구분은 "
+                                    "기관구분(원자료) 열에 보존)",
     "organisation not in the organisations table": "기관표에 없는 기관",
     "project not in the projects table": "과제표에 없는 과제", "region read from address": "주소에서 시·도를 읽음",
     "unknown region": "시·도 미상", "organisation type inferred from name": "기관명에서 기관유형 추정",
