@@ -156,10 +156,13 @@ def gould_fernandez(projection, groups: pd.Series, *, max_paths: int = 200_000_0
     ng = sizes[g]
     denom = (n - 1) * (n - 2) if n > 2 else np.nan
     sumsq = float((sizes * (sizes - 1)).sum())
+    # each probability from its own count of ordered partner pairs (not 1 − the others: a role
+    # impossible with these groups, e.g. liaison with two groups, then has p = 0 exactly and
+    # its z is missing instead of a rounding error's -2e-8)
     p = {"coordinator": (ng - 1) * (ng - 2) / denom,
          "itinerant": (sumsq - ng * (ng - 1)) / denom,
-         "gatekeeper": 2 * (ng - 1) * (n - ng) / denom}
-    p["liaison"] = 1 - p["coordinator"] - p["itinerant"] - p["gatekeeper"]
+         "gatekeeper": 2 * (ng - 1) * (n - ng) / denom,
+         "liaison": ((n - ng) * (n - ng - 1) - (sumsq - ng * (ng - 1))) / denom}
     for r in ROLES:
         out[r] = counts[r]
     for r in ROLES:

@@ -435,8 +435,13 @@ def bipartite_centrality(network) -> pd.DataFrame:
         b' = b / b_{\max},\;
         b_{\max} = \tfrac12\big[n_2^2(s+1)^2 + n_2(s+1)(2t-s-1) - t(2s-t+3)\big]
 
-    with :math:`s=(n_1-1)\operatorname{div} n_2`, :math:`t=(n_1-1)\bmod n_2`.  Closeness
-    is computed within each connected component as in networkx.
+    with :math:`s=(n_1-1)\operatorname{div} n_2`, :math:`t=(n_1-1)\bmod n_2`.  Closeness on
+    a disconnected network: the Borgatti–Everett value within the node's component (its
+    :math:`n_1, n_2` counted there) scaled by the share of the network the component reaches,
+    :math:`(N_c-1)/(N-1)` (reachable-node scaling, as Wasserman & Faust for one-mode
+    closeness): range [0, 1], 1 only for a node at the least possible distances in a connected
+    network — an organisation whose only project is its own gets a value near 0, not the top
+    rank.  On a connected network equal to networkx's ``bipartite.closeness_centrality``.
 
     Returns one DataFrame for both sides, indexed by label with a ``side`` column
     (``organisation`` / ``project``).
@@ -452,18 +457,23 @@ def bipartite_centrality(network) -> pd.DataFrame:
     out = pd.DataFrame({"side": np.where(is_proj, "project", "organisation"),
                         "label": list(network.orgs) + list(network.projects)})
     out["degree"] = np.where(is_proj, deg / max(n1, 1), deg / max(n2, 1))
-    # closeness: sum of distances within the component, Borgatti–Everett maximum
-    dist_sum = np.zeros(g.vcount())
-    reach = np.zeros(g.vcount())
+    # closeness: Borgatti–Everett within the component, scaled by the share reached
+    N = g.vcount()
+    dist_sum = np.zeros(N)
+    own_c = np.zeros(N)
+    other_c = np.zeros(N)
+    size_c = np.zeros(N)
     for comp in g.connected_components():
         sub = g.induced_subgraph(comp)
         d = np.asarray(sub.distances(), dtype=float)
         dist_sum[comp] = d.sum(axis=1)
-        reach[comp] = len(comp)
-    own_n = np.where(is_proj, n2, n1)
-    other_n = np.where(is_proj, n1, n2)
+        k_proj = int(is_proj[comp].sum())
+        k_org = len(comp) - k_proj
+        own_c[comp] = np.where(is_proj[comp], k_proj, k_org)
+        other_c[comp] = np.where(is_proj[comp], k_org, k_proj)
+        size_c[comp] = len(comp)
     with np.errstate(divide="ignore", invalid="ignore"):
-        clo = (other_n + 2.0 * (own_n - 1)) / dist_sum
+        clo = (other_c + 2.0 * (own_c - 1)) / dist_sum * (size_c - 1) / max(N - 1, 1)
     out["closeness"] = np.where(dist_sum > 0, clo, 0.0)
     b = np.asarray(g.betweenness(), dtype=float)
     out["betweenness"] = b / np.where(is_proj, _bmax(n2, n1), _bmax(n1, n2))

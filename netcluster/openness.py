@@ -182,7 +182,8 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
     p-values ``p_greater`` = P(null ≥ observed) and ``p_less`` = P(null ≤ observed)
     (with the +1 correction for sampled permutations), and the rescaled E-I
     (observed E-I mapped from the range attainable given group sizes and tie count
-    onto [−1, 1], as UCINET reports it).
+    onto [−1, 1], as UCINET reports it; missing for ``weighted=True``, whose attainable range
+    depends on the weights' placement).
 
     With ``exact=True`` (or ``"auto"`` when the number of distinct label assignments is at
     most ``exact_max``) every distinct assignment is enumerated and the null is exact.
@@ -253,7 +254,9 @@ def ei_permutation_test(projection, groups: pd.Series, *, n_permutations: int = 
         p_greater = float(((null >= observed - 1e-12).sum() + 1) / (len(null) + 1))
         p_less = float(((null <= observed + 1e-12).sum() + 1) / (len(null) + 1))
         method, k = "random permutations", len(null)
-    resc, lo, hi = _rescale(observed, len(u), sizes)
+    # the attainable range is that of the count of ties; for summed weights it depends on which
+    # ties carry which weight (a max-cut problem), so a weighted E-I is not rescaled
+    resc, lo, hi = _rescale(observed, len(u), sizes) if not weighted else (np.nan, np.nan, np.nan)
     out = pd.DataFrame([{
         "ei": observed, "null_mean": float(np.mean(null)), "null_sd": float(np.std(null, ddof=1)) if len(null) > 1 else 0.0,
         "null_q025": float(np.quantile(null, 0.025)), "null_q975": float(np.quantile(null, 0.975)),

@@ -207,3 +207,22 @@ def test_coreness_by_hand():
     net = BipartiteNetwork.from_edges(list("abcdde") + list("xy"), ["P"] * 4 + ["Q", "Q"] + ["R", "R"])
     assert coreness(net.project_organisations()).to_dict() == {"a": 3, "b": 3, "c": 3, "d": 3, "e": 1,
                                                                "x": 1, "y": 1}
+
+
+def test_two_mode_closeness_on_a_disconnected_network_stays_in_range():
+    """A single-participant project's organisation (issue 21: it got 3,281 and ranked first).
+    Oracle: the Borgatti-Everett value of its two-node component (1) times the share of the
+    network it reaches, 1/(N-1), computed by hand; the connected part equals networkx on that
+    part scaled by its share."""
+    edges = [("a", "P"), ("b", "P"), ("b", "Q"), ("c", "Q"), ("c", "R"), ("d", "R"), ("solo", "S")]
+    net = BipartiteNetwork.from_edges([o for o, _ in edges], [p for _, p in edges])
+    c = bipartite_centrality(net)
+    N = 9
+    assert c["closeness"].between(0, 1).all()
+    assert c.loc["solo", "closeness"] == pytest.approx(1 / (N - 1))
+    assert c["closeness"].idxmax() != "solo"
+    g = nx.Graph(edges[:-1])
+    orgs = ["a", "b", "c", "d"]
+    ref = bipartite.closeness_centrality(g, orgs)
+    for k, v in ref.items():
+        assert c.loc[k, "closeness"] == pytest.approx(v * (7 - 1) / (N - 1))

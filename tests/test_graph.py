@@ -178,3 +178,13 @@ def test_tie_arrays_of_unsorted_matrices():
     assert np.array_equal(ref[0], up.row[o]) and np.array_equal(ref[1], up.col[o])
     for x, y in zip(ref, got):
         assert np.array_equal(x, y)
+
+
+def test_impossible_brokerage_roles_have_no_z():
+    """With two groups nobody can be a liaison: p = 0 exactly and z missing (issue 21: -2e-8)."""
+    import pandas as pd
+    from netcluster.brokerage import gould_fernandez
+    net = BipartiteNetwork.from_edges(list("abbccd") + list("ae"), ["P", "P", "Q", "Q", "R", "R", "S", "S"])
+    gf = gould_fernandez(net.project_organisations(), pd.Series(dict(a="X", b="X", c="Y", d="Y", e="X")))
+    assert (gf["liaison"] == 0).all() and (gf["expected_liaison"] == 0).all() and gf["z_liaison"].isna().all()
+    assert gf["z_gatekeeper"].notna().any()

@@ -193,3 +193,15 @@ def test_group_null_per_group_ei_by_direct_count(sample_dataset):
     first = ei_permutation_test(proj, groups, n_permutations=30, seed=4, group_null=12).attrs["group_null"]
     ref12 = ref[list(got.index)].iloc[:12].to_numpy()
     assert first.shape == ref12.shape and np.allclose(first, ref12, equal_nan=True)
+
+
+def test_weighted_ei_is_not_rescaled_with_the_range_of_counts():
+    """Issue 21: a weighted E-I rescaled with the range of tie counts gave -1.0455."""
+    from netcluster.graph import BipartiteNetwork
+    net = BipartiteNetwork.from_edges(list("aabbab") + list("cd"), ["P", "P", "Q", "Q", "R", "R", "S", "S"])
+    proj = net.project_organisations("count")
+    groups = pd.Series({"a": "X", "b": "X", "c": "Y", "d": "Y"})
+    w = ei_permutation_test(proj, groups, weighted=True, n_permutations=19)
+    assert np.isnan(w.loc[0, "rescaled_ei"]) and np.isnan(w.loc[0, "ei_min_attainable"])
+    u = ei_permutation_test(proj, groups, weighted=False, n_permutations=19)
+    assert -1 <= u.loc[0, "rescaled_ei"] <= 1
