@@ -12,10 +12,16 @@ Computed with igraph (C) and mapped back to organisation labels.  Conventions:
   :math:`1/w` as the length of a tie for paths (a tie of weight 2 is half as long),
   rounded to 12 significant digits so that equal-length paths are recognised as equal.
 * Betweenness is exact up to ``exact_max_nodes`` organisations (default 5,000).
-  Above, it is estimated from ``samples`` seeded random sources (Brandes & Pich
-  2007): :math:`\hat b(v) = \frac{n}{k}\sum_{s\in S} \delta_{s\bullet}(v)`, with a standard
-  error from 5 independent batches reported in ``betweenness_se``; harmonic closeness is then
-  the mean of :math:`1/d(s,v)` over the same sampled sources (Eppstein & Wang 2004).
+  Above, it is estimated from seeded random sources (Brandes & Pich 2007):
+  :math:`\hat b(v) = \frac{n}{k}\sum_{s\in S} \delta_{s\bullet}(v)`, drawn in batches of
+  :data:`BATCH` sources, each batch an independent estimate; ``betweenness_se`` is the batch
+  standard error.  With ``samples="auto"`` sources are added (at least :data:`MIN_BATCHES`
+  batches) until the ranking at the top is precise — the standard error of each of the
+  :data:`TOP` highest estimates at most :data:`TOP_RELATIVE_SE` of its value — or a work budget
+  (sources × (nodes + ties) ≤ :data:`ADAPTIVE_BUDGET`: a budget in work, not seconds, so that
+  the same input gives the same numbers on any machine) is used up; which one stopped it is in
+  the parameters.  Harmonic closeness is the mean of :math:`1/d(s,v)` over the same sources
+  (Eppstein & Wang 2004).
 
 References
 ----------
@@ -49,6 +55,14 @@ EXACT_MAX_WORK = 1_000_000_000
 #: Source-sampling budget: k = clip(SAMPLE_BUDGET / (n + m), MIN_SAMPLES, 500) sources (measured error: docs/benchmark.md).
 SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLES = 64
+#: Adaptive sampling (``samples="auto"``, unweighted betweenness): batches of BATCH sources, at
+#: least MIN_BATCHES, until the TOP highest estimates each have a standard error of at most
+#: TOP_RELATIVE_SE of their value, or sources × (n + m) reaches ADAPTIVE_BUDGET.
+BATCH = 32
+MIN_BATCHES = 4
+TOP = 20
+TOP_RELATIVE_SE = 0.10
+ADAPTIVE_BUDGET = 600_000_000
 #: Above this many nodes the weighted *path* centralities (betweenness_w, closeness_w: a
 #: Dijkstra per source, ~4x a BFS) are not computed unless asked (``weighted_paths=True``).
 WEIGHTED_PATHS_MAX_NODES = 20_000
@@ -111,7 +125,8 @@ class CentralityPlan:
     def __init__(self, projection, *, weighted=True, exact_max_nodes=EXACT_MAX_NODES, samples="auto",
                  seed=0, damping=0.85, weighted_paths=None):
         n = projection.n_nodes  # (the igraph graph is built by the parts that need it)
-        if samples == "auto":
+        self.adaptive = samples == "auto"
+        if samples == "auto":  # (the weighted variant's sources; the unweighted one adapts)
             samples = int(np.clip(SAMPLE_BUDGET / max(n + projection.n_ties, 1), MIN_SAMPLES, 500))
         if weighted_paths is None:
             weighted_paths = weighted and n <= WEIGHTED_PATHS_MAX_NODES
@@ -155,8 +170,13 @@ class CentralityPlan:
     def _sampled_bfs(self) -> dict:
         """Unweighted sampled betweenness (+ standard error) and harmonic closeness: one
         level-synchronous BFS of the sampled sources serves both."""
-        b, se, h = _sampled_paths_unweighted(self.projection, min(self.samples, self.n), self.seed)
-        return {"betweenness": b / self._norm(), "betweenness_se": se / self._norm(), "closeness": h}
+        if self.adaptive:
+            b, se, h, info = _adaptive_paths_unweighted(self.projection, self.seed)
+        else:
+            b, se, h = _sampled_paths_unweighted(self.projection, min(self.samples, self.n), self.seed)
+            info = {"samples": min(self.samples, self.n), "stopped": "fixed number of sources"}
+        return {"betweenness": b / self._norm(), "betweenness_se": se / self._norm(), "closeness": h,
+                "_sampling": info}
 
     def _betweenness(self, suffix) -> dict:
         g, n, d = self.projection.to_igraph(), self.n, self._lengths(suffix)
@@ -202,16 +222,20 @@ class CentralityPlan:
         out = pd.DataFrame(index=pd.Index(self.projection.labels, name="org_id"))
         out["degree"], out["strength"] = spectral.pop("degree"), spectral.pop("strength")
         paths = {}
+        params = dict(self.params)
         for name, _ in self.parts():
             if name != "spectral":
                 paths.update(results[name])
+        sampling = paths.pop("_sampling", None)
+        if sampling is not None:
+            params["samples"] = sampling["samples"]
+            params["sampling"] = sampling
         for sfx in self.suffixes:
             for col in ("betweenness", "betweenness_se", "closeness"):
                 if col + sfx in paths:
                     out[col + sfx] = paths[col + sfx]
         for col, v in spectral.items():
             out[col] = v
-        params = dict(self.params)
         params["components"] = components
         if components > 1:
             params["eigenvector_note"] = ("graph is disconnected: eigenvector centrality is near 0 "
@@ -405,6 +429,58 @@ def _sampled_paths_unweighted(projection, k, seed, batches=5):
     cnt = np.full(n, float(k))
     cnt[sources] -= 1  # a source does not count itself
     return mean, se, acc / np.maximum(cnt, 1)
+
+
+def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None, top=None, rel_se=None,
+                               budget=None):
+    """Betweenness (+ batch standard error) and harmonic closeness from sources added a batch at
+    a time until the ``top`` highest estimates each have a relative standard error of at most
+    ``rel_se``, or ``budget`` (sources × (n + m)) is used up, or every node is a source.  The
+    sources are a seeded permutation: a run that stops at k sources used exactly the first k."""
+    batch = batch or BATCH
+    min_batches = min_batches or MIN_BATCHES
+    top = top or TOP
+    rel_se = TOP_RELATIVE_SE if rel_se is None else rel_se
+    budget = budget or ADAPTIVE_BUDGET
+    n = projection.n_nodes
+    r, c, _, _ = projection.tie_arrays()
+    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    order = np.random.default_rng(seed).permutation(n)
+    max_sources = int(min(n, max(batch * min_batches, budget // max(n + len(r), 1))))
+    est, sizes = [], []
+    acc = np.zeros(n)
+    used = 0
+    stopped, worst = "work budget", np.nan
+    while used < max_sources:
+        part = order[used:min(used + batch, max_sources)]
+        dep, inv = _brandes_unweighted(A, part)
+        est.append(dep / 2 * n / len(part))
+        sizes.append(len(part))
+        acc += inv
+        used += len(part)
+        if len(est) >= min_batches:
+            e, w = np.array(est), np.array(sizes, dtype=float)
+            mean = (e * w[:, None]).sum(axis=0) / w.sum()
+            se = e.std(axis=0, ddof=1) / np.sqrt(len(e))
+            lead = np.argsort(-mean, kind="stable")[:min(top, n)]
+            lead = lead[mean[lead] > 0]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                worst = float(np.max(se[lead] / mean[lead])) if len(lead) else 0.0
+            if worst <= rel_se:
+                stopped = f"top {top}: relative standard error at most {rel_se:g}"
+                break
+    else:
+        if used >= n:
+            stopped = "every node a source (exact up to the batch standard error's rounding)"
+    e, w = np.array(est), np.array(sizes, dtype=float)
+    mean = (e * w[:, None]).sum(axis=0) / w.sum()
+    se = e.std(axis=0, ddof=1) / np.sqrt(len(e)) if len(e) > 1 else np.full(n, np.nan)
+    cnt = np.full(n, float(used))
+    cnt[order[:used]] -= 1  # a source does not count itself
+    info = {"samples": int(used), "stopped": stopped, "batch": batch, "top": top,
+            "target_relative_se": rel_se, "worst_top_relative_se": None if worst != worst else round(worst, 4),
+            "work_budget": int(budget)}
+    return mean, se, acc / np.maximum(cnt, 1), info
 
 
 def _sampled_betweenness(g, dist, k, seed, batches=5):

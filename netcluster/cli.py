@@ -83,7 +83,7 @@ def cmd_validate(args) -> int:
 
 def cmd_generate(args) -> int:
     paths = write_sample(args.out, n_rows=args.rows, seed=args.seed,
-                         flat_cp949=not args.tables_only, tables=True)
+                         flat_cp949=not args.tables_only, tables=True, profile=args.profile)
     for p in paths:
         print(p)
     return 0
@@ -135,12 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write the quality report (.json or .csv)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("generate", help="write a synthetic Korean cluster dataset")
+    p = sub.add_parser("generate", help="write a synthetic Korean cluster dataset (or an EU framework-programme "
+                                        "export: --profile eu-framework)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--rows", type=int, default=4000, help="participation rows (default 4000)")
     p.add_argument("--seed", type=int, default=20051)
     p.add_argument("--tables-only", action="store_true",
                    help="write only the three UTF-8 tables (faster for large sizes)")
+    p.add_argument("--profile", choices=["korea", "eu-framework"], default="korea",
+                   help="korea (default): the Korean cluster programme; eu-framework: the shape of Horizon 2020 "
+                        "participation (hubs with thousands of partners, consortia up to ~190, 60%% single "
+                        "projects, 32 countries)")
     p.set_defaults(func=cmd_generate)
 
     for name, helptext in (("analyze", "run the whole analysis and write report, network pages and tables"),

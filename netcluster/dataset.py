@@ -566,12 +566,14 @@ class _Builder:
                 used.update(src)
             else:
                 out[canon] = frame[src].astype("object")
-                origin[canon] = pd.Series(np.where(out[canon].notna(), src, None), index=frame.index, dtype=object)
+                if canon == "region":  # (which header a region came from: region_from)
+                    origin[canon] = pd.Series(np.where(out[canon].notna(), src, None), index=frame.index,
+                                              dtype=object)
                 used.add(src)
         df = pd.DataFrame(out, index=frame.index)
         if len(df):
             for canon, src in resolved.items():
-                if canon in ID_COLUMNS or df[canon].notna().any():
+                if canon in ID_COLUMNS or _has_value(df[canon]):
                     continue
                 heads = src if isinstance(src, list) else [src]
                 wanted = {norm_header(x) for x in RELATED.get(canon, []) + ALIASES.get(canon, [])}
@@ -628,10 +630,9 @@ class _Builder:
         s = df[col]
         sep = self.mapping.multi_value_separator
         text = s.astype("object")
-        present = text.notna().to_numpy()
-        if not present.any():
-            return s
         codes, uniq = pd.factorize(text, use_na_sentinel=True)
+        if not len(uniq):
+            return s
         if sep:
             parts = [str(u).split(sep) for u in uniq]
             first = np.array([p[0].strip() or None for p in parts] + [None], dtype=object)
@@ -665,7 +666,17 @@ class _Builder:
         characters normalised away, each change reported."""
         s = df[col]
         uniq = pd.unique(s.dropna())
-        fixed = {u: clean_id(u) for u in uniq if clean_id(u) != u}
+        fixed = {}
+        for a in range(0, len(uniq), 4096):  # blocks checked in C first: most ids need nothing
+            block = uniq[a:a + 4096]
+            if all(type(u) is str for u in block):
+                text = "\x1f".join(block)
+                if text.isascii() and text.replace("\x1f", "").isprintable() and not _EDGE_SPACE_ID.search(text):
+                    continue
+            for u in block:
+                c = clean_id(u)
+                if c != u:
+                    fixed[u] = c
         if not fixed:
             return df
         hit = s.isin(list(fixed)).to_numpy()
@@ -1165,6 +1176,18 @@ class _Builder:
 
 
 # ---------------------------------------------------------------------------
+
+
+#: an id with whitespace at either end (ids joined by \x1f)
+_EDGE_SPACE_ID = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+
+
+def _has_value(col: pd.Series) -> bool:
+    """Whether a column holds any value (stops at the first one: no pass over a full column)."""
+    for v in col.to_numpy(dtype=object):
+        if v is not None and v == v:
+            return True
+    return False
 
 
 def _first_appearance(ids: pd.Series, label_codes: np.ndarray | None = None):

@@ -29,7 +29,10 @@ import pandas as pd
 
 from .regions import PROVINCE_TO_WIDE, PROVINCES
 
-__all__ = ["generate", "write_sample", "KOREAN_HEADERS", "KNOWLEDGE_SERVICE_KSIC"]
+__all__ = ["generate", "generate_eu_framework", "write_sample", "KOREAN_HEADERS", "KNOWLEDGE_SERVICE_KSIC",
+           "PROFILES"]
+
+PROFILES = ("korea", "eu-framework")
 
 #: KSIC (10th revision) 2-digit divisions treated as knowledge-intensive services.
 KNOWLEDGE_SERVICE_KSIC = ["58", "62", "63", "70", "71", "72", "73"]
@@ -444,11 +447,103 @@ def three_tables(participations, orgs, projects):
             projects[["project_id", "year", "programme", "title", "complex", "budget"]])
 
 
+# countries of an EU framework programme and their shares of participations (Horizon 2020,
+# CORDIS: DE 13.5%, UK 11.6%, FR 10.0%, ES 9.9%, IT 9.6%, NL 6.3%, BE 4.7% …; the rest spread over
+# the other member and associated countries), and NUTS-2 regions per country (rounded)
+_EU_COUNTRIES = [("DE", 13.5, 38), ("UK", 11.6, 40), ("FR", 10.0, 27), ("ES", 9.9, 19), ("IT", 9.6, 21),
+                 ("NL", 6.3, 12), ("BE", 4.7, 11), ("CH", 2.9, 7), ("SE", 2.8, 8), ("AT", 2.7, 9),
+                 ("EL", 2.6, 13), ("DK", 2.2, 5), ("PT", 2.2, 7), ("FI", 1.9, 5), ("NO", 1.6, 7),
+                 ("IE", 1.5, 3), ("PL", 1.5, 17), ("IL", 1.0, 1), ("CZ", 0.9, 8), ("SI", 0.8, 2),
+                 ("HU", 0.7, 8), ("RO", 0.6, 8), ("CY", 0.5, 1), ("EE", 0.4, 1), ("SK", 0.4, 4),
+                 ("BG", 0.4, 6), ("LT", 0.3, 2), ("LU", 0.3, 1), ("HR", 0.3, 4), ("LV", 0.2, 1),
+                 ("TR", 0.6, 26), ("RS", 0.2, 4)]
+_EU_TYPES = ["university", "research", "firm", "government", "other"]
+
+
+def generate_eu_framework(n_rows: int = 150_000, *, seed: int = 2020):
+    """A synthetic EU framework-programme export ``(participations, organisations, projects)``
+    with the shape of Horizon 2020's participation data (CORDIS, 2014–2020: about 150,000
+    participations of 31,700 organisations in 35,000 projects):
+
+    * about 60% single-participant projects (ERC, MSCA fellowships, the SME instrument);
+    * collaborative consortia with a median of about 8 and a heavy tail up to ~190;
+    * heavy-tailed activity (Pareto, exponent ≈ 1.1): research organisations and universities
+      with thousands of participations and thousands of partners;
+    * 32 countries with skewed shares (DE, UK, FR, ES, IT ≈ 55% of participations), NUTS-2-like
+      regions.
+
+    Organisation types are the six canonical ones; regions are codes ``DE21`` …; projects have
+    a year 2014–2020.  Deterministic for a seed.
+    """
+    rng = np.random.default_rng(seed)
+    n_orgs = max(50, int(n_rows * 0.30))
+    n_projects = max(20, int(round(n_rows / 4.2)))
+    single = rng.random(n_projects) < 0.60
+    # collaborative sizes: a log-normal (median 8), at least 2, at most 190; scaled so that the
+    # participations add up to about n_rows
+    sizes = np.ones(n_projects, dtype=np.int64)
+    k = int((~single).sum())
+    raw = np.exp(rng.normal(np.log(8.0), 0.8, k))
+    target = max(n_rows - int(single.sum()), 2 * k)
+    raw = raw * target / raw.sum()
+    sizes[~single] = np.clip(np.rint(raw), 2, 190).astype(np.int64)
+    # organisations: activity weights with a heavy tail; the most active are universities and
+    # research organisations
+    activity = rng.pareto(1.05, n_orgs) + 1.0
+    for _ in range(5):  # no organisation above ~0.9% of all participations (the largest: ~1,300 of 150,000)
+        activity = np.minimum(activity, 0.009 * activity.sum())
+    order = np.argsort(-activity, kind="stable")
+    typ = rng.choice(_EU_TYPES, n_orgs, p=[0.12, 0.10, 0.60, 0.08, 0.10])
+    top = order[:max(1, n_orgs // 50)]
+    typ[top] = rng.choice(["university", "research"], len(top), p=[0.6, 0.4])
+    cc = np.array([c for c, _, _ in _EU_COUNTRIES])
+    share = np.array([w for _, w, _ in _EU_COUNTRIES], dtype=float)
+    country = rng.choice(cc, n_orgs, p=share / share.sum())
+    nuts = {c: r for c, _, r in _EU_COUNTRIES}
+    region = np.array([f"{c}{rng.integers(1, nuts[c] + 1):02d}" if nuts[c] > 1 else f"{c}00" for c in country],
+                      dtype=object)
+    # members: every slot drawn by activity (vectorised), repeated organisations in a project dropped
+    slots = int(sizes.sum())
+    cum = np.cumsum(activity / activity.sum())
+    who = np.minimum(np.searchsorted(cum, rng.random(slots)), n_orgs - 1)
+    proj_of_slot = np.repeat(np.arange(n_projects), sizes)
+    part = pd.DataFrame({"p": proj_of_slot, "o": who}).drop_duplicates()
+    first = ~part.duplicated("p")
+    role = np.where(first.to_numpy(), "coordinator", "participant")
+    legal = {"firm": ["GmbH", "SA", "SRL", "BV", "Ltd", "AB", "Oy", "SpA"], "university": ["University"],
+             "research": ["Institute"], "government": ["Agency"], "other": ["Association"]}
+    names = [f"{'Org' if t != 'university' else 'Univ.'} {i:06d} {legal[t][i % len(legal[t])]}"
+             for i, t in enumerate(typ)]
+    orgs = pd.DataFrame({"org_id": [f"{900000000 + i}" for i in range(n_orgs)], "name": names,
+                         "org_type": typ, "region": region, "country": country})
+    participations = pd.DataFrame({"project_id": [f"10{1000000 + p}" for p in part["p"].to_numpy()],
+                                   "org_id": orgs["org_id"].to_numpy()[part["o"].to_numpy()], "role": role})
+    used = np.unique(part["p"].to_numpy())
+    projects = pd.DataFrame({"project_id": [f"10{1000000 + p}" for p in used],
+                             "year": rng.integers(2014, 2021, len(used)),
+                             "programme": rng.choice(["H2020-EU.1.1.", "H2020-EU.1.3.", "H2020-EU.2.1.",
+                                                      "H2020-EU.3."], len(used), p=[0.25, 0.25, 0.2, 0.3])})
+    active = np.isin(np.arange(n_orgs), part["o"].to_numpy())
+    return participations, orgs[active].reset_index(drop=True), projects
+
+
 def write_sample(out_dir, *, n_rows: int = 4000, seed: int = 20051, flat_cp949: bool = True,
-                 tables: bool = True):
-    """Write the bundled sample: a CP949 Korean-header flat CSV and three UTF-8 tables."""
+                 tables: bool = True, profile: str = "korea"):
+    """Write the bundled sample: a CP949 Korean-header flat CSV and three UTF-8 tables
+    (``profile="eu-framework"``: :func:`generate_eu_framework`'s three tables only)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {PROFILES}, got {profile!r}")
+    if profile == "eu-framework":
+        tdir = out_dir / "eu_framework_tables"
+        tdir.mkdir(exist_ok=True)
+        written = []
+        for name, df in zip(("participations.csv", "organisations.csv", "projects.csv"),
+                            generate_eu_framework(n_rows, seed=seed)):
+            df.to_csv(tdir / name, index=False, encoding="utf-8", lineterminator="\n")
+            written.append(tdir / name)
+        return written
     part, orgs, proj = generate(n_rows, seed=seed)
     written = []
     if tables:

@@ -239,6 +239,9 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--profile", choices=["korea", "eu-framework"], default="korea",
+                    help="the generator's profile: korea (default) or eu-framework (hubs with thousands of "
+                         "partners, consortia up to ~190: the shape of Horizon 2020)")
     ap.add_argument("--baseline-cap", type=float, default=300, help="seconds (0: skip the baseline)")
     ap.add_argument("--out", default="benchmark.json")
     ap.add_argument("--keep", help="folder for the generated inputs (default: a temporary one)")
@@ -250,18 +253,20 @@ def main():
     a = ap.parse_args()
     if a.__dict__.get("child") is None and len(sys.argv) > 1 and sys.argv[1] in ("--_analyze", "--_baseline"):
         pass
-    info = {"machine": machine(), "results": []}
+    info = {"machine": machine(), "profile": a.profile, "results": []}
     print("machine:", json.dumps(info["machine"]))
     base = Path(a.keep or tempfile.mkdtemp(prefix="ncbench-"))
     me = str(Path(__file__).resolve())
     for n in a.sizes:
-        d = base / f"rows_{n}"
-        if not (d / "korea_cluster_tables").exists():
+        d = base / (f"rows_{n}" if a.profile == "korea" else f"{a.profile}_rows_{n}")
+        table_dir = "korea_cluster_tables" if a.profile == "korea" else "eu_framework_tables"
+        if not (d / table_dir).exists():
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "netcluster.cli", "generate", "--out", str(d), "--rows",
-                            str(n), "--tables-only", "--seed", "1"], check=True, capture_output=True)
-            print(f"[{n:,} rows] generated in {time.perf_counter() - t:.1f}s")
-        inp = d / "korea_cluster_tables"
+                            str(n), "--tables-only", "--seed", "1", "--profile", a.profile], check=True,
+                           capture_output=True)
+            print(f"[{n:,} rows, {a.profile}] generated in {time.perf_counter() - t:.1f}s")
+        inp = d / table_dir
         runs = []  # --repeat runs, each in a fresh process; the median run is reported
         probes = []
         for _ in range(max(1, a.repeat)):

@@ -226,3 +226,38 @@ def test_two_mode_closeness_on_a_disconnected_network_stays_in_range():
     ref = bipartite.closeness_centrality(g, orgs)
     for k, v in ref.items():
         assert c.loc[k, "closeness"] == pytest.approx(v * (7 - 1) / (N - 1))
+
+
+def test_adaptive_sampling_estimates_and_stopping_rule():
+    """The adaptive estimate is the pooled Brandes-Pich estimate of the first k sources of a
+    seeded permutation (oracle: igraph's betweenness from those sources); it stops at the
+    precision target, at the work budget, or with every node a source (then exact)."""
+    from netcluster.centrality import _adaptive_paths_unweighted
+    proj = random_network(11, 400, 250, 0.01).project_organisations("count")
+    g = proj.to_igraph()
+    n = proj.n_nodes
+    order = np.random.default_rng(4).permutation(n)
+    # budget of 3 batches of 32 sources: stops there whatever the precision
+    b, se, h, info = _adaptive_paths_unweighted(proj, 4, batch=32, min_batches=2, rel_se=0.0,
+                                                budget=96 * (n + proj.n_ties))
+    assert info["samples"] == 96 and info["stopped"] == "work budget"
+    ref = np.asarray(g.betweenness(sources=order[:96].tolist()), dtype=float) * n / 96
+    assert np.allclose(b, ref, rtol=1e-12, atol=1e-9)
+    # a loose target stops at the minimum number of batches
+    b2, se2, h2, info2 = _adaptive_paths_unweighted(proj, 4, batch=32, min_batches=2, rel_se=10.0)
+    assert info2["samples"] == 64 and info2["stopped"].startswith("top")
+    top = np.argsort(-b2)[:20]
+    assert info2["worst_top_relative_se"] == pytest.approx(float(np.max(se2[top] / b2[top])), abs=1e-4)
+    # every node a source: the exact value
+    b3, _, h3, info3 = _adaptive_paths_unweighted(proj, 4, batch=64, min_batches=2, rel_se=0.0, budget=10**12)
+    assert info3["samples"] == n and info3["stopped"].startswith("every node")
+    assert np.allclose(b3, np.asarray(g.betweenness(), dtype=float), rtol=1e-9, atol=1e-9)
+    assert np.allclose(h3, np.asarray(g.harmonic_centrality(normalized=False)) / (n - 1), atol=1e-12)
+
+
+def test_auto_samples_record_how_sampling_stopped():
+    proj = random_network(12, 800, 500, 0.004).project_organisations("count")
+    c = centrality(proj, weighted=False, exact_max_nodes=10)
+    s = c.attrs["params"]["sampling"]
+    assert c.attrs["params"]["samples"] == s["samples"] >= 4 * 32 or s["samples"] == proj.n_nodes
+    assert c["betweenness_se"].notna().all()

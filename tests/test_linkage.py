@@ -205,12 +205,27 @@ def test_type_mix_and_helix_on_sample(sample):
     assert by_year["projects"].sum() == ds.projects["year"].notna().sum()
 
 
-def test_structural_holes_budget_skips_constraint_only(sample):
+def test_constraint_by_masked_products_equals_igraph_and_networkx(sample):
+    """No two-path budget any more (issue 21): constraint from the masked product (PP) o A
+    against igraph's constraint (weighted and not) and networkx's on the sample's projection."""
+    import networkx as nx
     ds, p, reg = sample
-    sh = structural_holes(p, max_paths=10)
-    assert sh["constraint"].isna().all() and "constraint not computed" in sh.attrs["params"]["constraint_note"]
-    full = structural_holes(p)
-    assert np.allclose(sh["effective_size"], full["effective_size"], equal_nan=True)
+    g = p.to_igraph()
+    for weighted in (True, False):
+        sh = structural_holes(p, weighted=weighted)
+        ref = np.asarray(g.constraint(weights=g.es["weight"] if weighted else None), dtype=float)
+        deg = np.asarray(g.degree())
+        assert np.allclose(sh["constraint"].to_numpy()[deg > 0], ref[deg > 0], atol=1e-12)
+        assert sh["constraint"].to_numpy()[deg == 0].tolist() == [] or np.isnan(sh["constraint"].to_numpy()[deg == 0]).all()
+    G = nx.Graph()
+    t = p.ties()
+    G.add_weighted_edges_from(zip(t["source"], t["target"], t["weight"]))
+    sub = list(G.nodes)[:200]
+    ref = nx.constraint(G, nodes=sub, weight="weight")
+    sh = structural_holes(p)
+    assert np.allclose([sh.loc[v, "constraint"] for v in sub], [ref[v] for v in sub], atol=1e-12)
+    es = nx.effective_size(G, nodes=sub)  # unweighted
+    assert np.allclose([sh.loc[v, "effective_size"] for v in sub], [es[v] for v in sub], atol=1e-9)
 
 
 def test_modularity_closed_form_vs_igraph_with_unknown_groups_and_resolution(sample):

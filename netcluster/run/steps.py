@@ -19,7 +19,7 @@ from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
-from ..exceptions import InputError, ResourceLimitError
+from ..exceptions import InputError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
 from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
@@ -255,17 +255,10 @@ def align(dataset, projection, options: Options):
 
 
 def group_brokerage(projection, aligned, options: Options):
-    """Gould–Fernandez roles and regional gatekeepers (with a note when a resource budget left
-    them out)."""
+    """Gould–Fernandez roles and regional gatekeepers (counted at any size: no budget)."""
     groups = aligned[options.group_by]
-    notes = {}
-    try:
-        gf = gould_fernandez(projection, groups)
-        gk = regional_gatekeepers(projection, groups, brokerage=gf)
-    except ResourceLimitError as e:
-        gf, gk = None, pd.DataFrame()
-        notes["gould_fernandez_skipped"] = f"Gould-Fernandez roles not computed: {e}"
-    return gf, gk, notes
+    gf = gould_fernandez(projection, groups)
+    return gf, regional_gatekeepers(projection, groups, brokerage=gf), {}
 
 
 def openness_figures(projection, aligned, dataset, orgs, options: Options):

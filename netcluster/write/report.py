@@ -460,7 +460,17 @@ class _Report:
         samples = self.p["centrality"].get("samples")
         if samples and "betweenness_se" in o.columns:
             cols.insert(cols.index("betweenness") + 1, "betweenness_se")
-            out.append(f'<p class="note">{_e(self.t("sampled_betweenness", k=samples))}</p>')
+            sampling = self.p["centrality"].get("sampling") or {}
+            worst = sampling.get("worst_top_relative_se")
+            if sampling.get("stopped", "").startswith("top") and worst is not None:
+                note = self.t("sampled_betweenness_precise", k=samples, top=sampling["top"],
+                              target=round(100 * sampling["target_relative_se"]), worst=f"{100 * worst:.1f}%")
+            elif worst is not None:
+                note = self.t("sampled_betweenness_budget", k=samples, top=sampling.get("top", 20),
+                              worst=f"{100 * worst:.1f}%")
+            else:
+                note = self.t("sampled_betweenness", k=samples)
+            out.append(f'<p class="note">{_e(note)}</p>')
         if "betweenness" in o.columns:
             top = o.sort_values("betweenness", ascending=False)[cols].head(20).copy()
             if "org_type" in top.columns:

@@ -71,6 +71,15 @@ TEXT = {
     "top_betweenness": {"ko": "매개 중심성 상위 20개 기관", "en": "Top 20 organisations by betweenness"},
     "sampled_betweenness": {"ko": "매개 중심성은 표본 출발점 {k}개로 추정했으며, 표준오차를 함께 적었습니다.",
                             "en": "Betweenness is estimated from {k} sampled sources; its standard error is shown."},
+    "sampled_betweenness_precise": {"ko": "매개 중심성은 출발점 {k}개를 표본으로 추정했습니다. 상위 {top}개 기관의 표준오차가 모두 값의 "
+                                          "{target}% 이하가 될 때까지 출발점을 늘렸습니다(가장 큰 상대 표준오차 {worst}).",
+                                    "en": "Betweenness is estimated from {k} sampled sources, added until each of the top {top} "
+                                          "has a standard error of at most {target}% of its value (largest: {worst})."},
+    "sampled_betweenness_budget": {"ko": "매개 중심성은 출발점 {k}개를 표본으로 추정했습니다. 계산 한도에 이르렀고, 상위 {top}개 "
+                                         "중 상대 표준오차가 가장 큰 값은 {worst}입니다. 순위가 가까운 기관은 표준오차를 함께 보십시오.",
+                                   "en": "Betweenness is estimated from {k} sampled sources; the work budget was reached with "
+                                         "a largest relative standard error of {worst} among the top {top}: read close ranks "
+                                         "with their standard errors."},
     "gatekeepers": {"ko": "지역 게이트키퍼(Graf 2011)", "en": "Regional gatekeepers (Graf 2011)"},
     "gatekeepers_skipped": {"ko": "게이트키퍼를 계산하지 않았습니다: {why}", "en": "Gatekeepers not computed: {why}"},
     "communities_vs": {"ko": "Leiden 커뮤니티와 {what} 비교", "en": "Leiden communities and the declared {what}"},
