@@ -18,7 +18,7 @@ Computed with igraph (C) and mapped back to organisation labels.  Conventions:
   standard error.  With ``samples="auto"`` sources are added (at least :data:`MIN_BATCHES`
   batches) until the ranking at the top is precise — the standard error of each of the
   :data:`TOP` highest estimates at most :data:`TOP_RELATIVE_SE` of its value — or a work budget
-  (sources × (nodes + ties) ≤ :data:`ADAPTIVE_BUDGET`: a budget in work, not seconds, so that
+  (sources × (:data:`NODE_COST` · nodes + ties) ≤ :data:`ADAPTIVE_BUDGET`: a budget in work, not seconds, so that
   the same input gives the same numbers on any machine) is used up; which one stopped it is in
   the parameters.  Harmonic closeness is the mean of :math:`1/d(s,v)` over the same sources
   (Eppstein & Wang 2004).
@@ -57,12 +57,17 @@ SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLES = 64
 #: Adaptive sampling (``samples="auto"``, unweighted betweenness): batches of BATCH sources, at
 #: least MIN_BATCHES, until the TOP highest estimates each have a standard error of at most
-#: TOP_RELATIVE_SE of their value, or sources × (n + m) reaches ADAPTIVE_BUDGET.
+#: TOP_RELATIVE_SE of their value, or sources × (NODE_COST · n + m) reaches ADAPTIVE_BUDGET.
+#: A source's breadth-first search costs per tie and, at every level, per node (the level's
+#: (node, source) entries are scanned): measured 8.9 ms a source on 29k nodes / 823k ties and
+#: 66 ms on 279k nodes / 1.62M ties, i.e. a node ≈ 70 ties; with NODE_COST 64 the budget is
+#: about 6 s of one core on either shape (docs/benchmark.md).
 BATCH = 32
 MIN_BATCHES = 4
 TOP = 20
 TOP_RELATIVE_SE = 0.10
-ADAPTIVE_BUDGET = 600_000_000
+NODE_COST = 64
+ADAPTIVE_BUDGET = 1_900_000_000
 #: Above this many nodes the weighted *path* centralities (betweenness_w, closeness_w: a
 #: Dijkstra per source, ~4x a BFS) are not computed unless asked (``weighted_paths=True``).
 WEIGHTED_PATHS_MAX_NODES = 20_000
@@ -435,7 +440,7 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
                                budget=None):
     """Betweenness (+ batch standard error) and harmonic closeness from sources added a batch at
     a time until the ``top`` highest estimates each have a relative standard error of at most
-    ``rel_se``, or ``budget`` (sources × (n + m)) is used up, or every node is a source.  The
+    ``rel_se``, or ``budget`` (sources × (NODE_COST · n + m)) is used up, or every node is a source.  The
     sources are a seeded permutation: a run that stops at k sources used exactly the first k."""
     batch = batch or BATCH
     min_batches = min_batches or MIN_BATCHES
@@ -446,7 +451,7 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
     r, c, _, _ = projection.tie_arrays()
     A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
     order = np.random.default_rng(seed).permutation(n)
-    max_sources = int(min(n, max(batch * min_batches, budget // max(n + len(r), 1))))
+    max_sources = int(min(n, max(batch * min_batches, budget // max(NODE_COST * n + len(r), 1))))
     est, sizes = [], []
     acc = np.zeros(n)
     used = 0

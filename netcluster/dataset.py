@@ -493,6 +493,16 @@ ORG_TYPE_LABELS_WARNING = ("organisation-type labels not recognised: types guess
                            "mapping's values for org_type; the labels stay in org_category)")
 
 
+_INVISIBLE_RE = re.compile(INVISIBLE_PATTERN)
+
+
+def _any_invisible(values: pd.Series) -> bool:
+    """Whether any text of ``values`` holds an invisible or control character: one regex search
+    over the distinct texts joined (a separator that is not itself such a character)."""
+    uniq = [v for v in pd.unique(values.dropna()) if isinstance(v, str)]
+    return bool(_INVISIBLE_RE.search(" ".join(uniq)))
+
+
 class _Builder:
     def __init__(self, mapping: Mapping, log: QualityLog):
         self.mapping = mapping
@@ -715,7 +725,7 @@ class _Builder:
             df["name"] = clean_names(raw_names)
             invisible = raw_names.astype(object).map(
                 lambda v: isinstance(v, str) and has_invisible(v)).to_numpy(dtype=bool) \
-                if raw_names.astype(str).str.contains(INVISIBLE_PATTERN, regex=True).any() else None
+                if _any_invisible(raw_names) else None
             if invisible is not None and invisible.any():
                 self.log.add_many(table=table, reason="invisible or control characters removed from name",
                                   action="repair", file=df["file"].iloc[0], lines=df.loc[invisible, "line"].tolist(),

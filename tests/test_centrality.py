@@ -232,14 +232,14 @@ def test_adaptive_sampling_estimates_and_stopping_rule():
     """The adaptive estimate is the pooled Brandes-Pich estimate of the first k sources of a
     seeded permutation (oracle: igraph's betweenness from those sources); it stops at the
     precision target, at the work budget, or with every node a source (then exact)."""
-    from netcluster.centrality import _adaptive_paths_unweighted
+    from netcluster.centrality import NODE_COST, _adaptive_paths_unweighted
     proj = random_network(11, 400, 250, 0.01).project_organisations("count")
     g = proj.to_igraph()
     n = proj.n_nodes
     order = np.random.default_rng(4).permutation(n)
     # budget of 3 batches of 32 sources: stops there whatever the precision
     b, se, h, info = _adaptive_paths_unweighted(proj, 4, batch=32, min_batches=2, rel_se=0.0,
-                                                budget=96 * (n + proj.n_ties))
+                                                budget=96 * (NODE_COST * n + proj.n_ties))
     assert info["samples"] == 96 and info["stopped"] == "work budget"
     ref = np.asarray(g.betweenness(sources=order[:96].tolist()), dtype=float) * n / 96
     assert np.allclose(b, ref, rtol=1e-12, atol=1e-9)

@@ -336,3 +336,20 @@ def test_analyze_leiden_iterations_reach_the_communities(tmp_path):
     stable = (tmp_path / "stable" / "report.html").read_text(encoding="utf-8")
     assert "iterated until stable" in stable
     assert "Mapping file: none (the built-in column names)." in stable  # (was an empty name)
+
+
+def test_default_leiden_iterations_by_size_and_density():
+    """Until stable unless the network is both large and dense (then the fixed count, which the
+    report states); a given count always wins."""
+    from types import SimpleNamespace
+    from netcluster.run.steps import (LEIDEN_DENSE_MEAN_DEGREE, LEIDEN_LARGE_ITERATIONS, LEIDEN_STABLE_MAX_TIES,
+                                      Options, leiden_iterations)
+    o = Options(input_path=None, out=None)
+    big = LEIDEN_STABLE_MAX_TIES + 1
+    dense = SimpleNamespace(n_ties=big, n_nodes=2 * big // (LEIDEN_DENSE_MEAN_DEGREE + 1))
+    sparse = SimpleNamespace(n_ties=big, n_nodes=2 * big // (LEIDEN_DENSE_MEAN_DEGREE - 1))
+    small_dense = SimpleNamespace(n_ties=LEIDEN_STABLE_MAX_TIES, n_nodes=100)
+    assert leiden_iterations(dense, o) == LEIDEN_LARGE_ITERATIONS
+    assert leiden_iterations(sparse, o) == -1
+    assert leiden_iterations(small_dense, o) == -1
+    assert leiden_iterations(dense, Options(input_path=None, out=None, leiden_iterations=-1)) == -1
