@@ -29,7 +29,7 @@ _EXPORTS = {
     "Mapping": "mapping", "load_mapping": "mapping",
     "BipartiteNetwork": "graph", "Projection": "graph",
     "QualityLog": "quality",
-    "NetclusterError": "exceptions", "InputError": "exceptions", "EncodingError": "exceptions",
+    "NetclusterError": "exceptions", "InputError": "exceptions", "OptionError": "exceptions", "EncodingError": "exceptions",
     "MissingColumnError": "exceptions", "MappingError": "exceptions",
     "ResourceLimitError": "exceptions", "EmptyResultError": "exceptions",
     "scorecard": "scorecard", "evolution": "evolution", "network_growth": "evolution",

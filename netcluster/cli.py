@@ -192,8 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Exit codes (README: "Exit codes").
-EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Exit codes (README: "Exit codes"): 2 the options or the files they name, 3 the input data.
+EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_DATA, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: Where internal errors are reported (no public tracker yet: the team that maintains netcluster).
+REPORT_TO = "the netcluster maintainers (netcluster issue tracker)"
 
 
 def _terminate(signum, frame):  # SIGTERM: clean up as for Ctrl-C (work folder, second core)
@@ -201,9 +203,10 @@ def _terminate(signum, frame):  # SIGTERM: clean up as for Ctrl-C (work folder, 
 
 
 def main(argv=None) -> int:
-    """Run a subcommand; return its exit code: 0 done, 2 a problem with the input or the options
-    (a message says what and where), 130 interrupted, 1 an internal error (a netcluster bug: a
-    short message; NETCLUSTER_DEBUG=1 shows the traceback)."""
+    """Run a subcommand; return its exit code: 0 done, 2 a problem with the options or the files
+    they name, 3 a problem with the input data (a message says what and where), 130
+    interrupted, 1 an internal error (a netcluster bug: a short message and where to report it;
+    NETCLUSTER_DEBUG=1 shows the traceback)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() \
@@ -211,8 +214,9 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except NetclusterError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return EXIT_USER
+        code = getattr(e, "exit_code", EXIT_USER)
+        print(f"{'input data error' if code == EXIT_DATA else 'error'}: {e}", file=sys.stderr)
+        return code
     except OSError as e:  # a file or folder the options name cannot be read or written
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
         print(f"error:{where}: {e.strerror or e}", file=sys.stderr)
@@ -224,7 +228,8 @@ def main(argv=None) -> int:
         if os.environ.get("NETCLUSTER_DEBUG"):
             raise
         print(f"internal error: {type(e).__name__}: {e}\nThis is a bug in netcluster {__version__}: please "
-              f"report it with the command you ran (NETCLUSTER_DEBUG=1 shows the traceback).", file=sys.stderr)
+              f"report it to {REPORT_TO} with the command you ran and, if you can, the first lines of the "
+              f"input (NETCLUSTER_DEBUG=1 shows the traceback).", file=sys.stderr)
         return EXIT_INTERNAL
     finally:
         if previous is not None:

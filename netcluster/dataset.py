@@ -40,7 +40,7 @@ import pandas as pd
 
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
-from .exceptions import InputError, MappingError
+from .exceptions import InputError, MappingError, OptionError
 from .groups import sorted_factorize
 from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, NUMERIC_COLUMNS, ORG_COLUMNS,
                       PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, load_mapping, norm_header,
@@ -406,7 +406,7 @@ class StagedReader:
         delim = delimiter or mapping.delimiter
         sheet = sheet if sheet is not None else mapping.sheet
         if not path.exists():
-            raise InputError("input not found", file=path)
+            raise OptionError("input not found", file=path)
         if path.is_dir() or mapping.tables or _holds_tables(path):
             tables = _find_tables(path, mapping, sheet)
         else:

@@ -6,6 +6,7 @@ the column and the offending value, so that an analyst can fix the export.
 
 __all__ = [
     "NetclusterError",
+    "OptionError",
     "InputError",
     "EncodingError",
     "MissingColumnError",
@@ -16,14 +17,22 @@ __all__ = [
 
 
 class NetclusterError(Exception):
-    """Root of every error raised on purpose by netcluster."""
+    """Root of every error raised on purpose by netcluster.
+
+    ``exit_code``: what the command line returns for it — 2 a problem with the options or the
+    files they name (usage), 3 a problem with the input data itself (README: "Exit codes").
+    """
+
+    exit_code = 2
 
 
 class InputError(NetclusterError, ValueError):
     """The input data cannot be used as it is.
 
-    Attributes ``file``, ``line``, ``column`` and ``value`` are set when known.
+    Attributes ``file``, ``line``, ``column`` and ``value`` are set when known.  Exit code 3.
     """
+
+    exit_code = 3
 
     def __init__(self, message, *, file=None, line=None, column=None, value=None):
         self.file = None if file is None else str(file)
@@ -39,6 +48,14 @@ class InputError(NetclusterError, ValueError):
             where.append(f"column {column!r}")
         prefix = (", ".join(where) + ": ") if where else ""
         super().__init__(prefix + message)
+
+
+class OptionError(InputError):
+    """An option or a path given on the command line (or to :func:`netcluster.analyze`) cannot
+    be used: a malformed year range, an unknown grouping, a missing input, an output folder in
+    use.  A subclass of :class:`InputError` (``file`` where it applies); exit code 2."""
+
+    exit_code = 2
 
 
 class EncodingError(InputError):
@@ -58,4 +75,6 @@ class ResourceLimitError(NetclusterError, MemoryError):
 
 
 class EmptyResultError(NetclusterError, ValueError):
-    """An indicator is undefined for the data given (e.g. no non-participants)."""
+    """An indicator is undefined for the data given (e.g. no non-participants).  Exit code 3."""
+
+    exit_code = 3

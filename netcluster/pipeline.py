@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import __version__
 from .centrality import EXACT_MAX_NODES
-from .exceptions import InputError
+from .exceptions import OptionError
 from .indicators import SECTIONS
 from .run import steps as S
 from .run.plan import Pool, Runner, Step
@@ -102,12 +102,12 @@ def parse_years(years) -> tuple:
         text = str(years).strip()
         m = re.fullmatch(r"(\d{4})?\s*[-–~]\s*(\d{4})?|(\d{4})", text)
         if not m or (m.group(3) is None and m.group(1) is None and m.group(2) is None):
-            raise InputError(f"--years {years!r} is not a year range: write it as 2009-2013, 2014- (from 2014), "
+            raise OptionError(f"--years {years!r} is not a year range: write it as 2009-2013, 2014- (from 2014), "
                              f"-2008 (up to 2008) or 2010 (one year), with four-digit years")
         a, b = (int(m.group(3)), int(m.group(3))) if m.group(3) else \
             (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None)
     if a is not None and b is not None and a > b:
-        raise InputError(f"--years {years!r}: the first year comes after the last; did you mean {b}-{a}?")
+        raise OptionError(f"--years {years!r}: the first year comes after the last; did you mean {b}-{a}?")
     return a, b
 
 

@@ -50,7 +50,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from .exceptions import EncodingError, InputError
+from .exceptions import EncodingError, InputError, OptionError
 from .quality import QualityLog
 
 __all__ = ["RawTable", "TableSource", "read_table", "list_tables", "match_tables", "strip_cells", "detect_encoding",
@@ -453,9 +453,9 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     source = path if isinstance(path, TableSource) else TableSource(Path(path))
     path = source.path
     if not path.exists():
-        raise InputError("file not found", file=path)
+        raise OptionError("file not found", file=path)
     if path.is_dir():
-        raise InputError("is a folder, not a file (a folder input holds the tables: give the folder itself, "
+        raise OptionError("is a folder, not a file (a folder input holds the tables: give the folder itself, "
                          "or name the table files in the mapping's [tables])", file=path)
     if path.stat().st_size == 0:
         raise InputError("file is empty", file=path)

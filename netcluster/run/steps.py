@@ -19,7 +19,7 @@ from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
-from ..exceptions import InputError
+from ..exceptions import OptionError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
 from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
@@ -131,7 +131,7 @@ def read_whole(options: Options):
         if len(ds.participations) == 0:
             have = (f"the data's projects run from {int(years.min())} to {int(years.max())}" if len(years)
                     else "the projects have no year")
-            raise InputError(f"no project in the year range {y0 or ''}-{y1 or ''}: {have}")
+            raise OptionError(f"no project in the year range {y0 or ''}-{y1 or ''}: {have}")
     part = ds.participations
     return ds, BipartiteNetwork.from_edges(part["org_id"], part["project_id"])
 
@@ -241,7 +241,7 @@ def resolve_group_by(dataset, options: Options) -> str:
         return found[0]
     shown = ", ".join(f"{c!r} ({group_label(c, 'ko') if c in GROUP_LABELS else column_labels('ko', group_by=c).get(c, c)})"
                       for c in choices)
-    raise InputError(f"--group-by {name!r} is not a column of the organisations to group them by; choose one "
+    raise OptionError(f"--group-by {name!r} is not a column of the organisations to group them by; choose one "
                      f"of: {shown}")
 
 
@@ -249,7 +249,7 @@ def check_group_by(dataset, options: Options):
     """The grouping column must be an attribute of the organisations (a category, not their
     id, name, a number or the provenance of their rows)."""
     if not _groupable(dataset.organisations, options.group_by):
-        raise InputError(f"--group-by {options.group_by!r} is not an attribute of the organisations to group "
+        raise OptionError(f"--group-by {options.group_by!r} is not an attribute of the organisations to group "
                          f"them by; choose one of {group_by_choices(dataset)}")
 
 
@@ -340,7 +340,7 @@ def language(dataset, options: Options):
     korean = "region" in dataset.organisations.columns and is_korean(dataset.organisations["region"].dropna().unique())
     lang = options.lang or ("ko" if korean else "en")
     if lang not in ("ko", "en"):
-        raise InputError(f"--lang {options.lang!r}: use ko or en")
+        raise OptionError(f"--lang {options.lang!r}: use ko or en")
     phases = options.phases if options.phases else (DEFAULT_PHASES if korean else None)
     return lang, korean, phases
 

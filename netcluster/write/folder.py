@@ -24,7 +24,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..exceptions import InputError
+from ..exceptions import OptionError
 
 __all__ = ["OutputFolder", "LOCK_NAME", "INCOMPLETE_NAME", "MANIFEST_NAME"]
 
@@ -58,16 +58,16 @@ class OutputFolder:
     def __enter__(self) -> "OutputFolder":
         out = self.out
         if out.exists() and not out.is_dir():
-            raise InputError("--out is a file, not a folder: choose a folder (it is created if missing)", file=out)
+            raise OptionError("--out is a file, not a folder: choose a folder (it is created if missing)", file=out)
         for parent in out.parents:
             if parent.exists() and not parent.is_dir():
-                raise InputError(f"--out is under {parent}, which is a file, not a folder", file=out)
+                raise OptionError(f"--out is under {parent}, which is a file, not a folder", file=out)
         if out.is_dir() and not self.overwrite:
             present = self._present()
             if present:
                 earlier = " (an earlier netcluster run's outputs)" if MANIFEST_NAME in present else ""
                 shown = ", ".join(present[:6]) + (f" … ({len(present)} entries)" if len(present) > 6 else "")
-                raise InputError(f"the output folder is not empty{earlier}: {shown}. Choose a new or empty folder, "
+                raise OptionError(f"the output folder is not empty{earlier}: {shown}. Choose a new or empty folder, "
                                  f"or pass --overwrite (analyze(..., overwrite=True)) to replace the earlier "
                                  f"outputs", file=out)
         try:
@@ -76,11 +76,11 @@ class OutputFolder:
             self.work = Path(tempfile.mkdtemp(prefix=".netcluster-work-", dir=out))
         except PermissionError as e:
             self._release()
-            raise InputError(f"cannot write into the output folder ({e.strerror}): choose a folder you "
+            raise OptionError(f"cannot write into the output folder ({e.strerror}): choose a folder you "
                              f"can write to", file=out) from None
         except OSError as e:
             self._release()
-            raise InputError(f"cannot use the output folder ({e.strerror or e})", file=out) from None
+            raise OptionError(f"cannot use the output folder ({e.strerror or e})", file=out) from None
         return self
 
     def __exit__(self, *exc):
@@ -100,7 +100,7 @@ class OutputFolder:
                 except (OSError, ValueError):
                     pid = 0
                 if pid and _pid_alive(pid):
-                    raise InputError(f"another netcluster run (process {pid}) is writing into this folder; "
+                    raise OptionError(f"another netcluster run (process {pid}) is writing into this folder; "
                                      f"wait for it to finish or choose another --out", file=self.out) from None
                 path.unlink(missing_ok=True)  # stale: its run died
                 continue
@@ -108,7 +108,7 @@ class OutputFolder:
                 f.write(str(os.getpid()))
             self._lock = path
             return
-        raise InputError("cannot take the output folder's lock", file=self.out)
+        raise OptionError("cannot take the output folder's lock", file=self.out)
 
     def _release(self):
         if self._lock is not None:
@@ -160,7 +160,7 @@ class OutputFolder:
         for src in sorted(self.work.iterdir()):
             dst = self.out / src.name
             if dst.is_dir() and not dst.is_symlink():
-                raise InputError(f"cannot write {src.name}: a folder of that name is in the way", file=self.out)
+                raise OptionError(f"cannot write {src.name}: a folder of that name is in the way", file=self.out)
             os.replace(src, dst)  # a link at dst is replaced, not followed
             done.append(dst)
         written = {p.name for p in done}
