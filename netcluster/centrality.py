@@ -17,7 +17,8 @@ Computed with igraph (C) and mapped back to organisation labels.  Conventions:
   :data:`BATCH` sources, each batch an independent estimate; ``betweenness_se`` is the batch
   standard error.  With ``samples="auto"`` sources are added (at least :data:`MIN_BATCHES`
   batches) until the ranking at the top is precise — the standard error of each of the
-  :data:`TOP` highest estimates at most :data:`TOP_RELATIVE_SE` of its value — or a work budget
+  :data:`TOP` highest estimates at most :data:`TOP_RELATIVE_SE` of its value, or the same
+  :data:`TOP` organisations after each of the last :data:`STABLE_BATCHES` batches — or a work budget
   (sources × (:data:`NODE_COST` · nodes + ties) ≤ :data:`ADAPTIVE_BUDGET`: a budget in work, not seconds, so that
   the same input gives the same numbers on any machine) is used up; which one stopped it is in
   the parameters.  Harmonic closeness is the mean of :math:`1/d(s,v)` over the same sources
@@ -57,17 +58,23 @@ SAMPLE_BUDGET = 8_000_000
 MIN_SAMPLES = 64
 #: Adaptive sampling (``samples="auto"``, unweighted betweenness): batches of BATCH sources, at
 #: least MIN_BATCHES, until the TOP highest estimates each have a standard error of at most
-#: TOP_RELATIVE_SE of their value, or sources × (NODE_COST · n + m) reaches ADAPTIVE_BUDGET.
+#: TOP_RELATIVE_SE of their value, or the TOP organisations are the same after each of the last
+#: STABLE_BATCHES batches (the ranking's top is settled), or sources × (NODE_COST · n + m)
+#: reaches ADAPTIVE_BUDGET.
 #: A source's breadth-first search costs per tie and, at every level, per node (the level's
 #: (node, source) entries are scanned): measured 8.9 ms a source on 29k nodes / 823k ties and
 #: 66 ms on 279k nodes / 1.62M ties, i.e. a node ≈ 70 ties; with NODE_COST 64 the budget is
-#: about 6 s of one core on either shape (docs/benchmark.md).
+#: about 2.3 s of one core on either shape: 256-359 sources on the EU-framework and Korean
+#: networks of 100k-150k rows, 64 (the minimum) at 1M rows (docs/benchmark.md).  On the EU
+#: network (29k organisations) the top 20 is settled after 288-448 sources and overlaps the
+#: exact top 20 by 20/20/18 (seeds 0/1/2) at 256.
 BATCH = 32
-MIN_BATCHES = 4
+MIN_BATCHES = 2
+STABLE_BATCHES = 3
 TOP = 20
 TOP_RELATIVE_SE = 0.10
 NODE_COST = 64
-ADAPTIVE_BUDGET = 1_900_000_000
+ADAPTIVE_BUDGET = 700_000_000
 #: Above this many nodes the weighted *path* centralities (betweenness_w, closeness_w: a
 #: Dijkstra per source, ~4x a BFS) are not computed unless asked (``weighted_paths=True``).
 WEIGHTED_PATHS_MAX_NODES = 20_000
@@ -440,7 +447,8 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
                                budget=None):
     """Betweenness (+ batch standard error) and harmonic closeness from sources added a batch at
     a time until the ``top`` highest estimates each have a relative standard error of at most
-    ``rel_se``, or ``budget`` (sources × (NODE_COST · n + m)) is used up, or every node is a source.  The
+    ``rel_se``, or the ``top`` organisations stay the same for STABLE_BATCHES batches, or
+    ``budget`` (sources × (NODE_COST · n + m)) is used up, or every node is a source.  The
     sources are a seeded permutation: a run that stops at k sources used exactly the first k."""
     batch = batch or BATCH
     min_batches = min_batches or MIN_BATCHES
@@ -451,11 +459,13 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
     r, c, _, _ = projection.tie_arrays()
     A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
     order = np.random.default_rng(seed).permutation(n)
-    max_sources = int(min(n, max(batch * min_batches, budget // max(NODE_COST * n + len(r), 1))))
+    affordable = budget // max(NODE_COST * n + len(r), 1) // batch * batch  # whole batches only
+    max_sources = int(min(n, max(batch * min_batches, affordable)))
     est, sizes = [], []
     acc = np.zeros(n)
     used = 0
     stopped, worst = "work budget", np.nan
+    tops = []  # the top organisations after each batch
     while used < max_sources:
         part = order[used:min(used + batch, max_sources)]
         dep, inv = _brandes_unweighted(A, part)
@@ -463,16 +473,20 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
         sizes.append(len(part))
         acc += inv
         used += len(part)
+        e, w = np.array(est), np.array(sizes, dtype=float)
+        mean = (e * w[:, None]).sum(axis=0) / w.sum()
+        lead = np.argsort(-mean, kind="stable")[:min(top, n)]
+        lead = lead[mean[lead] > 0]
+        tops.append(frozenset(lead.tolist()))
         if len(est) >= min_batches:
-            e, w = np.array(est), np.array(sizes, dtype=float)
-            mean = (e * w[:, None]).sum(axis=0) / w.sum()
             se = e.std(axis=0, ddof=1) / np.sqrt(len(e))
-            lead = np.argsort(-mean, kind="stable")[:min(top, n)]
-            lead = lead[mean[lead] > 0]
             with np.errstate(divide="ignore", invalid="ignore"):
                 worst = float(np.max(se[lead] / mean[lead])) if len(lead) else 0.0
             if worst <= rel_se:
                 stopped = f"top {top}: relative standard error at most {rel_se:g}"
+                break
+            if len(tops) > STABLE_BATCHES and all(t == tops[-1] for t in tops[-STABLE_BATCHES - 1:-1]):
+                stopped = f"top {top}: the same organisations after each of the last {STABLE_BATCHES} batches"
                 break
     else:
         if used >= n:

@@ -285,7 +285,7 @@ def _analysis_plan(ctx) -> list:
               "label_rows", "backbone_table", "options", *second),
              ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality, brokerage and stability runs (main's share + waiting)", eager=True),
-        Pool("organisation files, GEXF and ties files", S.write_tasks, ("organisations", "ties", "tie_codes"),
+        Pool("organisation files, GEXF and ties files", S.write_tasks, ("organisations", "ties", "tie_codes", "lang"),
              eager=True),
         Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
              ("stability_summary",), stage="communities: stability"),

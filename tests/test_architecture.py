@@ -25,7 +25,7 @@ LAYERS = [
     {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout", "backbone"},
     {"slices", "indicators", "scorecard", "evolution"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
-     "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write"},
+     "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "cli", "__init__"},
 ]
 

@@ -261,3 +261,31 @@ def test_auto_samples_record_how_sampling_stopped():
     s = c.attrs["params"]["sampling"]
     assert c.attrs["params"]["samples"] == s["samples"] >= 4 * 32 or s["samples"] == proj.n_nodes
     assert c["betweenness_se"].notna().all()
+
+
+def test_adaptive_sampling_stops_when_the_top_is_settled():
+    """With an unreachable precision target and a large budget, sampling stops once the top
+    organisations are the same after STABLE_BATCHES batches in a row (oracle: the running
+    estimates recomputed from igraph's betweenness of each batch's sources)."""
+    from netcluster.centrality import STABLE_BATCHES, _adaptive_paths_unweighted
+    rng = np.random.default_rng(5)
+    orgs, projects = [], []
+    for p in range(120):  # five hubs, each leading projects with random partners
+        members = {f"h{p % 5}"} | {f"o{i}" for i in rng.choice(250, size=3, replace=False)}
+        orgs += sorted(members)
+        projects += [f"P{p}"] * len(members)
+    proj = BipartiteNetwork.from_edges(orgs, projects).project_organisations("count")
+    g, n = proj.to_igraph(), proj.n_nodes
+    b, se, h, info = _adaptive_paths_unweighted(proj, 2, batch=16, min_batches=2, top=5, rel_se=0.0,
+                                                budget=10**12)
+    assert info["stopped"].startswith("top 5: the same organisations")
+    k = info["samples"]
+    assert k < n and k % 16 == 0
+    order = np.random.default_rng(2).permutation(n)
+    acc, tops = np.zeros(n), []
+    for i in range(k // 16):
+        acc += np.asarray(g.betweenness(sources=order[i * 16:(i + 1) * 16].tolist()), dtype=float)
+        tops.append(set(np.argsort(-acc, kind="stable")[:5].tolist()))
+    settled = [j for j in range(STABLE_BATCHES, len(tops)) if all(t == tops[j] for t in tops[j - STABLE_BATCHES:j])]
+    assert settled and settled[0] == len(tops) - 1  # stopped at the first batch after which it was settled
+    assert np.allclose(b, acc * n / k, rtol=1e-9)

@@ -25,7 +25,7 @@ def test_every_output_column_is_specified_once(demo_out):
     ids = [c.id for c in spec.ORGANISATION_COLUMNS]
     assert len(ids) == len(set(ids)) and len({c.id for c in spec.TIE_COLUMNS}) == len(spec.TIE_COLUMNS)
     for c in spec.ORGANISATION_COLUMNS + spec.TIE_COLUMNS:
-        assert c.label["ko"] and c.label["en"] and c.fmt in {"text", "int", "float", "share", "bool"}
+        assert c.label["ko"] and c.label["en"] and c.fmt in {"text", "int", "float", "index", "share", "p", "bool"}
         assert c.outputs <= set(spec.OUTPUTS)
     orgs = pd.read_csv(demo_out / "organisations.csv", nrows=1, encoding="utf-8-sig")
     keys = [c.key("region") for c in spec.ORGANISATION_COLUMNS]
@@ -46,7 +46,7 @@ def test_coreness_reaches_every_output_through_its_entry(demo_out):
     g.add_edges_from(zip(ties["source"], ties["target"]))
     assert dict(zip(orgs["org_id"], orgs["coreness"])) == nx.core_number(g)
     ws = load_workbook(demo_out / "indicators.xlsx", read_only=True)["organisations"]
-    assert "coreness" in next(ws.iter_rows(values_only=True))
+    assert spec.column("coreness").label["ko"] in next(ws.iter_rows(values_only=True))  # the sheet's label
     gexf = nx.read_gexf(demo_out / "network.gexf")
     node = next(iter(gexf.nodes(data=True)))[1]
     assert "coreness" in node

@@ -92,10 +92,18 @@ def test_formula_injection_neutralised(hostile_out):
     wb = load_workbook(hostile_out / "indicators.xlsx")
     ws = wb["organisations"]
     header = [c.value for c in ws[1]]
-    col = header.index("name") + 1
+    labels = {r[1]: r[2] for r in wb["labels"].iter_rows(min_row=2, values_only=True) if r[0] == "organisations"}
+    col = header.index(labels["name"]) + 1
     vals = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
-    assert all(not str(v).startswith(("=", "+", "@")) for v in vals)
-    deg = header.index("degree") + 1
+    # XLSX text cells are inline strings (never evaluated): the exact names, no apostrophe
+    csv_names = pd.read_csv(hostile_out / "organisations.csv", dtype=str, encoding="utf-8-sig")["name"].dropna()
+    assert set(v for v in vals if v is not None) == {v[1:] if v.startswith("'") else v for v in csv_names}
+    assert '=HYPERLINK("http://evil.example/","click")' in vals and "@cmd" in vals and "-2+3" in vals
+    assert all(ws.cell(row=r, column=col).data_type == "s" for r in range(2, ws.max_row + 1) if vals[r - 2])
+    import zipfile
+    with zipfile.ZipFile(hostile_out / "indicators.xlsx") as z:
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in z.namelist() if n.startswith("xl/work"))
+    deg = header.index(labels["degree"]) + 1
     assert all(isinstance(ws.cell(row=r, column=deg).value, (int, float)) for r in range(2, ws.max_row + 1))
 
 
@@ -185,7 +193,8 @@ def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
     rows = [[c.value for c in r] for r in ws.iter_rows()]
     assert rows[0] == ["name", "w", "n", "flag", "mixed"] and ws["A1"].font.b
     assert rows[1] == ["부산대학교 산학협력단", 1, 1, True, 1]
-    assert rows[2] == ["'=cmd|' /C calc'!A0", 2.5, None, False, "t"]
+    assert rows[2] == ["=cmd|' /C calc'!A0", 2.5, None, False, "t"]  # an inline string: text, never a formula
+    assert ws["A3"].data_type == "s"
     assert rows[3] == [None, None, 3, True, None]
     assert rows[4] == ["a<b>&c", -3, 4, False, 2.5]  # control character stripped
     assert len(rows[5][0]) == 32_767 and rows[5][1:] == [1e-9, 5, True, False]  # Excel's cell limit

@@ -111,7 +111,7 @@ def test_not_applicable_everywhere_never_zero(eu):
         assert pd.isna(sc.loc[key, "value"]) and sc.loc[key, "note"].startswith("not applicable"), key
     ws = load_workbook(out / "indicators.xlsx", read_only=True)["scorecard"]
     rows = {r[0]: r for r in ws.iter_rows(values_only=True)}
-    head = rows["indicator"]
+    head = rows["indicator id"]  # the English report's workbook: English headers
     kis = rows["kis_share_participating_firms"]
     assert kis[head.index("value")] is None and kis[head.index("note")].startswith("not applicable")
     text = visible_text(out / "report.html")
@@ -187,6 +187,8 @@ def test_scorecard_and_workbook_carry_labels_and_comparability(demo_out):
     assert "비교 가능" in sc.loc["specialised_share_pilot_2012", "comparability"]
     assert sc.loc["patent_ratio_sme", "ci_low"] < sc.loc["patent_ratio_sme", "value"] < sc.loc["patent_ratio_sme", "ci_high"]
     labels = pd.read_excel(demo_out / "indicators.xlsx", sheet_name="labels")
+    assert list(labels.columns) == ["시트", "열 ID", "표시 이름"]
+    labels.columns = ["sheet", "column", "label"]
     row = labels[(labels["sheet"] == "organisations") & (labels["column"] == "coreness")]
     assert row["label"].tolist() == ["k-코어 수"]
 

@@ -41,6 +41,7 @@ from ..write.report import report_html
 from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
 from ..write.xlsx import Deflated
+from ..write.sheets import sheet_labels, table_sheet, workbook_sheet
 from .plan import Task
 
 __all__ = ["Options"]
@@ -474,7 +475,7 @@ def write_tasks(context: dict) -> list[Task]:
     process for the GEXF nodes), the GEXF nodes, ties.csv and the GEXF edges in row ranges, the
     ties sheet; the main process takes what is left from the end."""
     o = context["options"]
-    tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "options"),
+    tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "lang", "options"),
                   ("organisations_sheet", "organisations_formatted"), local=("organisations_formatted",)),
              Task("GEXF nodes", lambda organisations, organisations_formatted: write_gexf_nodes(
                  organisations, o.out, organisations_formatted), ("organisations",), ("gexf_nodes",),
@@ -487,7 +488,7 @@ def write_tasks(context: dict) -> list[Task]:
                        ties, o.out, organisations.columns, tie_codes, part=(i, GEXF_EDGE_PARTS)),
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
-    tasks.append(Task("ties sheet", ties_sheet, ("ties",), ("ties_sheet",)))
+    tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
     return tasks
 
 
@@ -497,12 +498,13 @@ def write_markers() -> tuple:
             + tuple(f"gexf_edges_{i + 1}" for i in range(GEXF_EDGE_PARTS)))
 
 
-def organisation_files(organisations, ties, options: Options):
-    """organisations.csv and the workbook's organisations sheet (compressed here) from the
-    table formatted once; GraphML when asked."""
+def organisation_files(organisations, ties, lang, options: Options):
+    """organisations.csv and the workbook's organisations sheet (compressed here, with its
+    labels and formats) from the table formatted once; GraphML when asked."""
     orgs = organisations.reset_index()
     formatted = FormattedTable.of(orgs)
-    sheet = Deflated.of(sheet_bytes(formatted or orgs))
+    spec = table_sheet(formatted or orgs, lang, options.group_by, table="organisations")
+    sheet = Deflated.of(sheet_bytes(formatted or orgs, headers=spec.headers, formats=spec.formats))
     write_csv(formatted or orgs, options.out / "organisations.csv")
     if options.graphml:
         write_graphml(organisations, ties, options.out / "network.graphml")
@@ -516,10 +518,12 @@ def strongest_ties(ties: pd.DataFrame) -> pd.DataFrame:
     return ties
 
 
-def ties_sheet(ties):
-    """The workbook's ties sheet (XML, compressed)."""
+def ties_sheet(ties, lang, options: Options):
+    """The workbook's ties sheet (XML, compressed, with its labels and formats)."""
     rows = strongest_ties(ties)
-    return Deflated.of(sheet_bytes(FormattedTable.of(rows) or rows))
+    table = FormattedTable.of(rows) or rows
+    spec = table_sheet(table, lang, options.group_by, table="ties")
+    return Deflated.of(sheet_bytes(table, headers=spec.headers, formats=spec.formats))
 
 
 def join_pieces(options: Options, **_markers):
@@ -562,16 +566,6 @@ def small_tables(openness, region_matrix, scorecard, dataset, options: Options):
     dataset.quality.to_json(out / "quality.json")
 
 
-def column_label_sheet(lang: str, group_by: str) -> pd.DataFrame:
-    """The workbook's ``labels`` sheet: every column id of the tables with its label in ``lang``
-    (the sheets keep the stable ids as headers; this says what they are)."""
-    g = group_label(group_by, lang)
-    rows = [("organisations", k, v) for k, v in column_labels(lang, group_by=group_by, group_label=g).items()]
-    rows += [("ties", k, v) for k, v in column_labels(lang, group_by=group_by, group_label=g, table="ties").items()]
-    rows += [("scorecard", ind.key(group_by), fill_in(ind.label[lang], {"group": g})) for ind in REGISTRY]
-    return pd.DataFrame(rows, columns=["sheet", "column", "label"])
-
-
 def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     a = analysis
     sheets = {"scorecard": a.scorecard, "organisations": organisations_sheet,
@@ -584,8 +578,10 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
                   file=lambda d: d["file"].map(lambda f: Path(f).name))}
     for k, v in a.communities_vs_declared.items():
         sheets[f"communities_vs_{k}"] = v.reset_index()
-    sheets["labels"] = column_label_sheet(a.params["lang"], a.params["group_by"])
+    lang, g = a.params["lang"], a.params["group_by"]
+    sheets["labels"] = sheet_labels(lang, g)
     if len(a.ties) > XLSX_MAX_TIES:
         sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(a.ties):,} "
                                                 f"ties; all ties are in ties.csv"]})
+    sheets = {k: v if isinstance(v, (bytes, Deflated)) else workbook_sheet(k, v, lang, g) for k, v in sheets.items()}
     write_xlsx(sheets, options.out / "indicators.xlsx")

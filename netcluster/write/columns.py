@@ -55,8 +55,8 @@ class Column:
     label : dict
         ``{"ko": …, "en": …}`` (``{group}`` filled likewise).
     fmt : str
-        How a person reads it: ``text``, ``int``, ``float`` (3 decimals), ``share`` (percent)
-        or ``bool``.
+        How a person reads it: ``text``, ``int`` (thousands separators), ``float`` (as it is),
+        ``index`` (3 decimals), ``share`` (percent), ``p`` (a p-value) or ``bool``.
     outputs : frozenset
         Which of :data:`OUTPUTS` carry it.
     measure : callable, optional
@@ -125,22 +125,22 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
     _c("{group}_internal", "같은 {group} 내 연결", "ties inside the {group}", "float"),
     _c("{group}_external", "다른 {group}과의 연결", "ties to other {group}s", "float"),
     _c("{group}_external_share", "외부 연결 비율({group})", "share of ties to other {group}s", "share"),
-    _c("{group}_ei", "E-I 지수({group})", "E-I index ({group})", "float"),
+    _c("{group}_ei", "E-I 지수({group})", "E-I index ({group})", "index"),
     _c("brokered_pairs", "중개 쌍 수", "brokered pairs", "int"),
     _c("coordinator", "조정자 중개", "coordinator brokerage", "int"),
     _c("itinerant", "순회 중개", "itinerant brokerage", "int"),
     _c("gatekeeper", "게이트키퍼 중개", "gatekeeper pairs", "int", _ALL_PAGES),
     _c("liaison", "연락자 중개", "liaison brokerage", "int"),
-    _c("expected_coordinator", "조정자 기대값", "coordinator, expected", "float"),
-    _c("z_coordinator", "조정자 z", "coordinator, z", "float"),
-    _c("expected_itinerant", "순회 기대값", "itinerant, expected", "float"),
-    _c("z_itinerant", "순회 z", "itinerant, z", "float"),
-    _c("expected_gatekeeper", "게이트키퍼 기대값", "gatekeeper, expected", "float"),
-    _c("z_gatekeeper", "게이트키퍼 z", "gatekeeper, z", "float"),
-    _c("expected_liaison", "연락자 기대값", "liaison, expected", "float"),
-    _c("z_liaison", "연락자 z", "liaison, z", "float"),
-    _c("constraint", "제약(Burt)", "constraint (Burt)", "float", ("table", "graph", "report")),
-    _c("effective_size", "유효 규모(Burt)", "effective size (Burt)", "float"),
+    _c("expected_coordinator", "조정자 기대값", "coordinator, expected", "index"),
+    _c("z_coordinator", "조정자 z", "coordinator, z", "index"),
+    _c("expected_itinerant", "순회 기대값", "itinerant, expected", "index"),
+    _c("z_itinerant", "순회 z", "itinerant, z", "index"),
+    _c("expected_gatekeeper", "게이트키퍼 기대값", "gatekeeper, expected", "index"),
+    _c("z_gatekeeper", "게이트키퍼 z", "gatekeeper, z", "index"),
+    _c("expected_liaison", "연락자 기대값", "liaison, expected", "index"),
+    _c("z_liaison", "연락자 z", "liaison, z", "index"),
+    _c("constraint", "제약(Burt)", "constraint (Burt)", "index", ("table", "graph", "report")),
+    _c("effective_size", "유효 규모(Burt)", "effective size (Burt)", "index"),
 )
 
 #: The tie columns, in the order of ties.csv.
@@ -154,8 +154,8 @@ TIE_COLUMNS: tuple[Column, ...] = (
     _c("source_{group}", "{group}(1)", "source {group}"),
     _c("target_{group}", "{group}(2)", "target {group}"),
     _c("cross_group", "{group} 간 연결", "between {group}s", "bool"),
-    _c("disparity_p", "p값(불균형 필터)", "p-value, disparity filter", "float"),
-    _c("sdsm_p", "p값(SDSM)", "p-value, SDSM", "float"),
+    _c("disparity_p", "p값(불균형 필터)", "p-value, disparity filter", "p"),
+    _c("sdsm_p", "p값(SDSM)", "p-value, SDSM", "p"),
     _c("in_backbone", "백본 포함", "in the backbone", "bool"),
 )
 
@@ -195,6 +195,13 @@ def labels(lang: str, *, group_by: str = "region", group_label: str | None = Non
     """``{column: label}`` in ``lang`` (``group_label``: how the grouping column is called)."""
     g = group_label or group_by
     return {k: c.label[lang].format(group=g) for k, c in _entries(table, group_by).items()}
+
+
+def column_formats(available, *, group_by: str = "region", table: str = "organisations") -> dict:
+    """``{column: format}`` of the columns of ``available`` the specification knows
+    (:attr:`Column.fmt`; the workbook's number formats)."""
+    entries = _entries(table, group_by)
+    return {k: entries[k].fmt for k in available if k in entries}
 
 
 def measures() -> list[Column]:

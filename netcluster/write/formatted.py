@@ -273,13 +273,14 @@ class FormattedTable:
     # -- XLSX -----------------------------------------------------------------
     def xlsx_tails(self) -> list[np.ndarray]:
         """Per column, each cell's XML after its reference (None = empty cell), as
-        :func:`netcluster._xlsx.column_cells` of the neutralised table."""
+        :func:`netcluster.write.xlsx.column_cells` of the table (text cells as they are: an
+        inline string is never evaluated)."""
         out = []
         for col in self._cols:
             if col.kind == "text":
                 out.append(_take_text(col, [f' t="inlineStr"><is><t xml:space="preserve">'
                                             f'{escape_text(u)}</t></is></c>'
-                                            for u in col.safe_uniques()], None))
+                                            for u in col.uniques], None))
             elif col.kind == "bool":
                 out.append(np.where(col.values, ' t="b"><v>1</v></c>', ' t="b"><v>0</v></c>').astype(object))
             else:
@@ -298,5 +299,9 @@ class FormattedTable:
                 out.append(t)
         return out
 
-    def sheet_xml(self, note: str | None = None) -> bytes:
-        return sheet_xml([neutralise(c) for c in self.columns], self.xlsx_tails(), self.n_rows, note)
+    def sheet_xml(self, note: str | None = None, *, headers: list[str] | None = None,
+                  styles: list | None = None) -> bytes:
+        """The worksheet (:func:`netcluster.write.xlsx.sheet_xml`): ``headers`` shown instead of
+        the column names, ``styles`` per column."""
+        return sheet_xml(list(headers) if headers is not None else [str(c) for c in self.columns],
+                         self.xlsx_tails(), self.n_rows, note, styles=styles)

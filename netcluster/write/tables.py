@@ -4,6 +4,7 @@ neutralised (:mod:`netcluster.write.safety`); numbers stay numbers."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,9 @@ import pandas as pd
 from .formatted import FormattedTable
 from .pieces import append_parts, coded_rows, part_file, part_rows
 from .safety import safe_frame
-from .xlsx import Deflated, column_cells, sheet_xml, write_workbook
+from .xlsx import STYLE, Deflated, column_cells, sheet_xml, write_workbook
 
-__all__ = ["write_csv", "write_xlsx", "sheet_bytes", "write_quality", "write_ties_csv", "finish_ties_csv",
+__all__ = ["write_csv", "write_xlsx", "sheet_bytes", "Sheet", "write_quality", "write_ties_csv", "finish_ties_csv",
        ]
 
 
@@ -45,29 +46,59 @@ def _pandas_csv(df: pd.DataFrame, path) -> None:
     safe_frame(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
-def sheet_bytes(df, max_rows: int = 50_000) -> bytes:
-    """The worksheet XML of one table (neutralised; first ``max_rows`` rows and a note).
-    ``df`` is a DataFrame or a :class:`netcluster._formatted.FormattedTable`."""
+@dataclass(frozen=True)
+class Sheet:
+    """A table for the workbook with what a reader sees: ``headers`` (the human labels, one
+    per column; default the column names) and ``formats`` (per column a format of
+    :data:`netcluster.write.xlsx.STYLE` — ``int``, ``share``, ``index``, ``p``, ``float``,
+    ``text`` — or an array of one per row)."""
+
+    frame: object
+    headers: list | None = None
+    formats: list | None = None
+
+
+def _styles(formats, n_rows: int):
+    if formats is None:
+        return None
+    out = []
+    for f in formats:
+        if f is None or isinstance(f, str):
+            out.append(STYLE.get(f or "text", 0))
+        else:
+            out.append(np.array([STYLE.get(x or "text", 0) for x in list(f)[:n_rows]], dtype=np.int64))
+    return out
+
+
+def sheet_bytes(df, max_rows: int = 50_000, *, headers=None, formats=None) -> bytes:
+    """The worksheet XML of one table (first ``max_rows`` rows and a note), with ``headers``
+    and ``formats`` as in :class:`Sheet`.  ``df`` is a DataFrame or a
+    :class:`netcluster.write.formatted.FormattedTable`."""
     n = df.n_rows if isinstance(df, FormattedTable) else len(df)
     note = (f"(first {max_rows:,} of {n:,} rows; the CSV table has all rows)" if n > max_rows else None)
+    styles = _styles(formats, min(n, max_rows))
     if isinstance(df, FormattedTable):
-        return (df.take(np.arange(max_rows)) if n > max_rows else df).sheet_xml(note)
+        return (df.take(np.arange(max_rows)) if n > max_rows else df).sheet_xml(note, headers=headers, styles=styles)
     t = FormattedTable.of(df.head(max_rows))
-    return t.sheet_xml(note) if t is not None else _pandas_sheet(df.head(max_rows), note)
+    if t is not None:
+        return t.sheet_xml(note, headers=headers, styles=styles)
+    return _pandas_sheet(df.head(max_rows), note, headers, styles)
 
 
-def _pandas_sheet(frame: pd.DataFrame, note) -> bytes:
+def _pandas_sheet(frame: pd.DataFrame, note, headers=None, styles=None) -> bytes:
     """The straightforward cell writer (any column kind; the oracle of the fast path)."""
-    frame = safe_frame(frame)
     cols = [column_cells(frame.iloc[:, j]) for j in range(frame.shape[1])]
-    return sheet_xml([str(c) for c in frame.columns], cols, len(frame), note)
+    return sheet_xml(list(headers) if headers is not None else [str(c) for c in frame.columns], cols, len(frame),
+                     note, styles=styles)
 
 
 def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
     """Write several DataFrames to one workbook, one sheet each (names cut to 31 characters).
 
-    Cells are neutralised like CSV cells; numbers are written as numbers, booleans as
-    booleans, missing values as empty cells; the header row is bold and frozen.  A sheet
+    Numbers are written as numbers, booleans as booleans, text as inline strings (shown as
+    text, never evaluated: no formula guard is needed or added), missing values as empty
+    cells; the header row is bold and frozen, with an autofilter, and the columns are as wide
+    as their contents.  A value may be a :class:`Sheet` (human headers and number formats).  A sheet
     longer than ``max_rows`` keeps its first ``max_rows`` rows and says so in its last row
     (the CSV tables are complete).  Same tables, same bytes (no timestamps inside).
     Written column-vectorised by :mod:`netcluster._xlsx`.  A value may also be the bytes
@@ -83,7 +114,11 @@ def write_xlsx(sheets: dict, path, *, max_rows: int = 50_000) -> Path:
         while sheet in used:
             sheet = sheet[:29] + "_" + str(len(used))
         used.add(sheet)
-        parts.append((sheet, df if isinstance(df, (bytes, Deflated)) else sheet_bytes(df, max_rows)))
+        if isinstance(df, Sheet):
+            data = sheet_bytes(df.frame, max_rows, headers=df.headers, formats=df.formats)
+        else:
+            data = df if isinstance(df, (bytes, Deflated)) else sheet_bytes(df, max_rows)
+        parts.append((sheet, data))
     write_workbook(path, parts)
     return path
 

@@ -6,14 +6,21 @@ into its cells' XML at once (unique strings escaped once, then taken by code; nu
 formatted in one pass), rows are concatenated with NumPy object arithmetic, and the
 sheet is deflated once.  The file is the minimal SpreadsheetML package (ECMA-376 Part 1):
 content types, relationships, workbook, one worksheet per table with inline strings,
-a style sheet with a bold header, the header row frozen.  No timestamps inside, and
-fixed zip entry dates: same tables, same bytes.
+a style sheet (a bold header; number formats: thousands separators for counts, percent for
+shares, three decimals for indices, scientific for p-values), the header row frozen, an
+autofilter on every sheet and column widths from the header and the cells.  No timestamps
+inside, and fixed zip entry dates: same tables, same bytes.
+
+Text cells are inline strings, which a spreadsheet program shows as text and never evaluates:
+they carry no formula guard (a name such as ``-한빛산업`` or ``@Home Co`` is written as it is;
+the CSV writer adds the OWASP apostrophe, :mod:`netcluster.write.safety`).
 """
 
 from __future__ import annotations
 
 import re
 import struct
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +32,13 @@ from .rows import join_rows
 
 #: Excel's cell text limit (characters).
 MAX_CELL_CHARS = 32_767
+#: Cell style of each number format (the ``cellXfs`` of the style sheet): ``int`` #,##0,
+#: ``share`` 0.0%, ``index`` 0.000, ``p`` 0.00E+00; ``float``, ``text`` and ``bool``: General.
+STYLE = {"text": 0, "float": 0, "bool": 0, "int": 2, "share": 3, "index": 4, "p": 5}
+HEADER_STYLE = 1
+#: Column widths (characters) are the widest of the header and the first WIDTH_SAMPLE cells,
+#: within [MIN_WIDTH, MAX_WIDTH].
+WIDTH_SAMPLE, MIN_WIDTH, MAX_WIDTH = 2000, 6, 60
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -115,16 +129,91 @@ def column_cells(s: pd.Series) -> np.ndarray:
     return out
 
 
-def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: str | None = None) -> bytes:
-    """Worksheet XML: a bold frozen header row, then ``n_rows`` rows of cells."""
+def text_width(s: str) -> int:
+    """Display width in characters: East Asian wide and full-width characters count 2.
+
+    >>> text_width("abc"), text_width("한빛산업")
+    (3, 8)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def cell_text_widths(tails, style=0) -> int:
+    """The widest displayed cell of a column's first WIDTH_SAMPLE cells (from their XML tails;
+    a number as its ``style`` shows it)."""
+    widest = 0
+    for t in tails[:WIDTH_SAMPLE]:
+        if t is None:
+            continue
+        m = _TAIL_TEXT.search(t)
+        if m is None:
+            continue
+        txt = m.group(1)
+        if t.startswith("><v>") or "><v>" in t[:12]:  # a number
+            widest = max(widest, _number_width(txt, style))
+            continue
+        if "&" in txt:
+            txt = txt.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        widest = max(widest, text_width(txt))
+    return widest
+
+
+def _number_width(txt: str, style) -> int:
+    """Characters a number takes in its format (General: Excel shows at most ~11)."""
+    try:
+        v = float(txt)
+    except ValueError:
+        return len(txt)
+    if not np.isfinite(v):
+        return len(txt)
+    whole = len(str(int(abs(v)))) + (v < 0)
+    if style == STYLE["int"]:
+        return whole + (whole - 1) // 3
+    if style == STYLE["share"]:
+        return len(f"{v * 100:.1f}") + 1
+    if style == STYLE["index"]:
+        return whole + 4
+    if style == STYLE["p"]:
+        return 9
+    return min(len(txt), 11)
+
+
+_TAIL_TEXT = re.compile(r"<(?:t xml:space=\"preserve\"|v)>(.*?)</(?:t|v)>", re.S)
+
+
+def _column_width(header: str, tails, style) -> float:
+    """Width of a column: the header (bold: a little wider) and the sample of its cells."""
+    if isinstance(style, (int, np.integer)) or tails is None:
+        cells = cell_text_widths(tails, int(style)) if tails is not None else 0
+    else:  # a style per row
+        cells = max((cell_text_widths(tails[i:i + 1], int(st)) for i, st in enumerate(style[:WIDTH_SAMPLE])),
+                    default=0)
+    return float(min(MAX_WIDTH, max(MIN_WIDTH, text_width(header) * 1.1 + 2, cells + 2)))
+
+
+def filter_ref(n_columns: int, n_rows: int) -> str:
+    """The autofilter range of a sheet: the header and its rows (``A1:K101``)."""
+    return f"A1:{column_letters(max(n_columns, 1))[-1]}{n_rows + 1}"
+
+
+def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: str | None = None, *,
+              styles: list | None = None) -> bytes:
+    """Worksheet XML: a bold frozen header row with an autofilter, then ``n_rows`` rows of
+    cells; ``styles``: per column a cell style (:data:`STYLE`) or an integer array of one per
+    row (e.g. a value column whose rows have different units)."""
     letters = column_letters(max(len(header), 1))
-    head = "".join(f'<c r="{letters[j]}1" s="1" t="inlineStr"><is><t xml:space="preserve">'
+    head = "".join(f'<c r="{letters[j]}1" s="{HEADER_STYLE}" t="inlineStr"><is><t xml:space="preserve">'
                    f'{escape_text(h)}</t></is></c>' for j, h in enumerate(header))
+    styles = list(styles) if styles is not None else [0] * len(header)
+    widths = [_column_width(h, columns[j] if j < len(columns) and n_rows else None, styles[j])
+              for j, h in enumerate(header)]
+    cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{w:.1f}" customWidth="1"/>'
+                   for j, w in enumerate(widths))
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
              '<sheetViews><sheetView workbookViewId="0">'
              '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-             '</sheetView></sheetViews><sheetData>',
+             '</sheetView></sheetViews>' + (f"<cols>{cols}</cols>" if cols else "") + '<sheetData>',
              f'<row r="1">{head}</row>']
     if n_rows and columns:
         rows = np.arange(2, n_rows + 2).astype(str).astype(object)
@@ -133,6 +222,16 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
         for j, tails in enumerate(columns):
             t = np.asarray(tails, dtype=object)
             has = pd.notna(t)  # tails are str or None
+            st = styles[j] if j < len(styles) else 0
+            if isinstance(st, (int, np.integer)):
+                if st:
+                    t = t.copy()
+                    t[has] = f' s="{st}"' + t[has]
+            else:  # a style per row
+                st = np.asarray(st)
+                t = t.copy()
+                styled = has & (st > 0)
+                t[styled] = ' s="' + st[styled].astype(str).astype(object) + '"' + t[styled]
             if has.all():
                 cells += [f'<c r="{letters[j]}', rows_q, t]
             else:
@@ -146,20 +245,39 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     if note is not None:
         parts.append(f'<row r="{n_rows + 2}"><c r="A{n_rows + 2}" t="inlineStr"><is><t>'
                      f'{escape_text(note)}</t></is></c></row>')
-    parts.append("</sheetData></worksheet>")
+    parts.append("</sheetData>")
+    if header:
+        parts.append(f'<autoFilter ref="{filter_ref(len(header), n_rows)}"/>')
+    parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
+
+
+def sheet_filter(raw: bytes) -> str | None:
+    """The autofilter range written by :func:`sheet_xml` (read off the sheet's end)."""
+    m = _FILTER.search(raw[-200:])
+    return m.group(1).decode() if m else None
+
+
+_FILTER = re.compile(rb'<autoFilter ref="([A-Z]+1:[A-Z]+[0-9]+)"/>')
 
 
 _STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/>'
+           '<numFmt numFmtId="165" formatCode="0.000"/></numFmts>'
            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
            '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
            '<fill><patternFill patternType="gray125"/></fill></fills>'
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-           '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+           '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+           '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '<xf numFmtId="11" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+           '</cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
            '</styleSheet>')
 
@@ -188,11 +306,21 @@ def write_workbook(path: Path, sheets: list[tuple[str, bytes]]) -> None:
           f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>']
     wrels = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<Relationships xmlns="{ns}/package/2006/relationships">']
-    for i, (name, _) in enumerate(sheets, start=1):
+    filters = []
+    for i, (name, data) in enumerate(sheets, start=1):
         wb.append(f'<sheet name="{escape_text(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>')
         wrels.append(f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
                      f'Target="worksheets/sheet{i}.xml"/>')
-    wb.append("</sheets></workbook>")
+        ref = data.filter_ref if isinstance(data, Deflated) else sheet_filter(data)
+        if ref:  # Excel's name for a sheet's autofilter range
+            a, b = (re.sub(r"([A-Z]+)([0-9]+)", r"$\1$\2", r) for r in ref.split(":"))
+            quoted = "'" + escape_text(name).replace("'", "''").replace('"', "&quot;") + "'"
+            filters.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i - 1}" hidden="1">'
+                           f'{quoted}!{a}:{b}</definedName>')
+    wb.append("</sheets>")
+    if filters:
+        wb.append("<definedNames>" + "".join(filters) + "</definedNames>")
+    wb.append("</workbook>")
     k = len(sheets) + 1
     wrels.append(f'<Relationship Id="rId{k}" Type="{ns}/officeDocument/2006/relationships/styles" '
                  'Target="styles.xml"/></Relationships>')
@@ -211,11 +339,12 @@ class Deflated:
     data: bytes
     crc: int
     size: int
+    filter_ref: str | None = None  # a worksheet's autofilter range (:func:`sheet_filter`)
 
     @classmethod
     def of(cls, raw: bytes) -> "Deflated":
         z = zlib.compressobj(1, zlib.DEFLATED, -15)  # as zipfile compresses a member
-        return cls(z.compress(raw) + z.flush(), zlib.crc32(raw), len(raw))
+        return cls(z.compress(raw) + z.flush(), zlib.crc32(raw), len(raw), sheet_filter(raw))
 
 
 def write_zip(path: Path, entries: list) -> None:

@@ -1,0 +1,210 @@
+"""The workbook as a colleague would hand it over: every sheet with human column labels (in
+the report's language) and number formats — counts with thousands separators, shares in
+percent, indices to three decimals, p-values in scientific notation, other measures as they
+are (General: a betweenness of 0.00012 keeps its digits).
+
+The labels come from where each column is defined: the organisation and tie columns from the
+column specification (:mod:`netcluster.write.columns`), the indicators from the registry
+(:mod:`netcluster.indicators`: a value's format follows its indicator's unit, row by row in
+the scorecard and the evolution tables), the other tables' columns from :data:`SHEET_COLUMNS`
+below.  A column known nowhere (an analyst's own) keeps its name and gets the format of its
+type.  The ``labels`` sheet lists every label with its column id (the id is what the CSV
+files use).
+
+>>> s = workbook_sheet("growth", pd.DataFrame({"year": [2009], "ties": [12345]}), "en", "region")
+>>> s.headers, s.formats
+(['year', 'collaboration ties'], ['float', 'int'])
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..indicators import REGISTRY, fill_in, group_label
+from .columns import column_formats, labels
+from .tables import Sheet
+
+__all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels"]
+
+#: Columns of the workbook's other tables: id → (Korean label, English label, format); format
+#: None: by the row's indicator unit (the scorecard's and evolution tables' values).
+SHEET_COLUMNS = {
+    # scorecard
+    "indicator": ("지표 ID", "indicator id", "text"),
+    "label": ("지표", "indicator", "text"),
+    "value": ("값", "value", None),
+    "unit": ("단위", "unit", "text"),
+    "ci_low": ("신뢰구간 하한", "interval, low", None),
+    "ci_high": ("신뢰구간 상한", "interval, high", None),
+    "definition": ("정의", "definition", "text"),
+    "review_figure": ("검토 보고서 수치", "programme review's figure", "text"),
+    "comparability": ("비교 가능성", "comparability", "text"),
+    "note": ("비고", "note", "text"),
+    "section": ("영역", "section", "text"),
+    # openness
+    "members": ("기관 수", "organisations", "int"),
+    "internal": ("내부 연결", "ties inside", "float"),
+    "external": ("외부 연결", "ties across", "float"),
+    "external_share": ("외부 연결 비율", "share across", "share"),
+    "ei": ("E-I 지수", "E-I index", "index"),
+    "internal_weighted": ("내부 연결(가중)", "ties inside, weighted", "float"),
+    "external_weighted": ("외부 연결(가중)", "ties across, weighted", "float"),
+    "ei_weighted": ("E-I 지수(가중)", "E-I index, weighted", "index"),
+    "ei_null_mean": ("무작위 기대 E-I 평균", "E-I under the null: mean", "index"),
+    "ei_null_q025": ("무작위 기대 E-I 2.5%", "E-I under the null: 2.5%", "index"),
+    "ei_null_q975": ("무작위 기대 E-I 97.5%", "E-I under the null: 97.5%", "index"),
+    "projects": ("과제 수", "projects", "int"),
+    "joint_projects": ("공동 과제 수", "joint projects", "int"),
+    "open_projects": ("개방 과제 수", "open projects", "int"),
+    "open_share": ("개방 과제 비율", "open-project share", "share"),
+    "cross_tie_share": ("지역 간 연결 비율", "cross-group tie share", "share"),
+    # region matrix
+    "region_a": ("지역 1", "region 1", "text"),
+    "region_b": ("지역 2", "region 2", "text"),
+    "ties": ("협력 연결 수", "collaboration ties", "int"),
+    "weight": ("연결 가중치 합", "tie weight", "float"),
+    "tie_ends": ("연결 끝 수", "tie ends", "int"),
+    "expected_tie_ends": ("기대 연결 끝 수", "expected tie ends", "index"),
+    "obs_exp_ratio": ("관측/기대 비율", "observed / expected", "index"),
+    "shared_projects": ("공동 과제 수", "shared projects", "int"),
+    # evolution, growth
+    "slice": ("구간", "period", "text"),
+    "start": ("시작 연도", "first year", "year"),
+    "end": ("끝 연도", "last year", "year"),
+    "year": ("연도", "year", "year"),
+    "organisations": ("참여기관 수", "organisations", "int"),
+    "participations": ("참여 건수", "participations", "int"),
+    # gatekeepers
+    "org_id": ("기관 ID", "organisation id", "text"),
+    "group": ("구분", "group", "text"),
+    "internal_ties": ("내부 연결", "ties inside", "int"),
+    "external_ties": ("외부 연결", "ties across", "int"),
+    "gatekeeper": ("게이트키퍼 중개", "gatekeeper pairs", "int"),
+    "z_gatekeeper": ("게이트키퍼 z", "gatekeeper, z", "index"),
+    "gatekeeper_share": ("게이트키퍼 중개 비율", "gatekeeper share", "share"),
+    "rank": ("순위", "rank", "int"),
+    # E-I permutation test
+    "null_mean": ("무작위 기대 평균", "null mean", "index"),
+    "null_sd": ("무작위 기대 표준편차", "null standard deviation", "index"),
+    "null_q025": ("무작위 기대 2.5%", "null 2.5%", "index"),
+    "null_q975": ("무작위 기대 97.5%", "null 97.5%", "index"),
+    "p_greater": ("p값(더 개방적)", "p-value, more open", "p"),
+    "p_less": ("p값(더 폐쇄적)", "p-value, more closed", "p"),
+    "rescaled_ei": ("재척도 E-I", "rescaled E-I", "index"),
+    "ei_min_attainable": ("가능한 최소 E-I", "lowest attainable E-I", "index"),
+    "ei_max_attainable": ("가능한 최대 E-I", "highest attainable E-I", "index"),
+    "organisations_unknown_group": ("구분 미상 기관 수", "organisations of unknown group", "int"),
+    "groups": ("구분 수", "groups", "int"),
+    # data quality
+    "table": ("표", "table", "text"),
+    "reason": ("사유", "reason", "text"),
+    "action": ("처리", "action", "text"),
+    "rows": ("행 수", "rows", "int"),
+    "file": ("파일", "file", "text"),
+    "rows_read": ("읽은 행", "rows read", "int"),
+    "rows_used": ("사용한 행", "rows used", "int"),
+    "rows_dropped": ("제외한 행", "rows dropped", "int"),
+    "balanced": ("행 수 일치", "rows add up", "bool"),
+    # labels sheet
+    "sheet": ("시트", "sheet", "text"),
+    "column": ("열 ID", "column id", "text"),
+}
+
+#: Years are numbers without a thousands separator (2,009 would read wrong).
+_YEAR = "float"
+
+
+def unit_format(unit: str) -> str:
+    """The cell format of an indicator's unit (registry): shares in percent, counts with
+    thousands separators, p-values scientific, other indices (and means such as the mean
+    consortium size, in organisations) to three decimals."""
+    if unit == "share":
+        return "share"
+    if unit == "count":
+        return "int"
+    if unit == "p-value":
+        return "p"
+    return "index"
+
+
+def _units(group_by: str) -> dict:
+    return {ind.key(group_by): ind.unit for ind in REGISTRY}
+
+
+def _by_dtype(s: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(s):
+        return "bool"
+    if pd.api.types.is_integer_dtype(s):
+        return "int"
+    if pd.api.types.is_float_dtype(s):
+        return "float"
+    return "text"
+
+
+def workbook_sheet(name: str, frame: pd.DataFrame, lang: str, group_by: str) -> Sheet:
+    """The sheet ``name`` of the workbook with its human headers and formats."""
+    g = group_label(group_by, lang)
+    j = 0 if lang == "ko" else 1
+    if name in ("organisations", "ties"):
+        return table_sheet(frame, lang, group_by, table=name)
+    if name == "labels":
+        return Sheet(frame, [["시트", "열 ID", "표시 이름"], ["sheet", "column id", "label"]][j], ["text"] * 3)
+    units = _units(group_by)
+    headers, formats = [], []
+    row_units = None
+    if "indicator" in frame.columns:  # scorecard, evolution: the value's format by its indicator
+        row_units = [unit_format(units.get(k, "")) if k in units else "float" for k in frame["indicator"].tolist()]
+    for c in frame.columns:
+        c = str(c)
+        if c in SHEET_COLUMNS:
+            ko, en, fmt = SHEET_COLUMNS[c]
+            headers.append(fill_in((ko, en)[j], {"group": g}))
+        elif c == group_by:
+            headers.append(g)
+            fmt = "text"
+        elif c in units:
+            ind = next(i for i in REGISTRY if i.key(group_by) == c)
+            headers.append(fill_in(ind.label[lang], {"group": g}))
+            fmt = unit_format(ind.unit)
+        else:  # an analyst's column, or a region of the square matrix
+            headers.append(c)
+            fmt = _by_dtype(frame[c])
+        if fmt is None:
+            fmt = row_units if row_units is not None else _by_dtype(frame[c])
+        elif fmt == "year":
+            fmt = _YEAR
+        formats.append(fmt)
+    return Sheet(frame, headers, formats)
+
+
+def table_sheet(frame, lang: str, group_by: str, *, table: str) -> Sheet:
+    """The organisations or ties sheet (``frame``: the table or its formatted form): labels and
+    formats from the column specification."""
+    cols = [str(c) for c in frame.columns]
+    g = group_label(group_by, lang)
+    lab = labels(lang, group_by=group_by, group_label=g, table=table)
+    fmts = column_formats(cols, group_by=group_by, table=table)
+    out_fmt = []
+    for c in cols:
+        f = fmts.get(c)
+        if f is None:  # not in the specification: by its type
+            f = _by_dtype(frame[c]) if isinstance(frame, pd.DataFrame) else _formatted_kind(frame, c)
+        out_fmt.append(f)
+    return Sheet(frame, [lab.get(c, c) for c in cols], out_fmt)
+
+
+def _formatted_kind(formatted, c: str) -> str:
+    kind = formatted.column(c).kind
+    return {"int": "int", "float": "float", "bool": "bool"}.get(kind, "text")
+
+
+def sheet_labels(lang: str, group_by: str) -> pd.DataFrame:
+    """The ``labels`` sheet: each column id of the tables with its label and, for the
+    indicators, their unit."""
+    g = group_label(group_by, lang)
+    rows = [("organisations", k, v) for k, v in labels(lang, group_by=group_by, group_label=g).items()]
+    rows += [("ties", k, v) for k, v in labels(lang, group_by=group_by, group_label=g, table="ties").items()]
+    rows += [("scorecard", ind.key(group_by), fill_in(ind.label[lang], {"group": g})) for ind in REGISTRY]
+    j = 0 if lang == "ko" else 1
+    rows += [("other sheets", k, fill_in(v[j], {"group": g})) for k, v in SHEET_COLUMNS.items()]
+    return pd.DataFrame(rows, columns=["sheet", "column", "label"])
