@@ -34,13 +34,14 @@ _EXPORTS = {
     "ResourceLimitError": "exceptions", "EmptyResultError": "exceptions",
     "scorecard": "scorecard", "evolution": "evolution", "network_growth": "evolution",
     "analyze": "pipeline", "Analysis": "pipeline",
+    "show_network": "notebook", "show_page": "notebook",
 }
 
 #: modules reachable as attributes (``nc.openness.ei_index``)
 _MODULES = ("datasets", "dataset", "mapping", "graph", "centrality", "communities", "openness",
             "linkage", "brokerage", "helix", "programme", "indicators", "slices", "pipeline",
             "generate", "quality", "readers", "regions", "names", "orgtypes", "groups", "layout",
-            "write", "run", "exceptions")
+            "write", "run", "exceptions", "notebook")
 
 __all__ = sorted(_EXPORTS) + ["__version__", "datasets", "indicators"]
 

@@ -19,17 +19,10 @@ from .datasets import get_path
 from .exceptions import NetclusterError
 from .generate import write_sample
 from .pipeline import analyze
+from .progress import ProgressDisplay
 from .write.tables import write_quality
 
 __all__ = ["main"]
-
-
-class _Clock:
-    """Start time for the staged progress lines printed on stderr."""
-
-    def __init__(self, quiet=False):
-        self.quiet = quiet
-        self.t0 = time.perf_counter()
 
 
 def _add_read_options(p):
@@ -90,30 +83,21 @@ def cmd_generate(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    stages = _Clock(quiet=args.quiet)
-
-    def progress(event, name, dt):
-        if args.quiet:
-            return
-        t = time.perf_counter() - stages.t0
-        if event == "start":
-            print(f"[{t:6.1f}s] {name} ...", file=sys.stderr, flush=True)
-        elif event == "background":
-            print(f"[{t:6.1f}s] {name} took {dt:.2f}s on the second core", file=sys.stderr, flush=True)
-        else:
-            print(f"[{t:6.1f}s] {name} done in {dt:.2f}s", file=sys.stderr, flush=True)
-
+    progress = ProgressDisplay(mode="quiet" if args.quiet else "auto", verbose=args.verbose)
     if args.demo:
         inp, mapping, enc, delim, sheet = get_path("korea_cluster_tables"), None, None, None, None
     else:
         inp, mapping, enc, delim = args.input, args.mapping, args.encoding, _delim(args.delimiter)
         sheet = int(args.sheet) if args.sheet is not None and str(args.sheet).isdigit() else args.sheet
-    a = analyze(inp, args.out, mapping=mapping, encoding=enc, delimiter=delim, sheet=sheet,
-                group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
-                n_permutations=args.permutations, max_project_size=args.max_project_size,
-                graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
-                jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases,
-                backbone=args.backbone, alpha=args.alpha, correction=args.correction, overwrite=args.overwrite)
+    try:
+        a = analyze(inp, args.out, mapping=mapping, encoding=enc, delimiter=delim, sheet=sheet,
+                    group_by=args.group_by, years=args.years, weighting=args.weight, seed=args.seed,
+                    n_permutations=args.permutations, max_project_size=args.max_project_size,
+                    graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
+                    jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases,
+                    backbone=args.backbone, alpha=args.alpha, correction=args.correction, overwrite=args.overwrite)
+    finally:
+        progress.close()
     print("data quality:")
     print(a.dataset.quality.format_summary(max_lines=12))
     print(f"wrote {len(a.files)} files to {args.out}:")
@@ -187,7 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         "programme's on its data, none elsewhere)")
         p.add_argument("--jobs", type=int, default=None,
                        help="processes (default: 2 on a multi-core machine; results are the same with 1)")
-        p.add_argument("--quiet", action="store_true", help="no progress lines")
+        p.add_argument("--quiet", action="store_true", help="no progress display")
+        p.add_argument("--verbose", action="store_true",
+                       help="also show each step and the second core's work (as lines when not a terminal)")
         p.set_defaults(func=cmd_analyze, demo=(name == "demo"))
     return parser
 

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._html import box, html_table, key_values
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, OptionError
@@ -222,6 +223,24 @@ class ClusterDataset:
             "by_region": orgs["region"].astype(object).where(orgs["region"].notna(), "(unknown)")
                                        .value_counts().sort_index().to_dict(),
         }
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the counts, years, source and the data-quality summary."""
+        s = self.summary()
+        years = f"{s['years'][0]}–{s['years'][1]}" if s["years"] else "none"
+        src = self.source or {}
+        facts = key_values([("participations", f"{s['participation_rows']:,}"), ("projects", f"{s['projects']:,}"),
+                            ("participating organisations", f"{s['organisations']:,}"),
+                            ("organisations in the population", f"{s['population_organisations']:,}"),
+                            ("years", years), ("encoding", src.get("encoding")),
+                            ("organisation types", ", ".join(f"{k} {v:,}" for k, v in s["by_type"].items()))])
+        q = self.quality.summary()
+        if len(q):
+            quality = html_table(list(q.columns), q.head(15).values.tolist(), right=(len(q.columns) - 1,))
+            more = f"<p>{len(q) - 15} more kinds of event: dataset.quality.summary()</p>" if len(q) > 15 else ""
+        else:
+            quality, more = "<p>no data-quality event</p>", ""
+        return box("ClusterDataset", facts, "<p><em>data quality</em></p>", quality, more)
 
     def __repr__(self):
         s = self.summary()

@@ -9,6 +9,7 @@ permutation test, bootstrap or communities per slice unless ``light=False``.
 
 from __future__ import annotations
 
+import graphblas as gb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -16,7 +17,7 @@ import scipy.sparse as sp
 from .indicators import REGISTRY, evaluate
 from .slices import DEFAULT_PHASES, Slice, coded_dataset, year_slices
 
-__all__ = ["evolution", "network_growth", "ties_by_year", "DEFAULT_PHASES"]
+__all__ = ["evolution", "network_growth", "ties_by_year", "year_spans", "DEFAULT_PHASES"]
 
 EVOLUTION_COLUMNS = ["slice", "start", "end", "indicator", "value"]
 
@@ -171,3 +172,79 @@ def ties_by_year(network, labels, project_years, *, excluded=()) -> tuple[pd.Dat
     presence = (pd.concat(presence_parts, ignore_index=True) if presence_parts else
                 pd.DataFrame({"org": pd.Series(dtype=np.int64), "year": pd.Series(dtype=np.int64)}))
     return ties, presence.sort_values(["org", "year"], kind="stable").reset_index(drop=True)
+
+
+def year_spans(network, projection, project_years, *, excluded=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """First and last year of each organisation's projects and of each tie's joint projects
+    (the time line of a network viewer: Gephi's ``start``/``end``).
+
+    A tie's years are the minimum and maximum year over the projects both organisations took
+    part in: a masked (min, first) and (max, first) product of the organisation × project
+    matrix holding the projects' years with its transpose (GraphBLAS), computed only on the
+    projection's ties.  Projects without a year (or ``excluded``, as the projection left
+    them out) do not count; an organisation or tie with none has missing years.
+
+    Parameters
+    ----------
+    network : BipartiteNetwork
+    projection : Projection
+        Its organisations (``projection.labels``) and ties (:meth:`Projection.tie_arrays`
+        order) are the rows of the outputs.
+    project_years : pandas.Series
+        Year of each project, indexed by project id.
+
+    Returns
+    -------
+    (organisations, ties) : DataFrame, DataFrame
+        ``first_year``, ``last_year`` (nullable integers), indexed by org id and by tie
+        position.
+
+    Examples
+    --------
+    >>> from netcluster.graph import BipartiteNetwork
+    >>> net = BipartiteNetwork.from_edges(list("ababc"), ["P", "P", "Q", "Q", "R"])
+    >>> orgs, ties = year_spans(net, net.project_organisations(), pd.Series({"P": 2012, "Q": 2010, "R": 2015}))
+    >>> orgs.loc["a"].tolist(), ties.values.tolist()
+    ([2010, 2012], [[2010, 2012]])
+    """
+    labels = np.asarray(projection.labels, dtype=object)
+    pos = pd.Index(np.asarray(network.orgs, dtype=object)).get_indexer(labels)
+    if (pos < 0).any():
+        raise KeyError("organisations not in the network: " + ", ".join(map(str, labels[pos < 0][:5])))
+    projects = pd.Index(np.asarray(network.projects, dtype=object).astype(str))
+    years = pd.Series(project_years).copy()
+    years.index = years.index.astype(str)
+    years = pd.to_numeric(years.reindex(projects), errors="coerce").to_numpy(dtype=float)
+    if len(excluded):
+        years[projects.isin([str(x) for x in excluded])] = np.nan
+    B = network.B.tocsr()[pos].tocoo()
+    ok = np.isfinite(years[B.col]) & (B.data != 0)
+    rows, cols, yv = B.row[ok], B.col[ok], years[B.col[ok]]
+    n, m = len(labels), len(projects)
+    first_org = np.full(n, np.nan)
+    last_org = np.full(n, np.nan)
+    np.fmin.at(first_org, rows, yv)
+    np.fmax.at(last_org, rows, yv)
+    r, c, _, _ = projection.tie_arrays()
+    first_tie, last_tie = np.full(len(r), np.nan), np.full(len(r), np.nan)
+    if len(r) and len(rows):
+        Y = gb.Matrix.from_coo(rows, cols, yv, nrows=n, ncols=m, dup_op=gb.binary.min)
+        S = gb.Matrix.from_coo(cols, rows, np.ones(len(rows)), nrows=m, ncols=n, dup_op=gb.binary.min)
+        mask = gb.Matrix.from_coo(r, c, np.ones(len(r)), nrows=n, ncols=n)
+        for op, out in ((gb.semiring.min_first, first_tie), (gb.semiring.max_first, last_tie)):
+            C = Y.mxm(S, op).new(mask=mask.S)
+            cr, cc, cv = C.to_coo()
+            # C's entries are a subset of the ties, both in row-major order: locate by merge
+            key_t = r * n + c
+            idx = np.searchsorted(key_t, cr.astype(np.int64) * n + cc.astype(np.int64))
+            out[idx] = cv
+    orgs = pd.DataFrame({"first_year": _years(first_org), "last_year": _years(last_org)},
+                        index=pd.Index(labels, name="org_id"))
+    ties = pd.DataFrame({"first_year": _years(first_tie), "last_year": _years(last_tie)})
+    return orgs, ties
+
+
+def _years(v: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole years as nullable integers (NaN → missing)."""
+    missing = ~np.isfinite(v)
+    return pd.arrays.IntegerArray(np.where(missing, 0, v).astype(np.int64), missing)

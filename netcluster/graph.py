@@ -43,12 +43,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._html import box, key_values
 from ._missing import isna_scalar
 from .exceptions import InputError, ResourceLimitError
 from .groups import sorted_factorize
 
 __all__ = ["BipartiteNetwork", "Projection", "WEIGHTINGS", "DEFAULT_MAX_PAIRS", "DEFAULT_MAX_PROJECT_SIZE",
-           "year_slices"]
+           "year_slices", "frames_to_networkx", "frames_to_igraph"]
 
 WEIGHTINGS = ("binary", "count", "newman", "jaccard", "association")
 #: Default budget of organisation pairs a projection may create (about 1.2 GB of COO data).
@@ -69,6 +70,63 @@ def _row_major_order(m) -> np.ndarray | slice:
     if len(r) < 2 or bool(np.all((r[1:] > r[:-1]) | ((r[1:] == r[:-1]) & (c[1:] > c[:-1])))):
         return slice(None)
     return np.lexsort((c, r))
+
+def _python(v):
+    """A cell as a plain Python value for a graph attribute (None when missing)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def frames_to_networkx(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str = "source",
+                       target: str = "target"):
+    """networkx.Graph from a node table (indexed by node id; every column an attribute) and an
+    edge table (``source``, ``target`` and attribute columns).  Missing values are left out
+    of the attribute dicts (networkx's convention); numpy scalars become Python numbers.
+
+    >>> g = frames_to_networkx(pd.DataFrame({"name": ["A", None]}, index=["a", "b"]),
+    ...                        pd.DataFrame({"source": ["a"], "target": ["b"], "weight": [2.0]}))
+    >>> dict(g.nodes(data=True)), list(g.edges(data=True))
+    ({'a': {'name': 'A'}, 'b': {}}, [('a', 'b', {'weight': 2.0})])
+    """
+    g = nx.Graph()
+    cols = [str(c) for c in nodes.columns]
+    for node, row in zip(nodes.index.tolist(), nodes.itertuples(index=False, name=None)):
+        g.add_node(node, **{c: p for c, p in zip(cols, map(_python, row)) if p is not None})
+    ecols = [c for c in edges.columns if c not in (source, target)]
+    for u, v, row in zip(edges[source].tolist(), edges[target].tolist(),
+                         edges[ecols].itertuples(index=False, name=None)):
+        g.add_edge(u, v, **{c: p for c, p in zip(ecols, map(_python, row)) if p is not None})
+    return g
+
+
+def frames_to_igraph(nodes: pd.DataFrame, edges: pd.DataFrame, *, source: str = "source",
+                     target: str = "target"):
+    """igraph.Graph from a node table (indexed by node id → vertex attribute ``name``, igraph's
+    vertex identifier; every column a vertex attribute, a column ``name`` as ``label``; missing
+    values None) and an edge table (``source``, ``target`` and attribute columns → edge
+    attributes), vertices in the node table's order.
+
+    >>> g = frames_to_igraph(pd.DataFrame({"deg": [1, 1]}, index=["a", "b"]),
+    ...                      pd.DataFrame({"source": ["a"], "target": ["b"], "weight": [2.0]}))
+    >>> g.vs["name"], g.vs["deg"], g.es["weight"]
+    (['a', 'b'], [1, 1], [2.0])
+    """
+    ids = pd.Index(nodes.index)
+    u, v = ids.get_indexer(edges[source]), ids.get_indexer(edges[target])
+    if (u < 0).any() or (v < 0).any():
+        raise KeyError("edges whose ends are not in the node table")
+    g = ig.Graph(n=len(ids), edges=list(zip(u.tolist(), v.tolist())), directed=False)
+    g.vs["name"] = [str(x) for x in ids]
+    for c in nodes.columns:
+        g.vs["label" if str(c) == "name" else str(c)] = [_python(x) for x in nodes[c].tolist()]
+    for c in edges.columns:
+        if c not in (source, target):
+            g.es[str(c)] = [_python(x) for x in edges[c].tolist()]
+    return g
+
 
 
 @dataclass
@@ -170,6 +228,16 @@ class Projection:
             g.es["weight"] = w.tolist()
             self._cache["igraph"] = g
         return self._cache["igraph"]
+
+    def _repr_html_(self) -> str:
+        n, m = self.n_nodes, self.n_ties
+        density = 2 * m / (n * (n - 1)) if n > 1 else 0.0
+        deg = self.degree()
+        return box("Projection", key_values([
+            ("nodes", f"{n:,}"), ("ties", f"{m:,}"), ("density", f"{density:.5f}"),
+            ("mean degree", f"{deg.mean():.2f}" if n else "0"), ("isolates", f"{int((deg == 0).sum()):,}"),
+            ("weighting", self.params.get("weighting")),
+            ("projects left out (max_project_size)", len(self.params.get("excluded_projects") or ()))]))
 
 
 class BipartiteNetwork:
@@ -347,8 +415,22 @@ class BipartiteNetwork:
         return Projection(W.tocsr(), C.tocsr(), labels, params)
 
     # -- conversion -----------------------------------------------------------
+    def _attributes(self):
+        """The dataset's organisation and project attributes in the network's order (empty
+        frames without a dataset); provenance columns (file, line) left out."""
+        drop = ["file", "line", "_key", "_id_from_name"]
+        if self.dataset is None:
+            return pd.DataFrame(index=pd.Index(self.orgs)), pd.DataFrame(index=pd.Index(self.projects))
+        o = self.dataset.organisations.drop_duplicates("org_id").set_index("org_id")
+        p = self.dataset.projects.drop_duplicates("project_id").set_index("project_id")
+        o = o.drop(columns=[c for c in drop if c in o.columns]).reindex(pd.Index(self.orgs))
+        p = p.drop(columns=[c for c in drop if c in p.columns]).reindex(pd.Index(self.projects))
+        return o, p
+
     def to_networkx(self):
-        """networkx.Graph with organisations ``bipartite=0`` and projects ``bipartite=1``.
+        """networkx.Graph with organisations ``bipartite=0`` and projects ``bipartite=1``, each
+        with the dataset's attributes (organisations: name, type, region …; projects: year,
+        programme, title …) when the network was built from a dataset.
 
         Node names are the labels; if an organisation and a project share a label
         they are prefixed (``org:`` / ``project:``) — see ``graph.graph['prefixed']``.
@@ -356,21 +438,30 @@ class BipartiteNetwork:
         clash = bool(set(self.orgs) & set(self.projects))
         o = [f"org:{x}" for x in self.orgs] if clash else list(self.orgs)
         p = [f"project:{x}" for x in self.projects] if clash else list(self.projects)
+        oa, pa = self._attributes()
         g = nx.Graph(prefixed=clash)
-        g.add_nodes_from(o, bipartite=0)
-        g.add_nodes_from(p, bipartite=1)
+        for name, row in zip(o, oa.itertuples(index=False, name=None)):
+            g.add_node(name, bipartite=0, **{c: v for c, v in zip(oa.columns, map(_python, row)) if v is not None})
+        for name, row in zip(p, pa.itertuples(index=False, name=None)):
+            g.add_node(name, bipartite=1, **{c: v for c, v in zip(pa.columns, map(_python, row)) if v is not None})
         coo = self.B.tocoo()
         g.add_edges_from(zip((o[i] for i in coo.row), (p[j] for j in coo.col)))
         return g
 
     def to_igraph(self):
-        """igraph.Graph with vertex attributes ``name`` and ``type`` (False = org, True = project)."""
+        """igraph.Graph with vertex attributes ``name`` and ``type`` (False = org, True = project)
+        and the dataset's attributes (None where a column belongs to the other side)."""
         coo = self.B.tocoo()
         n = self.n_orgs
         g = ig.Graph(n=n + self.n_projects,
                      edges=np.column_stack([coo.row, coo.col + n]).tolist(), directed=False)
         g.vs["name"] = [str(x) for x in self.orgs] + [str(x) for x in self.projects]
         g.vs["type"] = [False] * n + [True] * self.n_projects
+        oa, pa = self._attributes()
+        for c in dict.fromkeys(list(oa.columns) + list(pa.columns)):
+            left = [_python(x) for x in oa[c].tolist()] if c in oa.columns else [None] * n
+            right = [_python(x) for x in pa[c].tolist()] if c in pa.columns else [None] * self.n_projects
+            g.vs[str(c) if c != "name" else "label"] = left + right
         return g
 
     @classmethod
@@ -393,6 +484,14 @@ class BipartiteNetwork:
 
     def __repr__(self):
         return f"<BipartiteNetwork: {self.n_orgs} organisations × {self.n_projects} projects, {self.B.nnz} participations>"
+
+    def _repr_html_(self) -> str:
+        sizes = self.project_sizes()
+        return box("BipartiteNetwork", key_values([
+            ("organisations", f"{self.n_orgs:,}"), ("projects", f"{self.n_projects:,}"),
+            ("participations", f"{self.B.nnz:,}"),
+            ("organisations per project (mean, max)",
+             f"{sizes.mean():.2f}, {int(sizes.max()) if len(sizes) else 0}")]))
 
 
 def year_slices(dataset, *, window: int = 1, step: int = 1, start=None, end=None) -> dict:

@@ -10,14 +10,17 @@ stage lines; library calls are quiet).
 from __future__ import annotations
 
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import __version__
+from ._html import box, esc, html_table
 from .centrality import EXACT_MAX_NODES
 from .exceptions import OptionError
+from .graph import frames_to_igraph, frames_to_networkx
 from .indicators import SECTIONS
 from .run import steps as S
 from .run.plan import Pool, Runner, Step
@@ -82,10 +85,59 @@ class Analysis:
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if getattr(self.network, "dataset", None) is None:  # built from the participations alone
+            self.network.dataset = self.dataset
+
+    def to_networkx(self):
+        """The organisation network as a networkx.Graph carrying everything the outputs carry:
+        each node every column of :attr:`organisations` (attributes, centralities, communities,
+        brokerage, the analyst's columns), each edge every column of :attr:`ties` (weight,
+        shared projects, backbone p-values, years)."""
+        return frames_to_networkx(self.organisations, self.ties)
+
+    def to_igraph(self):
+        """The organisation network as an igraph.Graph: vertex ``name`` = org id (igraph's
+        identifier), ``label`` = the organisation's name, and every other column of
+        :attr:`organisations`; every column of :attr:`ties` on the edges."""
+        return frames_to_igraph(self.organisations, self.ties)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the headline figures (the scorecard) and links to the pages."""
+        lang = self.params.get("lang", "en")
+        rows = []
+        for r in self.scorecard.itertuples(index=False):
+            v = r.value
+            if v is None or v != v:
+                shown = r.note if isinstance(r.note, str) and r.note else ""
+            elif r.unit == "share":
+                shown = f"{100 * float(v):.1f}%"
+            elif r.unit == "count":
+                shown = f"{float(v):,.0f}"
+            else:
+                shown = f"{float(v):.3f}"
+            rows.append([r.label, shown, r.section])
+        links = " · ".join(f'<a href="{esc(_relative(self.files[f]))}" target="_blank">{esc(f)}</a>'
+                           for f in ("report.html", "network.html", "regions.html", "indicators.xlsx")
+                           if f in self.files)
+        heads = ["지표", "값", "영역"] if lang == "ko" else ["indicator", "value", "section"]
+        s = self.dataset.summary()
+        head = (f"<p>{s['organisations']:,} organisations, {self.projection.n_ties:,} ties · {links}</p>"
+                "<p><code>netcluster.notebook.show_network(analysis)</code> shows the network here.</p>")
+        return box("Analysis", head, html_table(heads, rows, right=(1,)))
+
     def __repr__(self):
         s = self.dataset.summary()
         return (f"<Analysis: {s['organisations']:,} organisations, {self.projection.n_ties:,} ties, "
                 f"{len(self.scorecard)} headline figures; files: {sorted(self.files)}>")
+
+
+def _relative(path) -> str:
+    """A file's path relative to the working folder (a notebook's links), else absolute."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
 
 
 def parse_years(years) -> tuple:
@@ -118,7 +170,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
             leiden_iterations: int | None = None, lang: str | None = None, phases=None, overwrite: bool = False,
             backbone: str = "sdsm",
-            alpha: float = 0.05, correction: str = "fdr") -> Analysis:
+            alpha: float = 0.05, correction: str = "fdr", extra_columns=None, extra_labels: dict | None = None
+            ) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -142,8 +195,12 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         ties with a mean degree above 20 (the modularity then differs in the fourth decimal;
         the count used is in the report).
     progress : callable, optional
-        ``progress(event, stage, seconds)`` with ``event`` ``"start"``, ``"done"`` or
-        ``"background"`` (the seconds a group of tasks took on the second core).
+        ``progress(event, name, seconds)``, called as the work goes on: ``"start"`` and
+        ``"done"`` of each stage (``seconds``: the stage's time), ``"step"`` for each step
+        within the current stage (``seconds`` None), ``"background"`` when a group of tasks has
+        finished on the second core (its seconds there).  The stages are listed in
+        :data:`netcluster.progress.STAGES`; :class:`netcluster.progress.ProgressDisplay` is the
+        CLI's (a bar in a terminal, plain lines otherwise).
     dataset : ClusterDataset, optional
         Analyse this dataset instead of reading ``input_path``.
     lang : {"ko", "en"}, optional
@@ -160,6 +217,16 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         ``none``; its significance level and multiple-testing correction (``holm``, ``fdr``,
         ``none``).  ties.csv has every tie with ``disparity_p``, ``sdsm_p`` and ``in_backbone``;
         the network page shows the backbone first when there are more than 5,000 ties.
+    extra_columns : DataFrame, list or dict, optional
+        The analyst's own organisation columns, to carry into every output like netcluster's
+        measures (organisations.csv, the workbook, GEXF/GraphML, the report's table, the
+        network page's tooltip, size, colour and filter menus): a DataFrame indexed by org id
+        (new columns, joined), or names of columns already on the dataset's organisations
+        (a list, or ``{name: label}``).  Numbers become size measures; categories of up to 20
+        values colours and filters (:func:`netcluster.write.columns.analyst_columns`).
+    extra_labels : dict, optional
+        ``{name: label}`` (a str, or ``{"ko": …, "en": …}``) for the extra columns; default the
+        column names.
     jobs : int, optional
         Processes to use (default 2 on a multi-core machine that can fork, else 1): Leiden, the
         path-based and spectral centralities and the stability runs start on the second core as
@@ -184,7 +251,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                             graphml=graphml, max_network_nodes=max_network_nodes, exact_max_nodes=exact_max_nodes,
                             betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations,
                             jobs=jobs, dataset=dataset, lang=lang, phases=phases, backbone=backbone,
-                            alpha=alpha, correction=correction)
+                            alpha=alpha, correction=correction, extra_columns=extra_columns,
+                            extra_labels=extra_labels)
         runner = Runner(jobs=jobs, progress=progress)
         try:
             ctx = runner.run(_read_plan(options), {"options": options})
@@ -243,7 +311,7 @@ def _read_plan(o) -> list:
             + [Step("projection", S.project, ("network", "options"), ("projection", "centrality_plan",
                                                                       "stability_seeds"),
                     stage="graph and projection"),
-               Pool("Leiden, centrality, brokerage and stability runs", S.compute_tasks)]
+               Pool("communities, centrality and brokerage", S.compute_tasks)]
             + rest)
 
 
@@ -265,12 +333,13 @@ def _analysis_plan(ctx) -> list:
              ("region_matrix", "cross_region", "wide_region_matrix")),
         Step("backbone", S.backbone_ties, ("network", "projection", "options"), ("backbone_table",),
              stage="cross-region linkage"),
-        Step("communities (from the second core, or computed here)", S.declared_groups,
+        Step("communities", S.declared_groups,
              ("communities", "orgs", "label_rows"), ("communities_vs_declared",)),
         Step("language", S.language, ("dataset", "options"), ("lang", "korean", "phases"), stage=programme),
         Step("whole-data slice", S.whole_slice, ("dataset", "projection", "communities", "aligned", "ei", "ei_test",
                                                  "cross_region", "options"), ("whole",), stage=programme),
-        *[Step(k, S.scorecard_section(k.removeprefix("scorecard_")), ("whole", "lang"), (k,), stage=programme)
+        *[Step(f"scorecard: {k.removeprefix('scorecard_')}", S.scorecard_section(k.removeprefix("scorecard_")),
+               ("whole", "lang"), (k,), stage=programme)
           for k in sections],
         Step("scorecard", S.scorecard_table, ("whole", *sections), ("scorecard",), stage=programme),
         Step("evolution by year", S.evolution_table("year"), ("dataset", "options", "phases"), ("evolution_year",),
@@ -281,11 +350,12 @@ def _analysis_plan(ctx) -> list:
         # as soon as the second core's measures are in: the output tables, and the second core
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
-             ("dataset", "orgs", "projection", "centrality_plan", "communities", "ei", "gould_fernandez_roles",
+             ("dataset", "network", "orgs", "projection", "centrality_plan", "communities", "ei",
+              "gould_fernandez_roles",
               "label_rows", "backbone_table", "options", *second),
              ("organisations", "ties", "tie_codes", "centrality_params"),
-             stage="centrality, brokerage and stability runs (main's share + waiting)", eager=True),
-        Pool("organisation files, GEXF and ties files", S.write_tasks, ("organisations", "ties", "tie_codes", "lang"),
+             stage="centrality and brokerage (with the second core)", eager=True),
+        Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions"),
              eager=True),
         Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
              ("stability_summary",), stage="communities: stability"),
@@ -293,7 +363,8 @@ def _analysis_plan(ctx) -> list:
                                                   "cross_region", "options"), ("openness",), stage="tables"),
         Step("parameters", S.parameters, ("dataset", "projection", "centrality_params", "communities",
                                           "stability_summary", "ei_test", "brokerage_notes", "structural_holes",
-                                          "lang", "korean", "phases", "backbone_table", "options"), ("params",),
+                                          "lang", "korean", "phases", "backbone_table", "positions", "options"),
+             ("params",),
              stage="tables"),
         Step("analysis", Analysis, ("dataset", "network", "projection", "organisations", "ties", "openness",
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
@@ -301,7 +372,8 @@ def _analysis_plan(ctx) -> list:
                                     "communities_vs_declared", "params"),
              ("analysis",), stage="tables"),
         Step("layout and network.html", S.network_page, ("dataset", "network", "projection", "organisations",
-                                                         "backbone_table", "lang", "options"), ("network_page",)),
+                                                         "backbone_table", "lang", "positions", "options"),
+             ("network_page",)),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options"),
              stage="layout and network.html"),
@@ -309,9 +381,9 @@ def _analysis_plan(ctx) -> list:
         Step("export: small tables and quality.json", S.small_tables,
              ("openness", "region_matrix", "scorecard", "dataset", "options")),
         Step("export: join the pieces of ties.csv and network.gexf", S.join_pieces, ("options", *S.write_markers()),
-             stage="export: ties.csv, GEXF edges, ties sheet (main's share)"),
+             stage="export: ties.csv, GEXF edges, ties sheet"),
         Step("export: workbook", S.workbook, ("analysis", "organisations_sheet", "ties_sheet", "options"),
-             stage="export: workbook (+ waiting for the second core)"),
+             stage="export: workbook"),
     ]
 
 

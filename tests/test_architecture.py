@@ -18,7 +18,7 @@ OPTIONAL_IMPORTS = {}
 
 #: Layers, lowest first: a module may import only from its own layer or lower ones.
 LAYERS = [
-    {"exceptions", "_missing", "_sorting", "_igraph", "datasets", "write.safety", "write.rows", "write.svg",
+    {"exceptions", "_missing", "_sorting", "_igraph", "_html", "datasets", "write.safety", "write.rows", "write.svg",
      "write.text"},
     {"quality", "mapping", "names", "orgtypes", "regions", "readers", "groups"},
     {"dataset", "graph", "generate"},
@@ -26,7 +26,7 @@ LAYERS = [
     {"slices", "indicators", "scorecard", "evolution"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
      "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write"},
-    {"run.pool", "run.plan", "run.steps", "run", "pipeline", "cli", "__init__"},
+    {"run.pool", "run.plan", "run.steps", "run", "pipeline", "notebook", "progress", "cli", "__init__"},
 ]
 
 

@@ -25,7 +25,7 @@ def test_every_output_column_is_specified_once(demo_out):
     ids = [c.id for c in spec.ORGANISATION_COLUMNS]
     assert len(ids) == len(set(ids)) and len({c.id for c in spec.TIE_COLUMNS}) == len(spec.TIE_COLUMNS)
     for c in spec.ORGANISATION_COLUMNS + spec.TIE_COLUMNS:
-        assert c.label["ko"] and c.label["en"] and c.fmt in {"text", "int", "float", "index", "share", "p", "bool"}
+        assert c.label["ko"] and c.label["en"] and c.fmt in {"text", "int", "float", "index", "share", "p", "year", "bool"}
         assert c.outputs <= set(spec.OUTPUTS)
     orgs = pd.read_csv(demo_out / "organisations.csv", nrows=1, encoding="utf-8-sig")
     keys = [c.key("region") for c in spec.ORGANISATION_COLUMNS]

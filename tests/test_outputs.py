@@ -175,7 +175,7 @@ def test_analyze_bad_group_by(tmp_path, sample_tables, capsys):
 def test_demo_prints_stages(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path), "--permutations", "9"]) == 0
     err = capsys.readouterr().err
-    assert "centrality, brokerage and stability runs" in err and "report.html done in" in err
+    assert "centrality and brokerage" in err and "report.html done in" in err
 
 
 def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):

@@ -79,9 +79,9 @@ class _Started:
 class Runner:
     """Executes a plan (a list of :class:`Step` and :class:`Pool`) over a context.
 
-    ``progress(event, name, seconds)`` is called with ``"start"``/``"done"`` for each stage and
-    ``"background"`` for the time a pool took on the second core; ``timings`` sums the
-    seconds per stage."""
+    ``progress(event, name, seconds)`` is called with ``"start"``/``"done"`` for each stage,
+    ``"step"`` for each step or awaited task within it, and ``"background"`` for the time a
+    pool took on the second core; ``timings`` sums the seconds per stage."""
 
     def __init__(self, *, jobs: int = 1, progress=None):
         self.jobs, self.progress = jobs, progress
@@ -136,6 +136,8 @@ class Runner:
 
     def _call(self, step: Step):
         self._begin_stage(step.stage or step.name)
+        if self.progress and step.stage and step.stage != step.name:
+            self.progress("step", step.name, None)
         self._take(step.inputs)
         result = step.fn(**{k: self.context[k] for k in step.inputs})
         self.context.update(self._split(step.outputs, result))
@@ -201,6 +203,8 @@ class Runner:
             wanted = sorted({started.by_output[n] for n in names
                              if n not in self.context and n in started.by_output}, reverse=True)
             for i in wanted:
+                if self.progress:
+                    self.progress("step", started.tasks[i].name, None)
                 self.context.update(started.taskpool.get(started.tasks[i].name))
         missing = [n for n in names if n not in self.context]
         if missing:

@@ -18,11 +18,12 @@ from ..brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
-from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth
+from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
 from ..exceptions import OptionError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
 from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
+from ..layout import layout_positions
 from ..linkage import cross_region_share, region_matrix, to_square
 from ..mapping import ALIASES, load_mapping, norm_header
 from ..openness import ei_index, ei_permutation_test, project_openness
@@ -30,10 +31,10 @@ from ..scorecard import frame
 from ..slices import Slice
 from ..regions import is_korean
 from ..slices import DEFAULT_PHASES
-from ..write.columns import columns_for, measures, organisation_table
+from ..write.columns import analyst_columns, columns_for, measures, organisation_table
 from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
-from ..write.gexf import finish_gexf, write_gexf_edges, write_gexf_nodes, write_graphml
+from ..write.gexf import finish_gexf, gexf_viz, write_gexf_edges, write_gexf_nodes, write_graphml
 from ..write.network_page import network_html
 from ..write.map_page import regions_html
 from ..write.pages import write_text
@@ -60,6 +61,8 @@ STABILITY_MAX_NODES = 150_000
 LEIDEN_STABLE_MAX_TIES = 300_000
 LEIDEN_DENSE_MEAN_DEGREE = 20
 LEIDEN_LARGE_ITERATIONS = 10
+#: network.gexf carries positions (viz:position) up to this many organisations.
+GEXF_LAYOUT_MAX_NODES = 20_000
 #: Permutations of the E-I test are capped at 99 above this many ties (the null is then
 #: very narrow; the cap is recorded in the parameters).
 PERMUTATION_CAP_TIES = 500_000
@@ -104,6 +107,8 @@ class Options:
     alpha: float = 0.05
     correction: str = "fdr"  # none | holm | fdr
     phases: dict | None = None  # {name: (first, last)}; None: the programme's on Korean data
+    extra_columns: object = None  # the analyst's columns: DataFrame by org_id, or names (list/dict)
+    extra_labels: dict | None = None
 
 
 # -- read and graph ------------------------------------------------------------
@@ -170,6 +175,8 @@ def compute_tasks(context: dict) -> list[Task]:
     tasks += [Task("structural holes", structural_holes, ("projection",), ("structural_holes",)),
               part("spectral")]
     tasks += [Task(f"measure: {c.id}", c.measure, ("projection",), (f"measure_{c.id}",)) for c in measures()]
+    tasks.append(Task("layout of the graph file", lambda projection: graph_file_layout(projection, o),
+                      ("projection",), ("positions",)))
     tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
               for s in seeds[1:]]
     tasks += [part(k) for k in paths[1:]]
@@ -186,9 +193,20 @@ def leiden_iterations(projection, options: Options) -> int:
     return LEIDEN_LARGE_ITERATIONS if m > LEIDEN_STABLE_MAX_TIES and 2 * m / n > LEIDEN_DENSE_MEAN_DEGREE else -1
 
 
+def graph_file_layout(projection, options: Options):
+    """Positions of every organisation for network.gexf (Gephi opens it laid out): the layout
+    the network page uses when it draws the whole network
+    (:func:`netcluster.layout.layout_positions`, same seed); None above GEXF_LAYOUT_MAX_NODES organisations (Gephi lays
+    out such networks itself; the parameters say so)."""
+    if projection.n_nodes > GEXF_LAYOUT_MAX_NODES:
+        return None
+    return pd.DataFrame(layout_positions(projection, options.seed), columns=["x", "y"],
+                        index=pd.Index(projection.labels, name="org_id"))
+
+
 def second_core_outputs(plan: CentralityPlan, seeds) -> tuple:
     """The names of what :func:`compute_tasks` makes besides the communities."""
-    return (tuple(f"centrality_part_{k}" for k, _ in plan.parts()) + ("structural_holes",)
+    return (tuple(f"centrality_part_{k}" for k, _ in plan.parts()) + ("structural_holes", "positions")
             + tuple(f"measure_{c.id}" for c in measures()) + tuple(f"communities_seed_{s}" for s in seeds[1:]))
 
 
@@ -398,7 +416,7 @@ def backbone_ties(network, projection, options: Options):
                     network=network)
 
 
-def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, gould_fernandez_roles,
+def output_tables(dataset, network, orgs, projection, centrality_plan, communities, ei, gould_fernandez_roles,
                   structural_holes, label_rows, backbone_table, options: Options, **parts):
     """The organisations table (attributes + every measure, columns as the specification orders
     them), the ties table, and the ties' end columns as codes into per-organisation arrays (for
@@ -409,8 +427,14 @@ def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, g
     measured = [v for k, v in parts.items() if k.startswith("measure_")]
     e = ei.organisations[["internal", "external", "external_share", "ei"]].add_prefix(f"{g}_")
     gf = [gould_fernandez_roles.drop(columns=["group"])] if gould_fernandez_roles is not None else []
-    org_out = organisation_table(dataset.participating_organisations.set_index("org_id"),
-                                 [cen, *measured, communities, e, *gf, structural_holes], group_by=g)
+    spans = None
+    if "year" in dataset.projects.columns and dataset.projects["year"].notna().any():
+        spans = year_spans(network, projection, dataset.projects.set_index("project_id")["year"],
+                           excluded=projection.params.get("excluded_projects") or ())
+    attributes = dataset.participating_organisations.set_index("org_id")
+    extra_parts, extra = analyst_parts(attributes, options)
+    org_out = organisation_table(attributes, [cen, *measured, communities, e, *gf, structural_holes]
+                                 + ([spans[0]] if spans is not None else []) + extra_parts, group_by=g, extra=extra)
     ties = projection.ties()
     r, c, _, _ = projection.tie_arrays()
     name_of, group_of = at_rows(orgs["name"], label_rows), at_rows(orgs[g], label_rows)
@@ -422,12 +446,41 @@ def output_tables(dataset, orgs, projection, centrality_plan, communities, ei, g
         ties[f"source_{g}"].notna() & ties[f"target_{g}"].notna()
     for col in backbone_table.columns:
         ties[col] = backbone_table[col].to_numpy()
+    if spans is not None:
+        ties["first_year"], ties["last_year"] = spans[1]["first_year"].array, spans[1]["last_year"].array
     labels = np.asarray(projection.labels, dtype=object)
     # resolved once here (before the fork): the tables per distinct label / name (quoted,
     # neutralised, escaped) are then built once per process, not once per ties piece
     coded = coded_columns({"source": (r, labels), "target": (c, labels),
                            "source_name": (r, name_of), "target_name": (c, name_of)})
     return org_out, ties, coded, cen.attrs["params"]
+
+
+def analyst_parts(attributes: pd.DataFrame, options: Options) -> tuple[list, dict]:
+    """The analyst's columns (``options.extra_columns``): the new columns to join (a
+    DataFrame indexed by org id) and every extra column's entry
+    (:func:`netcluster.write.columns.analyst_columns`)."""
+    ec = options.extra_columns
+    if ec is None:
+        return [], {}
+    if isinstance(ec, pd.DataFrame):
+        clash = [c for c in ec.columns if c in attributes.columns]
+        if clash:
+            raise OptionError(f"extra_columns: {clash} are already columns of the organisations; rename them")
+        frame = ec.copy()
+        frame.index = frame.index.astype(str)
+        joined = frame.reindex(attributes.index)
+        names = {c: c for c in ec.columns}
+        parts = [joined]
+    else:
+        names = dict(ec) if isinstance(ec, dict) else {c: c for c in ec}
+        missing = [c for c in names if c not in attributes.columns]
+        if missing:
+            raise OptionError(f"extra_columns: {missing} are not columns of the organisations; they have: "
+                              f"{list(attributes.columns)}")
+        joined, parts = attributes, []
+    names.update({k: v for k, v in (options.extra_labels or {}).items() if k in names})
+    return parts, analyst_columns(joined, names)
 
 
 def stability_runs(projection, communities, options: Options, stability_seeds, **others):
@@ -448,7 +501,7 @@ def openness_table(ei, ei_weighted, group_null_band, project_open, cross_region,
 
 
 def parameters(dataset, projection, centrality_params, communities, stability_summary, ei_test, brokerage_notes,
-               structural_holes, lang, korean, phases, backbone_table, options: Options) -> dict:
+               structural_holes, lang, korean, phases, backbone_table, positions, options: Options) -> dict:
     stab = stability_summary
     notes = dict(brokerage_notes)
     notes["constraint"] = structural_holes.attrs["params"].get("constraint_note", "")
@@ -464,7 +517,10 @@ def parameters(dataset, projection, centrality_params, communities, stability_su
             "stability": stab.attrs["summary"] if stab is not None else None,
             "ei_test": ei_test.attrs["params"], "brokerage": notes, "mapping": dataset.source.get("mapping"),
             "encoding": dataset.source.get("encoding"), "delimiter": dataset.source.get("delimiter"),
-            "lang": lang, "korean": korean, "phases": phases, "backbone": backbone_table.attrs["params"]}
+            "lang": lang, "korean": korean, "phases": phases, "backbone": backbone_table.attrs["params"],
+            "graph_file": {"format": "GEXF 1.3", "positions": positions is not None,
+                           "positions_up_to_organisations": GEXF_LAYOUT_MAX_NODES,
+                           "size_by": "degree", "colour_by": options.group_by}}
 
 
 # -- writing -------------------------------------------------------------------
@@ -477,15 +533,16 @@ def write_tasks(context: dict) -> list[Task]:
     o = context["options"]
     tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "lang", "options"),
                   ("organisations_sheet", "organisations_formatted"), local=("organisations_formatted",)),
-             Task("GEXF nodes", lambda organisations, organisations_formatted: write_gexf_nodes(
-                 organisations, o.out, organisations_formatted), ("organisations",), ("gexf_nodes",),
-                 optional=("organisations_formatted",))]
+             Task("GEXF nodes", lambda organisations, positions, organisations_formatted: write_gexf_nodes(
+                 organisations, o.out, organisations_formatted,
+                 viz=gexf_viz(organisations, positions, group_by=o.group_by)), ("organisations", "positions"),
+                 ("gexf_nodes",), optional=("organisations_formatted",))]
     tasks += [Task(f"ties.csv {i + 1}/{TIES_CSV_PARTS}",
                    lambda ties, tie_codes, i=i: write_ties_csv(ties, o.out, tie_codes, part=(i, TIES_CSV_PARTS)),
                    ("ties", "tie_codes"), (f"ties_csv_{i + 1}",)) for i in range(TIES_CSV_PARTS)]
     tasks += [Task(f"GEXF edges {i + 1}/{GEXF_EDGE_PARTS}",
                    lambda ties, organisations, tie_codes, i=i: write_gexf_edges(
-                       ties, o.out, organisations.columns, tie_codes, part=(i, GEXF_EDGE_PARTS)),
+                       ties, o.out, organisations, tie_codes, part=(i, GEXF_EDGE_PARTS)),
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
     tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
@@ -503,7 +560,7 @@ def organisation_files(organisations, ties, lang, options: Options):
     labels and formats) from the table formatted once; GraphML when asked."""
     orgs = organisations.reset_index()
     formatted = FormattedTable.of(orgs)
-    spec = table_sheet(formatted or orgs, lang, options.group_by, table="organisations")
+    spec = table_sheet(formatted or orgs, lang, options.group_by, table="organisations", source=organisations)
     sheet = Deflated.of(sheet_bytes(formatted or orgs, headers=spec.headers, formats=spec.formats))
     write_csv(formatted or orgs, options.out / "organisations.csv")
     if options.graphml:
@@ -532,9 +589,12 @@ def join_pieces(options: Options, **_markers):
     finish_ties_csv(options.out, TIES_CSV_PARTS)
 
 
-def network_page(dataset, network, projection, organisations, backbone_table, lang, options: Options):
+def network_page(dataset, network, projection, organisations, backbone_table, lang, positions, options: Options):
     years = dataset.projects.set_index("project_id")["year"] if "year" in dataset.projects.columns else None
-    html, info = network_html(projection, organisations, title=t("network_title", lang),
+    # the graph file's layout when the page draws every organisation (the same layout: not redone)
+    xy = (positions.reindex(projection.labels).to_numpy(dtype=float)
+          if positions is not None and projection.n_nodes <= options.max_network_nodes else None)
+    html, info = network_html(projection, organisations, title=t("network_title", lang), positions=xy,
                               seed=options.seed, max_nodes=options.max_network_nodes, group_by=options.group_by,
                               lang=lang, in_backbone=backbone_table["in_backbone"].to_numpy(),
                               backbone_params=backbone_table.attrs["params"], network=network,
@@ -579,7 +639,7 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     for k, v in a.communities_vs_declared.items():
         sheets[f"communities_vs_{k}"] = v.reset_index()
     lang, g = a.params["lang"], a.params["group_by"]
-    sheets["labels"] = sheet_labels(lang, g)
+    sheets["labels"] = sheet_labels(lang, g, a.organisations)
     if len(a.ties) > XLSX_MAX_TIES:
         sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(a.ties):,} "
                                                 f"ties; all ties are in ties.csv"]})

@@ -17,7 +17,12 @@ Outputs:
 ``colour``   the network page's colour-by menu
 ``filter``   the network page's filters
 
-Columns of the data that this table does not know (a user's own column) go to ``table`` only.
+Columns of the data that this table does not know go to ``table`` only — unless the analyst
+names them (``analyze(..., extra_columns=...)``): :func:`analyst_columns` then gives each an
+entry by its type (a number: every page and the size-by menu; a category of a few values:
+also colour and filter), with the analyst's label, and it reaches every output like the
+specification's own.  The organisations table carries these entries in ``attrs``
+(:data:`EXTRA_ATTR`), so every writer that receives the table knows them.
 
 >>> [c.id for c in ORGANISATION_COLUMNS if "size" in c.outputs]
 ['n_projects', 'degree', 'coreness', 'betweenness', 'pagerank']
@@ -35,7 +40,13 @@ import pandas as pd
 from ..centrality import coreness
 
 __all__ = ["Column", "ORGANISATION_COLUMNS", "TIE_COLUMNS", "OUTPUTS", "DEFAULTS", "column",
-           "columns_for", "labels", "organisation_table", "measures"]
+           "columns_for", "labels", "organisation_table", "measures", "analyst_columns", "EXTRA_ATTR",
+           "column_formats"]
+
+#: Key of the organisations table's ``attrs`` holding the analyst's column entries.
+EXTRA_ATTR = "netcluster_extra_columns"
+#: An analyst's text column with at most this many distinct values is also a colour and a filter.
+CATEGORY_MAX_VALUES = 20
 
 OUTPUTS = ("table", "graph", "report", "tooltip", "size", "colour", "filter")
 
@@ -56,7 +67,7 @@ class Column:
         ``{"ko": …, "en": …}`` (``{group}`` filled likewise).
     fmt : str
         How a person reads it: ``text``, ``int`` (thousands separators), ``float`` (as it is),
-        ``index`` (3 decimals), ``share`` (percent), ``p`` (a p-value) or ``bool``.
+        ``index`` (3 decimals), ``share`` (percent), ``p`` (a p-value), ``year`` or ``bool``.
     outputs : frozenset
         Which of :data:`OUTPUTS` carry it.
     measure : callable, optional
@@ -141,6 +152,9 @@ ORGANISATION_COLUMNS: tuple[Column, ...] = (
     _c("z_liaison", "연락자 z", "liaison, z", "index"),
     _c("constraint", "제약(Burt)", "constraint (Burt)", "index", ("table", "graph", "report")),
     _c("effective_size", "유효 규모(Burt)", "effective size (Burt)", "index"),
+    # the time line (GEXF start/end: netcluster.evolution.year_spans)
+    _c("first_year", "첫 참여 연도", "first year", "year", ("table", "tooltip")),
+    _c("last_year", "마지막 참여 연도", "last year", "year", ("table", "tooltip")),
 )
 
 #: The tie columns, in the order of ties.csv.
@@ -157,6 +171,8 @@ TIE_COLUMNS: tuple[Column, ...] = (
     _c("disparity_p", "p값(불균형 필터)", "p-value, disparity filter", "p"),
     _c("sdsm_p", "p값(SDSM)", "p-value, SDSM", "p"),
     _c("in_backbone", "백본 포함", "in the backbone", "bool"),
+    _c("first_year", "첫 공동 과제 연도", "first year of a joint project", "year"),
+    _c("last_year", "마지막 공동 과제 연도", "last year of a joint project", "year"),
 )
 
 _ORG_BY_ID = {c.id: c for c in ORGANISATION_COLUMNS}
@@ -172,18 +188,59 @@ def column(column_id: str, *, table: str = "organisations") -> Column:
     return known[column_id]
 
 
-def _entries(table: str, group_by: str) -> dict:
+def _entries(table: str, group_by: str, extra: dict | None = None) -> dict:
     spec = ORGANISATION_COLUMNS if table == "organisations" else TIE_COLUMNS
-    return {c.key(group_by): c for c in spec}
+    out = {c.key(group_by): c for c in spec}
+    if extra and table == "organisations":
+        out.update({k: c for k, c in extra.items() if k not in out})
+    return out
+
+
+def _extra(available) -> dict:
+    """The analyst's entries carried by a table (``available``: a DataFrame; else none)."""
+    attrs = getattr(available, "attrs", None)
+    return dict(attrs.get(EXTRA_ATTR, {})) if isinstance(attrs, dict) else {}
+
+
+def analyst_columns(frame: pd.DataFrame, names) -> dict:
+    """Entries for the analyst's own organisation columns: ``names`` a list of column names of
+    ``frame`` or ``{name: label}`` (a label: a str, or ``{"ko": …, "en": …}``).  A number goes
+    to every page and the size-by menu (``int`` or ``float``); a boolean, or a text of at most
+    :data:`CATEGORY_MAX_VALUES` distinct values, also to the colour and filter menus; any other
+    text to the tables, graph files and tooltip.
+
+    >>> f = pd.DataFrame({"kcore": [1, 2], "cluster_tag": ["a", "b"]})
+    >>> e = analyst_columns(f, {"kcore": {"ko": "k-코어(자체)", "en": "k-core (own)"}, "cluster_tag": "tag"})
+    >>> e["kcore"].fmt, sorted(e["kcore"].outputs), e["cluster_tag"].label
+    ('int', ['graph', 'report', 'size', 'table', 'tooltip'], {'ko': 'tag', 'en': 'tag'})
+    """
+    names = dict(names) if isinstance(names, dict) else {n: n for n in names}
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise KeyError(f"extra columns not in the organisations: {missing}")
+    out = {}
+    for name, label in names.items():
+        s = frame[name]
+        label = dict(label) if isinstance(label, dict) else {"ko": str(label), "en": str(label)}
+        if pd.api.types.is_bool_dtype(s):
+            fmt, outputs = "bool", ("table", "graph", "tooltip", "colour", "filter")
+        elif pd.api.types.is_numeric_dtype(s):
+            fmt, outputs = ("int" if pd.api.types.is_integer_dtype(s) else "float"), _ALL_PAGES + ("size",)
+        else:
+            few = s.nunique(dropna=True) <= CATEGORY_MAX_VALUES
+            fmt, outputs = "text", ("table", "graph", "tooltip") + (("colour", "filter") if few else ())
+        out[name] = Column(name, label, fmt, frozenset(outputs))
+    return out
 
 
 def columns_for(output: str, available, *, group_by: str = "region", table: str = "organisations") -> list[str]:
-    """The columns of ``available`` that ``output`` carries, in the specification's order
-    (``table``: also the columns the specification does not know, after it, in their order)."""
+    """The columns of ``available`` (a table, or its column names) that ``output`` carries, in
+    the specification's order, the analyst's columns of the table after them (``table``: also
+    the columns nobody described, last, in their order)."""
     if output not in OUTPUTS:
         raise ValueError(f"unknown output {output!r}; outputs: {list(OUTPUTS)}")
-    have = list(available)
-    entries = _entries(table, group_by)
+    have = list(getattr(available, "columns", available))
+    entries = _entries(table, group_by, _extra(available))
     known = [k for k, c in entries.items() if k in have and output in c.outputs]
     if output == "table":
         return known + [k for k in have if k not in entries]
@@ -191,17 +248,19 @@ def columns_for(output: str, available, *, group_by: str = "region", table: str 
 
 
 def labels(lang: str, *, group_by: str = "region", group_label: str | None = None,
-           table: str = "organisations") -> dict:
-    """``{column: label}`` in ``lang`` (``group_label``: how the grouping column is called)."""
+           table: str = "organisations", available=None) -> dict:
+    """``{column: label}`` in ``lang`` (``group_label``: how the grouping column is called;
+    ``available``: a table whose analyst columns are labelled too)."""
     g = group_label or group_by
-    return {k: c.label[lang].format(group=g) for k, c in _entries(table, group_by).items()}
+    return {k: (c.label[lang].format(group=g) if c.id in _ORG_BY_ID or c.id in _TIE_BY_ID else c.label[lang])
+            for k, c in _entries(table, group_by, _extra(available)).items()}
 
 
-def column_formats(available, *, group_by: str = "region", table: str = "organisations") -> dict:
-    """``{column: format}`` of the columns of ``available`` the specification knows
-    (:attr:`Column.fmt`; the workbook's number formats)."""
-    entries = _entries(table, group_by)
-    return {k: entries[k].fmt for k in available if k in entries}
+def column_formats(available, *, group_by: str = "region", table: str = "organisations", extra=None) -> dict:
+    """``{column: format}`` of the columns of ``available`` the specification (or ``extra``,
+    the analyst's entries) knows (:attr:`Column.fmt`; the workbook's number formats)."""
+    entries = _entries(table, group_by, extra if extra is not None else _extra(available))
+    return {k: entries[k].fmt for k in getattr(available, "columns", available) if k in entries}
 
 
 def measures() -> list[Column]:
@@ -209,11 +268,12 @@ def measures() -> list[Column]:
     return [c for c in ORGANISATION_COLUMNS if c.measure is not None]
 
 
-def organisation_table(attributes: pd.DataFrame, parts: list, *, group_by: str) -> pd.DataFrame:
+def organisation_table(attributes: pd.DataFrame, parts: list, *, group_by: str, extra: dict | None = None) -> pd.DataFrame:
     """The organisations table of the outputs: the attributes (indexed by org_id, in their
     order, without the columns no output carries) joined with the measures ``parts``
     (DataFrames or Series indexed by org_id), whose columns come in the specification's order
-    (unknown ones after them)."""
+    (unknown ones after them).  ``extra``: the analyst's entries (:func:`analyst_columns`),
+    kept in the table's ``attrs``."""
     entries = _entries("organisations", group_by)
     keep = [c for c in attributes.columns if c not in entries or entries[c].outputs]
     out = attributes[keep]
@@ -226,4 +286,5 @@ def organisation_table(attributes: pd.DataFrame, parts: list, *, group_by: str) 
     if order:
         out = out.join(pd.DataFrame({k: measured[k] for k in order}))
     out.index.name = "org_id"
+    out.attrs[EXTRA_ATTR] = dict(extra or {})
     return out

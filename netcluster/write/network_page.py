@@ -212,12 +212,12 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
 
     # attributes, palettes and texts
     glabel = group_label(group_by, lang)
-    attr_labels = column_labels(lang, group_by=group_by, group_label=glabel)
+    attr_labels = column_labels(lang, group_by=group_by, group_label=glabel, available=nodes)
     attrs = nodes.reindex(sub_labels)
-    color_attrs = _first(columns_for("colour", attrs.columns, group_by=group_by), group_by)
-    size_measures = _first(columns_for("size", attrs.columns, group_by=group_by), size_by)
-    filter_attrs = [a for a in _first(columns_for("filter", attrs.columns, group_by=group_by), group_by)]
-    tip_attrs = columns_for("tooltip", attrs.columns, group_by=group_by)
+    color_attrs = _first(columns_for("colour", nodes, group_by=group_by), group_by)
+    size_measures = _first(columns_for("size", nodes, group_by=group_by), size_by)
+    filter_attrs = [a for a in _first(columns_for("filter", nodes, group_by=group_by), group_by)]
+    tip_attrs = columns_for("tooltip", nodes, group_by=group_by)
     cols = sorted(set(color_attrs + size_measures + tip_attrs + filter_attrs))
     recs = {col: attrs[col].tolist() for col in cols}
     strength = np.asarray(M.sum(axis=1)).ravel()

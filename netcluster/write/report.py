@@ -453,10 +453,10 @@ class _Report:
 
     def organisations(self) -> str:
         a, o = self.a, self.a.organisations
-        labels = column_labels(self.lang, group_by=self.gb, group_label=self.glabel)
+        labels = column_labels(self.lang, group_by=self.gb, group_label=self.glabel, available=o)
         out = [f'<section id="organisations"><h2>{_e(self.t("organisations"))}</h2>'
                f'<p class="intro">{_e(self.t("organisations_intro"))}</p>']
-        cols = columns_for("report", o.columns, group_by=self.gb)
+        cols = columns_for("report", o, group_by=self.gb)
         samples = self.p["centrality"].get("samples")
         if samples and "betweenness_se" in o.columns:
             cols.insert(cols.index("betweenness") + 1, "betweenness_se")

@@ -13,7 +13,7 @@ files use).
 
 >>> s = workbook_sheet("growth", pd.DataFrame({"year": [2009], "ties": [12345]}), "en", "region")
 >>> s.headers, s.formats
-(['year', 'collaboration ties'], ['float', 'int'])
+(['year', 'collaboration ties'], ['year', 'int'])
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..indicators import REGISTRY, fill_in, group_label
-from .columns import column_formats, labels
+from .columns import EXTRA_ATTR, column_formats, labels
 from .tables import Sheet
 
 __all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels"]
@@ -110,10 +110,6 @@ SHEET_COLUMNS = {
     "column": ("열 ID", "column id", "text"),
 }
 
-#: Years are numbers without a thousands separator (2,009 would read wrong).
-_YEAR = "float"
-
-
 def unit_format(unit: str) -> str:
     """The cell format of an indicator's unit (registry): shares in percent, counts with
     thousands separators, p-values scientific, other indices (and means such as the mean
@@ -171,19 +167,19 @@ def workbook_sheet(name: str, frame: pd.DataFrame, lang: str, group_by: str) -> 
             fmt = _by_dtype(frame[c])
         if fmt is None:
             fmt = row_units if row_units is not None else _by_dtype(frame[c])
-        elif fmt == "year":
-            fmt = _YEAR
         formats.append(fmt)
     return Sheet(frame, headers, formats)
 
 
-def table_sheet(frame, lang: str, group_by: str, *, table: str) -> Sheet:
-    """The organisations or ties sheet (``frame``: the table or its formatted form): labels and
-    formats from the column specification."""
+def table_sheet(frame, lang: str, group_by: str, *, table: str, source=None) -> Sheet:
+    """The organisations or ties sheet (``frame``: the table or its formatted form; ``source``:
+    the table whose analyst columns are described, default ``frame``): labels and formats
+    from the column specification."""
     cols = [str(c) for c in frame.columns]
     g = group_label(group_by, lang)
-    lab = labels(lang, group_by=group_by, group_label=g, table=table)
-    fmts = column_formats(cols, group_by=group_by, table=table)
+    source = frame if source is None else source
+    lab = labels(lang, group_by=group_by, group_label=g, table=table, available=source)
+    fmts = column_formats(cols, group_by=group_by, table=table, extra=getattr(source, "attrs", {}).get(EXTRA_ATTR, {}))
     out_fmt = []
     for c in cols:
         f = fmts.get(c)
@@ -198,11 +194,12 @@ def _formatted_kind(formatted, c: str) -> str:
     return {"int": "int", "float": "float", "bool": "bool"}.get(kind, "text")
 
 
-def sheet_labels(lang: str, group_by: str) -> pd.DataFrame:
-    """The ``labels`` sheet: each column id of the tables with its label and, for the
-    indicators, their unit."""
+def sheet_labels(lang: str, group_by: str, organisations=None) -> pd.DataFrame:
+    """The ``labels`` sheet: each column id of the tables with its label (``organisations``:
+    the table whose analyst columns are listed too)."""
     g = group_label(group_by, lang)
-    rows = [("organisations", k, v) for k, v in labels(lang, group_by=group_by, group_label=g).items()]
+    rows = [("organisations", k, v) for k, v in labels(lang, group_by=group_by, group_label=g,
+                                                       available=organisations).items()]
     rows += [("ties", k, v) for k, v in labels(lang, group_by=group_by, group_label=g, table="ties").items()]
     rows += [("scorecard", ind.key(group_by), fill_in(ind.label[lang], {"group": g})) for ind in REGISTRY]
     j = 0 if lang == "ko" else 1

@@ -33,8 +33,8 @@ from .rows import join_rows
 #: Excel's cell text limit (characters).
 MAX_CELL_CHARS = 32_767
 #: Cell style of each number format (the ``cellXfs`` of the style sheet): ``int`` #,##0,
-#: ``share`` 0.0%, ``index`` 0.000, ``p`` 0.00E+00; ``float``, ``text`` and ``bool``: General.
-STYLE = {"text": 0, "float": 0, "bool": 0, "int": 2, "share": 3, "index": 4, "p": 5}
+#: ``share`` 0.0%, ``index`` 0.000, ``p`` 0.00E+00; ``float``, ``year``, ``text`` and ``bool``: General.
+STYLE = {"text": 0, "float": 0, "bool": 0, "year": 0, "int": 2, "share": 3, "index": 4, "p": 5}
 HEADER_STYLE = 1
 #: Column widths (characters) are the widest of the header and the first WIDTH_SAMPLE cells,
 #: within [MIN_WIDTH, MAX_WIDTH].
