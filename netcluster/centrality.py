@@ -26,13 +26,13 @@ Computed with igraph (C) and mapped back to organisation labels.  Conventions:
 
 References
 ----------
-L. C. Freeman, "Centrality in social networks: conceptual clarification", Social Networks 1 (1979).
-M. Marchiori, V. Latora, "Harmony in the small-world", Physica A 285 (2000) — harmonic closeness.
-U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociology 25 (2001).
-U. Brandes, C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation and Chaos 17 (2007).
-D. Eppstein, J. Wang, "Fast approximation of centrality", J. Graph Algorithms Appl. 8 (2004).
-S. Brin, L. Page, "The anatomy of a large-scale hypertextual web search engine" (1998).
-S. P. Borgatti, M. G. Everett, "Network analysis of 2-mode data", Social Networks 19 (1997).
+- L. C. Freeman, "Centrality in social networks: conceptual clarification", Social Networks 1 (1979).
+- M. Marchiori, V. Latora, "Harmony in the small-world", Physica A 285 (2000) — harmonic closeness.
+- U. Brandes, "A faster algorithm for betweenness centrality", J. Math. Sociology 25 (2001).
+- U. Brandes, C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation and Chaos 17 (2007).
+- D. Eppstein, J. Wang, "Fast approximation of centrality", J. Graph Algorithms Appl. 8 (2004).
+- S. Brin, L. Page, "The anatomy of a large-scale hypertextual web search engine" (1998).
+- S. P. Borgatti, M. G. Everett, "Network analysis of 2-mode data", Social Networks 19 (1997).
 """
 
 from __future__ import annotations
@@ -107,8 +107,8 @@ def centrality(projection, *, weighted: bool = True, exact_max_nodes: int = EXAC
 
     Returns
     -------
-    DataFrame indexed by ``org_id`` with columns ``degree, strength, betweenness,
-    closeness, eigenvector, pagerank`` (+ weighted variants, + ``betweenness_se``)
+    DataFrame indexed by ``org_id`` with columns ``degree``, ``strength``, ``betweenness``,
+    ``closeness``, ``eigenvector``, ``pagerank`` (+ weighted variants, + ``betweenness_se``)
     and ``attrs["params"]`` recording the method.
 
     Examples

@@ -15,17 +15,17 @@ count is kept as ``n_projects``).
 
 Weightings of the organisation projection (``weighting=``):
 
-=============  ===============================================================
-``binary``     1 when *i* and *j* share at least one project
-``count``      :math:`c_{ij}` = number of shared projects
-``newman``     :math:`\sum_p B_{ip}B_{jp}/(n_p-1)` (Newman 2001); the weights of a
-               project's pairs add up to :math:`n_p/2`, so every organisation
-               receives one unit per project
-``jaccard``    :math:`c_{ij}/(k_i+k_j-c_{ij})` with :math:`k_i` the project count
-``association`` :math:`c_{ij}\,P/(k_i k_j)`, the observed / expected ratio of
-               co-participation (van Eck & Waltman 2009's association strength,
-               scaled so that 1 = independence); *P* = number of projects
-=============  ===============================================================
+===============  ===============================================================
+``binary``       1 when *i* and *j* share at least one project
+``count``        :math:`c_{ij}` = number of shared projects
+``newman``       :math:`\sum_p B_{ip}B_{jp}/(n_p-1)` (Newman 2001); the weights of a
+                 project's pairs add up to :math:`n_p/2`, so every organisation
+                 receives one unit per project
+``jaccard``      :math:`c_{ij}/(k_i+k_j-c_{ij})` with :math:`k_i` the project count
+``association``  :math:`c_{ij}\,P/(k_i k_j)`, the observed / expected ratio of
+                 co-participation (van Eck & Waltman 2009's association strength,
+                 scaled so that 1 = independence); *P* = number of projects
+===============  ===============================================================
 
 References
 ----------

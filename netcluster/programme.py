@@ -72,9 +72,12 @@ def joint_projects(dataset, *, by=None) -> pd.DataFrame:
     by : str or list of str, optional
         Project columns to break down by (``year``, ``programme``, ``complex``).
 
-    Returns columns ``projects, joint, joint_share, two_firms, two_firm_share,
-    mean_size`` (shares in [0, 1]).  The review: over 90% of funded projects were joint
-    projects with two or more firms.
+    Returns
+    -------
+    DataFrame
+        Columns ``projects``, ``joint``, ``joint_share``, ``two_firms``, ``two_firm_share``,
+        ``mean_size`` (shares in [0, 1]).  The review: over 90% of funded projects were
+        joint projects with two or more firms.
     """
     # participations -> project and organisation rows (cached integer lookups), then counts
     pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
