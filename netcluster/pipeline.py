@@ -196,9 +196,10 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         the count used is in the report).
     progress : callable, optional
         ``progress(event, name, seconds)``, called as the work goes on: ``"start"`` and
-        ``"done"`` of each stage (``seconds``: the stage's time), ``"step"`` for each step
-        within the current stage (``seconds`` None), ``"background"`` when a group of tasks has
-        finished on the second core (its seconds there).  The stages are listed in
+        ``"done"`` of each stage (``seconds``: the stage's time), ``"background"`` when a group
+        of tasks has finished on the second core (its seconds there) and, if the callback has an
+        attribute ``steps = True``, ``"step"`` for each step within the current stage
+        (``seconds`` None).  The stages are listed in
         :data:`netcluster.progress.STAGES`; :class:`netcluster.progress.ProgressDisplay` is the
         CLI's (a bar in a terminal, plain lines otherwise).
     dataset : ClusterDataset, optional
@@ -355,7 +356,8 @@ def _analysis_plan(ctx) -> list:
               "label_rows", "backbone_table", "options", *second),
              ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality and brokerage (with the second core)", eager=True),
-        Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions"),
+        Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions",
+                                                                          "backbone_table"),
              eager=True),
         Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
              ("stability_summary",), stage="communities: stability"),
@@ -371,13 +373,11 @@ def _analysis_plan(ctx) -> list:
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
                                     "communities_vs_declared", "params"),
              ("analysis",), stage="tables"),
-        Step("layout and network.html", S.network_page, ("dataset", "network", "projection", "organisations",
-                                                         "backbone_table", "lang", "positions", "options"),
-             ("network_page",)),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
-                                               "options"),
-             stage="layout and network.html"),
-        Step("report.html", _report, ("analysis", "network_page", "options")),
+                                               "options")),
+        # network.html is the write pool's last task: the main process draws it here unless the
+        # second core has already
+        Step("report.html", _report, ("analysis", "network_page", "options"), stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,
              ("openness", "region_matrix", "scorecard", "dataset", "options")),
         Step("export: join the pieces of ties.csv and network.gexf", S.join_pieces, ("options", *S.write_markers()),

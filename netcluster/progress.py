@@ -1,8 +1,8 @@
 """Progress of ``analyze`` for people: a bar in a terminal, plain lines elsewhere.
 
 :func:`netcluster.analyze` calls ``progress(event, name, seconds)`` as the work goes on
-(``start``/``done`` of each stage, ``step`` within a stage, ``background`` when the second
-core has finished a group of tasks).  :class:`ProgressDisplay` turns that into
+(``start``/``done`` of each stage, ``background`` when the second core has finished a group of
+tasks, and ``step`` within a stage for a callback that has an attribute ``steps = True``).  :class:`ProgressDisplay` turns that into
 
 * in a terminal: one line with the stage and its current step, a bar, the time elapsed and an
   estimate of the time left (``rich``); the estimate weighs each stage by its usual share of
@@ -48,8 +48,8 @@ STAGES = {
     "centrality and brokerage (with the second core)": 8,
     "communities: stability": 1,
     "tables": 1,
-    "layout and network.html": 12,
-    "report.html": 2,
+    "regions.html": 2,
+    "layout, network.html, report.html": 12,
     "export: small tables and quality.json": 1,
     "export: ties.csv, GEXF edges, ties sheet": 14,
     "export: workbook": 12,
@@ -69,6 +69,8 @@ class ProgressDisplay:
     verbose : bool
         Also show each step within a stage and the second core's groups of tasks.
     """
+
+    steps = True  # receives the "step" events too
 
     def __init__(self, stream=None, *, mode: str = "auto", verbose: bool = False):
         self.stream = stream if stream is not None else sys.stderr

@@ -150,7 +150,7 @@ def test_progress_is_a_bar_in_a_terminal_and_lines_in_a_pipe(tmp_path):
     assert rc == 0
     assert "\x1b[" not in err  # no terminal codes in a log
     assert re.search(r"\[\s*\d+\.\ds\] read and normalise participations \.\.\.", err)
-    assert "layout and network.html done in" in err and "main's share" not in err
+    assert "network.html, report.html done in" in err and "main's share" not in err
     rc, out = _cli(["analyze", src, "--out", str(tmp_path / "tty"), "--permutations", "9", "--jobs", "1"], tty=True)
     assert rc == 0
     assert "\x1b[" in out and "━" in out  # a drawn bar
@@ -165,10 +165,20 @@ def test_progress_is_a_bar_in_a_terminal_and_lines_in_a_pipe(tmp_path):
 
 def test_progress_callback_sees_stages_and_steps(tmp_path):
     events = []
-    analyze(nc.datasets.get_path("korea_cluster_tables"), tmp_path, n_permutations=9, jobs=1,
-            progress=lambda e, n, s: events.append((e, n)))
+
+    class Recorder:
+        steps = True
+
+        def __call__(self, e, n, s):
+            events.append((e, n))
+    analyze(nc.datasets.get_path("korea_cluster_tables"), tmp_path / "a", n_permutations=9, jobs=1,
+            progress=Recorder())
     kinds = {e for e, _ in events}
     assert {"start", "done", "step"} <= kinds
+    plain = []  # a callback written for start/done/background gets only those
+    analyze(nc.datasets.get_path("korea_cluster_tables"), tmp_path / "b", n_permutations=9, jobs=1,
+            progress=lambda e, n, s: plain.append(e))
+    assert set(plain) == {"start", "done"}
     starts = [n for e, n in events if e == "start"]
     from netcluster.progress import STAGES
     assert set(starts) <= set(STAGES), set(starts) - set(STAGES)

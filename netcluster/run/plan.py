@@ -80,11 +80,15 @@ class Runner:
     """Executes a plan (a list of :class:`Step` and :class:`Pool`) over a context.
 
     ``progress(event, name, seconds)`` is called with ``"start"``/``"done"`` for each stage,
-    ``"step"`` for each step or awaited task within it, and ``"background"`` for the time a
-    pool took on the second core; ``timings`` sums the seconds per stage."""
+    ``"background"`` for the time a pool took on the second core and — when the callback has an
+    attribute ``steps = True`` — ``"step"`` for each step or awaited task within a stage;
+    ``timings`` sums the seconds per stage."""
 
     def __init__(self, *, jobs: int = 1, progress=None):
         self.jobs, self.progress = jobs, progress
+        # "step" events go to callbacks that ask for them (an attribute steps = True), so that
+        # callbacks written for start/done/background keep working
+        self._steps = bool(progress is not None and getattr(progress, "steps", False))
         self.context: dict = {}
         self.timings: dict = {}  # seconds per stage; a pool's second-core seconds under its name
         self._pools: list[_Started] = []
@@ -136,7 +140,7 @@ class Runner:
 
     def _call(self, step: Step):
         self._begin_stage(step.stage or step.name)
-        if self.progress and step.stage and step.stage != step.name:
+        if self._steps and step.stage and step.stage != step.name:
             self.progress("step", step.name, None)
         self._take(step.inputs)
         result = step.fn(**{k: self.context[k] for k in step.inputs})
@@ -203,7 +207,7 @@ class Runner:
             wanted = sorted({started.by_output[n] for n in names
                              if n not in self.context and n in started.by_output}, reverse=True)
             for i in wanted:
-                if self.progress:
+                if self._steps:
                     self.progress("step", started.tasks[i].name, None)
                 self.context.update(started.taskpool.get(started.tasks[i].name))
         missing = [n for n in names if n not in self.context]

@@ -529,7 +529,8 @@ def write_tasks(context: dict) -> list[Task]:
     """The large files, for the second core once the organisation table exists: the
     organisations table formatted once (organisations.csv, the workbook's sheet, kept in the
     process for the GEXF nodes), the GEXF nodes, ties.csv and the GEXF edges in row ranges, the
-    ties sheet; the main process takes what is left from the end."""
+    ties sheet, network.html (its layout and page); the main process takes what is left from
+    the end."""
     o = context["options"]
     tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "lang", "options"),
                   ("organisations_sheet", "organisations_formatted"), local=("organisations_formatted",)),
@@ -546,6 +547,9 @@ def write_tasks(context: dict) -> list[Task]:
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
     tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
+    tasks.append(Task("layout and network.html", network_page,
+                      ("dataset", "network", "projection", "organisations", "backbone_table", "lang", "positions",
+                       "options"), ("network_page",)))
     return tasks
 
 

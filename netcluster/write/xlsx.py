@@ -38,7 +38,7 @@ STYLE = {"text": 0, "float": 0, "bool": 0, "year": 0, "int": 2, "share": 3, "ind
 HEADER_STYLE = 1
 #: Column widths (characters) are the widest of the header and the first WIDTH_SAMPLE cells,
 #: within [MIN_WIDTH, MAX_WIDTH].
-WIDTH_SAMPLE, MIN_WIDTH, MAX_WIDTH = 2000, 6, 60
+WIDTH_SAMPLE, MIN_WIDTH, MAX_WIDTH = 300, 6, 60
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
