@@ -30,7 +30,7 @@ from .write.folder import OutputFolder
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
-                "openness.csv", "region_matrix.csv", "scorecard.csv", "indicators.xlsx",
+                "openness.csv", "region_matrix.csv", "scorecard.csv", "structure_by_year.csv", "indicators.xlsx",
                 "network.gexf", "quality.json", "manifest.json"]
 
 
@@ -59,6 +59,9 @@ class Analysis:
         What network.html shows (its rule, nodes shown and in total).
     params : dict
         Every parameter and method used.
+    structure_year, structure_phase : DataFrame
+        The network's structure per year and per programme phase
+        (:func:`netcluster.structure.structure_over_time`; empty without years or phases).
     timings, files : dict
         Seconds per stage; the files written.
     """
@@ -81,6 +84,8 @@ class Analysis:
     wide_region_matrix: pd.DataFrame | None
     communities_vs_declared: dict
     params: dict
+    structure_year: pd.DataFrame | None = None
+    structure_phase: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -348,6 +353,10 @@ def _analysis_plan(ctx) -> list:
         Step("evolution by phase", S.evolution_table("phase"), ("dataset", "options", "phases"), ("evolution_phase",),
              stage=programme),
         Step("network growth", S.growth_table, ("dataset",), ("growth",), stage=programme),
+        Step("structure by year", S.structure_table("year"), ("dataset", "options", "phases"), ("structure_year",),
+             stage=programme),
+        Step("structure by phase", S.structure_table("phase"), ("dataset", "options", "phases"),
+             ("structure_phase",), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
@@ -371,7 +380,7 @@ def _analysis_plan(ctx) -> list:
         Step("analysis", Analysis, ("dataset", "network", "projection", "organisations", "ties", "openness",
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
-                                    "communities_vs_declared", "params"),
+                                    "communities_vs_declared", "params", "structure_year", "structure_phase"),
              ("analysis",), stage="tables"),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options")),
@@ -379,7 +388,7 @@ def _analysis_plan(ctx) -> list:
         # second core has already
         Step("report.html", _report, ("analysis", "network_page", "options"), stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,
-             ("openness", "region_matrix", "scorecard", "dataset", "options")),
+             ("openness", "region_matrix", "scorecard", "structure_year", "dataset", "options")),
         Step("export: join the pieces of ties.csv and network.gexf", S.join_pieces, ("options", *S.write_markers()),
              stage="export: ties.csv, GEXF edges, ties sheet"),
         Step("export: workbook", S.workbook, ("analysis", "organisations_sheet", "ties_sheet", "options"),

@@ -31,6 +31,7 @@ from ..scorecard import frame
 from ..slices import Slice
 from ..regions import is_korean
 from ..slices import DEFAULT_PHASES
+from ..structure import STRUCTURE_COLUMNS, structure_over_time
 from ..write.columns import analyst_columns, columns_for, measures, organisation_table
 from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
@@ -402,6 +403,15 @@ def evolution_table(by: str):
     return table
 
 
+def structure_table(by: str):
+    def table(dataset, options: Options, phases):
+        if not dataset.projects["year"].notna().any() or (by == "phase" and not phases):
+            return pd.DataFrame(columns=STRUCTURE_COLUMNS)  # no years (or phases): said in the report
+        return structure_over_time(dataset, by=by, phases=phases, weighting=options.weighting,
+                                   max_project_size=options.max_project_size)
+    return table
+
+
 def growth_table(dataset):
     if not dataset.projects["year"].notna().any():
         return pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
@@ -622,11 +632,12 @@ def report_page(analysis, options: Options):
     write_text(options.out / "report.html", report_html(analysis, analysis.params["lang"]))
 
 
-def small_tables(openness, region_matrix, scorecard, dataset, options: Options):
+def small_tables(openness, region_matrix, scorecard, structure_year, dataset, options: Options):
     out = options.out
     write_csv(openness.reset_index(), out / "openness.csv")
     write_csv(region_matrix, out / "region_matrix.csv")
     write_csv(scorecard, out / "scorecard.csv")
+    write_csv(structure_year, out / "structure_by_year.csv")
     dataset.quality.to_json(out / "quality.json")
 
 
@@ -636,7 +647,8 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "ties": ties_sheet, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
               "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
               "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
-              "growth": a.growth.reset_index(), "gatekeepers": a.gatekeepers.reset_index(),
+              "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
+              "structure_by_phase": a.structure_phase, "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(
                   file=lambda d: d["file"].map(lambda f: Path(f).name))}

@@ -23,6 +23,7 @@ from ..regions import PROVINCE_ENGLISH
 from .columns import columns_for
 from .columns import labels as column_labels
 from .pages import FONT_STACK, page, pages_nav
+from .sheets import SHEET_COLUMNS
 from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
 from .text import t
 
@@ -531,7 +532,44 @@ class _Report:
         table = self.phase_table()
         if table is not None:
             out.append(f"<h3>{_e(self.t('by_phase'))}</h3><p class=\"note\">{_e(self.t('phase_note'))}</p>" + table)
+        out.append(self.structure(bands))
         out.append("</section>")
+        return "".join(out)
+
+    def structure(self, bands) -> str:
+        """The network's structure by year (two charts, one line read off them) and by phase."""
+        st = getattr(self.a, "structure_year", None)
+        if st is None or not len(st):
+            return ""
+        j = 0 if self.lang == "ko" else 1
+        lab = {k: v[j] for k, v in SHEET_COLUMNS.items()}
+        x = [str(v) for v in st["slice"]]
+
+        def series(cols):
+            return {lab[c]: [None if _missing(v) else float(v) for v in st[c].tolist()] for c in cols}
+        out = [f"<h3>{_e(self.t('structure'))}</h3><p class=\"intro\">{_e(self.t('structure_intro'))}</p>"]
+        first, last = st.iloc[0], st.iloc[-1]
+        tied = st["newcomers_tied_to_core_share"].dropna()
+        if len(tied):
+            out.append(f"<p>{_e(self.t('structure_line', first=first['slice'], last=last['slice'], a=format_value(first['largest_component_share'], 'share', self.lang), b=format_value(last['largest_component_share'], 'share', self.lang), tied=format_value(float(tied.mean()), 'share', self.lang)))}</p>")
+        pct = lambda v: format_value(v, "share", self.lang)  # noqa: E731
+        out.append(self.figure(line_chart(x, series(["largest_component_share", "main_core_share",
+                                                     "newcomers_tied_to_core_share"]),
+                                          title=self.t("chart_structure_shares"), ymin=0, ymax=1, bands=bands,
+                                          width=760, formatter=pct)))
+        out.append(self.figure(line_chart(x, series(["average_clustering", "degree_centralisation", "density"]),
+                                          title=self.t("chart_structure_shape"), ymin=0, ymax=1, bands=bands,
+                                          width=760, formatter=lambda v: format_value(v, "index", self.lang))))
+        ph = getattr(self.a, "structure_phase", None)
+        if ph is not None and len(ph):
+            cols = ["organisations", "ties", "density", "components", "largest_component_share", "average_clustering",
+                    "degree_centralisation", "max_core", "main_core_share", "newcomers", "newcomers_tied_to_core_share"]
+            units = {c: SHEET_COLUMNS[c][2] for c in cols}
+            rows = [[self.phase_label(r["slice"])] + [("" if _missing(r[c]) else format_value(r[c], {"int": "count"}.get(units[c], units[c]),
+                                                                         self.lang)) for c in cols]
+                    for _, r in ph.iterrows()]
+            tab = pd.DataFrame(rows, columns=[""] + [lab[c] for c in cols]).set_index("")
+            out.append(f"<h4>{_e(self.t('structure_by_phase'))}</h4>" + self.table(tab, index=True))
         return "".join(out)
 
     def phase_table(self):

@@ -74,6 +74,17 @@ SHEET_COLUMNS = {
     "year": ("연도", "year", "year"),
     "organisations": ("참여기관 수", "organisations", "int"),
     "participations": ("참여 건수", "participations", "int"),
+    # structure over time
+    "density": ("밀도", "density", "index"),
+    "components": ("연결 요소 수", "components", "int"),
+    "largest_component_share": ("최대 연결 요소 비율", "largest component share", "share"),
+    "isolates": ("고립 기관 수", "isolated organisations", "int"),
+    "average_clustering": ("평균 군집 계수", "average clustering", "index"),
+    "degree_centralisation": ("연결정도 집중도", "degree centralisation", "index"),
+    "max_core": ("최대 k-코어", "largest k-core", "int"),
+    "main_core_share": ("핵심(최대 k-코어) 기관 비율", "share in the main core", "share"),
+    "newcomers": ("신규 참여 기관 수", "newcomers", "int"),
+    "newcomers_tied_to_core_share": ("기존 핵심과 연결된 신규 기관 비율", "newcomers tied to the earlier core", "share"),
     # gatekeepers
     "org_id": ("기관 ID", "organisation id", "text"),
     "group": ("구분", "group", "text"),

@@ -165,6 +165,20 @@ TEXT = {
     "chart_open_share": {"ko": "{group}별 다른 {group} 기관이 함께한 과제 비율",
                          "en": "Share of each {group}'s projects with a partner from another {group}"},
     "chart_growth": {"ko": "연도별 기관·과제·연결 수", "en": "Organisations, projects and ties by year"},
+    "structure": {"ko": "네트워크 구조의 변화", "en": "Network structure over time"},
+    "structure_intro": {"ko": "해마다 하나로 이어진 네트워크인지(최대 연결 요소 비율), 핵심 집단이 얼마나 큰지(최대 k-코어 비율), "
+                              "새로 참여한 기관이 기존 핵심과 연결되는지를 봅니다. 규모만 늘고 섬처럼 흩어진 성장과, 핵심을 중심으로 "
+                              "이어지는 성장을 구분할 수 있습니다.",
+                        "en": "Whether each year's network is one connected system (largest component share), how "
+                              "large its core is (main k-core share), and whether newcomers tie into the earlier core: "
+                              "growth as scattered islands and growth around a core look the same in counts."},
+    "chart_structure_shares": {"ko": "연결성과 핵심 집단(연도별)", "en": "Connectedness and core (by year)"},
+    "chart_structure_shape": {"ko": "군집과 집중도(연도별)", "en": "Clustering and centralisation (by year)"},
+    "structure_line": {"ko": "{first}년에는 기관의 {a}가 최대 연결 요소에 속했고 {last}년에는 {b}입니다. 신규 참여 기관 중 "
+                             "이전 해까지의 핵심 기관과 바로 연결된 비율은 평균 {tied}입니다.",
+                       "en": "{a} of the organisations were in the largest connected component in {first}, {b} in "
+                             "{last}; on average {tied} of each year's newcomers had a tie to the earlier years' core."},
+    "structure_by_phase": {"ko": "단계별 구조", "en": "Structure by phase"},
     "chart_legend_review": {"ko": "▼ 검토 보고서", "en": "▼ review"},
     "chart_legend_interval": {"ko": "구간: 95% 신뢰구간", "en": "whisker: 95% confidence interval"},
     "chart_legend_reference": {"ko": "회색: 무작위 95% 범위", "en": "grey: 95% range at random"},

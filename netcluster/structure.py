@@ -1,0 +1,150 @@
+"""The organisation network's structure over time: per year (or window, or programme phase)
+its size, density, fragmentation, clustering, centralisation and core–periphery shape, and how
+newcomers attach to the existing core.
+
+The programme review reads the network's growth from counts alone; whether it grew as one
+connected system around a core or as separate islands is what this table adds.  Each period
+is a :class:`netcluster.slices.Slice` (the projects of those years), its projection as
+``analyze`` builds it.
+
+Measures (per period; ``n`` organisations, ``m`` ties of the period's projection):
+
+* ``density`` :math:`2m / (n(n-1))`;
+* ``components``, ``largest_component_share`` (organisations in the largest connected component
+  / n), ``isolates`` (organisations whose projects had no partner);
+* ``average_clustering``: mean local clustering coefficient, 0 for organisations with fewer
+  than two partners (Watts & Strogatz 1998; networkx's ``average_clustering``);
+* ``degree_centralisation``: Freeman's :math:`\\sum_i (d_{max} - d_i) / ((n-1)(n-2))`, 1 for a
+  star, 0 when every organisation has as many partners (Freeman 1979);
+* ``max_core`` (the largest k with a non-empty k-core) and ``main_core_share`` (organisations in
+  that core / n): the k-core reading of core and periphery (Seidman 1983; Borgatti & Everett 2000
+  for the core–periphery idea);
+* ``newcomers`` (organisations whose first project is in the period) and
+  ``newcomers_tied_to_core_share``: the share of them with a tie, in the period, to an
+  organisation of the main core of all earlier years' network (empty for the first period).
+
+References
+----------
+- L. C. Freeman, "Centrality in social networks: conceptual clarification", Social Networks 1 (1979).
+- D. J. Watts, S. H. Strogatz, "Collective dynamics of small-world networks", Nature 393 (1998).
+- S. B. Seidman, "Network structure and minimum degree", Social Networks 5 (1983).
+- S. P. Borgatti, M. G. Everett, "Models of core/periphery structures", Social Networks 21 (2000).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .slices import DEFAULT_PHASES, Slice, year_slices
+
+__all__ = ["structure_over_time", "network_structure", "STRUCTURE_COLUMNS"]
+
+STRUCTURE_COLUMNS = ["slice", "start", "end", "organisations", "ties", "density", "components",
+                     "largest_component_share", "isolates", "average_clustering", "degree_centralisation",
+                     "max_core", "main_core_share", "newcomers", "newcomers_tied_to_core_share"]
+
+
+def network_structure(projection) -> dict:
+    """Size, density, components, clustering, degree centralisation and k-core shape of one
+    projection (see the module's list).
+
+    Examples
+    --------
+    >>> from netcluster.graph import BipartiteNetwork
+    >>> star = BipartiteNetwork.from_edges(list("abacad"), ["P", "P", "Q", "Q", "R", "R"])
+    >>> s = network_structure(star.project_organisations())
+    >>> s["degree_centralisation"], s["density"], s["max_core"], s["average_clustering"]
+    (1.0, 0.5, 1, 0.0)
+    """
+    n, m = projection.n_nodes, projection.n_ties
+    out = {"organisations": n, "ties": m}
+    if n == 0:
+        return out | {k: np.nan for k in ("density", "largest_component_share", "average_clustering",
+                                           "degree_centralisation", "main_core_share")} | \
+            {"components": 0, "isolates": 0, "max_core": 0}
+    g = projection.to_igraph()
+    deg = np.asarray(g.degree(), dtype=float)
+    comps = g.connected_components()
+    sizes = np.asarray(comps.sizes())
+    core = np.asarray(g.coreness(), dtype=int)
+    kmax = int(core.max()) if n else 0
+    local = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
+    out.update({
+        "density": 2.0 * m / (n * (n - 1)) if n > 1 else np.nan,
+        "components": int(len(sizes)),
+        "largest_component_share": float(sizes.max() / n),
+        "isolates": int((deg == 0).sum()),
+        "average_clustering": float(local.mean()),
+        "degree_centralisation": float((deg.max() - deg).sum() / ((n - 1) * (n - 2))) if n > 2 else np.nan,
+        "max_core": kmax,
+        "main_core_share": float((core == kmax).sum() / n),
+    })
+    return out
+
+
+def structure_over_time(dataset, *, by: str = "year", window: int = 3, step: int = 1, phases: dict | None = None,
+                        weighting: str = "count", max_project_size: int | None = None) -> pd.DataFrame:
+    """:func:`network_structure` of each period, with the newcomers and their attachment to the
+    earlier core: one row per period (:data:`STRUCTURE_COLUMNS`).
+
+    Parameters
+    ----------
+    by : {"year", "window", "phase"}
+        Periods as in :func:`netcluster.evolution.evolution` (``phases`` default: the Korean
+        programme's :data:`netcluster.slices.DEFAULT_PHASES`).
+
+    Examples
+    --------
+    >>> import netcluster as nc
+    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    >>> st = structure_over_time(ds, by="phase")
+    >>> st["slice"].tolist()
+    ['phase 1 (2005-2008)', 'phase 2 (2009-2013)', 'phase 3 (2014-)']
+    """
+    periods = year_slices(dataset, by, window=window, step=step, phases=phases)
+    whole = Slice(dataset, whole=True, weighting=weighting, max_project_size=max_project_size)
+    coded = whole.coded
+    # each organisation's first year (its first project with a year)
+    po, pp = coded.po, coded.pp
+    ok = (po >= 0) & (pp >= 0)
+    yr = coded.year[pp[ok]]
+    first = np.full(len(coded.org_labels), np.inf)
+    np.fmin.at(first, po[ok], np.where(np.isnan(yr), np.inf, yr))
+    rows = []
+    for label, a, b in periods:
+        s = Slice(dataset, start=a, end=b, label=label, weighting=weighting, max_project_size=max_project_size)
+        if s.is_empty:
+            continue
+        proj = s.projection
+        row = {"slice": label, "start": a, "end": b} | network_structure(proj)
+        members = s.participants  # organisation numbers, in the projection's order
+        newcomer = (first[members] >= (a if a is not None else -np.inf)) & np.isfinite(first[members])
+        if a is None:
+            newcomer[:] = False
+        row["newcomers"] = int(newcomer.sum())
+        row["newcomers_tied_to_core_share"] = _tied_to_earlier_core(dataset, coded, proj, members, newcomer, a,
+                                                                    weighting, max_project_size)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)
+    out.attrs["params"] = {"by": by, "window": window, "step": step, "phases": phases or DEFAULT_PHASES,
+                           "weighting": weighting, "max_project_size": max_project_size}
+    return out
+
+
+def _tied_to_earlier_core(dataset, coded, proj, members, newcomer, start, weighting, max_project_size) -> float:
+    """Share of the period's newcomers with a tie (in the period) to the main core of the
+    network of all earlier years; NaN for the first period or without newcomers."""
+    if start is None or not newcomer.any():
+        return np.nan
+    earlier = Slice(dataset, start=None, end=start - 1, weighting=weighting, max_project_size=max_project_size)
+    if earlier.is_empty:
+        return np.nan
+    core = np.asarray(earlier.projection.to_igraph().coreness(), dtype=int)
+    in_core = np.zeros(len(coded.org_labels), dtype=bool)
+    in_core[earlier.participants[core == core.max()]] = True
+    A = sp.csr_matrix(proj.matrix)
+    A.data = np.ones_like(A.data)
+    tied = np.asarray(A @ in_core[members].astype(float)).ravel() > 0
+    return float(tied[newcomer].mean())

@@ -1,0 +1,60 @@
+"""Network structure over time against networkx (an independent implementation) and a
+hand-built history of newcomers."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from networkx.algorithms import bipartite
+
+import netcluster as nc
+from netcluster.graph import BipartiteNetwork
+from netcluster.structure import network_structure, structure_over_time
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_network_structure_equals_networkx(seed):
+    b = bipartite.random_graph(60, 30, 0.07, seed=seed)
+    src, dst = zip(*[(f"o{u}", f"p{v}") if u < 60 else (f"o{v}", f"p{u}") for u, v in b.edges()])
+    proj = BipartiteNetwork.from_edges(list(src), list(dst)).project_organisations()
+    g = nx.Graph()
+    g.add_nodes_from(proj.labels)
+    r, c, _, _ = proj.tie_arrays()
+    g.add_edges_from(zip(proj.labels[r], proj.labels[c]))
+    s = network_structure(proj)
+    n = g.number_of_nodes()
+    assert s["density"] == pytest.approx(nx.density(g))
+    comps = list(nx.connected_components(g))
+    assert s["components"] == len(comps)
+    assert s["largest_component_share"] == pytest.approx(max(map(len, comps)) / n)
+    assert s["isolates"] == nx.number_of_isolates(g)
+    assert s["average_clustering"] == pytest.approx(nx.average_clustering(g))
+    deg = np.array([d for _, d in g.degree()], dtype=float)
+    assert s["degree_centralisation"] == pytest.approx((deg.max() - deg).sum() / ((n - 1) * (n - 2)))
+    core = nx.core_number(g)
+    k = max(core.values())
+    assert s["max_core"] == k and s["main_core_share"] == pytest.approx(sum(v == k for v in core.values()) / n)
+
+
+def test_newcomers_and_their_ties_to_the_earlier_core():
+    """2010: a triangle a-b-c (the core, k=2) and a pair d-e; 2011: newcomers x (with a) and
+    y (with d), z alone with w (both new), and a again: x is tied to the core, y and z and w
+    are not -> 1 of 4 newcomers."""
+    part = pd.DataFrame({"project_id": ["P1"] * 3 + ["P2"] * 2 + ["Q1"] * 2 + ["Q2"] * 2 + ["Q3"] * 2,
+                         "org_id": list("abcde") + ["x", "a", "y", "d", "z", "w"]})
+    proj = pd.DataFrame({"project_id": ["P1", "P2", "Q1", "Q2", "Q3"], "year": [2010, 2010, 2011, 2011, 2011]})
+    ds = nc.from_frames(part, projects=proj)
+    st = structure_over_time(ds).set_index("slice")
+    assert st.loc["2010", "newcomers"] == 5 and np.isnan(st.loc["2010", "newcomers_tied_to_core_share"])
+    assert st.loc["2011", "newcomers"] == 4
+    assert st.loc["2011", "newcomers_tied_to_core_share"] == pytest.approx(1 / 4)
+    assert st.loc["2011", "organisations"] == 6 and st.loc["2011", "components"] == 3
+
+
+def test_structure_by_phase_covers_the_phases():
+    ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    st = structure_over_time(ds, by="phase")
+    ev = nc.evolution(ds, by="phase")
+    orgs = ev[ev["indicator"] == "organisations"].set_index("slice")["value"]
+    assert (st.set_index("slice")["organisations"] == orgs.reindex(st["slice"]).to_numpy()).all()
+    assert st["largest_component_share"].between(0, 1).all() and st["density"].between(0, 1).all()
