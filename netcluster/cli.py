@@ -18,9 +18,10 @@ from .dataset import load_dataset
 from .datasets import get_path
 from .exceptions import NetclusterError
 from .generate import write_sample
-from .pipeline import analyze
+from .changes import compare_periods
+from .pipeline import analyze, parse_years
 from .progress import ProgressDisplay
-from .write.tables import write_quality
+from .write.tables import write_csv, write_quality
 
 __all__ = ["main"]
 
@@ -74,6 +75,20 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    ds = _load(args)
+    a, b = parse_years(args.a), parse_years(args.b)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ch = compare_periods(ds, a, b, n_boot=args.boot, n_permutations=args.permutations, seed=args.seed,
+                         group_by=args.group_by, weighting=args.weight)
+    path = write_csv(ch, out / "changes.csv")
+    show = ch[["indicator", "value_a", "value_b", "difference", "ci_low", "ci_high", "p_value"]]
+    print(show.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_generate(args) -> int:
     paths = write_sample(args.out, n_rows=args.rows, seed=args.seed,
                          flat_cp949=not args.tables_only, tables=True, profile=args.profile)
@@ -118,6 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_read_options(p)
     p.add_argument("--report", help="write the quality report (.json or .csv)")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("compare", help="the change of each headline figure between two periods, with a bootstrap "
+                                       "interval and a permutation p-value (changes.csv)")
+    _add_read_options(p)
+    p.add_argument("--a", required=True, help="first period, e.g. 2005-2008")
+    p.add_argument("--b", required=True, help="second period, e.g. 2009-2013 (or 2014-)")
+    p.add_argument("--out", required=True, help="output folder (changes.csv)")
+    p.add_argument("--boot", type=int, default=199, help="bootstrap replicates per period (default 199)")
+    p.add_argument("--permutations", type=int, default=199, help="permutations (default 199)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--group-by", default="region")
+    p.add_argument("--weight", default="count")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("generate", help="write a synthetic Korean cluster dataset (or an EU framework-programme "
                                         "export: --profile eu-framework)")

@@ -30,7 +30,8 @@ from .write.folder import OutputFolder
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
-                "openness.csv", "region_matrix.csv", "scorecard.csv", "structure_by_year.csv", "indicators.xlsx",
+                "openness.csv", "region_matrix.csv", "scorecard.csv", "structure_by_year.csv", "changes.csv",
+                "indicators.xlsx",
                 "network.gexf", "quality.json", "manifest.json"]
 
 
@@ -62,6 +63,10 @@ class Analysis:
     structure_year, structure_phase : DataFrame
         The network's structure per year and per programme phase
         (:func:`netcluster.structure.structure_over_time`; empty without years or phases).
+    changes : DataFrame
+        The change of the headline figures between the first two phases (or halves of the
+        years), with bootstrap intervals and permutation p-values
+        (:func:`netcluster.changes.compare_periods`).
     timings, files : dict
         Seconds per stage; the files written.
     """
@@ -86,6 +91,7 @@ class Analysis:
     params: dict
     structure_year: pd.DataFrame | None = None
     structure_phase: pd.DataFrame | None = None
+    changes: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -366,7 +372,7 @@ def _analysis_plan(ctx) -> list:
              ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality and brokerage (with the second core)", eager=True),
         Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions",
-                                                                          "backbone_table"),
+                                                                          "backbone_table", "phases"),
              eager=True),
         Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
              ("stability_summary",), stage="communities: stability"),
@@ -386,9 +392,10 @@ def _analysis_plan(ctx) -> list:
                                                "options")),
         # network.html is the write pool's last task: the main process draws it here unless the
         # second core has already
-        Step("report.html", _report, ("analysis", "network_page", "options"), stage="layout, network.html, report.html"),
+        Step("report.html", _report, ("analysis", "network_page", "changes", "options"),
+             stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,
-             ("openness", "region_matrix", "scorecard", "structure_year", "dataset", "options")),
+             ("openness", "region_matrix", "scorecard", "structure_year", "changes", "dataset", "options")),
         Step("export: join the pieces of ties.csv and network.gexf", S.join_pieces, ("options", *S.write_markers()),
              stage="export: ties.csv, GEXF edges, ties sheet"),
         Step("export: workbook", S.workbook, ("analysis", "organisations_sheet", "ties_sheet", "options"),
@@ -396,6 +403,7 @@ def _analysis_plan(ctx) -> list:
     ]
 
 
-def _report(analysis, network_page, options):
+def _report(analysis, network_page, changes, options):
     analysis.network_page = network_page
+    analysis.changes = changes
     S.report_page(analysis, options)

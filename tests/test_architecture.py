@@ -23,7 +23,7 @@ LAYERS = [
     {"quality", "mapping", "names", "orgtypes", "regions", "readers", "groups"},
     {"dataset", "graph", "generate"},
     {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout", "backbone"},
-    {"slices", "indicators", "scorecard", "evolution", "structure"},
+    {"slices", "indicators", "scorecard", "evolution", "structure", "changes"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
      "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "notebook", "progress", "cli", "__init__"},

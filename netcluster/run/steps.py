@@ -19,7 +19,8 @@ from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
-from ..exceptions import OptionError
+from ..changes import CHANGE_COLUMNS, compare_periods
+from ..exceptions import EmptyResultError, OptionError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
 from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
@@ -412,6 +413,38 @@ def structure_table(by: str):
     return table
 
 
+#: analyze's comparison of periods: bootstrap replicates and permutations by the data's size
+#: (each replicate is a dataset: ~25 ms at 4k participations); above the last size, values and
+#: differences only (`netcluster compare --boot N` computes them at any size); never more than
+#: ``--permutations``.
+CHANGES_REPLICATES = ((5_000, 99), (20_000, 49))
+
+
+def changes_table(dataset, phases, lang, options: Options):
+    """The change between the first two programme phases (the 2009 reorganisation on Korean
+    data), or between the first and second half of the years without phases
+    (:func:`netcluster.changes.compare_periods`)."""
+    years = pd.to_numeric(dataset.projects["year"], errors="coerce").dropna()
+    if years.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    if phases and len(phases) >= 2:
+        (_, a), (_, b) = list(phases.items())[:2]
+    else:
+        lo, hi = int(years.min()), int(years.max())
+        if hi <= lo:
+            return pd.DataFrame(columns=CHANGE_COLUMNS)
+        mid = (lo + hi) // 2
+        a, b = (lo, mid), (mid + 1, hi)
+    n = len(dataset.participations)
+    # never more than the permutations asked for the E-I test (--permutations)
+    k = min(next((r for limit, r in CHANGES_REPLICATES if n <= limit), 0), options.n_permutations)
+    try:
+        return compare_periods(dataset, tuple(a), tuple(b), n_boot=k, n_permutations=k, seed=options.seed,
+                               group_by=options.group_by, weighting=options.weighting, lang=lang)
+    except EmptyResultError:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+
+
 def growth_table(dataset):
     if not dataset.projects["year"].notna().any():
         return pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
@@ -557,6 +590,8 @@ def write_tasks(context: dict) -> list[Task]:
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
     tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
+    tasks.append(Task("changes between periods", changes_table, ("dataset", "phases", "lang", "options"),
+                      ("changes",)))
     tasks.append(Task("layout and network.html", network_page,
                       ("dataset", "network", "projection", "organisations", "backbone_table", "lang", "positions",
                        "options"), ("network_page",)))
@@ -632,12 +667,13 @@ def report_page(analysis, options: Options):
     write_text(options.out / "report.html", report_html(analysis, analysis.params["lang"]))
 
 
-def small_tables(openness, region_matrix, scorecard, structure_year, dataset, options: Options):
+def small_tables(openness, region_matrix, scorecard, structure_year, changes, dataset, options: Options):
     out = options.out
     write_csv(openness.reset_index(), out / "openness.csv")
     write_csv(region_matrix, out / "region_matrix.csv")
     write_csv(scorecard, out / "scorecard.csv")
     write_csv(structure_year, out / "structure_by_year.csv")
+    write_csv(changes, out / "changes.csv")
     dataset.quality.to_json(out / "quality.json")
 
 
@@ -648,7 +684,8 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
               "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
               "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
-              "structure_by_phase": a.structure_phase, "gatekeepers": a.gatekeepers.reset_index(),
+              "structure_by_phase": a.structure_phase, "changes": a.changes,
+              "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(
                   file=lambda d: d["file"].map(lambda f: Path(f).name))}

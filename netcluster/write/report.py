@@ -533,7 +533,36 @@ class _Report:
         if table is not None:
             out.append(f"<h3>{_e(self.t('by_phase'))}</h3><p class=\"note\">{_e(self.t('phase_note'))}</p>" + table)
         out.append(self.structure(bands))
+        out.append(self.changes())
         out.append("</section>")
+        return "".join(out)
+
+    def changes(self) -> str:
+        """The change between two periods: one line per figure (real or chance) and the table."""
+        ch = getattr(self.a, "changes", None)
+        if ch is None or not len(ch):
+            return ""
+        r0 = ch.iloc[0]
+        name = lambda p: self.phase_label(next((k for k, v in (self.p.get("phases") or {}).items()  # noqa: E731
+                                                 if f"{v[0]}-{'' if v[1] is None else v[1]}" == p), p))
+        out = [f"<h3>{_e(self.t('changes'))}</h3><p class=\"intro\">"
+               f"{_e(self.t('changes_intro', a=name(r0['period_a']), b=name(r0['period_b'])))}</p>"]
+        lines = []
+        for r in ch.itertuples(index=False):
+            unit = "count" if r.indicator in ("projects", "organisations", "ties", "participations") else \
+                self.units.get(r.indicator, "")
+            fv = lambda v: format_value(v, unit, self.lang)  # noqa: E731
+            if _missing(r.p_value):
+                continue
+            def fd(v, sign=False):  # a difference: percentage points for shares
+                text = f"{100 * v:.1f}%p" if unit == "share" else fv(v)
+                return ("+" if sign and v > 0 else "") + text
+            key = "change_real" if (r.ci_low > 0 or r.ci_high < 0) else "change_noise"
+            lines.append(f"<li>{_e(self.t(key, label=r.label, a=fv(r.value_a), b=fv(r.value_b), diff=fd(r.difference, True), lo=fd(r.ci_low), hi=fd(r.ci_high), p=format_value(r.p_value, 'p-value', self.lang)))}</li>")
+        if lines:
+            out.append("<ul>" + "".join(lines) + "</ul>")
+        else:
+            out.append(f'<p class="note">{_e(self.t("changes_not_tested", n=len(self.a.dataset.participations)))}</p>')
         return "".join(out)
 
     def structure(self, bands) -> str:

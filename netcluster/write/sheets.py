@@ -74,6 +74,16 @@ SHEET_COLUMNS = {
     "year": ("연도", "year", "year"),
     "organisations": ("참여기관 수", "organisations", "int"),
     "participations": ("참여 건수", "participations", "int"),
+    # changes between periods
+    "period_a": ("기간 A", "period A", "text"),
+    "period_b": ("기간 B", "period B", "text"),
+    "value_a": ("값(기간 A)", "value, period A", None),
+    "value_b": ("값(기간 B)", "value, period B", None),
+    "difference": ("차이(B − A)", "difference (B − A)", None),
+    "p_value": ("p값(순열검정)", "p-value (permutation)", "p"),
+    "method": ("방법", "method", "text"),
+    "n_a": ("과제 수(A)", "projects, A", "int"),
+    "n_b": ("과제 수(B)", "projects, B", "int"),
     # structure over time
     "density": ("밀도", "density", "index"),
     "components": ("연결 요소 수", "components", "int"),

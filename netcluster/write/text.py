@@ -179,6 +179,21 @@ TEXT = {
                        "en": "{a} of the organisations were in the largest connected component in {first}, {b} in "
                              "{last}; on average {tied} of each year's newcomers had a tie to the earlier years' core."},
     "structure_by_phase": {"ko": "단계별 구조", "en": "Structure by phase"},
+    "changes": {"ko": "기간 간 변화와 그 불확실성", "en": "Changes between periods, with their uncertainty"},
+    "changes_intro": {"ko": "{a}와 {b}의 차이입니다. 95% 구간은 과제를 복원추출한 부트스트랩(기관 비율은 기관을 복원추출), "
+                            "p값은 두 기간의 과제를 무작위로 바꿔 배치한 순열검정입니다. 구간이 0을 포함하면 우연으로 생길 수 있는 "
+                            "차이입니다. 과제·기관·연결 수는 표본이 아닌 전수이므로 연평균만 비교합니다.",
+                      "en": "{b} against {a}. The 95% interval is a bootstrap over projects (over organisations for "
+                            "shares of organisations), the p-value a permutation test that reassigns projects between "
+                            "the periods at random. An interval that includes 0 is a difference chance could produce. "
+                            "Counts of projects, organisations and ties are a census, not a sample: compared per year."},
+    "change_real": {"ko": "{label}: {a} → {b}({diff}), 95% 구간 {lo}~{hi}, p = {p} — 우연으로 보기 어려운 변화입니다.",
+                    "en": "{label}: {a} → {b} ({diff}), 95% interval {lo} to {hi}, p = {p} — unlikely to be chance."},
+    "change_noise": {"ko": "{label}: {a} → {b}({diff}), 95% 구간 {lo}~{hi}, p = {p} — 우연과 구별되지 않습니다.",
+                     "en": "{label}: {a} → {b} ({diff}), 95% interval {lo} to {hi}, p = {p} — not distinguishable from chance."},
+    "changes_not_tested": {"ko": "자료가 커서(참여 {n:,}건) 구간과 p값은 계산하지 않았습니다: netcluster compare로 계산하세요.",
+                           "en": "Intervals and p-values not computed at this size ({n:,} participations): run "
+                                 "netcluster compare."},
     "chart_legend_review": {"ko": "▼ 검토 보고서", "en": "▼ review"},
     "chart_legend_interval": {"ko": "구간: 95% 신뢰구간", "en": "whisker: 95% confidence interval"},
     "chart_legend_reference": {"ko": "회색: 무작위 95% 범위", "en": "grey: 95% range at random"},

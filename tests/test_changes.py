@@ -1,0 +1,69 @@
+"""Changes between periods: the values are the scorecard's (evolution as the oracle), the
+bootstrap interval matches the analytic standard error of a difference of proportions, and a
+planted change is found while a planted null is not."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import netcluster as nc
+from netcluster.changes import compare_periods
+from netcluster.cli import main
+
+
+def _planted(p_a, p_b, n=300, seed=0):
+    """Projects of 2010 (share p_a joint: two organisations, else one) and 2014 (share p_b)."""
+    rng = np.random.default_rng(seed)
+    rows, projs = [], []
+    for year, p in ((2010, p_a), (2014, p_b)):
+        for i in range(n):
+            pid = f"P{year}-{i}"
+            projs.append((pid, year))
+            members = rng.choice(200, size=2 if rng.random() < p else 1, replace=False)
+            rows += [(pid, f"o{m}") for m in members]
+    return nc.from_frames(pd.DataFrame(rows, columns=["project_id", "org_id"]),
+                          projects=pd.DataFrame(projs, columns=["project_id", "year"]))
+
+
+def test_values_are_the_scorecards_and_counts_per_year():
+    ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    ch = compare_periods(ds, (2005, 2008), (2009, 2013), n_boot=0, n_permutations=0).set_index("indicator")
+    ev = nc.evolution(ds, by="phase").pivot(index="indicator", columns="slice", values="value")
+    a, b = "phase 1 (2005-2008)", "phase 2 (2009-2013)"
+    for key in ("joint_project_share", "cross_region_tie_share", "ei_index_region", "mean_consortium_size"):
+        assert ch.loc[key, "value_a"] == pytest.approx(ev.loc[key, a])
+        assert ch.loc[key, "value_b"] == pytest.approx(ev.loc[key, b])
+        assert ch.loc[key, "difference"] == pytest.approx(ev.loc[key, b] - ev.loc[key, a])
+    assert ch.loc["projects", "value_a"] == pytest.approx(ev.loc["projects", a] / 4)  # 2005-2008: 4 years
+    assert ch.loc["projects", "value_b"] == pytest.approx(ev.loc["projects", b] / 5)
+    assert np.isnan(ch.loc["projects", "p_value"]) and "census" in ch.loc["projects", "method"]
+
+
+def test_bootstrap_interval_matches_the_analytic_standard_error():
+    ds = _planted(0.6, 0.75, n=400, seed=3)
+    ch = compare_periods(ds, (2010, 2010), (2014, 2014), indicators=["joint_project_share"], n_boot=399,
+                         n_permutations=0, seed=1).iloc[0]
+    pa, pb = ch["value_a"], ch["value_b"]
+    se = np.sqrt(pa * (1 - pa) / 400 + pb * (1 - pb) / 400)
+    assert (ch["ci_high"] - ch["ci_low"]) / (2 * 1.96) == pytest.approx(se, rel=0.2)
+
+
+def test_a_planted_change_is_found_and_a_planted_null_is_not():
+    real = compare_periods(_planted(0.5, 0.8, seed=5), (2010, 2010), (2014, 2014),
+                           indicators=["joint_project_share"], n_boot=199, n_permutations=199, seed=2).iloc[0]
+    assert real["ci_low"] <= 0.3 <= real["ci_high"] and real["ci_low"] > 0  # the truth inside, 0 outside
+    assert real["p_value"] <= 0.01
+    null = compare_periods(_planted(0.7, 0.7, seed=6), (2010, 2010), (2014, 2014),
+                           indicators=["joint_project_share"], n_boot=199, n_permutations=199, seed=2).iloc[0]
+    assert null["ci_low"] <= 0 <= null["ci_high"] and null["p_value"] > 0.05
+
+
+def test_compare_command_writes_changes_csv(tmp_path, capsys):
+    src = str(nc.datasets.get_path("korea_cluster_tables"))
+    assert main(["compare", src, "--a", "2005-2008", "--b", "2009-2013", "--out", str(tmp_path), "--boot", "9",
+                 "--permutations", "9"]) == 0
+    ch = pd.read_csv(tmp_path / "changes.csv", encoding="utf-8-sig")
+    assert list(ch.columns) == ["indicator", "label", "period_a", "period_b", "value_a", "value_b", "difference",
+                                "ci_low", "ci_high", "p_value", "method", "n_a", "n_b"]
+    assert (ch["period_a"] == "2005-2008").all() and "cross_region_tie_share" in set(ch["indicator"])
+    assert main(["compare", src, "--a", "1990-1991", "--b", "2009-2013", "--out", str(tmp_path / "x")]) == 3
