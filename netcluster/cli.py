@@ -110,7 +110,8 @@ def cmd_analyze(args) -> int:
                     n_permutations=args.permutations, max_project_size=args.max_project_size,
                     graphml=args.graphml, max_network_nodes=args.max_network_nodes, progress=progress,
                     jobs=args.jobs, leiden_iterations=args.leiden_iterations, lang=args.lang, phases=args.phases,
-                    backbone=args.backbone, alpha=args.alpha, correction=args.correction, overwrite=args.overwrite)
+                    backbone=args.backbone, alpha=args.alpha, correction=args.correction, overwrite=args.overwrite,
+                    outcomes=args.outcomes)
     finally:
         progress.close()
     print("data quality:")
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="Leiden iterations: negative until stable; default: until stable, 10 on dense "
                             "networks (over 300,000 ties, mean degree over 20); 2 is faster (exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
+        p.add_argument("--outcomes", help="firm-year outcomes table (org_id, year, indicator, value) for the "
+                                          "difference-in-differences (default: outcomes_by_year.csv in a folder input)")
         p.add_argument("--overwrite", action="store_true",
                        help="replace the outputs of an earlier run in --out (default: a folder that is not empty "
                             "is an error); the earlier run's files this run does not write are removed")

@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .dataset import load_dataset
 from .regions import PROVINCE_TO_WIDE, PROVINCES
 
-__all__ = ["generate", "generate_eu_framework", "write_sample", "KOREAN_HEADERS", "KNOWLEDGE_SERVICE_KSIC",
+__all__ = ["generate", "generate_eu_framework", "generate_outcomes", "sample_outcomes", "write_sample", "KOREAN_HEADERS", "KNOWLEDGE_SERVICE_KSIC",
            "PROFILES"]
 
 PROFILES = ("korea", "eu-framework")
@@ -527,6 +528,11 @@ def generate_eu_framework(n_rows: int = 150_000, *, seed: int = 2020):
     return participations, orgs[active].reset_index(drop=True), projects
 
 
+#: ``write_sample`` adds the firm-year outcomes table up to this many rows (a benchmark's million
+#: rows do not need it).
+OUTCOMES_MAX_ROWS = 200_000
+
+
 def write_sample(out_dir, *, n_rows: int = 4000, seed: int = 20051, flat_cp949: bool = True,
                  tables: bool = True, profile: str = "korea"):
     """Write the bundled sample: a CP949 Korean-header flat CSV and three UTF-8 tables
@@ -553,9 +559,70 @@ def write_sample(out_dir, *, n_rows: int = 4000, seed: int = 20051, flat_cp949: 
         for name, df in (("participations.csv", p), ("organisations.csv", o), ("projects.csv", pr)):
             df.to_csv(tdir / name, index=False, encoding="utf-8", lineterminator="\n")
             written.append(tdir / name)
+        if n_rows <= OUTCOMES_MAX_ROWS:  # the firm-year outcomes (read back: the tables as analyze sees them)
+            oc = sample_outcomes(load_dataset(tdir), seed=seed)
+            oc.to_csv(tdir / "outcomes_by_year.csv", index=False, encoding="utf-8", lineterminator="\n")
+            written.append(tdir / "outcomes_by_year.csv")
     if flat_cp949:
         flat = flat_table(part, orgs, proj, rng=np.random.default_rng(seed + 1))
         path = out_dir / "korea_cluster_flat_cp949.csv"
         flat.to_csv(path, index=False, encoding="cp949", lineterminator="\r\n")
         written.append(path)
     return written
+
+
+def generate_outcomes(dataset, *, seed: int = 0, effect: float = 0.8, employees_effect: float = 3.0,
+                      pre_trend: float = 0.0, years=(2005, 2014)) -> pd.DataFrame:
+    """Firm-year outcomes with a **planted** participation effect, for testing and teaching the
+    difference-in-differences (:mod:`netcluster.outcomes`): ``org_id, year, indicator, value``
+    for every firm of ``dataset`` and each year of ``years`` — ``patents`` and ``employees``.
+
+    patents = firm level (by size class and sector) + a common yearly trend + noise + ``effect``
+    for a participating firm from its first project's year on (+ ``pre_trend`` × years before
+    entry, a violation of parallel trends, when not 0); employees likewise with
+    ``employees_effect``.  Deterministic for a seed.
+    """
+    rng = np.random.default_rng(seed)
+    orgs = dataset.organisations
+    firms = orgs[orgs["org_type"] == "firm"].reset_index(drop=True)
+    part = dataset.participations.merge(dataset.projects[["project_id", "year"]], on="project_id", how="left")
+    first = pd.to_numeric(part["year"], errors="coerce").groupby(part["org_id"]).min()
+    entry = first.reindex(firms["org_id"]).to_numpy(dtype=float)
+    size_level = firms["size"].map({"소기업": 0.0, "중기업": 1.0, "중견기업": 2.0, "대기업": 3.0}).fillna(0.5).to_numpy()
+    sector_level = (pd.factorize(firms["sector"].astype(object).astype(str).str[:2])[0] % 5) * 0.2
+    ys = np.arange(years[0], years[1] + 1)
+    n, t = len(firms), len(ys)
+    fid = np.repeat(np.arange(n), t)
+    yr = np.tile(ys, n)
+    rel = yr - entry[fid]
+    post = np.isfinite(rel) & (rel >= 0)
+    pre = np.where(np.isfinite(rel) & (rel < 0), rel, 0.0)  # negative years before entry
+    common = 0.15 * (yr - years[0]) + rng.normal(0, 0.1, t)[yr - years[0]]
+    firm_fx = rng.normal(0, 0.5, n)
+    patents = (1.0 + size_level[fid] + sector_level[fid] + firm_fx[fid] + common + effect * post
+               - pre_trend * pre + rng.normal(0, 0.6, n * t))
+    employees = (20 + 25 * size_level[fid] + 5 * firm_fx[fid] + 0.8 * (yr - years[0]) + employees_effect * post
+                 - 5 * pre_trend * pre + rng.normal(0, 3.0, n * t))
+    ids = firms["org_id"].to_numpy(dtype=object)[fid]
+    out = pd.concat([pd.DataFrame({"org_id": ids, "year": yr, "indicator": "patents", "value": np.round(patents, 3)}),
+                     pd.DataFrame({"org_id": ids, "year": yr, "indicator": "employees",
+                                   "value": np.round(employees, 2)})], ignore_index=True)
+    return out
+
+
+def sample_outcomes(dataset, *, seed: int = 20051, comparison_firms: int = 1500) -> pd.DataFrame:
+    """The bundled sample's ``outcomes_by_year.csv``: yearly patent counts (the planted
+    effect of :func:`generate_outcomes`, 0.8 patents a year, rounded to whole patents) of the
+    participating firms and of ``comparison_firms`` non-participating firms drawn at random
+    (a survey panel, as an agency's outcome data would be)."""
+    out = generate_outcomes(dataset, seed=seed, effect=0.8)
+    out = out[out["indicator"] == "patents"]
+    orgs = dataset.organisations
+    firms = orgs[orgs["org_type"] == "firm"]
+    others = firms.loc[~firms["participant"].astype(bool), "org_id"].to_numpy(dtype=object)
+    rng = np.random.default_rng(seed)
+    keep = set(firms.loc[firms["participant"].astype(bool), "org_id"]) | set(
+        rng.choice(others, size=min(comparison_firms, len(others)), replace=False))
+    out = out[out["org_id"].isin(keep)].copy()
+    out["value"] = np.maximum(0, np.round(out["value"])).astype("int64")
+    return out.reset_index(drop=True)

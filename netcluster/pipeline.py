@@ -31,6 +31,7 @@ __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
 OUTPUT_FILES = ["report.html", "network.html", "regions.html", "organisations.csv", "ties.csv",
                 "openness.csv", "region_matrix.csv", "scorecard.csv", "structure_by_year.csv", "changes.csv",
+                "outcomes.csv",  # (only with firm-year outcomes: the bundled sample has them)
                 "indicators.xlsx",
                 "network.gexf", "quality.json", "manifest.json"]
 
@@ -63,6 +64,9 @@ class Analysis:
     structure_year, structure_phase : DataFrame
         The network's structure per year and per programme phase
         (:func:`netcluster.structure.structure_over_time`; empty without years or phases).
+    outcome_effects, outcome_events : DataFrame
+        The participation effect on each firm-year outcome and its event study
+        (:func:`netcluster.outcomes.participation_effect`; empty without outcomes).
     changes : DataFrame
         The change of the headline figures between the first two phases (or halves of the
         years), with bootstrap intervals and permutation p-values
@@ -92,6 +96,8 @@ class Analysis:
     structure_year: pd.DataFrame | None = None
     structure_phase: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    outcome_effects: pd.DataFrame | None = None
+    outcome_events: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -181,8 +187,8 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
             betweenness_samples="auto", progress=None, dataset=None, jobs: int | None = None,
             leiden_iterations: int | None = None, lang: str | None = None, phases=None, overwrite: bool = False,
             backbone: str = "sdsm",
-            alpha: float = 0.05, correction: str = "fdr", extra_columns=None, extra_labels: dict | None = None
-            ) -> Analysis:
+            alpha: float = 0.05, correction: str = "fdr", extra_columns=None, extra_labels: dict | None = None,
+            outcomes=None) -> Analysis:
     """Run the whole analysis and write the outputs into ``out_dir``.
 
     Parameters
@@ -236,6 +242,10 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
         (new columns, joined), or names of columns already on the dataset's organisations
         (a list, or ``{name: label}``).  Numbers become size measures; categories of up to 20
         values colours and filters (:func:`netcluster.write.columns.analyst_columns`).
+    outcomes : path-like or DataFrame, optional
+        Firm-year outcomes (``org_id, year, indicator, value``: patents, employees, sales …)
+        for the difference-in-differences of :mod:`netcluster.outcomes` (``outcomes.csv``);
+        default: a table named ``outcomes_by_year`` (or ``outcomes``) in a folder input.
     extra_labels : dict, optional
         ``{name: label}`` (a str, or ``{"ko": …, "en": …}``) for the extra columns; default the
         column names.
@@ -264,7 +274,7 @@ def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None,
                             betweenness_samples=betweenness_samples, leiden_iterations=leiden_iterations,
                             jobs=jobs, dataset=dataset, lang=lang, phases=phases, backbone=backbone,
                             alpha=alpha, correction=correction, extra_columns=extra_columns,
-                            extra_labels=extra_labels)
+                            extra_labels=extra_labels, outcomes=outcomes)
         runner = Runner(jobs=jobs, progress=progress)
         try:
             ctx = runner.run(_read_plan(options), {"options": options})
@@ -363,6 +373,8 @@ def _analysis_plan(ctx) -> list:
              stage=programme),
         Step("structure by phase", S.structure_table("phase"), ("dataset", "options", "phases"),
              ("structure_phase",), stage=programme),
+        Step("outcomes against a matched comparison", S.outcome_tables, ("dataset", "options"),
+             ("outcome_effects", "outcome_events"), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
@@ -386,7 +398,8 @@ def _analysis_plan(ctx) -> list:
         Step("analysis", Analysis, ("dataset", "network", "projection", "organisations", "ties", "openness",
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
-                                    "communities_vs_declared", "params", "structure_year", "structure_phase"),
+                                    "communities_vs_declared", "params", "structure_year", "structure_phase",
+                                    "outcome_effects", "outcome_events"),
              ("analysis",), stage="tables"),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options")),
@@ -395,7 +408,8 @@ def _analysis_plan(ctx) -> list:
         Step("report.html", _report, ("analysis", "network_page", "changes", "options"),
              stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,
-             ("openness", "region_matrix", "scorecard", "structure_year", "changes", "dataset", "options")),
+             ("openness", "region_matrix", "scorecard", "structure_year", "changes", "outcome_effects", "dataset",
+             "options")),
         Step("export: join the pieces of ties.csv and network.gexf", S.join_pieces, ("options", *S.write_markers()),
              stage="export: ties.csv, GEXF edges, ties sheet"),
         Step("export: workbook", S.workbook, ("analysis", "organisations_sheet", "ties_sheet", "options"),

@@ -20,6 +20,7 @@ from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
 from ..changes import CHANGE_COLUMNS, compare_periods
+from ..outcomes import EVENT_COLUMNS, OUTCOME_COLUMNS, participation_effect, read_outcomes
 from ..exceptions import EmptyResultError, OptionError
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
@@ -27,6 +28,7 @@ from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
 from ..layout import layout_positions
 from ..linkage import cross_region_share, region_matrix, to_square
 from ..mapping import ALIASES, load_mapping, norm_header
+from ..readers import list_tables, match_tables
 from ..openness import ei_index, ei_permutation_test, project_openness
 from ..scorecard import frame
 from ..slices import Slice
@@ -109,6 +111,7 @@ class Options:
     alpha: float = 0.05
     correction: str = "fdr"  # none | holm | fdr
     phases: dict | None = None  # {name: (first, last)}; None: the programme's on Korean data
+    outcomes: object = None  # firm-year outcomes: a file or DataFrame; None: outcomes_by_year.* in a folder input
     extra_columns: object = None  # the analyst's columns: DataFrame by org_id, or names (list/dict)
     extra_labels: dict | None = None
 
@@ -445,6 +448,28 @@ def changes_table(dataset, phases, lang, options: Options):
         return pd.DataFrame(columns=CHANGE_COLUMNS)
 
 
+#: File names of the firm-year outcomes table in a folder input.
+OUTCOME_FILES = ("outcomes_by_year.*", "outcomes.*", "firm_outcomes.*")
+
+
+def outcome_tables(dataset, options: Options):
+    """The participation effect on the firm-year outcomes (:mod:`netcluster.outcomes`), when
+    the input has them (``options.outcomes``, or a table named like OUTCOME_FILES in a folder
+    input); empty tables otherwise."""
+    empty = (pd.DataFrame(columns=OUTCOME_COLUMNS), pd.DataFrame(columns=EVENT_COLUMNS))
+    source = options.outcomes
+    if source is None and options.input_path is not None and Path(options.input_path).is_dir():
+        found = [s for pat in OUTCOME_FILES for s in match_tables(list_tables(Path(options.input_path)), pat)]
+        source = found[0] if found else None
+    if source is None:
+        return empty
+    table = read_outcomes(source, dataset)
+    try:
+        return participation_effect(dataset, table)
+    except EmptyResultError:
+        return empty
+
+
 def growth_table(dataset):
     if not dataset.projects["year"].notna().any():
         return pd.DataFrame(columns=["projects", "organisations", "participations", "ties"])
@@ -667,13 +692,16 @@ def report_page(analysis, options: Options):
     write_text(options.out / "report.html", report_html(analysis, analysis.params["lang"]))
 
 
-def small_tables(openness, region_matrix, scorecard, structure_year, changes, dataset, options: Options):
+def small_tables(openness, region_matrix, scorecard, structure_year, changes, outcome_effects, dataset,
+                 options: Options):
     out = options.out
     write_csv(openness.reset_index(), out / "openness.csv")
     write_csv(region_matrix, out / "region_matrix.csv")
     write_csv(scorecard, out / "scorecard.csv")
     write_csv(structure_year, out / "structure_by_year.csv")
     write_csv(changes, out / "changes.csv")
+    if len(outcome_effects):
+        write_csv(outcome_effects, out / "outcomes.csv")
     dataset.quality.to_json(out / "quality.json")
 
 
@@ -685,6 +713,7 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
               "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
               "structure_by_phase": a.structure_phase, "changes": a.changes,
+              "outcomes": a.outcome_effects, "outcomes_event_study": a.outcome_events,
               "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(

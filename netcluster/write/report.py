@@ -218,7 +218,7 @@ class _Report:
     # -- sections -------------------------------------------------------------
     def render(self) -> str:
         body = [self.header(), self.summary(), self.headline(), self.linkage(), self.openness(),
-                self.organisations(), self.evolution()]
+                self.organisations(), self.evolution(), self.outcomes()]
         if self.korean:
             body.append(self.review())
         body += [self.quality(), self.methods()]
@@ -234,6 +234,8 @@ class _Report:
                       seed=self.p["seed"], version=self.p["netcluster"])
         sections = [("summary", "summary"), ("headline", "headline"), ("linkage", "linkage"),
                     ("openness", "openness"), ("organisations", "organisations"), ("evolution", "evolution")]
+        if getattr(self.a, "outcome_effects", None) is not None and len(self.a.outcome_effects):
+            sections.append(("outcomes", "outcomes"))
         if self.korean:
             sections.append(("review", "review_comparison"))
         sections += [("quality", "quality"), ("methods", "methods")]
@@ -534,6 +536,35 @@ class _Report:
             out.append(f"<h3>{_e(self.t('by_phase'))}</h3><p class=\"note\">{_e(self.t('phase_note'))}</p>" + table)
         out.append(self.structure(bands))
         out.append(self.changes())
+        out.append("</section>")
+        return "".join(out)
+
+    def outcomes(self) -> str:
+        """The difference-in-differences: the design in a paragraph, one line per outcome, what it
+        does not establish, and the event study as a chart."""
+        oe = getattr(self.a, "outcome_effects", None)
+        if oe is None or not len(oe):
+            return ""
+        comp = oe.iloc[0]["comparison_group"]
+        group = {"non-participating SMEs": "참여하지 않은 중소기업", "non-participating firms": "참여하지 않은 기업"}.get(
+            comp, comp) if self.lang == "ko" else comp
+        out = [f'<section id="outcomes"><h2>{_e(self.t("outcomes"))}</h2>'
+               f'<p class="intro">{_e(self.t("outcomes_intro", group=group))}</p><ul>']
+        named = column_labels(self.lang, group_by=self.gb, group_label=self.glabel)  # patents, employees …
+        for r in oe.itertuples(index=False):
+            warn = (not _missing(r.pre_trend_p)) and r.pre_trend_p < 0.05
+            out.append(f"<li>{_e(self.t('outcome_line', outcome=named.get(r.outcome, r.outcome), est=f'{r.estimate:+.3f}', lo=f'{r.ci_low:.3f}', hi=f'{r.ci_high:.3f}', nt=int(r.n_treated), nc=int(r.n_control), p=format_value(r.pre_trend_p, 'p-value', self.lang), verdict=self.t('outcome_pretrend_warn' if warn else 'outcome_ok')))}</li>")
+        out.append(f'</ul><p class="note">{_e(self.t("outcomes_caveat"))}</p>')
+        ev = getattr(self.a, "outcome_events", None)
+        if ev is not None and len(ev):
+            for name, g in ev.groupby("outcome", sort=True):
+                g = g.sort_values("years_since_entry")
+                x = [str(int(k)) for k in g["years_since_entry"]]
+                out.append(self.figure(line_chart(x, {self.t("event_estimate"): g["estimate"].tolist(),
+                                                      self.t("event_low"): g["ci_low"].tolist(),
+                                                      self.t("event_high"): g["ci_high"].tolist()},
+                                                  title=self.t("chart_event", outcome=named.get(name, name)), width=640,
+                                                  formatter=lambda v: f"{v:.2f}")))
         out.append("</section>")
         return "".join(out)
 

@@ -84,6 +84,15 @@ SHEET_COLUMNS = {
     "method": ("방법", "method", "text"),
     "n_a": ("과제 수(A)", "projects, A", "int"),
     "n_b": ("과제 수(B)", "projects, B", "int"),
+    # outcomes (difference-in-differences)
+    "outcome": ("성과 지표", "outcome", "text"),
+    "estimate": ("추정 효과", "estimate", "index"),
+    "n_treated": ("참여 기업 수", "participating firms", "int"),
+    "n_control": ("비교 기업 수", "comparison firms", "int"),
+    "comparison_group": ("비교 집단", "comparison group", "text"),
+    "pre_trend_p": ("사전 추세 p값", "pre-trend p-value", "p"),
+    "years_since_entry": ("참여 후 연수", "years since entry", "int"),
+    "n_treated_firm_years": ("참여 기업-연도 수", "participating firm-years", "int"),
     # structure over time
     "density": ("밀도", "density", "index"),
     "components": ("연결 요소 수", "components", "int"),

@@ -179,6 +179,31 @@ TEXT = {
                        "en": "{a} of the organisations were in the largest connected component in {first}, {b} in "
                              "{last}; on average {tied} of each year's newcomers had a tie to the earlier years' core."},
     "structure_by_phase": {"ko": "단계별 구조", "en": "Structure by phase"},
+    "outcomes": {"ko": "성과: 대응 비교집단과의 이중차분", "en": "Outcomes against a matched comparison"},
+    "outcomes_intro": {"ko": "참여 기업의 연도별 성과를 처음 과제에 참여하기 전과 후로 나누어, 같은 기업규모·업종·산업단지(없으면 시·도)의 "
+                             "{group} 변화와 비교했습니다(이중차분, 기업·연도 고정효과, 기업 단위 군집 표준오차). 참여 전 추세가 "
+                             "비교집단과 같았는지(사전 추세 p값)도 함께 봅니다.",
+                       "en": "Participating firms' yearly outcomes before and after their first project, against the "
+                             "change among {group} of the same size class, sector and complex (province when there is "
+                             "no complex): a difference-in-differences with firm and year fixed effects and standard "
+                             "errors clustered by firm, with a test of parallel trends before entry."},
+    "outcomes_caveat": {"ko": "이 설계는 관측되는 조건(규모·업종·입지)이 같고 참여 전 추세가 같았던 비교 기업과의 차이를 보여 줍니다. "
+                              "성장하려는 기업이 스스로 참여를 택한 효과(관측되지 않는 선택)는 배제하지 못하며, 참여 연도가 다르고 "
+                              "효과가 시간에 따라 커지면 하나의 추정치는 집단을 섞습니다. 아래 연도별 효과표를 함께 보십시오.",
+                        "en": "The design compares firms alike in what is observed (size, sector, location) and in their "
+                              "trend before entry. It cannot rule out that firms about to grow chose to take part "
+                              "(selection on what is not observed); with entry in different years and an effect that "
+                              "grows over time the single estimate mixes cohorts — read it with the event study below."},
+    "outcome_line": {"ko": "{outcome}: 참여 후 연간 {est}(95% 구간 {lo}~{hi}), 참여 기업 {nt:,}곳, 비교 기업 {nc:,}곳, 사전 추세 p = {p}{verdict}",
+                     "en": "{outcome}: {est} a year after entry (95% interval {lo} to {hi}), {nt:,} participating and "
+                           "{nc:,} comparison firms, pre-trend p = {p}{verdict}"},
+    "outcome_pretrend_warn": {"ko": " — 참여 전 추세가 달라 효과로 해석하기 어렵습니다.",
+                              "en": " — trends differed before entry: do not read it as an effect."},
+    "outcome_ok": {"ko": ".", "en": "."},
+    "chart_event": {"ko": "{outcome}: 참여 전후 연도별 효과(참여 전년 = 0)", "en": "{outcome}: effect by year since entry (the year before = 0)"},
+    "event_estimate": {"ko": "추정 효과", "en": "estimate"},
+    "event_low": {"ko": "95% 하한", "en": "95% low"},
+    "event_high": {"ko": "95% 상한", "en": "95% high"},
     "changes": {"ko": "기간 간 변화와 그 불확실성", "en": "Changes between periods, with their uncertainty"},
     "changes_intro": {"ko": "{a}와 {b}의 차이입니다. 95% 구간은 과제를 복원추출한 부트스트랩(기관 비율은 기관을 복원추출), "
                             "p값은 두 기간의 과제를 무작위로 바꿔 배치한 순열검정입니다. 구간이 0을 포함하면 우연으로 생길 수 있는 "
