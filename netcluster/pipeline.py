@@ -64,6 +64,11 @@ class Analysis:
     structure_year, structure_phase : DataFrame
         The network's structure per year and per programme phase
         (:func:`netcluster.structure.structure_over_time`; empty without years or phases).
+    type_shares_year, type_shares_phase, innovation_system : DataFrame
+        Each organisation type's share of ties, betweenness and project leads per year and
+        phase (:func:`netcluster.systems.type_shares_over_time`: the public-led question), and
+        each province's regional innovation system
+        (:func:`netcluster.systems.regional_innovation_system`).
     outcome_effects, outcome_events : DataFrame
         The participation effect on each firm-year outcome and its event study
         (:func:`netcluster.outcomes.participation_effect`; empty without outcomes).
@@ -98,6 +103,9 @@ class Analysis:
     changes: pd.DataFrame | None = None
     outcome_effects: pd.DataFrame | None = None
     outcome_events: pd.DataFrame | None = None
+    type_shares_year: pd.DataFrame | None = None
+    type_shares_phase: pd.DataFrame | None = None
+    innovation_system: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -375,6 +383,12 @@ def _analysis_plan(ctx) -> list:
              ("structure_phase",), stage=programme),
         Step("outcomes against a matched comparison", S.outcome_tables, ("dataset", "options"),
              ("outcome_effects", "outcome_events"), stage=programme),
+        Step("who runs the network, by year", S.type_shares_table("year"), ("dataset", "options", "phases"),
+             ("type_shares_year",), stage=programme),
+        Step("who runs the network, by phase", S.type_shares_table("phase"), ("dataset", "options", "phases"),
+             ("type_shares_phase",), stage=programme),
+        Step("regional innovation systems", S.ris_table, ("dataset", "projection", "options"),
+             ("innovation_system",), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
@@ -399,7 +413,8 @@ def _analysis_plan(ctx) -> list:
                                     "region_matrix", "scorecard", "evolution_year", "evolution_phase", "growth",
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
                                     "communities_vs_declared", "params", "structure_year", "structure_phase",
-                                    "outcome_effects", "outcome_events"),
+                                    "outcome_effects", "outcome_events", "type_shares_year", "type_shares_phase",
+                                    "innovation_system"),
              ("analysis",), stage="tables"),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options")),

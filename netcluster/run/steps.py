@@ -35,6 +35,7 @@ from ..slices import Slice
 from ..regions import is_korean
 from ..slices import DEFAULT_PHASES
 from ..structure import STRUCTURE_COLUMNS, structure_over_time
+from ..systems import TYPE_SHARE_COLUMNS, regional_innovation_system, type_shares_over_time
 from ..write.columns import analyst_columns, columns_for, measures, organisation_table
 from ..write.columns import labels as column_labels
 from ..write.formatted import FormattedTable, coded_columns
@@ -448,6 +449,19 @@ def changes_table(dataset, phases, lang, options: Options):
         return pd.DataFrame(columns=CHANGE_COLUMNS)
 
 
+def type_shares_table(by: str):
+    def table(dataset, options: Options, phases):
+        if not dataset.projects["year"].notna().any() or (by == "phase" and not phases):
+            return pd.DataFrame(columns=TYPE_SHARE_COLUMNS)
+        return type_shares_over_time(dataset, by=by, phases=phases, seed=options.seed)
+    return table
+
+
+def ris_table(dataset, projection, options: Options):
+    """The regional innovation system of each group (province) and the nation."""
+    return regional_innovation_system(dataset, projection, region=options.group_by)
+
+
 #: File names of the firm-year outcomes table in a folder input.
 OUTCOME_FILES = ("outcomes_by_year.*", "outcomes.*", "firm_outcomes.*")
 
@@ -714,6 +728,8 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
               "structure_by_phase": a.structure_phase, "changes": a.changes,
               "outcomes": a.outcome_effects, "outcomes_event_study": a.outcome_events,
+              "type_shares_by_year": a.type_shares_year, "type_shares_by_phase": a.type_shares_phase,
+              "innovation_system": a.innovation_system.reset_index(),
               "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(

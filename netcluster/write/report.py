@@ -218,7 +218,7 @@ class _Report:
     # -- sections -------------------------------------------------------------
     def render(self) -> str:
         body = [self.header(), self.summary(), self.headline(), self.linkage(), self.openness(),
-                self.organisations(), self.evolution(), self.outcomes()]
+                self.organisations(), self.evolution(), self.outcomes(), self.systems()]
         if self.korean:
             body.append(self.review())
         body += [self.quality(), self.methods()]
@@ -236,6 +236,8 @@ class _Report:
                     ("openness", "openness"), ("organisations", "organisations"), ("evolution", "evolution")]
         if getattr(self.a, "outcome_effects", None) is not None and len(self.a.outcome_effects):
             sections.append(("outcomes", "outcomes"))
+        if getattr(self.a, "innovation_system", None) is not None:
+            sections.append(("systems", "systems"))
         if self.korean:
             sections.append(("review", "review_comparison"))
         sections += [("quality", "quality"), ("methods", "methods")]
@@ -536,6 +538,45 @@ class _Report:
             out.append(f"<h3>{_e(self.t('by_phase'))}</h3><p class=\"note\">{_e(self.t('phase_note'))}</p>" + table)
         out.append(self.structure(bands))
         out.append(self.changes())
+        out.append("</section>")
+        return "".join(out)
+
+    def systems(self) -> str:
+        """Who holds the ties, the brokerage and the leads (by phase), and each region's system."""
+        ts = getattr(self.a, "type_shares_phase", None)
+        if ts is None or not len(ts):
+            ts = getattr(self.a, "type_shares_year", None)
+        ris = getattr(self.a, "innovation_system", None)
+        if (ts is None or not len(ts)) and (ris is None or not len(ris)):
+            return ""
+        j = 0 if self.lang == "ko" else 1
+        lab = {k: v[j] for k, v in SHEET_COLUMNS.items()}
+        types = self.t("org_types")
+        out = [f'<section id="systems"><h2>{_e(self.t("systems"))}</h2><p class="intro">{_e(self.t("systems_intro"))}</p>']
+        if ts is not None and len(ts):
+            pct = lambda v: format_value(v, "share", self.lang)  # noqa: E731
+            periods = list(dict.fromkeys(ts["slice"]))
+            if len(periods) > 3:  # years: the first and the last
+                periods = [periods[0], periods[-1]]
+            for name in periods:
+                pub = ts[(ts["slice"] == name) & (ts["org_type"] == "government+support")].iloc[0]
+                out.append(f"<p>{_e(self.t('systems_line', period=self.phase_label(str(name)), ties=pct(pub['ties_share']), btw=pct(pub['betweenness_share']), lead=pct(pub['lead_share'])))}</p>")
+            cols = ["ties_share", "betweenness_share", "lead_share", "organisations_share"]
+            public = "정부·지원기관 합계" if self.lang == "ko" else "government + support"
+            rows = [[self.phase_label(str(r["slice"])), public if r["org_type"] == "government+support"
+                     else types.get(r["org_type"], r["org_type"])]
+                    + [pct(r[c]) for c in cols] for _, r in ts.iterrows()]
+            tab = pd.DataFrame(rows, columns=["", lab["org_type"]] + [lab[c] for c in cols])
+            out.append(self.table(tab, max_rows=60))
+        if ris is not None and len(ris):
+            g = self.glabel
+            out.append(f"<h3>{_e(self.t('ris', group=g))}</h3><p class=\"intro\">{_e(self.t('ris_intro', group=g))}</p>")
+            cols = ["firms", "firm_university_tie_share", "firm_research_tie_share", "firm_partners_local_share",
+                    "kis_firms", "kis_mean_degree", "kis_external_share"]
+            unit = {"firms": "count", "kis_firms": "count", "kis_mean_degree": "ratio"}
+            rows = [[self.region_label(idx) if idx != "(national)" else ("전국" if self.lang == "ko" else "national")]
+                    + [format_value(r[c], unit.get(c, "share"), self.lang) for c in cols] for idx, r in ris.iterrows()]
+            out.append(self.table(pd.DataFrame(rows, columns=[g] + [lab[c] for c in cols]), max_rows=60))
         out.append("</section>")
         return "".join(out)
 

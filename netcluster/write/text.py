@@ -179,6 +179,21 @@ TEXT = {
                        "en": "{a} of the organisations were in the largest connected component in {first}, {b} in "
                              "{last}; on average {tied} of each year's newcomers had a tie to the earlier years' core."},
     "structure_by_phase": {"ko": "단계별 구조", "en": "Structure by phase"},
+    "systems": {"ko": "누가 네트워크를 이끄는가: 산학연관과 지역혁신체계", "en": "Who runs the network: the helix and regional systems"},
+    "systems_intro": {"ko": "정부·지원기관(산단공, 테크노파크, 지자체)과 기업·대학·연구기관이 단계별로 연결, 중개(매개 중심성), 과제 주관을 "
+                            "얼마나 차지하는지 봅니다. 공공 주도 클러스터가 개방적이지 않다는 검토 의견을 수치로 확인하는 표입니다.",
+                      "en": "How much of the ties, the brokerage (betweenness) and the project leads are held by "
+                            "government and support bodies (the agency, technoparks, local governments) and by firms, "
+                            "universities and research institutes, period by period: how public-led the network is."},
+    "systems_line": {"ko": "{period}: 정부·지원기관이 연결의 {ties}, 매개 중심성의 {btw}, 과제 주관의 {lead}를 차지합니다.",
+                     "en": "{period}: government and support bodies hold {ties} of the ties, {btw} of the betweenness "
+                           "and {lead} of the project leads."},
+    "ris": {"ko": "{group}별 지역혁신체계", "en": "Regional innovation system by {group}"},
+    "ris_intro": {"ko": "기업이 대학·연구기관과 얼마나 연결되는지, 기업의 협력 상대가 같은 지역에 있는지(지역 내 지식 파트너), "
+                        "지식서비스 기업이 얼마나 연결되어 있는지를 {group}별로 보고 마지막 줄에 전국 값을 둡니다.",
+                  "en": "How firms tie to universities and research institutes, whether their partners are in the same "
+                        "{group} (local knowledge partners), and how embedded knowledge-service firms are — by {group}, "
+                        "with the national value last."},
     "outcomes": {"ko": "성과: 대응 비교집단과의 이중차분", "en": "Outcomes against a matched comparison"},
     "outcomes_intro": {"ko": "참여 기업의 연도별 성과를 처음 과제에 참여하기 전과 후로 나누어, 같은 기업규모·업종·산업단지(없으면 시·도)의 "
                              "{group} 변화와 비교했습니다(이중차분, 기업·연도 고정효과, 기업 단위 군집 표준오차). 참여 전 추세가 "

@@ -1,0 +1,156 @@
+"""Who runs the network, and the regional innovation system of each province.
+
+The programme review calls the public-led clusters "not open": this module measures how much
+of the network runs through government and support bodies (KICOX, technoparks, local
+governments) — and, for comparison, through firms, universities and research institutes (the
+산학연관 balance) — per year and per phase:
+
+* ``ties_share``: share of the period's ties with at least one organisation of the type;
+* ``betweenness_share``: the type's share of the summed betweenness (brokerage along shortest
+  paths; exact up to 5,000 organisations, sampled above: :func:`netcluster.centrality.centrality`);
+* ``lead_share``: share of the period's projects whose lead organisation is of the type
+  (projects with a recorded lead).
+
+:func:`regional_innovation_system` describes each province's system (Cooke 1992; Asheim &
+Isaksen 2002): its firms' ties to universities and research institutes, how many of its
+firms' partners are in the province, and how embedded its knowledge-service firms are — with
+the national value as the last row.
+
+References
+----------
+- P. Cooke, "Regional innovation systems", Geoforum 23 (1992).
+- B. Asheim, A. Isaksen, "Regional innovation systems: the integration of local 'sticky' and
+  global 'ubiquitous' knowledge", J. Technology Transfer 27 (2002).
+- L. C. Freeman, "A set of measures of centrality based on betweenness", Sociometry 40 (1977).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .centrality import centrality
+from .programme import org_service_flags
+from .slices import Slice, year_slices
+
+__all__ = ["type_shares_over_time", "regional_innovation_system", "TYPE_SHARE_COLUMNS", "RIS_COLUMNS"]
+
+TYPE_SHARE_COLUMNS = ["slice", "start", "end", "org_type", "organisations", "organisations_share", "ties_share",
+                      "betweenness_share", "lead_share"]
+RIS_COLUMNS = ["region", "firms", "firm_ties", "firm_university_tie_share", "firm_research_tie_share",
+               "firm_partners_local_share", "kis_firms", "kis_mean_degree", "kis_external_share"]
+TYPES = ("government", "support", "firm", "university", "research")
+#: The row of government and support bodies together (a tie between the two counts once).
+PUBLIC = "government+support"
+
+
+def _period_shares(s: Slice, dataset, types) -> list[dict]:
+    proj = s.projection
+    n = proj.n_nodes
+    if n == 0:
+        return []
+    orgs = dataset.organisations_by_id()
+    t = orgs["org_type"].reindex(proj.labels).astype(object).to_numpy()
+    r, c, _, _ = proj.tie_arrays()
+    btw = centrality(proj, weighted=False, seed=s.seed)["betweenness"].reindex(proj.labels).to_numpy(dtype=float)
+    total_b = float(np.nansum(btw))
+    part = dataset.participations
+    lead = part[(part["role"] == "lead") & part["project_id"].isin(set(s.coded.proj_labels[s.pmask]))] \
+        if "role" in part.columns else part.iloc[:0]
+    lead_type = orgs["org_type"].reindex(lead["org_id"]).astype(object).to_numpy()
+    n_lead_projects = lead["project_id"].nunique()
+    rows = []
+    for ty in list(types) + [PUBLIC]:
+        is_t = np.isin(t, ["government", "support"]) if ty == PUBLIC else t == ty
+        tie = (is_t[r] | is_t[c]) if len(r) else np.zeros(0, dtype=bool)
+        led_mask = np.isin(lead_type, ["government", "support"]) if ty == PUBLIC else lead_type == ty
+        led = lead.loc[led_mask, "project_id"].nunique() if n_lead_projects else 0
+        rows.append({"org_type": ty, "organisations": int(is_t.sum()), "organisations_share": float(is_t.mean()),
+                     "ties_share": float(tie.mean()) if len(r) else np.nan,
+                     "betweenness_share": float(np.nansum(btw[is_t]) / total_b) if total_b > 0 else np.nan,
+                     "lead_share": float(led / n_lead_projects) if n_lead_projects else np.nan})
+    return rows
+
+
+def type_shares_over_time(dataset, *, by: str = "year", phases: dict | None = None, types=TYPES,
+                          seed: int = 0) -> pd.DataFrame:
+    """Each organisation type's share of the organisations, the ties, the betweenness and the
+    project leads, per year (``by="year"``) or phase (see the module's text); the row
+    :data:`PUBLIC` holds government and support bodies together.
+
+    Examples
+    --------
+    >>> import netcluster as nc
+    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    >>> ts = type_shares_over_time(ds, by="phase")
+    >>> pub = ts[ts["org_type"] == PUBLIC].set_index("slice")["ties_share"]
+    >>> bool(pub.between(0, 1).all())
+    True
+    """
+    rows = []
+    for label, a, b in year_slices(dataset, by, phases=phases):
+        s = Slice(dataset, start=a, end=b, label=label, seed=seed)
+        if s.is_empty:
+            continue
+        rows += [{"slice": label, "start": a, "end": b, **r} for r in _period_shares(s, dataset, types)]
+    return pd.DataFrame(rows, columns=TYPE_SHARE_COLUMNS)
+
+
+def regional_innovation_system(dataset, projection, *, region: str = "region") -> pd.DataFrame:
+    """The regional innovation system of each province (rows) and the nation (last row).
+
+    Columns: ``firms`` (participating firms), ``firm_ties`` (links of the region's firms to
+    their partners: a tie between two firms counts once for each firm), ``firm_university_tie_share``
+    and ``firm_research_tie_share`` (of those links, the share whose partner is a university /
+    research institute), ``firm_partners_local_share``
+    (share of the region's firms' partners located in the same region — local versus
+    extra-provincial knowledge partners), ``kis_firms`` (knowledge-service firms: software,
+    engineering, publishing, design), ``kis_mean_degree`` (their mean number of partners) and
+    ``kis_external_share`` (share of their partners outside the region).
+
+    Examples
+    --------
+    >>> import netcluster as nc
+    >>> ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    >>> ris = regional_innovation_system(ds, nc.BipartiteNetwork.from_dataset(ds).project_organisations())
+    >>> ris.index[-1], bool(ris["firm_partners_local_share"].between(0, 1).all())
+    ('(national)', True)
+    """
+    orgs = dataset.organisations_by_id()
+    labels = projection.labels
+    t = orgs["org_type"].reindex(labels).astype(object).to_numpy()
+    reg = orgs[region].reindex(labels).astype(object).to_numpy() if region in orgs.columns else \
+        np.full(len(labels), None, dtype=object)
+    firm_flag, kis_flag, _ = org_service_flags(dataset)
+    row_of = pd.Index(dataset.organisations["org_id"]).get_indexer(labels)
+    kis = np.where(row_of >= 0, kis_flag[np.maximum(row_of, 0)], False) & (t == "firm")
+    r, c, _, _ = projection.tie_arrays()
+    # both directions: (firm end, other end)
+    a = np.concatenate([r, c])
+    b = np.concatenate([c, r])
+    firm_end = t[a] == "firm"
+    a, b = a[firm_end], b[firm_end]
+    same = (reg[a] == reg[b]) & pd.notna(reg[a]) & pd.notna(reg[b])
+    deg = np.bincount(np.concatenate([r, c]), minlength=len(labels))
+    ka = np.concatenate([r, c])[np.isin(np.concatenate([r, c]), np.flatnonzero(kis))]
+    kb = np.concatenate([c, r])[np.isin(np.concatenate([r, c]), np.flatnonzero(kis))]
+    regions = sorted({x for x in reg[t == "firm"] if isinstance(x, str)})
+
+    def row(mask_a, mask_firms, mask_kis, mask_ka):
+        n = int(mask_a.sum())
+        kis_deg = deg[mask_kis]
+        ext = ((reg[ka[mask_ka]] != reg[kb[mask_ka]]) | pd.isna(reg[kb[mask_ka]])) if mask_ka.any() else np.zeros(0)
+        return {"firms": int(mask_firms.sum()), "firm_ties": n,
+                "firm_university_tie_share": float((t[b[mask_a]] == "university").mean()) if n else np.nan,
+                "firm_research_tie_share": float((t[b[mask_a]] == "research").mean()) if n else np.nan,
+                "firm_partners_local_share": float(same[mask_a].mean()) if n else np.nan,
+                "kis_firms": int(mask_kis.sum()), "kis_mean_degree": float(kis_deg.mean()) if len(kis_deg) else np.nan,
+                "kis_external_share": float(ext.mean()) if len(ext) else np.nan}
+
+    out = {}
+    for g in regions:
+        out[g] = row(reg[a] == g, (t == "firm") & (reg == g), kis & (reg == g), reg[ka] == g)
+    out["(national)"] = row(np.ones(len(a), dtype=bool), t == "firm", kis, np.ones(len(ka), dtype=bool))
+    frame = pd.DataFrame.from_dict(out, orient="index")[RIS_COLUMNS[1:]]
+    frame.index.name = region
+    return frame
