@@ -69,6 +69,8 @@ class Analysis:
         phase (:func:`netcluster.systems.type_shares_over_time`: the public-led question), and
         each province's regional innovation system
         (:func:`netcluster.systems.regional_innovation_system`).
+    similar_projects, budget_concentration, repeatedly_funded : DataFrame
+        Duplication and concentration of funding (:mod:`netcluster.funding`).
     outcome_effects, outcome_events : DataFrame
         The participation effect on each firm-year outcome and its event study
         (:func:`netcluster.outcomes.participation_effect`; empty without outcomes).
@@ -106,6 +108,9 @@ class Analysis:
     type_shares_year: pd.DataFrame | None = None
     type_shares_phase: pd.DataFrame | None = None
     innovation_system: pd.DataFrame | None = None
+    similar_projects: pd.DataFrame | None = None
+    budget_concentration: pd.DataFrame | None = None
+    repeatedly_funded: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -389,6 +394,8 @@ def _analysis_plan(ctx) -> list:
              ("type_shares_phase",), stage=programme),
         Step("regional innovation systems", S.ris_table, ("dataset", "projection", "options"),
              ("innovation_system",), stage=programme),
+        Step("duplication and concentration of funding", S.funding_tables, ("dataset", "options", "phases"),
+             ("similar_projects", "budget_concentration", "repeatedly_funded"), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
         # starts writing the large files
         Step("organisation and tie tables", S.output_tables,
@@ -414,7 +421,8 @@ def _analysis_plan(ctx) -> list:
                                     "ei_test", "gatekeepers", "ei", "cross_region", "wide_region_matrix",
                                     "communities_vs_declared", "params", "structure_year", "structure_phase",
                                     "outcome_effects", "outcome_events", "type_shares_year", "type_shares_phase",
-                                    "innovation_system"),
+                                    "innovation_system", "similar_projects", "budget_concentration",
+                                    "repeatedly_funded"),
              ("analysis",), stage="tables"),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options")),

@@ -24,7 +24,7 @@ LAYERS = [
     {"dataset", "graph", "generate"},
     {"centrality", "communities", "openness", "linkage", "brokerage", "helix", "programme", "layout", "backbone",
      "outcomes"},
-    {"slices", "indicators", "scorecard", "evolution", "structure", "changes", "systems"},
+    {"slices", "indicators", "scorecard", "evolution", "structure", "changes", "systems", "funding"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
      "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "notebook", "progress", "cli", "__init__"},

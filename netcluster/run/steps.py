@@ -22,6 +22,7 @@ from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
 from ..changes import CHANGE_COLUMNS, compare_periods
 from ..outcomes import EVENT_COLUMNS, OUTCOME_COLUMNS, participation_effect, read_outcomes
 from ..exceptions import EmptyResultError, OptionError
+from ..funding import CONCENTRATION_COLUMNS, budget_concentration, repeatedly_funded, similar_projects
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
 from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
@@ -462,6 +463,15 @@ def ris_table(dataset, projection, options: Options):
     return regional_innovation_system(dataset, projection, region=options.group_by)
 
 
+def funding_tables(dataset, options: Options, phases):
+    """Similar projects across programmes, budget concentration by phase (years without
+    phases) and organisations funded by several programmes (:mod:`netcluster.funding`)."""
+    has_years = dataset.projects["year"].notna().any()
+    conc = (budget_concentration(dataset, by="phase" if phases else "year", phases=phases) if has_years
+            else pd.DataFrame(columns=CONCENTRATION_COLUMNS))
+    return similar_projects(dataset), conc, repeatedly_funded(dataset)
+
+
 #: File names of the firm-year outcomes table in a folder input.
 OUTCOME_FILES = ("outcomes_by_year.*", "outcomes.*", "firm_outcomes.*")
 
@@ -730,6 +740,8 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "outcomes": a.outcome_effects, "outcomes_event_study": a.outcome_events,
               "type_shares_by_year": a.type_shares_year, "type_shares_by_phase": a.type_shares_phase,
               "innovation_system": a.innovation_system.reset_index(),
+              "similar_projects": a.similar_projects, "budget_concentration": a.budget_concentration,
+              "repeatedly_funded": a.repeatedly_funded,
               "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(

@@ -568,6 +568,15 @@ class _Report:
                     + [pct(r[c]) for c in cols] for _, r in ts.iterrows()]
             tab = pd.DataFrame(rows, columns=["", lab["org_type"]] + [lab[c] for c in cols])
             out.append(self.table(tab, max_rows=60))
+        sim = getattr(self.a, "similar_projects", None)
+        if sim is not None:
+            prm = sim.attrs.get("params", {"years": 2, "title_threshold": 0.6, "overlap_threshold": 0.3})
+            rep = getattr(self.a, "repeatedly_funded", None)
+            out.append(f"<p>{_e(self.t('funding_line', pairs=len(sim), years=prm['years'], t=prm['title_threshold'], o=prm['overlap_threshold'], repeat=0 if rep is None else len(rep)))}</p>")
+        bc = getattr(self.a, "budget_concentration", None)
+        if bc is not None and len(bc) and len(bc) <= 4:
+            for _, r in bc.iterrows():
+                out.append(f"<p>{_e(self.t('concentration_line', period=self.phase_label(str(r['slice'])), hhi=r['hhi'], gini=r['gini'], top=format_value(r['top10_share'], 'share', self.lang)))}</p>")
         if ris is not None and len(ris):
             g = self.glabel
             out.append(f"<h3>{_e(self.t('ris', group=g))}</h3><p class=\"intro\">{_e(self.t('ris_intro', group=g))}</p>")

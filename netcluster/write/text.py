@@ -194,6 +194,16 @@ TEXT = {
                   "en": "How firms tie to universities and research institutes, whether their partners are in the same "
                         "{group} (local knowledge partners), and how embedded knowledge-service firms are — by {group}, "
                         "with the national value last."},
+    "funding_line": {"ko": "다른 사업에서 {years}년 이내에 과제명이 비슷하고(유사도 {t:.0%} 이상) 참여기관이 겹치는(Jaccard {o:.0%} 이상) "
+                           "과제 쌍이 {pairs:,}건 있습니다(근거는 통합 문서의 유사 과제 시트). 두 개 이상 사업의 지원을 받은 "
+                           "기관은 {repeat:,}곳입니다.",
+                     "en": "{pairs:,} pairs of projects of different programmes within {years} years have similar titles "
+                           "(similarity at least {t:.0%}) and overlapping consortia (Jaccard at least {o:.0%}) — listed "
+                           "with the evidence in the workbook indicators.xlsx; {repeat:,} organisations were "
+                           "funded by two or more programmes."},
+    "concentration_line": {"ko": "{period}: 예산 집중도 HHI {hhi:.4f}, 지니계수 {gini:.3f}, 상위 10% 기관이 예산의 {top}를 받았습니다.",
+                           "en": "{period}: budget concentration HHI {hhi:.4f}, Gini {gini:.3f}; the top 10% of "
+                                 "recipients received {top} of the budget."},
     "outcomes": {"ko": "성과: 대응 비교집단과의 이중차분", "en": "Outcomes against a matched comparison"},
     "outcomes_intro": {"ko": "참여 기업의 연도별 성과를 처음 과제에 참여하기 전과 후로 나누어, 같은 기업규모·업종·산업단지(없으면 시·도)의 "
                              "{group} 변화와 비교했습니다(이중차분, 기업·연도 고정효과, 기업 단위 군집 표준오차). 참여 전 추세가 "
