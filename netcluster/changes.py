@@ -23,19 +23,24 @@ References
 - B. Efron, R. J. Tibshirani, *An Introduction to the Bootstrap*, Chapman & Hall (1993), ch. 13.
 - A. C. Davison, D. V. Hinkley, *Bootstrap Methods and their Application*, CUP (1997), §3.8 (clustered data).
 - P. Good, *Permutation, Parametric and Bootstrap Tests of Hypotheses*, Springer (2005).
+- A. K. Wagner, S. B. Soumerai, F. Zhang, D. Ross-Degnan, "Segmented regression analysis of
+  interrupted time series studies", J. Clin. Pharm. Ther. 27 (2002).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 
 from .dataset import ClusterDataset
+from .evolution import evolution
 from .exceptions import EmptyResultError
 from .indicators import REGISTRY, evaluate, fill_in, group_label
 from .slices import Slice
 
-__all__ = ["compare_periods", "CHANGE_COLUMNS", "DEFAULT_CHANGE_INDICATORS"]
+__all__ = ["compare_periods", "segmented_fit", "break_around", "breaks_from_series", "CHANGE_COLUMNS", "BREAK_COLUMNS",
+           "DEFAULT_CHANGE_INDICATORS"]
 
 CHANGE_COLUMNS = ["indicator", "label", "period_a", "period_b", "value_a", "value_b", "difference", "ci_low",
                   "ci_high", "p_value", "method", "n_a", "n_b"]
@@ -224,3 +229,66 @@ def compare_periods(dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_bo
     out.attrs["params"] = {"a": a, "b": b, "n_boot": n_boot, "n_permutations": n_permutations, "seed": seed,
                            "group_by": group_by, "weighting": weighting, "years": (span_a, span_b)}
     return out
+
+
+BREAK_COLUMNS = ["indicator", "break_year", "level_change", "level_ci_low", "level_ci_high", "slope_before",
+                 "slope_after", "slope_change", "slope_change_ci_low", "slope_change_ci_high", "slope_change_p",
+                 "n_years"]
+
+
+def segmented_fit(years, values, break_year: int, alpha: float = 0.05) -> dict:
+    """Segmented (interrupted) linear trend of a yearly series around ``break_year``:
+    :math:`y_t = a + b(t-Y) + c\\,post_t + d\\,post_t(t-Y)` by ordinary least squares
+    (statsmodels), ``post`` = the year is ``break_year`` or later.  ``c`` is the jump at the
+    break, ``b`` and ``b + d`` the slopes before and after, with t-based intervals (Wagner et
+    al. 2002).  NaN values are left out; needs two years on each side.
+
+    Examples
+    --------
+    >>> f = segmented_fit(range(2005, 2015), [0.20, 0.21, 0.22, 0.23, 0.14, 0.15, 0.16, 0.17, 0.18, 0.19], 2009)
+    >>> round(f["level_change"], 3), round(f["slope_before"], 3), round(f["slope_after"], 3)
+    (-0.1, 0.01, 0.01)
+    """
+    t = np.asarray(list(years), dtype=float)
+    y = np.asarray(list(values), dtype=float)
+    ok = np.isfinite(y)
+    t, y = t[ok], y[ok]
+    post = (t >= break_year).astype(float)
+    if post.sum() < 2 or (1 - post).sum() < 2:
+        raise EmptyResultError(f"a segmented trend needs two years on each side of {break_year}")
+    x = t - break_year
+    X = np.column_stack([np.ones_like(x), x, post, post * x])
+    fit = sm.OLS(y, X).fit()
+    ci = fit.conf_int(alpha)
+    slope_after = float(fit.params[1] + fit.params[3])
+    return {"break_year": int(break_year), "level_change": float(fit.params[2]), "level_ci_low": float(ci[2][0]),
+            "level_ci_high": float(ci[2][1]), "slope_before": float(fit.params[1]), "slope_after": slope_after,
+            "slope_change": float(fit.params[3]), "slope_change_ci_low": float(ci[3][0]),
+            "slope_change_ci_high": float(ci[3][1]),
+            "slope_change_p": float(fit.pvalues[3]) if len(y) > 4 else np.nan, "n_years": int(len(y))}
+
+
+def break_around(dataset, break_year: int, *, indicators=("cross_region_tie_share", "cross_wide_region_tie_share"),
+                 group_by: str = "region", weighting: str = "count") -> pd.DataFrame:
+    """:func:`segmented_fit` of each indicator's yearly series (:func:`netcluster.evolution.evolution`)
+    around ``break_year`` — e.g. the cross-province and cross-wide-region tie shares around the
+    2009 reorganisation; one row per indicator with enough years (:data:`BREAK_COLUMNS`)."""
+    return breaks_from_series(evolution(dataset, by="year", group_by=group_by, weighting=weighting), break_year,
+                              indicators=indicators)
+
+
+def breaks_from_series(yearly: pd.DataFrame, break_year: int, *, indicators=("cross_region_tie_share",
+                                                                            "cross_wide_region_tie_share")) -> pd.DataFrame:
+    """:func:`break_around` from an evolution table by year already computed."""
+    from_years = yearly
+    rows = []
+    for key in indicators:
+        s = from_years[from_years["indicator"] == key]
+        if s.empty:
+            continue
+        try:
+            rows.append({"indicator": key, **segmented_fit(s["start"].astype(int), s["value"].astype(float),
+                                                           break_year)})
+        except EmptyResultError:
+            continue
+    return pd.DataFrame(rows, columns=BREAK_COLUMNS)

@@ -69,6 +69,9 @@ class Analysis:
         phase (:func:`netcluster.systems.type_shares_over_time`: the public-led question), and
         each province's regional innovation system
         (:func:`netcluster.systems.regional_innovation_system`).
+    breaks : DataFrame
+        Segmented trends of the cross-group tie shares around the second phase's first year
+        (:func:`netcluster.changes.segmented_fit`).
     similar_projects, budget_concentration, repeatedly_funded : DataFrame
         Duplication and concentration of funding (:mod:`netcluster.funding`).
     outcome_effects, outcome_events : DataFrame
@@ -111,6 +114,7 @@ class Analysis:
     similar_projects: pd.DataFrame | None = None
     budget_concentration: pd.DataFrame | None = None
     repeatedly_funded: pd.DataFrame | None = None
+    breaks: pd.DataFrame | None = None
     network_page: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)
@@ -394,6 +398,8 @@ def _analysis_plan(ctx) -> list:
              ("type_shares_phase",), stage=programme),
         Step("regional innovation systems", S.ris_table, ("dataset", "projection", "options"),
              ("innovation_system",), stage=programme),
+        Step("trend break", S.break_table, ("evolution_year", "dataset", "phases", "options"), ("breaks",),
+             stage=programme),
         Step("duplication and concentration of funding", S.funding_tables, ("dataset", "options", "phases"),
              ("similar_projects", "budget_concentration", "repeatedly_funded"), stage=programme),
         # as soon as the second core's measures are in: the output tables, and the second core
@@ -422,7 +428,7 @@ def _analysis_plan(ctx) -> list:
                                     "communities_vs_declared", "params", "structure_year", "structure_phase",
                                     "outcome_effects", "outcome_events", "type_shares_year", "type_shares_phase",
                                     "innovation_system", "similar_projects", "budget_concentration",
-                                    "repeatedly_funded"),
+                                    "repeatedly_funded", "breaks"),
              ("analysis",), stage="tables"),
         Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
                                                "options")),

@@ -67,3 +67,25 @@ def test_compare_command_writes_changes_csv(tmp_path, capsys):
                                 "ci_low", "ci_high", "p_value", "method", "n_a", "n_b"]
     assert (ch["period_a"] == "2005-2008").all() and "cross_region_tie_share" in set(ch["indicator"])
     assert main(["compare", src, "--a", "1990-1991", "--b", "2009-2013", "--out", str(tmp_path / "x")]) == 3
+
+
+def test_segmented_fit_recovers_a_planted_break_and_equals_numpy():
+    from netcluster.changes import segmented_fit
+    rng = np.random.default_rng(0)
+    t = np.arange(2005, 2015)
+    y = 0.20 + 0.01 * (t - 2009) - 0.05 * (t >= 2009) + 0.02 * (t >= 2009) * (t - 2009) + rng.normal(0, 0.002, len(t))
+    f = segmented_fit(t, y, 2009)
+    assert f["level_ci_low"] < -0.05 < f["level_ci_high"]
+    assert f["slope_change_ci_low"] < 0.02 < f["slope_change_ci_high"] and f["slope_change_p"] < 0.01
+    x = t - 2009
+    X = np.column_stack([np.ones(len(t)), x, t >= 2009, (t >= 2009) * x]).astype(float)
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    assert f["level_change"] == pytest.approx(beta[2]) and f["slope_after"] == pytest.approx(beta[1] + beta[3])
+
+
+def test_analyze_writes_the_break_around_2009(demo_out):
+    from openpyxl import load_workbook
+    ws = load_workbook(demo_out / "indicators.xlsx", read_only=True)["break_around_year"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert len(rows) == 3 and rows[1][1] == 2009  # cross-province and cross-wide-region shares
+    assert "2009년을 기준으로" in (demo_out / "report.html").read_text(encoding="utf-8")

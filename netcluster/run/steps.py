@@ -19,7 +19,7 @@ from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
-from ..changes import CHANGE_COLUMNS, compare_periods
+from ..changes import BREAK_COLUMNS, CHANGE_COLUMNS, breaks_from_series, compare_periods
 from ..outcomes import EVENT_COLUMNS, OUTCOME_COLUMNS, participation_effect, read_outcomes
 from ..exceptions import EmptyResultError, OptionError
 from ..funding import CONCENTRATION_COLUMNS, budget_concentration, repeatedly_funded, similar_projects
@@ -463,6 +463,21 @@ def ris_table(dataset, projection, options: Options):
     return regional_innovation_system(dataset, projection, region=options.group_by)
 
 
+def break_table(evolution_year, dataset, phases, options: Options):
+    """Segmented trends of the cross-group tie shares around the start of the second phase
+    (2009 on Korean data), or the middle year without phases."""
+    if evolution_year is None or not len(evolution_year):
+        return pd.DataFrame(columns=BREAK_COLUMNS)
+    if phases and len(phases) >= 2:
+        year = list(phases.values())[1][0]
+    else:
+        ys = pd.to_numeric(dataset.projects["year"], errors="coerce").dropna()
+        year = int((ys.min() + ys.max()) // 2) + 1
+    keys = [f"cross_{options.group_by}_tie_share" if options.group_by != "region" else "cross_region_tie_share",
+            "cross_wide_region_tie_share"]
+    return breaks_from_series(evolution_year, int(year), indicators=keys)
+
+
 def funding_tables(dataset, options: Options, phases):
     """Similar projects across programmes, budget concentration by phase (years without
     phases) and organisations funded by several programmes (:mod:`netcluster.funding`)."""
@@ -740,7 +755,7 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "outcomes": a.outcome_effects, "outcomes_event_study": a.outcome_events,
               "type_shares_by_year": a.type_shares_year, "type_shares_by_phase": a.type_shares_phase,
               "innovation_system": a.innovation_system.reset_index(),
-              "similar_projects": a.similar_projects, "budget_concentration": a.budget_concentration,
+              "break_around_year": a.breaks, "similar_projects": a.similar_projects, "budget_concentration": a.budget_concentration,
               "repeatedly_funded": a.repeatedly_funded,
               "gatekeepers": a.gatekeepers.reset_index(),
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),

@@ -644,6 +644,12 @@ class _Report:
             out.append("<ul>" + "".join(lines) + "</ul>")
         else:
             out.append(f'<p class="note">{_e(self.t("changes_not_tested", n=len(self.a.dataset.participations)))}</p>')
+        br = getattr(self.a, "breaks", None)
+        if br is not None and len(br):
+            pp = lambda v: f"{100 * v:+.1f}%p"  # noqa: E731
+            out.append("<ul>" + "".join(
+                f"<li>{_e(self.t('break_line', label=self.labels.get(r.indicator, r.indicator), year=r.break_year, level=pp(r.level_change), lo=pp(r.level_ci_low), hi=pp(r.level_ci_high), before=pp(r.slope_before), after=pp(r.slope_after), p=format_value(r.slope_change_p, 'p-value', self.lang)))}</li>"
+                for r in br.itertuples(index=False)) + "</ul>")
         return "".join(out)
 
     def structure(self, bands) -> str:

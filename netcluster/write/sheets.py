@@ -98,6 +98,18 @@ SHEET_COLUMNS = {
     "kis_firms": ("지식서비스 기업 수", "knowledge-service firms", "int"),
     "kis_mean_degree": ("지식서비스 기업 평균 연결 수", "knowledge-service firms: mean partners", "index"),
     "kis_external_share": ("지식서비스 기업의 외부 파트너 비율", "knowledge-service firms: partners elsewhere", "share"),
+    # trend break
+    "break_year": ("기준 연도", "break year", "year"),
+    "level_change": ("기준 연도의 수준 변화", "level change at the break", "index"),
+    "level_ci_low": ("수준 변화 95% 하한", "level change, 95% low", "index"),
+    "level_ci_high": ("수준 변화 95% 상한", "level change, 95% high", "index"),
+    "slope_before": ("이전 연간 추세", "yearly trend before", "index"),
+    "slope_after": ("이후 연간 추세", "yearly trend after", "index"),
+    "slope_change": ("추세 변화", "trend change", "index"),
+    "slope_change_ci_low": ("추세 변화 95% 하한", "trend change, 95% low", "index"),
+    "slope_change_ci_high": ("추세 변화 95% 상한", "trend change, 95% high", "index"),
+    "slope_change_p": ("추세 변화 p값", "trend change p-value", "p"),
+    "n_years": ("연도 수", "years", "int"),
     # funding
     "project_a": ("과제 A", "project A", "text"), "project_b": ("과제 B", "project B", "text"),
     "programme_a": ("사업 A", "programme A", "text"), "programme_b": ("사업 B", "programme B", "text"),

@@ -194,6 +194,10 @@ TEXT = {
                   "en": "How firms tie to universities and research institutes, whether their partners are in the same "
                         "{group} (local knowledge partners), and how embedded knowledge-service firms are — by {group}, "
                         "with the national value last."},
+    "break_line": {"ko": "{label}: {year}년을 기준으로 수준이 {level}(95% 구간 {lo}~{hi}) 바뀌었고, 연간 추세는 {before}에서 {after}로 "
+                         "변했습니다(추세 변화 p = {p}).",
+                   "en": "{label}: a level change of {level} at {year} (95% interval {lo} to {hi}); the yearly trend "
+                         "went from {before} to {after} (trend change p = {p})."},
     "funding_line": {"ko": "다른 사업에서 {years}년 이내에 과제명이 비슷하고(유사도 {t:.0%} 이상) 참여기관이 겹치는(Jaccard {o:.0%} 이상) "
                            "과제 쌍이 {pairs:,}건 있습니다(근거는 통합 문서의 유사 과제 시트). 두 개 이상 사업의 지원을 받은 "
                            "기관은 {repeat:,}곳입니다.",
