@@ -638,7 +638,9 @@ class _Report:
             def fd(v, sign=False):  # a difference: percentage points for shares
                 text = f"{100 * v:.1f}%p" if unit == "share" else fv(v)
                 return ("+" if sign and v > 0 else "") + text
-            key = "change_real" if (r.ci_low > 0 or r.ci_high < 0) else "change_noise"
+            outside = r.ci_low > 0 or r.ci_high < 0
+            key = ("change_real" if outside and r.p_value < 0.05 else "change_noise" if not outside and r.p_value >= 0.05
+                   else "change_borderline")
             lines.append(f"<li>{_e(self.t(key, label=r.label, a=fv(r.value_a), b=fv(r.value_b), diff=fd(r.difference, True), lo=fd(r.ci_low), hi=fd(r.ci_high), p=format_value(r.p_value, 'p-value', self.lang)))}</li>")
         if lines:
             out.append("<ul>" + "".join(lines) + "</ul>")

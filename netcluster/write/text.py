@@ -245,6 +245,8 @@ TEXT = {
                     "en": "{label}: {a} → {b} ({diff}), 95% interval {lo} to {hi}, p = {p} — unlikely to be chance."},
     "change_noise": {"ko": "{label}: {a} → {b}({diff}), 95% 구간 {lo}~{hi}, p = {p} — 우연과 구별되지 않습니다.",
                      "en": "{label}: {a} → {b} ({diff}), 95% interval {lo} to {hi}, p = {p} — not distinguishable from chance."},
+    "change_borderline": {"ko": "{label}: {a} → {b}({diff}), 95% 구간 {lo}~{hi}, p = {p} — 구간과 검정의 판단이 엇갈리는 경계선의 변화입니다.",
+                          "en": "{label}: {a} → {b} ({diff}), 95% interval {lo} to {hi}, p = {p} — borderline: the interval and the test disagree."},
     "changes_not_tested": {"ko": "자료가 커서(참여 {n:,}건) 구간과 p값은 계산하지 않았습니다: netcluster compare로 계산하세요.",
                            "en": "Intervals and p-values not computed at this size ({n:,} participations): run "
                                  "netcluster compare."},
