@@ -126,6 +126,19 @@ def _values(ds, keys, group_by, weighting, years_span) -> dict:
     return out
 
 
+def _slice_values(dataset, years, keys, group_by, weighting, years_span) -> dict:
+    s = Slice(dataset, start=years[0], end=years[1], group_by=group_by, weighting=weighting, n_permutations=0,
+              n_boot=0)
+    out = {}
+    for ind in keys:
+        r = evaluate(ind, s)
+        v = r["value"] if r["applicable"] else None
+        if v is not None and ind.key(group_by) in _RATES:
+            v = float(v) / years_span
+        out[ind.key(group_by)] = np.nan if v is None else float(v)
+    return out
+
+
 def compare_periods(dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_boot: int = 199,
                     n_permutations: int = 199, seed: int = 0, group_by: str = "region", weighting: str = "count",
                     lang: str = "en") -> pd.DataFrame:
@@ -169,8 +182,10 @@ def compare_periods(dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_bo
     span_a = (a[1] if a[1] is not None else int(ya.max())) - (a[0] if a[0] is not None else int(ya.min())) + 1
     span_b = (b[1] if b[1] is not None else int(yb.max())) - (b[0] if b[0] is not None else int(yb.min())) + 1
     rng = np.random.default_rng(seed)
-    va = _values(_replicate(dataset, pa), keys, group_by, weighting, span_a)
-    vb = _values(_replicate(dataset, pb), keys, group_by, weighting, span_b)
+    # the observed values on the periods' slices of the dataset itself (as the scorecard and the
+    # evolution tables compute them; no replicate to build)
+    va = _slice_values(dataset, a, keys, group_by, weighting, span_a)
+    vb = _slice_values(dataset, b, keys, group_by, weighting, span_b)
     keys = [k for k in keys if not (np.isnan(va[k.key(group_by)]) or np.isnan(vb[k.key(group_by)]))]
     names = [k.key(group_by) for k in keys]
     boot = {n: [] for n in names}

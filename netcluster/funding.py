@@ -5,8 +5,9 @@
   NFKC, lower case and without spaces, digits and punctuation: works for Korean, where words
   are not split the same way twice, as for Latin scripts) **and** whose consortia overlap
   (Jaccard of their organisations), listed with the evidence for an analyst to check.  Only
-  pairs sharing at least one organisation are compared (a sparse product), so it scales with
-  the collaboration network, not with the square of the projects.
+  pairs that can reach the consortium threshold are compared (prefix filtering, as
+  :func:`netcluster.programme.near_duplicate_projects`: a hub shared with thousands of
+  projects does not make every pair of them a candidate).
 * :func:`budget_concentration` — per period, how concentrated the budget is across the
   organisations receiving it: Herfindahl–Hirschman index (Σ s², 1/n for an even split, 1 for a
   single recipient), Gini coefficient and the share of the top 10% of recipients.  A
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .programme import _similar_pair_candidates
 from .slices import year_slices
 
 __all__ = ["similar_projects", "budget_concentration", "repeatedly_funded", "title_bigrams",
@@ -84,16 +86,19 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     pi = pid.get_indexer(part["project_id"])
     oi, _ = pd.factorize(part["org_id"])
     ok = pi >= 0
-    B = sp.csr_matrix((np.ones(ok.sum()), (pi[ok], oi[ok])), shape=(len(pid), int(oi.max()) + 1 if len(oi) else 0))
-    B.data[:] = 1.0
-    B.sum_duplicates()
-    B.data[:] = 1.0
-    shared = sp.triu(B @ B.T, k=1).tocoo()  # pairs sharing at least one organisation
-    a, b, sh = shared.row, shared.col, shared.data
+    pairs = np.unique(np.column_stack([pi[ok], oi[ok]]), axis=0) if ok.any() else np.zeros((0, 2), dtype=np.int64)
+    n_orgs = int(oi.max()) + 1 if len(oi) else 0
+    B = sp.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(pid), n_orgs))
+    # candidates that can reach the consortium threshold (prefix filtering: hubs shared with
+    # everyone do not make every pair of their projects a candidate), then the cheap filters
+    a, b = _similar_pair_candidates(pairs[:, 0], pairs[:, 1], len(pid), n_orgs, overlap_threshold)
     prog = proj["programme"].astype(object).to_numpy()
     yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
     keep = (prog[a] != prog[b]) & pd.notna(prog[a]) & pd.notna(prog[b]) & (np.abs(yr[a] - yr[b]) <= years)
-    a, b, sh = a[keep], b[keep], sh[keep]
+    a, b = a[keep], b[keep]
+    sh = np.zeros(len(a))
+    for c0 in range(0, len(a), 500_000):  # exact overlaps of the candidates, in bounded chunks
+        sh[c0:c0 + 500_000] = np.asarray(B[a[c0:c0 + 500_000]].multiply(B[b[c0:c0 + 500_000]]).sum(axis=1)).ravel()
     size = np.asarray(B.sum(axis=1)).ravel()
     jac = sh / (size[a] + size[b] - sh) if len(a) else np.zeros(0)
     keep = jac >= overlap_threshold
