@@ -10,6 +10,11 @@ from ._igraph import seeded
 
 __all__ = ["layout_positions", "group_layout"]
 
+#: Above this many communities the community graph is laid out with Fruchterman–Reingold's grid
+#: variant and 100 iterations (its all-pairs version is quadratic: 20,000 isolated organisations
+#: took minutes); the network page never draws that many.
+MANY_COMMUNITIES = 2000
+
 
 def layout_positions(projection, seed: int = 0, *, scale: float = 1000.0, membership=None) -> np.ndarray:
     """Seeded 2-D layout with igraph.
@@ -41,9 +46,10 @@ def layout_positions(projection, seed: int = 0, *, scale: float = 1000.0, member
             cg.contract_vertices(memb.tolist(), combine_attrs=None)
             cg.simplify(combine_edges={"weight": "sum"})
             sizes = np.bincount(memb, minlength=k).astype(float)
+            many = k > MANY_COMMUNITIES  # e.g. thousands of isolated organisations: the grid variant
             cxy = np.asarray(cg.layout_fruchterman_reingold(
                 weights=cg.es["weight"] if cg.ecount() else None, seed=rng.random((k, 2)).tolist(),
-                niter=500, grid="nogrid").coords, dtype=float)
+                niter=100 if many else 500, grid="grid" if many else "nogrid").coords, dtype=float)
             span = np.abs(cxy - cxy.mean(axis=0)).max() or 1.0
             cxy = (cxy - cxy.mean(axis=0)) / span * np.sqrt(sizes.sum()) * 1.2
             xy = np.zeros((n, 2))
