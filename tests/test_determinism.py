@@ -13,7 +13,7 @@ from netcluster.pipeline import OUTPUT_FILES, analyze
 def test_byte_identical_across_runs_and_row_order(tmp_path, sample_tables, monkeypatch):
     shuffled = tmp_path / "shuffled" / "korea_cluster_tables"
     shuffled.mkdir(parents=True)
-    for i, f in enumerate(["participations.csv", "organisations.csv", "projects.csv"]):
+    for i, f in enumerate(["participations.csv", "organisations.csv", "projects.csv", "outcomes_by_year.csv"]):
         df = pd.read_csv(sample_tables / f, dtype=str, keep_default_na=False)
         df.sample(frac=1, random_state=i).to_csv(shuffled / f, index=False)
     outs = []
