@@ -114,8 +114,8 @@ def _numbered(ids: np.ndarray):
     return new, k
 
 
-def _values(ds, keys, group_by, weighting, years_span) -> dict:
-    s = Slice.whole_data(ds, group_by=group_by, weighting=weighting, n_permutations=0, n_boot=0)
+def _figures(s: Slice, keys, group_by, years_span) -> dict:
+    """Each indicator's value on a slice (NaN when not applicable; counts per year)."""
     out = {}
     for ind in keys:
         r = evaluate(ind, s)
@@ -124,19 +124,19 @@ def _values(ds, keys, group_by, weighting, years_span) -> dict:
             v = float(v) / years_span
         out[ind.key(group_by)] = np.nan if v is None else float(v)
     return out
+
+
+def _values(ds, keys, group_by, weighting, years_span) -> dict:
+    """The figures of a replicate dataset (all of it)."""
+    s = Slice.whole_data(ds, group_by=group_by, weighting=weighting, n_permutations=0, n_boot=0)
+    return _figures(s, keys, group_by, years_span)
 
 
 def _slice_values(dataset, years, keys, group_by, weighting, years_span) -> dict:
+    """The figures of the dataset's own period (as the scorecard and evolution compute them)."""
     s = Slice(dataset, start=years[0], end=years[1], group_by=group_by, weighting=weighting, n_permutations=0,
               n_boot=0)
-    out = {}
-    for ind in keys:
-        r = evaluate(ind, s)
-        v = r["value"] if r["applicable"] else None
-        if v is not None and ind.key(group_by) in _RATES:
-            v = float(v) / years_span
-        out[ind.key(group_by)] = np.nan if v is None else float(v)
-    return out
+    return _figures(s, keys, group_by, years_span)
 
 
 def compare_periods(dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_boot: int = 199,
