@@ -45,21 +45,17 @@ S. P. Borgatti, "Structural holes: unpacking Burt's redundancy measures", Connec
 
 from __future__ import annotations
 
-import graphblas as gb
 import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from graphblas import Matrix, semiring
+from graphblas import semiring
 
+from ._sparse import to_graphblas
 from .groups import align_groups, codes
 from .openness import ei_index
 
 __all__ = ["gould_fernandez", "regional_gatekeepers", "structural_holes", "ROLES"]
-
-# One GraphBLAS thread: analyze's parallelism is two processes, and an OpenMP thread pool started
-# in a process before it forks leaves the child waiting forever on threads it did not inherit.
-gb.ss.config["nthreads"] = 1
 
 ROLES = ("coordinator", "itinerant", "gatekeeper", "liaison")
 
@@ -83,18 +79,12 @@ def _graph(A):
     return ig.Graph(n=A.shape[0], edges=list(zip(up.row.tolist(), up.col.tolist())), directed=False)
 
 
-def _gb(M) -> Matrix:
-    """A scipy sparse matrix as a GraphBLAS matrix (float64)."""
-    coo = M.tocoo()
-    return Matrix.from_coo(coo.row, coo.col, coo.data.astype(np.float64), nrows=M.shape[0], ncols=M.shape[1])
-
-
 def _masked_product_rows(X, Y, mask) -> np.ndarray:
     """Per row i, the sum over the entries (i, j) of ``mask`` of (X @ Y)[i, j] — computed only
     where the mask has an entry (a masked GraphBLAS product)."""
     if mask.nnz == 0:
         return np.zeros(mask.shape[0])
-    C = _gb(X).mxm(_gb(Y), semiring.plus_times).new(mask=_gb(mask).S)
+    C = to_graphblas(X).mxm(to_graphblas(Y), semiring.plus_times).new(mask=to_graphblas(mask).S)
     return C.reduce_rowwise().new().to_dense(fill_value=0.0)
 
 
@@ -240,7 +230,7 @@ def structural_holes(projection, *, weighted: bool = True) -> pd.DataFrame:
         # only (half the masked product), then mirrored and scaled by row
         Ws = (W @ sp.diags(np.where(strength > 0, 1.0 / np.where(strength > 0, strength, 1), 0.0))).tocsr()
         up = sp.triu(A, k=1).tocsr()
-        C = _gb(Ws).mxm(_gb(W), semiring.plus_times).new(mask=_gb(up).S)
+        C = to_graphblas(Ws).mxm(to_graphblas(W), semiring.plus_times).new(mask=to_graphblas(up).S)
         r, c, v = C.to_coo()
         sym = sp.csr_matrix((np.concatenate([v, v]), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
         with np.errstate(divide="ignore", invalid="ignore"):

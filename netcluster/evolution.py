@@ -9,12 +9,12 @@ permutation test, bootstrap or communities per slice unless ``light=False``.
 
 from __future__ import annotations
 
-import graphblas as gb
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from .indicators import REGISTRY, evaluate
+from ._sparse import gb
 from .slices import DEFAULT_PHASES, Slice, coded_dataset, year_slices
 
 __all__ = ["evolution", "network_growth", "ties_by_year", "year_spans", "DEFAULT_PHASES"]

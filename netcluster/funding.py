@@ -31,8 +31,10 @@ import unicodedata
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from graphblas import Matrix, semiring
 
-from .programme import _similar_pair_candidates
+from ._sparse import to_graphblas
+from .programme import prefix_matrix
 from .slices import year_slices
 
 __all__ = ["similar_projects", "budget_concentration", "repeatedly_funded", "title_bigrams",
@@ -86,28 +88,17 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     pi = pid.get_indexer(part["project_id"])
     oi, _ = pd.factorize(part["org_id"])
     ok = pi >= 0
-    pairs = np.unique(np.column_stack([pi[ok], oi[ok]]), axis=0) if ok.any() else np.zeros((0, 2), dtype=np.int64)
     n_orgs = int(oi.max()) + 1 if len(oi) else 0
-    B = sp.csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(pid), n_orgs))
-    # candidates that can reach the consortium threshold (prefix filtering: hubs shared with
-    # everyone do not make every pair of their projects a candidate), then the cheap filters
-    a, b = _similar_pair_candidates(pairs[:, 0], pairs[:, 1], len(pid), n_orgs, overlap_threshold)
-    prog = proj["programme"].astype(object).to_numpy()
-    yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
-    keep = (prog[a] != prog[b]) & pd.notna(prog[a]) & pd.notna(prog[b]) & (np.abs(yr[a] - yr[b]) <= years)
-    a, b = a[keep], b[keep]
-    sh = np.zeros(len(a))
-    for c0 in range(0, len(a), 500_000):  # exact overlaps of the candidates, in bounded chunks
-        sh[c0:c0 + 500_000] = np.asarray(B[a[c0:c0 + 500_000]].multiply(B[b[c0:c0 + 500_000]]).sum(axis=1)).ravel()
+    code = np.unique(pi[ok].astype(np.int64) * max(n_orgs, 1) + oi[ok])  # distinct (project, org)
+    pp, po = code // max(n_orgs, 1), code % max(n_orgs, 1)
+    B = sp.csr_matrix((np.ones(len(code)), (pp, po)), shape=(len(pid), n_orgs))
     size = np.asarray(B.sum(axis=1)).ravel()
-    jac = sh / (size[a] + size[b] - sh) if len(a) else np.zeros(0)
-    keep = jac >= overlap_threshold
-    a, b, sh, jac = a[keep], b[keep], sh[keep], jac[keep]
-    grams = [title_bigrams(t) for t in proj["title"].tolist()]
-    sim = np.array([len(grams[i] & grams[j]) / np.sqrt(len(grams[i]) * len(grams[j])) if grams[i] and grams[j]
-                    else 0.0 for i, j in zip(a.tolist(), b.tolist())], dtype=float)
-    keep = sim >= title_threshold
-    a, b, sh, jac, sim = a[keep], b[keep], sh[keep], jac[keep], sim[keep]
+    prog_code, _ = pd.factorize(proj["programme"])
+    yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
+    a, b, sh, jac, sim = _similar_pairs(prefix_matrix(pp, po, len(pid), n_orgs, overlap_threshold), B,
+                                        _bigram_matrix(proj["title"]), prog_code, yr, years,
+                                        overlap_threshold, title_threshold)
+    prog = proj["programme"].astype(object).to_numpy()
     out = pd.DataFrame({"project_a": pid[a], "project_b": pid[b], "programme_a": prog[a], "programme_b": prog[b],
                         "year_a": yr[a], "year_b": yr[b], "title_a": proj["title"].to_numpy(dtype=object)[a],
                         "title_b": proj["title"].to_numpy(dtype=object)[b], "title_similarity": sim,
@@ -116,6 +107,76 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
                           ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
     out.attrs["params"] = {"years": years, "title_threshold": title_threshold, "overlap_threshold": overlap_threshold}
     return out
+
+
+def _similar_pairs(P, B, G, prog: np.ndarray, yr: np.ndarray, years: int, overlap: float, title: float):
+    """Pairs (a < b) of projects of different programmes at most ``years`` apart with consortium
+    Jaccard ≥ ``overlap`` and title cosine ≥ ``title``: (a, b, shared, jaccard, similarity).
+
+    Blocks of one year and programme against the later projects of other programmes (same
+    year: higher programme codes) within ``years`` — each unordered pair is met once and a
+    block's pairs, not the whole data's, are in memory at a time.  In a block, three GraphBLAS
+    products: the prefix rows ``P`` give the candidates (an organisation shared within both
+    prefixes), the consortia ``B`` their exact overlaps (masked by the candidates) and the title
+    bigrams ``G`` the shared bigrams of the pairs that pass (masked by those)."""
+    ok = (prog >= 0) & np.isfinite(yr)
+    Pg, Bg, Gg = to_graphblas(P), to_graphblas(B), to_graphblas(G)
+    size = np.asarray(B.sum(axis=1)).ravel()
+    n_grams = np.asarray(G.sum(axis=1)).ravel()
+    parts = []
+    for y in np.unique(yr[ok]):
+        for p in np.unique(prog[ok & (yr == y)]):
+            rows = np.flatnonzero(ok & (yr == y) & (prog == p))
+            cols = np.flatnonzero(ok & (prog != p) & (((yr == y) & (prog > p)) | ((yr > y) & (yr <= y + years))))
+            if not len(cols):
+                continue
+            cand = Pg[rows, :].new().mxm(Pg[cols, :].new().T, semiring.any_pair).new()
+            shared = Bg[rows, :].new().mxm(Bg[cols, :].new().T, semiring.plus_times).new(mask=cand.S)
+            r, c, v = shared.to_coo()
+            ga, gb_ = rows[r], cols[c]
+            jac = v / (size[ga] + size[gb_] - v)
+            keep = jac >= overlap
+            r, c, v, jac = r[keep], c[keep], v[keep], jac[keep]
+            ga, gb_ = rows[r], cols[c]
+            sim = np.zeros(len(r))
+            if len(r):
+                mask = Matrix.from_coo(r, c, True, nrows=len(rows), ncols=len(cols))
+                common = Gg[rows, :].new().mxm(Gg[cols, :].new().T, semiring.plus_times).new(mask=mask.S)
+                tr, tc, tv = common.to_coo()  # row-major, as (r, c) are
+                at = np.searchsorted(r.astype(np.int64) * len(cols) + c, tr.astype(np.int64) * len(cols) + tc)
+                denom = np.sqrt(n_grams[ga[at]] * n_grams[gb_[at]])
+                sim[at] = np.divide(tv, denom, out=np.zeros(len(tv)), where=denom > 0)
+            keep = sim >= title
+            parts.append((np.minimum(ga, gb_)[keep], np.maximum(ga, gb_)[keep], v[keep], jac[keep], sim[keep]))
+    if not parts:
+        return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float, float))
+    return tuple(np.concatenate(x) for x in zip(*parts))
+
+
+def _bigram_matrix(titles: pd.Series):
+    """Projects x title bigrams, 0/1 (the sets of :func:`title_bigrams`), built from the code
+    points of the normalised titles in one numpy pass (each distinct title normalised once)."""
+    codes, uniques = pd.factorize(titles.astype(object), use_na_sentinel=True)
+    clean = [_STRIP.sub("", unicodedata.normalize("NFKC", t).lower()) if isinstance(t, str) else ""
+             for t in uniques]
+    width = max((len(t) for t in clean), default=0)
+    if width == 0:
+        return sp.csr_matrix((len(titles), 0))
+    chars = np.array(clean, dtype=f"<U{width}").view(np.uint32).reshape(len(clean), width).astype(np.int64)
+    nxt = np.zeros_like(chars)
+    nxt[:, :-1] = chars[:, 1:]
+    gram = chars << 21 | nxt  # a bigram's two code points (< 2**21 each); a 1-character title: (c, 0)
+    valid = (chars > 0) & ((nxt > 0) | (np.arange(width) == 0)[None, :])
+    r, c = np.nonzero(valid)
+    gcode, _ = pd.factorize(gram[r, c])
+    U = sp.csr_matrix((np.ones(len(r)), (r, gcode)), shape=(len(clean), int(gcode.max()) + 1 if len(gcode) else 0))
+    U.sum_duplicates()
+    U.data[:] = 1.0
+    rows = np.flatnonzero(codes >= 0)
+    out = sp.csr_matrix((len(titles), U.shape[1]))
+    if len(rows):
+        out = sp.vstack([U, sp.csr_matrix((1, U.shape[1]))]).tocsr()[np.where(codes >= 0, codes, len(clean))]
+    return out.tocsr()
 
 
 def _received(dataset, start=None, end=None) -> pd.Series:

@@ -503,18 +503,17 @@ def near_duplicate_projects(dataset, *, threshold: float = 0.8, year_gap: int = 
     return out.reset_index(drop=True)
 
 
-def _similar_pair_candidates(pi, oi, n_proj, n_orgs, threshold):
-    """Project pairs that can have participant Jaccard >= ``threshold``: prefix filtering
-    (Chaudhuri, Ganti & Kaushik, ICDE 2006; Bayardo, Ma & Srikant, WWW 2007).
+def prefix_matrix(pi, oi, n_proj, n_orgs, threshold):
+    """The prefix filter of participant Jaccard >= ``threshold`` (Chaudhuri, Ganti & Kaushik,
+    ICDE 2006; Bayardo, Ma & Srikant, WWW 2007): a projects x organisations 0/1 matrix holding,
+    for each project, its first ``|x| - ceil(t |x|) + 1`` organisations ordered rarest first.
 
-    Each project's organisations are ordered rarest first; two sets with Jaccard >= t share an
-    organisation within the first ``|x| - ceil(t |x|) + 1`` of each.  Hubs (a university in
-    thousands of projects) come last and rarely enter a prefix, so the candidate set stays
-    near the number of truly similar pairs instead of every pair sharing any organisation
-    (681 million pairs at 1M participation rows).  Returns (row, col) with row < col.
+    Two sets with Jaccard >= t share an organisation within both prefixes, so the pairs with a
+    non-zero entry in ``P @ P.T`` are a superset of the similar pairs.  Hubs (a university in
+    thousands of projects) come last and rarely enter a prefix, so the candidates stay near the
+    number of truly similar pairs instead of every pair sharing any organisation (681 million
+    pairs at 1M participation rows).  ``(pi, oi)``: distinct (project, organisation) codes.
     """
-    if len(pi) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     freq = np.bincount(oi, minlength=n_orgs)
     order = np.lexsort((oi, freq[oi], pi))
     ps, os_ = pi[order], oi[order]
@@ -524,7 +523,15 @@ def _similar_pair_candidates(pi, oi, n_proj, n_orgs, threshold):
     t = max(float(threshold), 0.0)
     plen = size - np.ceil(t * size - 1e-9).astype(np.int64) + 1
     keep = rank < np.minimum(plen, size)[ps]
-    P = sp.csr_matrix((np.ones(int(keep.sum())), (ps[keep], os_[keep])), shape=(n_proj, n_orgs))
+    return sp.csr_matrix((np.ones(int(keep.sum())), (ps[keep], os_[keep])), shape=(n_proj, n_orgs))
+
+
+def _similar_pair_candidates(pi, oi, n_proj, n_orgs, threshold):
+    """Project pairs that can have participant Jaccard >= ``threshold`` (:func:`prefix_matrix`).
+    Returns (row, col) with row < col, sorted."""
+    if len(pi) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    P = prefix_matrix(pi, oi, n_proj, n_orgs, threshold)
     C = sp.triu(P @ P.T, k=1).tocoo()
     o = np.lexsort((C.col, C.row))
     return C.row[o].astype(np.int64), C.col[o].astype(np.int64)
