@@ -179,22 +179,31 @@ def _bigram_matrix(titles: pd.Series):
     return out.tocsr()
 
 
-def _received(dataset, start=None, end=None) -> pd.Series:
-    """Budget received by each organisation in the period: each project's budget split evenly
-    among its participants."""
-    proj = dataset.projects
+def _received(dataset, start=None, end=None) -> tuple[np.ndarray, np.ndarray]:
+    """Budget received by each organisation (``organisations`` row order) in the period: each
+    project's budget split evenly among its participants; and whether the organisation took
+    part in a project with a budget in the period.  Integer rows and bincounts (the dataset's
+    cached participation rows), not string group-bys."""
+    proj, n_orgs = dataset.projects, len(dataset.organisations)
     if "budget" not in proj.columns:
-        return pd.Series(dtype=float)
-    yr = pd.to_numeric(proj["year"], errors="coerce")
-    keep = proj["budget"].notna()
+        return np.zeros(n_orgs), np.zeros(n_orgs, dtype=bool)
+    budget = pd.to_numeric(proj["budget"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    keep = proj["budget"].notna().to_numpy(copy=True)
     if start is not None:
         keep &= yr >= start
     if end is not None:
         keep &= yr <= end
-    p = proj.loc[keep, ["project_id", "budget"]]
-    part = dataset.participations.merge(p, on="project_id")
-    n = part.groupby("project_id")["org_id"].transform("size")
-    return (pd.to_numeric(part["budget"], errors="coerce") / n).groupby(part["org_id"]).sum()
+    prow, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    ok = prow >= 0
+    ok[ok] = keep[prow[ok]]
+    size = np.bincount(prow[ok], minlength=len(proj))  # participants of each project
+    got = ok & (orow >= 0)
+    share = np.nan_to_num(budget[prow[got]] / size[prow[got]])
+    # rounded to a millionth of the unit: the even splits' float noise (380599.99999999994 for
+    # 380600) would otherwise order organisations with the same budget by summation order
+    return (np.round(np.bincount(orow[got], weights=share, minlength=n_orgs), 6),
+            np.bincount(orow[got], minlength=n_orgs) > 0)
 
 
 def _gini(x: np.ndarray) -> float:
@@ -218,34 +227,42 @@ def budget_concentration(dataset, *, by: str = "phase", phases: dict | None = No
     [[0.7222, 0.3333]]
     """
     rows = []
+    proj = dataset.projects
+    yr = pd.to_numeric(proj["year"], errors="coerce")
     for label, a, b in year_slices(dataset, by, phases=phases):
-        r = _received(dataset, a, b)
+        r, _ = _received(dataset, a, b)
         r = r[r > 0]
-        if r.empty:
+        if not len(r):
             continue
         s = r / r.sum()
         k = max(1, int(np.ceil(0.1 * len(r))))
-        rows.append({"slice": label, "start": a, "end": b,
-                     "projects_with_budget": int(dataset.projects.loc[
-                         dataset.projects["budget"].notna() & pd.to_numeric(dataset.projects["year"], errors="coerce")
-                         .between(a if a is not None else -np.inf, b if b is not None else np.inf), "project_id"].nunique()),
+        in_period = proj["budget"].notna() & yr.between(a if a is not None else -np.inf, b if b is not None else np.inf)
+        rows.append({"slice": label, "start": a, "end": b, "projects_with_budget": int(in_period.sum()),
                      "budget": float(r.sum()), "recipients": int(len(r)), "hhi": float((s ** 2).sum()),
-                     "gini": _gini(r.to_numpy()), "top10_share": float(np.sort(s.to_numpy())[::-1][:k].sum())})
+                     "gini": _gini(r), "top10_share": float(np.sort(s)[::-1][:k].sum())})
     return pd.DataFrame(rows, columns=CONCENTRATION_COLUMNS)
 
 
 def repeatedly_funded(dataset, *, min_programmes: int = 2) -> pd.DataFrame:
     """Organisations funded by at least ``min_programmes`` programmes: ``programmes``,
     ``projects`` and ``budget`` received (even split), most programmes and budget first."""
-    part = dataset.participations.merge(dataset.projects[[c for c in ("project_id", "programme", "budget")
-                                                         if c in dataset.projects.columns]], on="project_id")
-    if "programme" not in part.columns:
+    proj, orgs = dataset.projects, dataset.organisations
+    if "programme" not in proj.columns:
         return pd.DataFrame(columns=["org_id", "name", "programmes", "projects", "budget"])
-    g = part.groupby("org_id")
-    out = pd.DataFrame({"programmes": g["programme"].nunique(), "projects": g["project_id"].nunique()})
-    out["budget"] = _received(dataset).reindex(out.index)
-    out = out[out["programmes"] >= min_programmes]
-    names = dataset.organisations_by_id()["name"] if "name" in dataset.organisations.columns else None
-    out.insert(0, "name", names.reindex(out.index).to_numpy() if names is not None else None)
-    out.index.name = "org_id"
-    return out.sort_values(["programmes", "budget", "projects"], ascending=False, kind="stable").reset_index()
+    prow, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    ok = (prow >= 0) & (orow >= 0)
+    prog = pd.factorize(proj["programme"], use_na_sentinel=True)[0][prow[ok]]
+    o, p = orow[ok].astype(np.int64), prow[ok].astype(np.int64)
+    # distinct (organisation, programme) and (organisation, project) pairs, counted per organisation
+    has = prog >= 0
+    programmes = np.bincount(np.unique(o[has] * (prog.max(initial=0) + 1) + prog[has]) // (prog.max(initial=0) + 1),
+                             minlength=len(orgs))
+    projects = np.bincount(np.unique(o * len(proj) + p) // max(len(proj), 1), minlength=len(orgs))
+    received, funded = _received(dataset)
+    sel = np.flatnonzero(programmes >= min_programmes)
+    out = pd.DataFrame({"org_id": orgs["org_id"].to_numpy(dtype=object)[sel],
+                        "name": orgs["name"].to_numpy(dtype=object)[sel] if "name" in orgs.columns else None,
+                        "programmes": programmes[sel], "projects": projects[sel],
+                        "budget": np.where(funded[sel], received[sel], np.nan)})
+    return out.sort_values(["programmes", "budget", "projects", "org_id"], ascending=[False, False, False, True],
+                           kind="stable", na_position="last").reset_index(drop=True)

@@ -33,10 +33,12 @@ References
 
 from __future__ import annotations
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .evolution import year_spans
 from .slices import DEFAULT_PHASES, Slice, year_slices
 
 __all__ = ["structure_over_time", "network_structure", "STRUCTURE_COLUMNS"]
@@ -112,6 +114,8 @@ def structure_over_time(dataset, *, by: str = "year", window: int = 3, step: int
     yr = coded.year[pp[ok]]
     first = np.full(len(coded.org_labels), np.inf)
     np.fmin.at(first, po[ok], np.where(np.isnan(yr), np.inf, yr))
+    starts = sorted({a for _, a, _ in periods if a is not None})
+    cores = _earlier_cores(dataset, coded, first, starts, weighting, max_project_size)
     rows = []
     for label, a, b in periods:
         s = Slice(dataset, start=a, end=b, label=label, weighting=weighting, max_project_size=max_project_size)
@@ -124,8 +128,7 @@ def structure_over_time(dataset, *, by: str = "year", window: int = 3, step: int
         if a is None:
             newcomer[:] = False
         row["newcomers"] = int(newcomer.sum())
-        row["newcomers_tied_to_core_share"] = _tied_to_earlier_core(dataset, coded, proj, members, newcomer, a,
-                                                                    weighting, max_project_size)
+        row["newcomers_tied_to_core_share"] = _tied_to_core(proj, members, newcomer, cores.get(a))
         rows.append(row)
     out = pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)
     out.attrs["params"] = {"by": by, "window": window, "step": step, "phases": phases or DEFAULT_PHASES,
@@ -133,17 +136,50 @@ def structure_over_time(dataset, *, by: str = "year", window: int = 3, step: int
     return out
 
 
-def _tied_to_earlier_core(dataset, coded, proj, members, newcomer, start, weighting, max_project_size) -> float:
-    """Share of the period's newcomers with a tie (in the period) to the main core of the
-    network of all earlier years; NaN for the first period or without newcomers."""
-    if start is None or not newcomer.any():
+def _earlier_cores(dataset, coded, first, starts, weighting, max_project_size) -> dict:
+    """For each period start *a*: the organisations (numbers) in the main core of the network of
+    all projects before *a* — None when that network is empty.
+
+    The networks before successive starts grow by the ties first made in between: one igraph
+    graph of every dated project's ties gains them in order of the ties' first year (the
+    earliest project the two share, :func:`netcluster.evolution.year_spans`), and its k-cores
+    are read at each start — instead of projecting the earlier years again for every period.
+    """
+    dated = Slice(dataset, start=None, end=None, weighting=weighting, max_project_size=max_project_size)
+    if not starts or dated.is_empty:
+        return {}
+    proj = dated.projection
+    years = dataset.projects.drop_duplicates("project_id").set_index("project_id")["year"]
+    _, tie_years = year_spans(dated.network, proj, years, excluded=proj.params.get("excluded_projects") or ())
+    r, c, _, _ = proj.tie_arrays()
+    tie_first = tie_years["first_year"].to_numpy(dtype=float, na_value=np.nan)
+    order = np.argsort(tie_first, kind="stable")
+    r, c, tie_first = r[order], c[order], tie_first[order]
+    node_first = first[dated.participants]  # each node's first dated project
+    g = ig.Graph(n=proj.n_nodes, directed=False)
+    added, out = 0, {}
+    for a in starts:
+        upto = int(np.searchsorted(tie_first, a, side="left"))  # ties first made before a
+        if upto > added:
+            g.add_edges(list(zip(r[added:upto].tolist(), c[added:upto].tolist())))
+            added = upto
+        present = node_first < a
+        if not present.any():
+            out[a] = None
+            continue
+        core = np.asarray(g.coreness(), dtype=int)
+        kmax = core[present].max()
+        out[a] = dated.participants[present & (core == kmax)]
+    return out
+
+
+def _tied_to_core(proj, members, newcomer, core) -> float:
+    """Share of the period's newcomers with a tie (in the period) to an organisation of
+    ``core`` (organisation numbers); NaN without newcomers or without an earlier network."""
+    if core is None or not newcomer.any():
         return np.nan
-    earlier = Slice(dataset, start=None, end=start - 1, weighting=weighting, max_project_size=max_project_size)
-    if earlier.is_empty:
-        return np.nan
-    core = np.asarray(earlier.projection.to_igraph().coreness(), dtype=int)
-    in_core = np.zeros(len(coded.org_labels), dtype=bool)
-    in_core[earlier.participants[core == core.max()]] = True
+    in_core = np.zeros(int(max(members.max(initial=-1), core.max(initial=-1))) + 1, dtype=bool)
+    in_core[core] = True
     A = sp.csr_matrix(proj.matrix)
     A.data = np.ones_like(A.data)
     tied = np.asarray(A @ in_core[members].astype(float)).ravel() > 0

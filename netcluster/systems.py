@@ -130,41 +130,47 @@ def regional_innovation_system(dataset, projection, *, region: str = "region") -
     >>> ris.index[-1], bool(ris["firm_partners_local_share"].between(0, 1).all())
     ('(national)', True)
     """
-    orgs = dataset.organisations_by_id()
+    orgs = dataset.organisations
     labels = projection.labels
-    t = orgs["org_type"].reindex(labels).astype(object).to_numpy()
-    reg = orgs[region].reindex(labels).astype(object).to_numpy() if region in orgs.columns else \
-        np.full(len(labels), None, dtype=object)
+    rows = dataset.organisation_rows(labels)  # organisations row of each node (-1: none)
+    known = rows >= 0
+    at = np.maximum(rows, 0)
+    t = np.where(known, orgs["org_type"].to_numpy(dtype=object)[at], None)
+    # regions as integer codes (-1: missing): the comparisons below run over every tie end
+    codes, uniques = (pd.factorize(orgs[region], use_na_sentinel=True) if region in orgs.columns
+                      else (np.full(len(orgs), -1), []))
+    rc = np.where(known, codes[at], -1)
+    firm = t == "firm"
     firm_flag, kis_flag, _ = org_service_flags(dataset)
-    row_of = pd.Index(dataset.organisations["org_id"]).get_indexer(labels)
-    kis = np.where(row_of >= 0, kis_flag[np.maximum(row_of, 0)], False) & (t == "firm")
+    kis = np.where(known, kis_flag[at], False) & firm
     r, c, _, _ = projection.tie_arrays()
     # both directions: (firm end, other end)
-    a = np.concatenate([r, c])
-    b = np.concatenate([c, r])
-    firm_end = t[a] == "firm"
-    a, b = a[firm_end], b[firm_end]
-    same = (reg[a] == reg[b]) & pd.notna(reg[a]) & pd.notna(reg[b])
-    deg = np.bincount(np.concatenate([r, c]), minlength=len(labels))
-    ka = np.concatenate([r, c])[np.isin(np.concatenate([r, c]), np.flatnonzero(kis))]
-    kb = np.concatenate([c, r])[np.isin(np.concatenate([r, c]), np.flatnonzero(kis))]
-    regions = sorted({x for x in reg[t == "firm"] if isinstance(x, str)})
+    ends_a, ends_b = np.concatenate([r, c]), np.concatenate([c, r])
+    a, b = ends_a[firm[ends_a]], ends_b[firm[ends_a]]
+    same = (rc[a] == rc[b]) & (rc[a] >= 0)
+    partner_u, partner_r = t[b] == "university", t[b] == "research"
+    deg = np.bincount(ends_a, minlength=len(labels))
+    ka, kb = ends_a[kis[ends_a]], ends_b[kis[ends_a]]
+    external = (rc[ka] != rc[kb]) | (rc[kb] < 0)
+    firm_codes = np.unique(rc[firm & (rc >= 0)])
+    regions = sorted((str(uniques[k]), k) for k in firm_codes if isinstance(uniques[k], str))
 
     def row(mask_a, mask_firms, mask_kis, mask_ka):
         n = int(mask_a.sum())
         kis_deg = deg[mask_kis]
-        ext = ((reg[ka[mask_ka]] != reg[kb[mask_ka]]) | pd.isna(reg[kb[mask_ka]])) if mask_ka.any() else np.zeros(0)
+        ext = external[mask_ka]
         return {"firms": int(mask_firms.sum()), "firm_ties": n,
-                "firm_university_tie_share": float((t[b[mask_a]] == "university").mean()) if n else np.nan,
-                "firm_research_tie_share": float((t[b[mask_a]] == "research").mean()) if n else np.nan,
+                "firm_university_tie_share": float(partner_u[mask_a].mean()) if n else np.nan,
+                "firm_research_tie_share": float(partner_r[mask_a].mean()) if n else np.nan,
                 "firm_partners_local_share": float(same[mask_a].mean()) if n else np.nan,
                 "kis_firms": int(mask_kis.sum()), "kis_mean_degree": float(kis_deg.mean()) if len(kis_deg) else np.nan,
                 "kis_external_share": float(ext.mean()) if len(ext) else np.nan}
 
     out = {}
-    for g in regions:
-        out[g] = row(reg[a] == g, (t == "firm") & (reg == g), kis & (reg == g), reg[ka] == g)
-    out["(national)"] = row(np.ones(len(a), dtype=bool), t == "firm", kis, np.ones(len(ka), dtype=bool))
+    ra, rka = rc[a], rc[ka]
+    for g, k in regions:
+        out[g] = row(ra == k, firm & (rc == k), kis & (rc == k), rka == k)
+    out["(national)"] = row(np.ones(len(a), dtype=bool), firm, kis, np.ones(len(ka), dtype=bool))
     frame = pd.DataFrame.from_dict(out, orient="index")[RIS_COLUMNS[1:]]
     frame.index.name = region
     return frame

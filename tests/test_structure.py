@@ -58,3 +58,53 @@ def test_structure_by_phase_covers_the_phases():
     orgs = ev[ev["indicator"] == "organisations"].set_index("slice")["value"]
     assert (st.set_index("slice")["organisations"] == orgs.reindex(st["slice"]).to_numpy()).all()
     assert st["largest_component_share"].between(0, 1).all() and st["density"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("seed,max_size", [(0, None), (3, 4), (2, None)])
+def test_newcomers_tied_to_core_against_networkx(seed, max_size):
+    """Each period's share from networkx alone: the graph of all earlier projects (those up to
+    ``max_project_size``: larger ones leave no ties), its main core (``core_number``), the
+    period's graph and its newcomers (first project in the period).  Projects without a year
+    and single-participant projects included."""
+    rng = np.random.default_rng(seed)
+    rows, years = [], {}
+    for p in range(120):
+        k = int(rng.integers(1, 7))
+        orgs = rng.choice(40, size=k, replace=False, p=np.r_[[0.15, 0.1], np.full(38, 0.75 / 38)])
+        rows += [(f"P{p}", f"o{o}") for o in orgs]
+        years[f"P{p}"] = float(rng.choice([2008, 2009, 2010, 2011, 2012, np.nan]))
+    part = pd.DataFrame(rows, columns=["project_id", "org_id"])
+    proj = pd.DataFrame({"project_id": list(years), "year": list(years.values())})
+    ds = nc.from_frames(part, projects=proj)
+    got = structure_over_time(ds, max_project_size=max_size).set_index("slice")
+
+    members = part.groupby("project_id")["org_id"].agg(list)
+
+    def graph(projects):
+        g = nx.Graph()
+        for p in projects:
+            g.add_nodes_from(members[p])
+            if max_size is None or len(members[p]) <= max_size:
+                g.add_edges_from((u, v) for i, u in enumerate(members[p]) for v in members[p][i + 1:])
+        return g
+
+    first = {}
+    for p, y in sorted((kv for kv in years.items() if not np.isnan(kv[1])), key=lambda kv: kv[1]):
+        for o in members[p]:
+            first.setdefault(o, y)
+    checked = 0
+    for year in (2009, 2010, 2011, 2012):
+        earlier = graph([p for p, y in years.items() if y < year])
+        now = graph([p for p, y in years.items() if y == year])
+        core = nx.core_number(earlier)
+        k = max(core.values())
+        main = {o for o, v in core.items() if v == k}
+        new = [o for o in now if first[o] == year]
+        want = np.mean([any(n in main for n in now[o]) for o in new]) if new else np.nan
+        assert got.loc[str(year), "newcomers"] == len(new)
+        if np.isnan(want):
+            assert np.isnan(got.loc[str(year), "newcomers_tied_to_core_share"])
+        else:
+            assert got.loc[str(year), "newcomers_tied_to_core_share"] == pytest.approx(want)
+            checked += 1
+    assert checked >= 2
