@@ -63,27 +63,40 @@ def _period_shares(s: Slice, dataset, types) -> list[dict]:
     n = proj.n_nodes
     if n == 0:
         return []
-    orgs = dataset.organisations_by_id()
-    t = orgs["org_type"].reindex(proj.labels).astype(object).to_numpy()
-    r, c, _, _ = proj.tie_arrays()
+    c = s.coded
+    org_type = c.orgs["org_type"].to_numpy(dtype=object)
+    t = org_type[s.participants]  # the projection's organisations, in its order
+    r, cc, _, _ = proj.tie_arrays()
     btw = _betweenness(proj, s.seed)
     total_b = float(np.nansum(btw))
-    part = dataset.participations
-    lead = part[(part["role"] == "lead") & part["project_id"].isin(set(s.coded.proj_labels[s.pmask]))] \
-        if "role" in part.columns else part.iloc[:0]
-    lead_type = orgs["org_type"].reindex(lead["org_id"]).astype(object).to_numpy()
-    n_lead_projects = lead["project_id"].nunique()
+    # the period's lead participations (integer codes: no string matching per period)
+    lead = _lead_rows(dataset)
+    lead = lead[s.pmask[c.pp[lead]]]
+    lead_project = c.pp[lead]
+    lead_type = np.where(c.po[lead] >= 0, org_type[np.maximum(c.po[lead], 0)], None)
+    n_lead_projects = len(np.unique(lead_project))
     rows = []
     for ty in list(types) + [PUBLIC]:
         is_t = np.isin(t, ["government", "support"]) if ty == PUBLIC else t == ty
-        tie = (is_t[r] | is_t[c]) if len(r) else np.zeros(0, dtype=bool)
+        tie = (is_t[r] | is_t[cc]) if len(r) else np.zeros(0, dtype=bool)
         led_mask = np.isin(lead_type, ["government", "support"]) if ty == PUBLIC else lead_type == ty
-        led = lead.loc[led_mask, "project_id"].nunique() if n_lead_projects else 0
+        led = len(np.unique(lead_project[led_mask])) if n_lead_projects else 0
         rows.append({"org_type": ty, "organisations": int(is_t.sum()), "organisations_share": float(is_t.mean()),
                      "ties_share": float(tie.mean()) if len(r) else np.nan,
                      "betweenness_share": float(np.nansum(btw[is_t]) / total_b) if total_b > 0 else np.nan,
                      "lead_share": float(led / n_lead_projects) if n_lead_projects else np.nan})
     return rows
+
+
+def _lead_rows(dataset) -> np.ndarray:
+    """Participations (positions) of a project's lead organisation with a known project."""
+    def compute(d):
+        part = d.participations
+        if "role" not in part.columns:
+            return np.zeros(0, dtype=np.int64)
+        lead = (part["role"] == "lead").fillna(False).to_numpy(dtype=bool)
+        return np.flatnonzero(lead & (d.participation_project_rows() >= 0))
+    return dataset.cached(("lead participations",), compute)
 
 
 def type_shares_over_time(dataset, *, by: str = "year", phases: dict | None = None, types=TYPES,
