@@ -380,14 +380,15 @@ def _times(A, deg, flat, vals, k, out):
     return out
 
 
-def _brandes_unweighted(A, sources):
+def _brandes_unweighted(A, sources, per_source: bool = False):
     """Brandes (2001) dependencies and harmonic sums from ``sources`` on an unweighted graph,
     all sources at once, level by level: every BFS level and every back-propagation level is
     one sparse product (n × len(sources); :func:`_times`), so no Python work per node or tie.
 
     ``A``: symmetric binary CSR without diagonal.  Returns ``(dep, inv)``: per node, the sum
     over sources of Brandes' dependency δ_s(v) (each undirected pair counted from its source
-    end) and of 1/d(s, v) (0 when unreachable or v = s)."""
+    end) and of 1/d(s, v) (0 when unreachable or v = s).  ``per_source``: the dependencies as
+    an n × len(sources) matrix (column j: source j's), not summed."""
     n, k = A.shape[0], len(sources)
     deg = np.diff(A.indptr)
     cols = np.arange(k)
@@ -414,6 +415,8 @@ def _brandes_unweighted(A, sources):
     inv = np.zeros(n * k)
     for lev in range(1, len(levels)):
         inv[levels[lev]] = 1.0 / lev
+    if per_source:
+        return delta.reshape(n, k), inv.reshape(n, k).sum(axis=1)
     return delta.reshape(n, k).sum(axis=1), inv.reshape(n, k).sum(axis=1)
 
 

@@ -7,8 +7,10 @@ governments) — and, for comparison, through firms, universities and research i
 
 * ``ties_share``: share of the period's ties with at least one organisation of the type;
 * ``betweenness_share``: the type's share of the summed betweenness (brokerage along shortest
-  paths; exact up to 5,000 organisations, estimated from 64 seeded sources above — Brandes &
-  Pich 2007: a share of a sum settles long before individual values do);
+  paths; exact up to 5,000 organisations; above, estimated from seeded sources added 16 at a
+  time until every type's share has a standard error of at most one percentage point, at most
+  64 sources — Brandes & Pich 2007: a share of a sum settles long before individual values
+  do), with ``betweenness_share_se`` (0 when exact) and ``betweenness_sources``;
 * ``lead_share``: share of the period's projects whose lead organisation is of the type
   (projects with a recorded lead).
 
@@ -29,15 +31,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
-from .centrality import _sampled_paths_unweighted
+from .centrality import _brandes_unweighted
 from .programme import org_service_flags
 from .slices import Slice, year_slices
 
 __all__ = ["type_shares_over_time", "regional_innovation_system", "TYPE_SHARE_COLUMNS", "RIS_COLUMNS"]
 
 TYPE_SHARE_COLUMNS = ["slice", "start", "end", "org_type", "organisations", "organisations_share", "ties_share",
-                      "betweenness_share", "lead_share"]
+                      "betweenness_share", "betweenness_share_se", "betweenness_sources", "lead_share"]
 RIS_COLUMNS = ["region", "firms", "firm_ties", "firm_university_tie_share", "firm_research_tie_share",
                "firm_partners_local_share", "kis_firms", "kis_mean_degree", "kis_external_share"]
 TYPES = ("government", "support", "firm", "university", "research")
@@ -45,17 +48,51 @@ TYPES = ("government", "support", "firm", "university", "research")
 PUBLIC = "government+support"
 
 
-#: Above this many organisations a period's betweenness is estimated from SHARE_SOURCES seeded
-#: sources (shares of a sum are stable long before individual values are).
-EXACT_NODES, SHARE_SOURCES = 5000, 64
+#: Above EXACT_NODES organisations a period's betweenness shares are estimated from seeded
+#: sources (Brandes & Pich 2007) added SHARE_BATCH at a time until every type's share has a
+#: standard error of at most SHARE_SE (absolute: 0.01 = one percentage point) — at least two
+#: batches, at most SHARE_MAX_SOURCES sources (then the standard error is what it is; it is in
+#: the table either way).
+EXACT_NODES, SHARE_BATCH, SHARE_SE, SHARE_MAX_SOURCES = 5000, 16, 0.01, 64
 
 
-def _betweenness(proj, seed) -> np.ndarray:
-    """Betweenness of a period's organisations (projection order): exact (igraph) up to
-    EXACT_NODES, else the Brandes–Pich estimate from SHARE_SOURCES sources."""
-    if proj.n_nodes <= EXACT_NODES:
-        return np.asarray(proj.to_igraph().betweenness(), dtype=float)
-    return _sampled_paths_unweighted(proj, SHARE_SOURCES, seed)[0]
+def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each boolean node mask's share of the summed betweenness, its standard error and the
+    sources used: exact (igraph; standard error 0) up to EXACT_NODES organisations, else
+    sampled (see SHARE_SE).  A share is a ratio estimate over the sampled sources, Σ_s a_s /
+    Σ_s b_s (a_s: the group's dependency on source s, b_s: everyone's); its standard error by
+    the delta method, sqrt(Σ_s (a_s − R b_s)² / (m (m − 1))) / mean(b) over the m sources
+    (Cochran, *Sampling Techniques*, 3rd ed. 1977, §6.4)."""
+    n = proj.n_nodes
+    if n <= EXACT_NODES:
+        btw = np.asarray(proj.to_igraph().betweenness(), dtype=float)
+        total = float(np.nansum(btw))
+        share = np.array([np.nansum(btw[g]) / total if total > 0 else np.nan for g in groups])
+        return share, np.where(np.isnan(share), np.nan, 0.0), n
+    r, c, _, _ = proj.tie_arrays()
+    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    sources = np.random.default_rng(seed).choice(n, size=min(SHARE_MAX_SOURCES, n), replace=False)
+    G = np.array(groups, dtype=float)  # groups x nodes
+    a_parts, b_parts = [], []
+    used = 0
+    share = se = np.full(len(groups), np.nan)
+    while used < len(sources):
+        dep, _ = _brandes_unweighted(A, sources[used:used + SHARE_BATCH], per_source=True)
+        used = min(used + SHARE_BATCH, len(sources))
+        a_parts.append(G @ dep)          # groups x sources
+        b_parts.append(dep.sum(axis=0))  # sources
+        a_s, b_s = np.concatenate(a_parts, axis=1), np.concatenate(b_parts)
+        m, total = len(b_s), b_s.sum()
+        if total <= 0:
+            share = se = np.full(len(groups), np.nan)
+            continue
+        share = a_s.sum(axis=1) / total
+        if m >= 2:
+            resid = a_s - share[:, None] * b_s[None, :]
+            se = np.sqrt((resid ** 2).sum(axis=1) / (m * (m - 1))) / b_s.mean()
+        if m >= 2 * SHARE_BATCH and np.all(se <= SHARE_SE):
+            break
+    return share, np.where(np.isnan(share), np.nan, se), used
 
 
 def _period_shares(s: Slice, dataset, types) -> list[dict]:
@@ -67,23 +104,24 @@ def _period_shares(s: Slice, dataset, types) -> list[dict]:
     org_type = c.orgs["org_type"].to_numpy(dtype=object)
     t = org_type[s.participants]  # the projection's organisations, in its order
     r, cc, _, _ = proj.tie_arrays()
-    btw = _betweenness(proj, s.seed)
-    total_b = float(np.nansum(btw))
     # the period's lead participations (integer codes: no string matching per period)
     lead = _lead_rows(dataset)
     lead = lead[s.pmask[c.pp[lead]]]
     lead_project = c.pp[lead]
     lead_type = np.where(c.po[lead] >= 0, org_type[np.maximum(c.po[lead], 0)], None)
     n_lead_projects = len(np.unique(lead_project))
+    kinds = list(types) + [PUBLIC]
+    masks = [np.isin(t, ["government", "support"]) if ty == PUBLIC else t == ty for ty in kinds]
+    btw_share, btw_se, sources = _betweenness_shares(proj, masks, s.seed)
     rows = []
-    for ty in list(types) + [PUBLIC]:
-        is_t = np.isin(t, ["government", "support"]) if ty == PUBLIC else t == ty
+    for ty, is_t, b_share, b_se in zip(kinds, masks, btw_share, btw_se):
         tie = (is_t[r] | is_t[cc]) if len(r) else np.zeros(0, dtype=bool)
         led_mask = np.isin(lead_type, ["government", "support"]) if ty == PUBLIC else lead_type == ty
         led = len(np.unique(lead_project[led_mask])) if n_lead_projects else 0
         rows.append({"org_type": ty, "organisations": int(is_t.sum()), "organisations_share": float(is_t.mean()),
                      "ties_share": float(tie.mean()) if len(r) else np.nan,
-                     "betweenness_share": float(np.nansum(btw[is_t]) / total_b) if total_b > 0 else np.nan,
+                     "betweenness_share": float(b_share), "betweenness_share_se": float(b_se),
+                     "betweenness_sources": int(sources),
                      "lead_share": float(led / n_lead_projects) if n_lead_projects else np.nan})
     return rows
 

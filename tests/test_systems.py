@@ -59,3 +59,58 @@ def test_regional_innovation_system_by_hand(small):
     assert ris.loc["서울", "kis_external_share"] == 1.0
     nat = ris.loc["(national)"]
     assert nat["firms"] == 3 and nat["firm_ties"] == 5  # f1: 3, f2: 1, f3: 1
+
+
+def _typed_random_dataset(seed, n_proj=260, n_orgs=180):
+    """A random dataset of one year with every organisation type (hubs among them)."""
+    rng = np.random.default_rng(seed)
+    types = np.array(["firm", "university", "research", "support", "government"])
+    org_type = types[rng.choice(5, size=n_orgs, p=[0.6, 0.15, 0.1, 0.1, 0.05])]
+    weights = rng.pareto(1.5, size=n_orgs) + 1
+    rows = []
+    for p in range(n_proj):
+        k = int(rng.integers(2, 5))
+        for o in rng.choice(n_orgs, size=k, replace=False, p=weights / weights.sum()):
+            rows.append((f"P{p}", f"o{o}"))
+    part = pd.DataFrame(rows, columns=["project_id", "org_id"]).drop_duplicates()
+    orgs = pd.DataFrame({"org_id": [f"o{i}" for i in range(n_orgs)], "org_type": org_type})
+    proj = pd.DataFrame({"project_id": [f"P{p}" for p in range(n_proj)], "year": 2010})
+    return nc.from_frames(part, orgs, proj)
+
+
+def _exact_shares(ds):
+    """Each type's share of the summed betweenness, by networkx alone."""
+    g = nx.Graph()
+    members = ds.participations.groupby("project_id")["org_id"].agg(list)
+    for m in members:
+        g.add_nodes_from(m)
+        g.add_edges_from((u, v) for i, u in enumerate(m) for v in m[i + 1:])
+    b = pd.Series(nx.betweenness_centrality(g, normalized=False))
+    t = ds.organisations.set_index("org_id")["org_type"].reindex(b.index)
+    return b.groupby(t).sum() / b.sum()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sampled_betweenness_shares_within_their_standard_error(seed, monkeypatch):
+    """Above EXACT_NODES (lowered here) the shares are sampled with a standard error: with
+    every node as a source they equal networkx's exact shares; with the default rule the
+    error against the exact shares is within three standard errors (and the rule's
+    precision or its source cap is what stopped it)."""
+    import netcluster.systems as systems
+    ds = _typed_random_dataset(seed)
+    exact = _exact_shares(ds)
+    monkeypatch.setattr(systems, "EXACT_NODES", 0)
+    monkeypatch.setattr(systems, "SHARE_MAX_SOURCES", 10_000)  # every node a source: exact
+    monkeypatch.setattr(systems, "SHARE_SE", -1.0)  # (no stop for precision)
+    ts = systems.type_shares_over_time(ds).set_index("org_type")
+    for ty, share in exact.items():
+        assert ts.loc[ty, "betweenness_share"] == pytest.approx(share, abs=1e-12)
+    monkeypatch.setattr(systems, "SHARE_MAX_SOURCES", 64)
+    monkeypatch.setattr(systems, "SHARE_SE", 0.01)
+    ts = systems.type_shares_over_time(ds, seed=seed).set_index("org_type")
+    n_sources = ts["betweenness_sources"].iloc[0]
+    assert 32 <= n_sources <= 64
+    se = ts["betweenness_share_se"]
+    assert n_sources == 64 or (se <= systems.SHARE_SE).all()
+    for ty, share in exact.items():
+        assert abs(ts.loc[ty, "betweenness_share"] - share) <= 3 * se[ty] + 1e-12

@@ -560,8 +560,11 @@ class _Report:
                 periods = [periods[0], periods[-1]]
             for name in periods:
                 pub = ts[(ts["slice"] == name) & (ts["org_type"] == "government+support")].iloc[0]
-                out.append(f"<p>{_e(self.t('systems_line', period=self.phase_label(str(name)), ties=pct(pub['ties_share']), btw=pct(pub['betweenness_share']), lead=pct(pub['lead_share'])))}</p>")
-            cols = ["ties_share", "betweenness_share", "lead_share", "organisations_share"]
+                se = pub.get("betweenness_share_se", np.nan)
+                btw = pct(pub["betweenness_share"]) + (self.t("se_suffix", se=pct(se)) if se > 0 else "")
+                out.append(f"<p>{_e(self.t('systems_line', period=self.phase_label(str(name)), ties=pct(pub['ties_share']), btw=btw, lead=pct(pub['lead_share'])))}</p>")
+            cols = ["ties_share", "betweenness_share", "betweenness_share_se", "lead_share", "organisations_share"]
+            cols = [c for c in cols if c in ts.columns]
             public = "정부·지원기관 합계" if self.lang == "ko" else "government + support"
             rows = [[self.phase_label(str(r["slice"])), public if r["org_type"] == "government+support"
                      else types.get(r["org_type"], r["org_type"])]

@@ -89,6 +89,8 @@ SHEET_COLUMNS = {
     "organisations_share": ("기관 비율", "share of organisations", "share"),
     "ties_share": ("연결 비율", "share of ties", "share"),
     "betweenness_share": ("매개 중심성 비율", "share of betweenness", "share"),
+    "betweenness_share_se": ("매개 중심성 비율의 표준오차", "share of betweenness: standard error", "share"),
+    "betweenness_sources": ("매개 중심성 추정 출발 기관 수", "betweenness: sources sampled", "int"),
     "lead_share": ("주관 과제 비율", "share of project leads", "share"),
     "firms": ("참여 기업 수", "participating firms", "int"),
     "firm_ties": ("기업의 협력 연결 수", "firms' partner links", "int"),
