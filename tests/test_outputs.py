@@ -201,7 +201,9 @@ def test_xlsx_writer_round_trips_through_openpyxl(tmp_path):
     assert [[c.value for c in r] for r in wb["empty"].iter_rows()] == [rows[0]]
     assert ws.freeze_panes == "A2"
     cut = load_workbook(write_xlsx({"cut": df}, tmp_path / "cut.xlsx", max_rows=3))["cut"]
-    assert cut.max_row == 5 and cut["A5"].value == "(first 3 of 5 rows; the CSV table has all rows)"
+    assert cut.max_row == 5 and cut["A5"].value == "(first 3 of 5 rows)"  # no file has every row: none named
+    from netcluster.write.tables import sheet_bytes
+    assert b"(first 3 of 5 rows; every row is in ties.csv)" in sheet_bytes(df, 3, full="ties.csv")
     assert p.read_bytes() == write_xlsx({"ties[1]/x": df, "empty": df.iloc[:0]}, tmp_path / "again.xlsx").read_bytes()
 
 

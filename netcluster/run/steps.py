@@ -674,7 +674,8 @@ def organisation_files(organisations, ties, lang, options: Options):
     orgs = organisations.reset_index()
     formatted = FormattedTable.of(orgs)
     spec = table_sheet(formatted or orgs, lang, options.group_by, table="organisations", source=organisations)
-    sheet = Deflated.of(sheet_bytes(formatted or orgs, headers=spec.headers, formats=spec.formats))
+    sheet = Deflated.of(sheet_bytes(formatted or orgs, headers=spec.headers, formats=spec.formats,
+                                    full="organisations.csv"))
     write_csv(formatted or orgs, options.out / "organisations.csv")
     if options.graphml:
         write_graphml(organisations, ties, options.out / "network.graphml")
@@ -693,7 +694,7 @@ def ties_sheet(ties, lang, options: Options):
     rows = strongest_ties(ties)
     table = FormattedTable.of(rows) or rows
     spec = table_sheet(table, lang, options.group_by, table="ties")
-    return Deflated.of(sheet_bytes(table, headers=spec.headers, formats=spec.formats))
+    return Deflated.of(sheet_bytes(table, headers=spec.headers, formats=spec.formats, full="ties.csv"))
 
 
 def join_pieces(options: Options, **_markers):

@@ -70,12 +70,13 @@ def _styles(formats, n_rows: int):
     return out
 
 
-def sheet_bytes(df, max_rows: int = 50_000, *, headers=None, formats=None) -> bytes:
-    """The worksheet XML of one table (first ``max_rows`` rows and a note), with ``headers``
-    and ``formats`` as in :class:`Sheet`.  ``df`` is a DataFrame or a
-    :class:`netcluster.write.formatted.FormattedTable`."""
+def sheet_bytes(df, max_rows: int = 50_000, *, headers=None, formats=None, full: str | None = None) -> bytes:
+    """The worksheet XML of one table (first ``max_rows`` rows and a note naming ``full``, the
+    file with every row, when there is one), with ``headers`` and ``formats`` as in
+    :class:`Sheet`.  ``df`` is a DataFrame or a :class:`netcluster.write.formatted.FormattedTable`."""
     n = df.n_rows if isinstance(df, FormattedTable) else len(df)
-    note = (f"(first {max_rows:,} of {n:,} rows; the CSV table has all rows)" if n > max_rows else None)
+    note = (f"(first {max_rows:,} of {n:,} rows" + (f"; every row is in {full})" if full else ")")
+            if n > max_rows else None)
     styles = _styles(formats, min(n, max_rows))
     if isinstance(df, FormattedTable):
         return (df.take(np.arange(max_rows)) if n > max_rows else df).sheet_xml(note, headers=headers, styles=styles)
