@@ -561,10 +561,11 @@ class _Report:
             for name in periods:
                 pub = ts[(ts["slice"] == name) & (ts["org_type"] == "government+support")].iloc[0]
                 se = pub.get("betweenness_share_se", np.nan)
-                btw = pct(pub["betweenness_share"]) + (self.t("se_suffix", se=pct(se)) if se > 0 else "")
+                btw = pct(pub["betweenness_share"]) + (self.t("se_suffix", se=100 * se) if se > 0 else "")
                 out.append(f"<p>{_e(self.t('systems_line', period=self.phase_label(str(name)), ties=pct(pub['ties_share']), btw=btw, lead=pct(pub['lead_share'])))}</p>")
             cols = ["ties_share", "betweenness_share", "betweenness_share_se", "lead_share", "organisations_share"]
-            cols = [c for c in cols if c in ts.columns]
+            # the standard error only where a share was sampled (exact shares: no column of zeros)
+            cols = [c for c in cols if c in ts.columns and (c != "betweenness_share_se" or (ts[c] > 0).any())]
             public = "정부·지원기관 합계" if self.lang == "ko" else "government + support"
             rows = [[self.phase_label(str(r["slice"])), public if r["org_type"] == "government+support"
                      else types.get(r["org_type"], r["org_type"])]

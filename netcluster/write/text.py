@@ -185,7 +185,7 @@ TEXT = {
                       "en": "How much of the ties, the brokerage (betweenness) and the project leads are held by "
                             "government and support bodies (the agency, technoparks, local governments) and by firms, "
                             "universities and research institutes, period by period: how public-led the network is."},
-    "se_suffix": {"ko": " (표준오차 {se})", "en": " (standard error {se})"},
+    "se_suffix": {"ko": " (표준오차 {se:.1f}%p)", "en": " (standard error {se:.1f} percentage points)"},
     "systems_line": {"ko": "{period}: 정부·지원기관이 연결의 {ties}, 매개 중심성의 {btw}, 과제 주관의 {lead}를 차지합니다.",
                      "en": "{period}: government and support bodies hold {ties} of the ties, {btw} of the betweenness "
                            "and {lead} of the project leads."},
