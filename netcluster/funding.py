@@ -159,16 +159,22 @@ def _bigram_matrix(titles: pd.Series):
     codes, uniques = pd.factorize(titles.astype(object), use_na_sentinel=True)
     clean = [_STRIP.sub("", unicodedata.normalize("NFKC", t).lower()) if isinstance(t, str) else ""
              for t in uniques]
-    width = max((len(t) for t in clean), default=0)
-    if width == 0:
+    # every title's code points in one array (memory linear in the text: a padded matrix would
+    # take titles x the longest title, gigabytes for one pasted-in abstract)
+    lengths = np.fromiter((len(t) for t in clean), dtype=np.int64, count=len(clean))
+    total = int(lengths.sum())
+    if total == 0:
         return sp.csr_matrix((len(titles), 0))
-    chars = np.array(clean, dtype=f"<U{width}").view(np.uint32).reshape(len(clean), width).astype(np.int64)
-    nxt = np.zeros_like(chars)
-    nxt[:, :-1] = chars[:, 1:]
-    gram = chars << 21 | nxt  # a bigram's two code points (< 2**21 each); a 1-character title: (c, 0)
-    valid = (chars > 0) & ((nxt > 0) | (np.arange(width) == 0)[None, :])
-    r, c = np.nonzero(valid)
-    gcode, _ = pd.factorize(gram[r, c])
+    cp = np.frombuffer("".join(clean).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    row = np.repeat(np.arange(len(clean)), lengths)
+    last = np.arange(total) == np.cumsum(lengths)[row] - 1  # the last character of its title
+    nxt = np.zeros(total, dtype=np.int64)
+    nxt[:-1] = cp[1:]
+    nxt[last] = 0
+    gram = cp << 21 | nxt  # a bigram's two code points (< 2**21 each); a 1-character title: (c, 0)
+    valid = ~last | (lengths[row] == 1)
+    r, gram = row[valid], gram[valid]
+    gcode, _ = pd.factorize(gram)
     U = sp.csr_matrix((np.ones(len(r)), (r, gcode)), shape=(len(clean), int(gcode.max()) + 1 if len(gcode) else 0))
     U.sum_duplicates()
     U.data[:] = 1.0

@@ -38,7 +38,7 @@ def test_similar_projects_by_hand(ds):
 def test_similar_projects_against_all_pairs(seed):
     """Every pair of projects checked by plain Python sets (the blocked sparse products and the
     prefix filter must neither lose nor add a pair): hubs in many projects, single-character,
-    empty and missing titles, missing years and programmes, one-participant projects."""
+    empty and missing titles, missing years and programmes, one-participant projects, a 200,000-character title."""
     rng = np.random.default_rng(seed)
     n_proj, orgs = 90, [f"o{i}" for i in range(14)]
     rows = []
@@ -47,7 +47,8 @@ def test_similar_projects_against_all_pairs(seed):
         chosen = set(rng.choice(orgs, size=k, replace=False, p=np.r_[[0.3, 0.2], np.full(12, 0.5 / 12)]))
         rows += [(f"P{p:03d}", o) for o in sorted(chosen)]
     part = pd.DataFrame(rows, columns=["project_id", "org_id"])
-    words = ["스마트 공장", "공장 스마트화", "바이오", "소재 부품", "가", "", None, "SMART factory", "스마트공장 2단계"]
+    words = ["스마트 공장", "공장 스마트화", "바이오", "소재 부품", "가", "", None, "SMART factory", "스마트공장 2단계",
+             "스마트 공장 고도화 " * 20_000]  # a pasted-in text of 200,000 characters
     proj = pd.DataFrame({"project_id": [f"P{p:03d}" for p in range(n_proj)],
                          "year": rng.choice([2010, 2011, 2012, 2013, 2014, np.nan], size=n_proj),
                          "programme": rng.choice(["A", "B", "C", None], size=n_proj, p=[0.4, 0.3, 0.2, 0.1]),
