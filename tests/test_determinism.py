@@ -93,7 +93,7 @@ def test_file_tasks_shared_between_the_processes_write_the_same_bytes(tmp_path, 
 
     def slow_csv_in_child(ties, out, coded=None, part=None):
         if os.getpid() != parent:
-            time.sleep(3)
+            time.sleep(8)  # long enough for the main process to take tasks even on a loaded machine
         return csv(ties, out, coded, part=part)
 
     for case, delay in (("second core takes all", 5), ("one each", 1)):
