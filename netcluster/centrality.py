@@ -420,14 +420,21 @@ def _brandes_unweighted(A, sources, per_source: bool = False):
     return delta.reshape(n, k).sum(axis=1), inv.reshape(n, k).sum(axis=1)
 
 
+def _unweighted_adjacency(projection):
+    """The projection's ties as a symmetric 0/1 CSR matrix (no diagonal): the BFS operand of
+    :func:`_brandes_unweighted`."""
+    n = projection.n_nodes
+    r, c, _, _ = projection.tie_arrays()
+    return sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+
+
 def _sampled_paths_unweighted(projection, k, seed, batches=5):
     """Sampled betweenness (with its batch standard error) and sampled harmonic closeness of
     an unweighted projection, from one BFS per source (:func:`_brandes_unweighted`).  Same
     estimators and sources as :func:`_sampled_betweenness` and :func:`_sampled_harmonic`
     (igraph), which the tests use as the oracle."""
     n = projection.n_nodes
-    r, c, _, _ = projection.tie_arrays()
-    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    A = _unweighted_adjacency(projection)
     sources = _sampled_sources(n, k, seed)
     est, sizes = [], []
     acc = np.zeros(n)
@@ -459,10 +466,9 @@ def _adaptive_paths_unweighted(projection, seed, *, batch=None, min_batches=None
     rel_se = TOP_RELATIVE_SE if rel_se is None else rel_se
     budget = budget or ADAPTIVE_BUDGET
     n = projection.n_nodes
-    r, c, _, _ = projection.tie_arrays()
-    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    A = _unweighted_adjacency(projection)
     order = np.random.default_rng(seed).permutation(n)
-    affordable = budget // max(NODE_COST * n + len(r), 1) // batch * batch  # whole batches only
+    affordable = budget // max(NODE_COST * n + A.nnz // 2, 1) // batch * batch  # whole batches only
     max_sources = int(min(n, max(batch * min_batches, affordable)))
     est, sizes = [], []
     acc = np.zeros(n)

@@ -10,14 +10,12 @@ stage lines; library calls are quiet).
 from __future__ import annotations
 
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import __version__
-from ._html import box, esc, html_table
 from .centrality import EXACT_MAX_NODES
 from .exceptions import OptionError
 from .graph import frames_to_igraph, frames_to_networkx
@@ -26,6 +24,7 @@ from .run import steps as S
 from .run.plan import Pool, Runner, Step
 from .run.pool import default_jobs
 from .write.folder import OutputFolder
+from .write.notebook_view import analysis_html
 
 __all__ = ["analyze", "Analysis", "OUTPUT_FILES"]
 
@@ -137,41 +136,14 @@ class Analysis:
         return frames_to_igraph(self.organisations, self.ties)
 
     def _repr_html_(self) -> str:
-        """Notebook display: the headline figures (the scorecard) and links to the pages."""
-        lang = self.params.get("lang", "en")
-        rows = []
-        for r in self.scorecard.itertuples(index=False):
-            v = r.value
-            if v is None or v != v:
-                shown = r.note if isinstance(r.note, str) and r.note else ""
-            elif r.unit == "share":
-                shown = f"{100 * float(v):.1f}%"
-            elif r.unit == "count":
-                shown = f"{float(v):,.0f}"
-            else:
-                shown = f"{float(v):.3f}"
-            rows.append([r.label, shown, r.section])
-        links = " · ".join(f'<a href="{esc(_relative(self.files[f]))}" target="_blank">{esc(f)}</a>'
-                           for f in ("report.html", "network.html", "regions.html", "indicators.xlsx")
-                           if f in self.files)
-        heads = ["지표", "값", "영역"] if lang == "ko" else ["indicator", "value", "section"]
-        s = self.dataset.summary()
-        head = (f"<p>{s['organisations']:,} organisations, {self.projection.n_ties:,} ties · {links}</p>"
-                "<p><code>netcluster.notebook.show_network(analysis)</code> shows the network here.</p>")
-        return box("Analysis", head, html_table(heads, rows, right=(1,)))
+        """Notebook display: the headline figures and links to the pages
+        (:func:`netcluster.write.notebook_view.analysis_html`)."""
+        return analysis_html(self)
 
     def __repr__(self):
         s = self.dataset.summary()
         return (f"<Analysis: {s['organisations']:,} organisations, {self.projection.n_ties:,} ties, "
                 f"{len(self.scorecard)} headline figures; files: {sorted(self.files)}>")
-
-
-def _relative(path) -> str:
-    """A file's path relative to the working folder (a notebook's links), else absolute."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
 
 
 def parse_years(years) -> tuple:

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
-from .centrality import _brandes_unweighted
+from .centrality import _brandes_unweighted, _unweighted_adjacency
 from .programme import org_service_flags
 from .slices import Slice, year_slices
 
@@ -69,8 +68,7 @@ def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarra
         total = float(np.nansum(btw))
         share = np.array([np.nansum(btw[g]) / total if total > 0 else np.nan for g in groups])
         return share, np.where(np.isnan(share), np.nan, 0.0), n
-    r, c, _, _ = proj.tie_arrays()
-    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    A = _unweighted_adjacency(proj)
     sources = np.random.default_rng(seed).choice(n, size=min(SHARE_MAX_SOURCES, n), replace=False)
     G = np.array(groups, dtype=float)  # groups x nodes
     a_parts, b_parts = [], []
