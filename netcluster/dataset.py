@@ -694,6 +694,8 @@ class _Builder:
         """Ids as ids (:func:`netcluster.names.clean_id`): full-width forms, invisible and control
         characters normalised away, each change reported."""
         s = df[col]
+        if _ids_already_clean(s.to_numpy(dtype=object)):
+            return df
         uniq = pd.unique(s.dropna())
         fixed = {}
         for a in range(0, len(uniq), 4096):  # blocks checked in C first: most ids need nothing
@@ -742,9 +744,12 @@ class _Builder:
         if has_name:
             raw_names = df["name"]
             df["name"] = clean_names(raw_names)
+            # a name with an invisible character is a name clean_names changed: looked for
+            # only when some name changed
+            changed = (df["name"].to_numpy(dtype=object) != raw_names.to_numpy(dtype=object)).any()
             invisible = raw_names.astype(object).map(
                 lambda v: isinstance(v, str) and has_invisible(v)).to_numpy(dtype=bool) \
-                if _any_invisible(raw_names) else None
+                if changed and _any_invisible(raw_names) else None
             if invisible is not None and invisible.any():
                 self.log.add_many(table=table, reason="invisible or control characters removed from name",
                                   action="repair", file=df["file"].iloc[0], lines=df.loc[invisible, "line"].tolist(),
@@ -1209,6 +1214,24 @@ class _Builder:
 
 #: an id with whitespace at either end (ids joined by \x1f)
 _EDGE_SPACE_ID = re.compile(r"(?:^|\x1f)\s|\s(?:\x1f|$)")
+
+
+def _ids_already_clean(values: np.ndarray) -> bool:
+    """Whether every id is text that :func:`netcluster.names.clean_id` leaves as it is (ASCII,
+    printable, no space at either end): a few C-level searches over the ids joined, no pass in
+    Python and no hashing — the common case of a million-row table."""
+    present = values[~pd.isna(values)]
+    try:
+        text = "\x1f".join(present)
+    except TypeError:  # not all text
+        return False
+    if not len(present):
+        return True
+    edges = ("\x1f" + text + "\x1f")
+    return (text.isascii() and text.count("\x1f") == len(present) - 1
+            and text.replace("\x1f", "").isprintable()
+            # (ASCII and printable: the only whitespace left is the space); no empty id
+            and " \x1f" not in edges and "\x1f " not in edges and "\x1f\x1f" not in edges)
 
 
 def _has_value(col: pd.Series) -> bool:

@@ -142,6 +142,9 @@ def clean_names(names: pd.Series) -> pd.Series:
     """:func:`clean_name` of a column.  Names are checked in blocks of 2,000 with a few
     C-level tests on the joined block; only blocks with something to clean go name by name."""
     names = names.astype("object")
+    values = names.to_numpy(dtype=object)
+    if _block_is_clean(values[~pd.isna(values)].tolist()):  # the whole column at once: the common case
+        return names.copy()
     uniq = pd.unique(names.dropna())
     fixed = {}
     for a in range(0, len(uniq), 2000):
@@ -160,15 +163,20 @@ def clean_names(names: pd.Series) -> pd.Series:
 def _block_is_clean(block: list) -> bool:
     """True when every name of the block is already its :func:`clean_name` (non-empty str,
     printable, NFKC, no control characters, no double or edge spaces)."""
-    if not all(type(u) is str for u in block):
+    if not block:
         return False
-    joined = "\n".join(block)
-    if not block or joined.count("\n") != len(block) - 1 or "" in block:
+    try:
+        joined = "\n".join(block)
+    except TypeError:  # not all text
         return False
-    # no name with whitespace at an edge (str.strip's whitespace is the regex \s: the same test
-    # as a regex over the joined block, without the regex's scan of every position)
-    if list(map(str.strip, block)) != block or "  " in joined or _CONTROL.search(joined):
+    if joined.count("\n") != len(block) - 1 or "\n\n" in joined or block[0] == "" or block[-1] == "":
         return False
+    # printable: no control or format character (every character clean_name removes is one,
+    # see tests/test_names.py) and no whitespace but the ASCII space
     if not joined.replace("\n", "").isprintable():
+        return False
+    # so a name with whitespace at an edge has a space beside a line break or at an end
+    edges = "\n" + joined + "\n"
+    if " \n" in edges or "\n " in edges or "  " in joined:
         return False
     return unicodedata.is_normalized("NFKC", joined)

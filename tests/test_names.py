@@ -101,3 +101,42 @@ def test_invisible_characters_removed_from_names_and_ids_and_reported(tmp_path):
     assert names["line"].tolist() == [2]
     ids = ev[ev["reason"].str.startswith("id normalised")]
     assert sorted(ids["line"].tolist()) == [3, 4, 6]
+
+
+def test_the_clean_ids_shortcut_never_skips_an_id_that_clean_id_changes():
+    """The joined-text test that lets a million ids skip :func:`clean_id` says "clean" only
+    when clean_id leaves every id as it is (oracle: clean_id id by id), on ids of random
+    characters: spaces, tabs, the separator, full-width and invisible characters, empty."""
+    import numpy as np
+    from hypothesis import given, settings, strategies as st
+    from netcluster.dataset import _ids_already_clean
+    chars = st.sampled_from(list("ab19-_. ") + ["\t", "\x1f", "\u3000", "ａ", "１", "\u200b", "\u202e", "é", "\x00"])
+    ids = st.one_of(st.none(), st.text(chars, max_size=4), st.integers(0, 9))
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(ids, max_size=6))
+    def check(values):
+        if _ids_already_clean(np.array(values, dtype=object)):
+            assert all(clean_id(v) == v for v in values if v is not None), values
+
+    check()
+    assert _ids_already_clean(np.array(["KC2014-000001", None, "0132421415"], dtype=object))
+
+
+def test_a_clean_block_is_a_block_clean_name_leaves_alone():
+    """Property: whenever the joined-block test says "clean", clean_name (the oracle) leaves
+    every name of the block as it is — on names of spaces, line breaks, tabs, full-width forms,
+    invisible characters, no-break and ideographic spaces, empty names and non-text cells."""
+    from hypothesis import given, settings, strategies as st
+    from netcluster.names import _block_is_clean
+    chars = st.sampled_from(list("가나 ab(주).") + ["\n", "\t", "\u00a0", "\u3000", "ａ", "㈜", "\u200b",
+                                                   "\u202e", "\x00", "\xad", "\r", "\u2028"])
+    names = st.one_of(st.text(chars, max_size=5), st.integers(0, 3), st.none())
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(names, max_size=6))
+    def check(block):
+        if _block_is_clean(block):
+            assert all(isinstance(u, str) and clean_name(u) == u for u in block), block
+
+    check()
