@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ._html import box, html_table, key_values
+from ._distinct import map_distinct
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, OptionError
@@ -958,36 +959,45 @@ class _Builder:
         orgs["region_from"] = np.where(how.to_numpy() == "address", "address",
                                        np.where(region.notna().to_numpy(), header.fillna("region").to_numpy(dtype=object),
                                                 None))
-        orgs["wide_region"] = region.map(PROVINCE_TO_WIDE).astype("object")
+        orgs["wide_region"] = map_distinct(region, PROVINCE_TO_WIDE)
         self._numbers(orgs, t)
         if "sector" in orgs.columns:
             sec = orgs["sector"].astype("object")
-            smap = {u: re.sub(r"\s+", "", str(u)).removesuffix(".0") for u in pd.unique(sec.dropna())}
-            orgs["sector"] = sec.map(smap).astype("object")
+            orgs["sector"] = map_distinct(sec, lambda u: re.sub(r"\s+", "", str(u)).removesuffix(".0"))
         return orgs
 
     def _org_type_labels(self, orgs, typ, inferred, table):
         """The table of source labels → type (quality.json ``tables.org_type_labels``) and, when
         labels were not recognised, one warning per label (types then guessed from names)."""
         label = orgs["org_category"].astype("object")
-        frame = pd.DataFrame({"label": label.fillna("(missing)"), "type": typ.to_numpy(),
-                              "inferred": inferred.to_numpy(), "line": orgs["line"].to_numpy(),
-                              "file": orgs["file"].to_numpy()})
+        # counted on integer codes (labels and types are few; the rows may be millions)
+        lc, labels = pd.factorize(label.fillna("(missing)").to_numpy(dtype=object))
+        tc, types = pd.factorize(typ.to_numpy(dtype=object))
+        inferred = inferred.to_numpy(dtype=bool)
+        n_lab = len(labels)
+        counts = np.bincount(lc * len(types) + tc, minlength=n_lab * len(types)).reshape(n_lab, len(types))
+        n_inferred = np.bincount(lc, weights=inferred, minlength=n_lab)
+        pairs, at = np.unique(lc * len(types) + tc, return_index=True)
+        first_row = dict(zip(pairs.tolist(), at.tolist()))  # (label, type) -> its first row
         rows = []
-        for lab, g in frame.groupby("label", sort=True):
-            types = g["type"].value_counts()
-            how = ("inferred from name" if g["inferred"].all() else
-                   "mapping or built-in" if not g["inferred"].any() else "partly inferred")
-            rows.append({"label": str(lab), "organisations": int(len(g)),
-                         "type": types.index[0] if len(types) == 1 else
-                         ", ".join(f"{k} {v}" for k, v in types.items()), "how": how})
+        for i in sorted(range(n_lab), key=lambda i: labels[i]):
+            # the types most frequent first, ties in order of first appearance within the label
+            found = [(types[j], int(counts[i, j])) for j in
+                     sorted(np.flatnonzero(counts[i]), key=lambda j: (-counts[i, j], first_row[i * len(types) + j]))]
+            n = int(counts[i].sum())
+            how = ("inferred from name" if n_inferred[i] == n else
+                   "mapping or built-in" if n_inferred[i] == 0 else "partly inferred")
+            rows.append({"label": str(labels[i]), "organisations": n,
+                         "type": found[0][0] if len(found) == 1 else ", ".join(f"{k} {v}" for k, v in found),
+                         "how": how})
         self.log.tables["org_type_labels"] = rows
-        unknown = frame[frame["inferred"] & label.notna().to_numpy()]
+        unknown = np.flatnonzero(inferred & label.notna().to_numpy())
         if len(unknown):
-            first = unknown.drop_duplicates("label")
+            first = unknown[np.unique(lc[unknown], return_index=True)[1]]
+            first.sort()
             self.log.add_many(table=table, reason=ORG_TYPE_LABELS_WARNING, action="warning",
-                              file=first["file"].tolist(), lines=first["line"].tolist(), column="org_type",
-                              values=first["label"].tolist(),
+                              file=orgs["file"].to_numpy()[first].tolist(), lines=orgs["line"].to_numpy()[first].tolist(),
+                              column="org_type", values=label.to_numpy(dtype=object)[first].tolist(),
                               detail="see quality.json tables.org_type_labels")
 
     def _numbers(self, df, table):

@@ -24,6 +24,8 @@ import unicodedata
 
 import pandas as pd
 
+from ._distinct import map_distinct
+
 __all__ = ["name_key", "clean_name", "clean_id", "has_invisible", "INVISIBLE_PATTERN", "GENERATED_ID_PREFIX", "LEGAL_FORMS_KO", "LEGAL_FORMS_LATIN"]
 
 #: Prefix of an organisation id made from a name key when the data has an id column but a row
@@ -133,9 +135,7 @@ def clean_id(value) -> str | None:
 
 def name_keys(names: pd.Series) -> pd.Series:
     """:func:`name_key` applied per unique value (fast on long columns)."""
-    names = names.astype("object")
-    uniq = pd.unique(names.dropna())
-    return names.map({u: name_key(u) for u in uniq}).astype("object")
+    return map_distinct(names, name_key)
 
 
 def clean_names(names: pd.Series) -> pd.Series:

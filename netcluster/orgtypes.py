@@ -17,6 +17,8 @@ import unicodedata
 
 import pandas as pd
 
+from ._distinct import map_distinct
+
 __all__ = ["ORG_TYPES", "ROLES", "normalise_org_type", "infer_org_type",
            "normalise_role", "TYPE_ALIASES", "ROLE_ALIASES"]
 
@@ -115,6 +117,4 @@ def normalise_role(value) -> str | None:
 
 
 def _map_unique(values: pd.Series, fn) -> pd.Series:
-    values = values.astype("object")
-    uniq = pd.unique(values.dropna())
-    return values.map({u: fn(u) for u in uniq}).astype("object")
+    return map_distinct(values, fn)

@@ -18,6 +18,8 @@ import unicodedata
 
 import pandas as pd
 
+from ._distinct import map_distinct
+
 __all__ = ["PROVINCES", "WIDE_REGIONS", "PROVINCE_TO_WIDE", "normalise_region", "is_korean",
            "region_from_address", "wide_region", "PROVINCE_ENGLISH"]
 
@@ -194,15 +196,15 @@ def normalise_region_series(values: pd.Series, addresses: pd.Series | None = Non
             region_map[v], how_map[v] = canon, "address"
         else:
             region_map[v], how_map[v] = v, "passthrough"
-    region = values.map(region_map)
-    how = values.map(how_map).astype("object")
+    region = map_distinct(values, region_map)
+    how = map_distinct(values, how_map)
     how = how.where(values.notna(), "missing")
     if addresses is not None:
         need = region.isna() & addresses.notna()
         if need.any():
             addr = addresses[need].astype("object")
             amap = regions_from_addresses(pd.unique(addr))
-            got = addr.map(amap)
+            got = map_distinct(addr, amap)
             region = region.astype("object")
             region.loc[got.index] = got
             how.loc[got.index[got.notna().to_numpy()]] = "address"

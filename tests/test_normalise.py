@@ -1,4 +1,5 @@
 """Normalisation tables: regions (17 provinces × spellings), wide regions, names, types, roles."""
+import pandas as pd
 import pytest
 
 from netcluster.names import name_key, clean_name
@@ -132,3 +133,34 @@ def test_regions_from_addresses_equals_region_from_address():
              "Cheongju-si, Chungcheongbuk-do", "Ｓｅｏｕｌ 강남구", "KR-43 x", "경기", None, float("nan")]
     got = regions_from_addresses(fixed)
     assert [got[a] for a in fixed[:-2]] == [region_from_address(a) for a in fixed[:-2]]
+
+
+def test_org_type_label_table_equals_a_groupby_oracle():
+    """quality.json's table of source labels → types, counted on codes, equals a pandas
+    groupby / value_counts per label (types by count, ties in order of appearance within the
+    label), and the warning names each unrecognised label once, at its first line."""
+    import numpy as np
+    from netcluster.dataset import _Builder
+    from netcluster.mapping import Mapping
+    from netcluster.quality import QualityLog
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        n = int(rng.integers(1, 40))
+        orgs = pd.DataFrame({"org_category": pd.Series(rng.choice(["A", "B", "C", None], n), dtype=object),
+                             "line": np.arange(n) + 2, "file": "f.csv"})
+        typ = pd.Series(rng.choice(["firm", "university", "other"], n), dtype=object)
+        inferred = pd.Series(rng.random(n) < 0.4)
+        b = _Builder(Mapping(), QualityLog())
+        b._org_type_labels(orgs, typ, inferred, "organisations")
+        frame = pd.DataFrame({"label": orgs["org_category"].fillna("(missing)"), "type": typ, "inferred": inferred})
+        expected = []
+        for lab, g in frame.groupby("label", sort=True):
+            types = g["type"].value_counts()
+            expected.append({"label": lab, "organisations": len(g),
+                             "type": types.index[0] if len(types) == 1 else ", ".join(f"{k} {v}" for k, v in types.items()),
+                             "how": ("inferred from name" if g["inferred"].all() else
+                                     "mapping or built-in" if not g["inferred"].any() else "partly inferred")})
+        assert b.log.tables["org_type_labels"] == expected
+        m = inferred.to_numpy() & orgs["org_category"].notna().to_numpy()
+        first = orgs[m].drop_duplicates("org_category")
+        assert b.log.events["line"].tolist() == first["line"].tolist()
