@@ -1,4 +1,4 @@
-"""Sorting text labels in Python's string order, fast.
+"""Sorting text labels in Python's string order, fast; the distinct values of an integer array.
 
 numpy sorts an object array of ``str`` by calling Python's comparison for every pair; a
 fixed-width unicode copy of the same strings sorts in C in the same order (code point by code
@@ -85,7 +85,7 @@ def distinct_keys(keys: np.ndarray, size: int, *, inverse: bool = False):
     """
     keys = np.asarray(keys)
     if size > MAX_MASK_KEYS or (len(keys) and (keys.min() < 0 or keys.max() >= size)):
-        return np.unique(keys, return_inverse=inverse)
+        return np.unique(keys, return_inverse=True) if inverse else unique_values(keys)
     present = np.zeros(size, dtype=bool)
     present[keys] = True
     uniq = np.flatnonzero(present).astype(keys.dtype, copy=False)
@@ -93,3 +93,26 @@ def distinct_keys(keys: np.ndarray, size: int, *, inverse: bool = False):
         return uniq
     rank = np.cumsum(present) - 1
     return uniq, rank[keys]
+
+
+def unique_values(values) -> np.ndarray:
+    """``np.unique(values)``, by sorting for integer and boolean arrays.
+
+    numpy 2.3+ finds the distinct values by hashing when no index, inverse or count is asked
+    for; on a million distinct 64-bit integers that takes 0.5–0.9 s, against 0.02 s by sorting
+    (numpy 2.4.6, this machine; numpy PR #30496 discusses the hash path's speed).  Other dtypes
+    (floats with NaN, objects) go to ``np.unique`` itself.
+
+    >>> unique_values(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    a = np.asarray(values)
+    if a.dtype.kind not in "biu":
+        return np.unique(a)
+    a = np.sort(a.ravel())
+    if a.size < 2:
+        return a
+    keep = np.empty(a.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]

@@ -50,6 +50,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import binom, norm
 
+from ._sorting import unique_values
 from .exceptions import EmptyResultError
 
 __all__ = ["disparity_filter", "sdsm", "bicm_fitness", "backbone", "adjust", "METHODS", "CORRECTIONS"]
@@ -189,7 +190,7 @@ def sdsm(network, projection, *, exact_max_work: float = 5e9) -> pd.Series:
     if len(shared):
         np.maximum.at(need, pair_of, shared.astype(np.int64))
     bucket = np.where(need > 0, 2 ** np.ceil(np.log2(np.maximum(need, 1))).astype(np.int64), 0)
-    sizes_b = {int(k): int((bucket == k).sum()) for k in np.unique(bucket) if k > 0}
+    sizes_b = {int(k): int((bucket == k).sum()) for k in unique_values(bucket) if k > 0}
     work = sum(n * len(cv) * k * k for k, n in sizes_b.items())
     if work <= exact_max_work:
         below = np.zeros(len(shared))
@@ -288,6 +289,6 @@ def backbone(projection, *, method: str = "disparity", alpha: float = 0.05, corr
     kept = out["in_backbone"].to_numpy()
     params["ties"] = int(kept.sum())
     params["ties_total"] = int(len(kept))
-    params["organisations"] = int(len(np.unique(np.concatenate([r[kept], c[kept]])))) if kept.any() else 0
+    params["organisations"] = int(len(unique_values(np.concatenate([r[kept], c[kept]])))) if kept.any() else 0
     out.attrs["params"] = params
     return out

@@ -33,6 +33,7 @@ import pandas as pd
 import scipy.sparse as sp
 from graphblas import Matrix, semiring
 
+from ._sorting import unique_values
 from ._sparse import to_graphblas
 from .programme import prefix_matrix
 from .slices import year_slices
@@ -89,7 +90,7 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     oi, _ = pd.factorize(part["org_id"])
     ok = pi >= 0
     n_orgs = int(oi.max()) + 1 if len(oi) else 0
-    code = np.unique(pi[ok].astype(np.int64) * max(n_orgs, 1) + oi[ok])  # distinct (project, org)
+    code = unique_values(pi[ok].astype(np.int64) * max(n_orgs, 1) + oi[ok])  # distinct (project, org)
     pp, po = code // max(n_orgs, 1), code % max(n_orgs, 1)
     B = sp.csr_matrix((np.ones(len(code)), (pp, po)), shape=(len(pid), n_orgs))
     size = np.asarray(B.sum(axis=1)).ravel()
@@ -124,8 +125,8 @@ def _similar_pairs(P, B, G, prog: np.ndarray, yr: np.ndarray, years: int, overla
     size = np.asarray(B.sum(axis=1)).ravel()
     n_grams = np.asarray(G.sum(axis=1)).ravel()
     parts = []
-    for y in np.unique(yr[ok]):
-        for p in np.unique(prog[ok & (yr == y)]):
+    for y in unique_values(yr[ok]):
+        for p in unique_values(prog[ok & (yr == y)]):
             rows = np.flatnonzero(ok & (yr == y) & (prog == p))
             cols = np.flatnonzero(ok & (prog != p) & (((yr == y) & (prog > p)) | ((yr > y) & (yr <= y + years))))
             if not len(cols):
@@ -261,9 +262,9 @@ def repeatedly_funded(dataset, *, min_programmes: int = 2) -> pd.DataFrame:
     o, p = orow[ok].astype(np.int64), prow[ok].astype(np.int64)
     # distinct (organisation, programme) and (organisation, project) pairs, counted per organisation
     has = prog >= 0
-    programmes = np.bincount(np.unique(o[has] * (prog.max(initial=0) + 1) + prog[has]) // (prog.max(initial=0) + 1),
+    programmes = np.bincount(unique_values(o[has] * (prog.max(initial=0) + 1) + prog[has]) // (prog.max(initial=0) + 1),
                              minlength=len(orgs))
-    projects = np.bincount(np.unique(o * len(proj) + p) // max(len(proj), 1), minlength=len(orgs))
+    projects = np.bincount(unique_values(o * len(proj) + p) // max(len(proj), 1), minlength=len(orgs))
     received, funded = _received(dataset)
     sel = np.flatnonzero(programmes >= min_programmes)
     out = pd.DataFrame({"org_id": orgs["org_id"].to_numpy(dtype=object)[sel],

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._sorting import unique_values
 from .dataset import load_dataset
 from .regions import PROVINCE_TO_WIDE, PROVINCES
 
@@ -519,7 +520,7 @@ def generate_eu_framework(n_rows: int = 150_000, *, seed: int = 2020):
                          "org_type": typ, "region": region, "country": country})
     participations = pd.DataFrame({"project_id": [f"10{1000000 + p}" for p in part["p"].to_numpy()],
                                    "org_id": orgs["org_id"].to_numpy()[part["o"].to_numpy()], "role": role})
-    used = np.unique(part["p"].to_numpy())
+    used = unique_values(part["p"].to_numpy())
     projects = pd.DataFrame({"project_id": [f"10{1000000 + p}" for p in used],
                              "year": rng.integers(2014, 2021, len(used)),
                              "programme": rng.choice(["H2020-EU.1.1.", "H2020-EU.1.3.", "H2020-EU.2.1.",

@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import linkage, openness, programme
-from ._sorting import distinct_keys
+from ._sorting import distinct_keys, unique_values
 from .communities import leiden, modularity
 from .exceptions import NetclusterError
 from .helix import t_uig_from_table
@@ -210,7 +210,7 @@ NEEDS = {
 
 def _n_programmes(s: Slice) -> int:
     prog = s.coded.programme[s.pmask]
-    return len(np.unique(prog[prog >= 0]))
+    return len(unique_values(prog[prog >= 0]))
 
 
 # ---------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def _programme_memberships(s):
         NP = int(c.programme.max()) + 1
         op = distinct_keys(o[k].astype(np.int64) * NP + pr[k], len(c.org_labels) * NP)
         oo, pg = op // NP, op % NP
-        progs = np.unique(pg)
+        progs = unique_values(pg)
         oo_inv = distinct_keys(oo, len(c.org_labels), inverse=True)[1]
         A = sp.csr_matrix((np.ones(len(op)), (np.searchsorted(progs, pg), oo_inv)))
         S = (A @ A.T).toarray()

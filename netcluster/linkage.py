@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._sorting import unique_values
 from .groups import AlignedGroups, group_codes, participation_group_codes
 
 __all__ = ["region_matrix", "cross_region_share", "assortativity", "shared_projects_matrix"]
@@ -97,7 +98,7 @@ def shared_projects_matrix(dataset, groups: pd.Series) -> pd.DataFrame:
     G = max(len(guniq), 1)
     pairs, n = np.unique(pr[known].astype(np.int64) * G + g[known], return_counts=True)
     pp, pg = pairs // G, pairs % G  # distinct (project, group) and participants of the group in it
-    present = np.unique(pg)
+    present = unique_values(pg)
     regions = sorted((guniq[i] for i in present), key=str)
     col = np.full(G, -1, dtype=np.int64)
     col[present] = [regions.index(guniq[i]) for i in present]

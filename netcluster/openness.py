@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._sorting import distinct_keys
+from ._sorting import distinct_keys, unique_values
 from .groups import align_groups, codes, group_codes, participation_group_codes
 
 __all__ = ["EIResult", "ei_index", "ei_permutation_test", "project_openness", "partner_diversity",
@@ -393,7 +393,7 @@ def newcomers(dataset) -> pd.DataFrame:
     for y, a, b in zip(ys.tolist(), bounds[:-1], bounds[1:]):
         sel = order[a:b]
         oi, pi_ = r[sel], pr[sel]
-        orgs = np.unique(oi)
+        orgs = unique_values(oi)
         new = int((first[orgs] == y).sum())
         pu, pi = np.unique(pi_, return_inverse=True)
         B = sp.csr_matrix((np.ones(len(oi)), (oi, pi.ravel())), shape=(n, len(pu)))

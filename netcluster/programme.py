@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .exceptions import EmptyResultError
-from ._sorting import distinct_keys
+from ._sorting import distinct_keys, unique_values
 
 __all__ = ["joint_projects", "consortium_sizes", "coverage", "specialised_share", "review_specialised_share",
            "pilot_complexes", "is_sme", "PILOT_COMPLEXES", "REVIEW_YEARS", "SME_SIZES",
@@ -427,7 +427,7 @@ def programme_overlap(dataset) -> dict:
     k = max(len(puniq), 1)
     pairs = distinct_keys(orow[ok].astype(np.int64) * k + pc[ok], len(dataset.organisations) * k)
     o_, p_ = pairs // k, pairs % k
-    present = np.unique(p_)
+    present = unique_values(p_)
     order = sorted(range(len(present)), key=lambda i: str(puniq[present[i]]))
     progs = [puniq[present[i]] for i in order]
     row_of = np.full(k, -1, dtype=np.int64)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ._sorting import distinct_keys, rows_after_reorder, text_argsort
+from ._sorting import distinct_keys, rows_after_reorder, text_argsort, unique_values
 from .exceptions import EmptyResultError
 from .graph import BipartiteNetwork
 from .groups import AlignedGroups, sorted_factorize
@@ -115,7 +115,7 @@ class CodedDataset:
         :func:`netcluster.groups.group_codes` codes them."""
         codes_all, uniq_all = sorted_codes
         sc = codes_all[ou]
-        present = np.unique(sc[sc >= 0])
+        present = unique_values(sc[sc >= 0])
         remap = np.full(len(uniq_all) + 1, -1, dtype=np.int64)
         remap[present] = np.arange(len(present))
         return AlignedGroups(proj.labels, remap[sc], [uniq_all[i] for i in present])
@@ -164,8 +164,8 @@ class Slice:
         self.n_permutations, self.n_boot = n_permutations, n_boot
         self.coded = coded_dataset(dataset, group_by)
         #: the Korean programme's data (its review figures, pilot complexes, phases apply)
-        self.korean = "region" in dataset.organisations.columns and is_korean(
-            dataset.organisations["region"].dropna().unique())
+        self.korean = dataset.cached(("korean",), lambda d: "region" in d.organisations.columns and is_korean(
+            d.organisations["region"].dropna().unique()))
         c = self.coded
         self.pmask = np.ones(len(c.proj_labels), dtype=bool) if whole else c.year_mask(start, end)
         self._results = {}

@@ -32,6 +32,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._sorting import unique_values
 from .centrality import _brandes_unweighted, _unweighted_adjacency
 from .programme import org_service_flags
 from .slices import Slice, year_slices
@@ -107,7 +108,7 @@ def _period_shares(s: Slice, dataset, types) -> list[dict]:
     lead = lead[s.pmask[c.pp[lead]]]
     lead_project = c.pp[lead]
     lead_type = np.where(c.po[lead] >= 0, org_type[np.maximum(c.po[lead], 0)], None)
-    n_lead_projects = len(np.unique(lead_project))
+    n_lead_projects = len(unique_values(lead_project))
     kinds = list(types) + [PUBLIC]
     masks = [np.isin(t, ["government", "support"]) if ty == PUBLIC else t == ty for ty in kinds]
     btw_share, btw_se, sources = _betweenness_shares(proj, masks, s.seed)
@@ -115,7 +116,7 @@ def _period_shares(s: Slice, dataset, types) -> list[dict]:
     for ty, is_t, b_share, b_se in zip(kinds, masks, btw_share, btw_se):
         tie = (is_t[r] | is_t[cc]) if len(r) else np.zeros(0, dtype=bool)
         led_mask = np.isin(lead_type, ["government", "support"]) if ty == PUBLIC else lead_type == ty
-        led = len(np.unique(lead_project[led_mask])) if n_lead_projects else 0
+        led = len(unique_values(lead_project[led_mask])) if n_lead_projects else 0
         rows.append({"org_type": ty, "organisations": int(is_t.sum()), "organisations_share": float(is_t.mean()),
                      "ties_share": float(tie.mean()) if len(r) else np.nan,
                      "betweenness_share": float(b_share), "betweenness_share_se": float(b_se),
@@ -201,7 +202,7 @@ def regional_innovation_system(dataset, projection, *, region: str = "region") -
     deg = np.bincount(ends_a, minlength=len(labels))
     ka, kb = ends_a[kis[ends_a]], ends_b[kis[ends_a]]
     external = (rc[ka] != rc[kb]) | (rc[kb] < 0)
-    firm_codes = np.unique(rc[firm & (rc >= 0)])
+    firm_codes = unique_values(rc[firm & (rc >= 0)])
     regions = sorted((str(uniques[k]), k) for k in firm_codes if isinstance(uniques[k], str))
 
     def row(mask_a, mask_firms, mask_kis, mask_ka):

@@ -41,3 +41,17 @@ def test_distinct_keys_is_np_unique(keys, extra, dtype):
         U, INV = np.unique(k, return_inverse=True)
         assert u.dtype == U.dtype and u.tolist() == U.tolist() and inv.tolist() == INV.tolist()
         assert distinct_keys(k, sz).tolist() == U.tolist()
+
+
+def test_unique_values_equals_np_unique():
+    """Oracle: np.unique, on integer arrays of every width and sign, booleans, floats with NaN,
+    empty, one element, 2-d and object arrays."""
+    from netcluster._sorting import unique_values
+    rng = np.random.default_rng(0)
+    cases = [rng.integers(-50, 50, 1000), rng.integers(0, 10 ** 12, 5000), rng.integers(0, 3, 100).astype(np.int8),
+             rng.integers(0, 60000, 700).astype(np.uint16), rng.random(100) < 0.5, np.array([np.nan, 1.0, np.nan, 0.5]),
+             np.zeros(0, dtype=np.int64), np.array([7]), rng.integers(0, 5, (4, 6)),
+             np.array(["b", "a", "b"], dtype=object)]
+    for a in cases:
+        got, exp = unique_values(a), np.unique(a)
+        assert got.dtype == exp.dtype and np.array_equal(got, exp, equal_nan=a.dtype.kind == "f"), a
