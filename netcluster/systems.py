@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._sorting import unique_values
-from .centrality import _brandes_unweighted, _unweighted_adjacency
+from .centrality import _SearchGraph, _brandes_unweighted, _unweighted_adjacency
 from .programme import org_service_flags
 from .slices import Slice, year_slices
 
@@ -69,7 +69,7 @@ def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarra
         total = float(np.nansum(btw))
         share = np.array([np.nansum(btw[g]) / total if total > 0 else np.nan for g in groups])
         return share, np.where(np.isnan(share), np.nan, 0.0), n
-    A = _unweighted_adjacency(proj)
+    A = _SearchGraph(_unweighted_adjacency(proj))
     sources = np.random.default_rng(seed).choice(n, size=min(SHARE_MAX_SOURCES, n), replace=False)
     G = np.array(groups, dtype=float)  # groups x nodes
     a_parts, b_parts = [], []

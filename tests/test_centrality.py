@@ -161,27 +161,54 @@ def test_level_synchronous_brandes_equals_igraph_subset_betweenness(seed):
         assert np.allclose(h, _sampled_harmonic(g, None, k, seed), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("level", [0, 10**9])
-def test_sparse_and_dense_levels_give_the_same_floats(level, monkeypatch):
-    """Each BFS level is multiplied as a sparse or a dense matrix by its size; both sum each
-    entry's terms in the order of the adjacency row: forcing either everywhere gives
-    bit-identical dependencies and harmonic sums (and the mix the default threshold picks
-    agrees with igraph, test above)."""
+def _level_synchronous_brandes(A, sources):
+    """Oracle: the level-synchronous formulation (every BFS level and every back-propagation
+    level one product A @ X over all sources at once, n x k dense), as netcluster computed it
+    before the compiled search."""
+    n, k = A.shape[0], len(sources)
+    depth = np.full((n, k), -1)
+    sigma = np.zeros((n, k))
+    cols = np.arange(k)
+    depth[sources, cols], sigma[sources, cols] = 0, 1.0
+    levels = [depth == 0]
+    while True:
+        reach = A @ np.where(levels[-1], sigma, 0.0)
+        new = (reach > 0) & (depth < 0)
+        if not new.any():
+            break
+        depth[new], sigma[new] = len(levels), reach[new]
+        levels.append(new)
+    delta = np.zeros((n, k))
+    for lev in range(len(levels) - 1, 1, -1):
+        at, prev = levels[lev], levels[lev - 1]
+        back = A @ np.where(at, (1.0 + delta) / np.where(at, sigma, 1.0), 0.0)
+        delta[prev] += sigma[prev] * back[prev]
+    inv = np.where(depth > 0, 1.0 / np.maximum(depth, 1), 0.0)
+    return delta, inv
+
+
+@pytest.mark.parametrize("seed", [20, 21])
+def test_compiled_search_equals_level_synchronous_products_bit_for_bit(seed):
+    """Each source's breadth-first search (numba) gives the same floats as the level-by-level
+    sparse products (oracle above) — dependencies per source and summed, harmonic sums — on a
+    random projection with several components, isolated organisations and many equal-length
+    paths; the dependencies also match igraph's betweenness from each source."""
     import scipy.sparse as sp
     from netcluster import centrality as C
-    proj = random_network(5, 500, 300, 0.01).project_organisations("count")
+    proj = random_network(seed, 400, 300, 0.006).project_organisations("count")
     r, c, _, _ = proj.tie_arrays()
     n = proj.n_nodes
     A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
     sources = C._sampled_sources(n, 40, 3)
-    ref = C._brandes_unweighted(A, sources)
-    calls = []
-    times = C._times
-    monkeypatch.setattr(C, "_times", lambda *a: calls.append(1) or times(*a))
-    monkeypatch.setattr(C, "_SPARSE_LEVEL", level)  # 0: every level sparse; 1e9: every level dense
-    got = C._brandes_unweighted(A, sources)
-    assert len(calls) > 4 and ref[0].max() > 0
-    assert np.array_equal(ref[0], got[0]) and np.array_equal(ref[1], got[1])
+    dep, inv_sum = C._brandes_unweighted(A, sources, per_source=True)
+    want_dep, want_inv = _level_synchronous_brandes(A, sources)
+    assert dep.max() > 0 and len(proj.to_igraph().connected_components()) > 1
+    assert np.array_equal(dep, want_dep) and np.array_equal(inv_sum, want_inv.sum(axis=1))
+    total, inv_total = C._brandes_unweighted(A, sources)
+    assert np.array_equal(total, want_dep.sum(axis=1)) and np.array_equal(inv_total, inv_sum)
+    g = proj.to_igraph()
+    for j in (0, 17):  # igraph counts each undirected pair once: half of Brandes' δ_s
+        assert np.allclose(dep[:, j] / 2, g.betweenness(sources=[int(sources[j])], directed=False), rtol=1e-12)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
