@@ -185,6 +185,33 @@ def _designated(orgs, designated):
     return {k: {x.strip()[:2] for x in str(v).replace(",", ";").split(";") if x.strip()} for k, v in d.items()}
 
 
+def _in_designated(dataset, designated) -> np.ndarray:
+    """Per organisation (row of ``dataset.organisations``): a firm of a complex whose KSIC
+    division is one of its complex's designated industries (:func:`_designated`), decided once
+    per distinct (division, complex); cached in the dataset when the industries come from the
+    ``specialised`` column."""
+    def compute(d):
+        orgs = d.organisations
+        des = _designated(orgs, designated)
+        firm = ((orgs["org_type"] == "firm") & orgs["complex"].notna()).to_numpy(dtype=bool)
+        fi = np.flatnonzero(firm)
+        spec = np.zeros(len(orgs), dtype=bool)
+        if not len(fi):
+            return spec
+        dcode, duniq = pd.factorize(pd.Series(_org_division(d).to_numpy(dtype=object)[fi], dtype=object),
+                                    use_na_sentinel=False)
+        ccode, cuniq = pd.factorize(pd.Series(orgs["complex"].to_numpy(dtype=object)[fi], dtype=object),
+                                    use_na_sentinel=False)
+        pair, inv = np.unique(dcode.astype(np.int64) * max(len(cuniq), 1) + ccode, return_inverse=True)
+        ok = np.array([duniq[k // max(len(cuniq), 1)] in des.get(cuniq[k % max(len(cuniq), 1)], set())
+                       for k in pair.tolist()], dtype=bool)
+        spec[fi] = ok[inv.ravel()]
+        return spec
+    if designated is not None:
+        return compute(dataset)
+    return dataset.cached(("in designated industries",), compute)
+
+
 def specialised_share(dataset, *, by_year: bool = True, designated: dict | None = None,
                       weight: str | None = None) -> pd.DataFrame:
     """Share of participating firms of each complex in its designated specialised industries.
@@ -197,23 +224,14 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
     row per year for all complexes together (complex ``(all)``).
     """
     orgs = dataset.organisations
-    des = _designated(orgs, designated)
+    if designated is None and "specialised" not in orgs.columns:
+        _designated(orgs, designated)  # (its error: no designated industries)
     if "sector" not in orgs.columns:
         raise KeyError("no 'sector' column (KSIC codes) in the organisations")
     # participations -> organisation rows and project years by cached integer lookups
-    div = _org_division(dataset)
     firm = ((orgs["org_type"] == "firm") & orgs["complex"].notna()).to_numpy(dtype=bool)
     cx = orgs["complex"].to_numpy(dtype=object)
-    dv = div.to_numpy(dtype=object)
-    # in the complex's designated industries: decided once per distinct (division, complex)
-    fi = np.flatnonzero(firm)
-    dcode, duniq = pd.factorize(pd.Series(dv[fi], dtype=object), use_na_sentinel=False)
-    ccode, cuniq = pd.factorize(pd.Series(cx[fi], dtype=object), use_na_sentinel=False)
-    pair, inv = np.unique(dcode.astype(np.int64) * max(len(cuniq), 1) + ccode, return_inverse=True)
-    ok = np.array([duniq[k // max(len(cuniq), 1)] in des.get(cuniq[k % max(len(cuniq), 1)], set())
-                   for k in pair.tolist()], dtype=bool)
-    spec = np.zeros(len(orgs), dtype=bool)
-    spec[fi] = ok[inv.ravel()] if len(fi) else False
+    spec = _in_designated(dataset, designated)
     w = orgs[weight].fillna(0).to_numpy(dtype=float) if weight else np.ones(len(orgs))
     r = dataset.participation_org_rows()
     year = dataset.participation_project_values("year")
@@ -290,12 +308,11 @@ def review_specialised_share(dataset, *, complexes=None, years=REVIEW_YEARS, wei
     if per_year.empty:
         raise EmptyResultError("no participating firm of the pilot complexes in any year")
     # over the complexes' whole population (when the organisations table has non-participants)
-    des = _designated(orgs, designated)
-    firms = orgs[(orgs["org_type"] == "firm") & orgs["complex"].isin(chosen)]
+    in_chosen = ((orgs["org_type"] == "firm") & orgs["complex"].isin(chosen)).to_numpy(dtype=bool)
+    firms = orgs[in_chosen]
     population_share = np.nan
     if len(firms) and not firms["participant"].all():
-        div = ksic_division(firms["sector"]) if "sector" in firms.columns else pd.Series(None, index=firms.index)
-        spec = np.array([d in des.get(c, set()) for d, c in zip(div.tolist(), firms["complex"].tolist())])
+        spec = _in_designated(dataset, designated)[in_chosen]
         w = firms[weight].fillna(0).to_numpy(float) if weight else np.ones(len(firms))
         population_share = float((w * spec).sum() / w.sum()) if w.sum() > 0 else np.nan
     rows = []
