@@ -182,7 +182,7 @@ class CentralityPlan:
 
     def _sampled_bfs(self) -> dict:
         """Unweighted sampled betweenness (+ standard error) and harmonic closeness: one
-        level-synchronous BFS of the sampled sources serves both."""
+        breadth-first search per sampled source serves both."""
         if self.adaptive:
             b, se, h, info = _adaptive_paths_unweighted(self.projection, self.seed)
         else:
