@@ -44,10 +44,10 @@ STAGES = {
     "openness": 7,
     "cross-region linkage": 3,
     "communities": 1,
-    "programme indicators and scorecard": 14,
+    "programme indicators and scorecard": 20,
     "centrality and brokerage (with the second core)": 8,
     "communities: stability": 1,
-    "tables": 7,  # (with the per-period tables of the second core's pool, when it has not done them)
+    "tables": 1,
     "regions.html": 2,
     "layout, network.html, report.html": 12,
     "export: small tables and quality.json": 1,

@@ -636,8 +636,8 @@ def write_tasks(context: dict) -> list[Task]:
     """The large files, for the second core once the organisation table exists: the
     organisations table formatted once (organisations.csv, the workbook's sheet, kept in the
     process for the GEXF nodes), the GEXF nodes, ties.csv and the GEXF edges in row ranges, the
-    ties sheet, the structure and type-share tables per period, the change between periods,
-    network.html (its layout and page); the main process takes what is left from the end."""
+    ties sheet, network.html (its layout and page); the main process takes what is left from
+    the end."""
     o = context["options"]
     tasks = [Task("organisations.csv and sheet", organisation_files, ("organisations", "ties", "lang", "options"),
                   ("organisations_sheet", "organisations_formatted"), local=("organisations_formatted",)),
@@ -654,15 +654,6 @@ def write_tasks(context: dict) -> list[Task]:
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
     tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
-    # the tables per period that rebuild a network per year and phase (on national data, most of
-    # the programme stage): small results, wanted only by the tables stage, so the second core
-    # takes them once its files are written while the main process computes the scorecard,
-    # evolution and funding tables
-    period = ("dataset", "options", "phases")
-    tasks += [Task("structure by year", structure_table("year"), period, ("structure_year",)),
-              Task("structure by phase", structure_table("phase"), period, ("structure_phase",)),
-              Task("who runs the network, by year", type_shares_table("year"), period, ("type_shares_year",)),
-              Task("who runs the network, by phase", type_shares_table("phase"), period, ("type_shares_phase",))]
     tasks.append(Task("changes between periods", changes_table, ("dataset", "phases", "lang", "options"),
                       ("changes",)))
     tasks.append(Task("layout and network.html", network_page,
