@@ -137,10 +137,12 @@ def _lead_rows(dataset) -> np.ndarray:
 
 
 def type_shares_over_time(dataset, *, by: str = "year", phases: dict | None = None, types=TYPES,
-                          seed: int = 0) -> pd.DataFrame:
+                          seed: int = 0, max_project_size: int | None = None) -> pd.DataFrame:
     """Each organisation type's share of the organisations, the ties, the betweenness and the
     project leads, per year (``by="year"``) or phase (see the module's text); the row
-    :data:`PUBLIC` holds government and support bodies together.
+    :data:`PUBLIC` holds government and support bodies together.  ``max_project_size``: the
+    ties and betweenness leave larger projects out, as the network's projection does
+    (:meth:`netcluster.graph.BipartiteNetwork.project_organisations`); leads count every project.
 
     Examples
     --------
@@ -153,7 +155,7 @@ def type_shares_over_time(dataset, *, by: str = "year", phases: dict | None = No
     """
     rows = []
     for label, a, b in year_slices(dataset, by, phases=phases):
-        s = Slice(dataset, start=a, end=b, label=label, seed=seed)
+        s = Slice(dataset, start=a, end=b, label=label, seed=seed, max_project_size=max_project_size)
         if s.is_empty:
             continue
         rows += [{"slice": label, "start": a, "end": b, **r} for r in _period_shares(s, dataset, types)]

@@ -45,6 +45,16 @@ def test_type_shares_by_hand(small):
     assert ts2.loc["firm", "betweenness_share"] == pytest.approx((b["f1"] + b["f2"] + b["f3"]) / total)
 
 
+def test_type_shares_leave_out_projects_the_projection_leaves_out(small):
+    """With max_project_size=2 (as analyze --max-project-size 2) 2010's three-participant P1
+    is out of the projection: its one tie f2-f3 is between firms; P3 (three) leaves 2011
+    without ties. Leads still count every project."""
+    ts = type_shares_over_time(small, max_project_size=2).set_index(["slice", "org_type"])
+    assert ts.loc[("2010", "firm"), "ties_share"] == 1.0 and ts.loc[("2010", "support"), "ties_share"] == 0.0
+    assert ts.loc[("2010", "firm"), "lead_share"] == 1.0 and ts.loc[("2011", "support"), "lead_share"] == 1.0
+    assert np.isnan(ts.loc[("2011", "support"), "ties_share"])  # no tie that year: missing, not 0
+
+
 def test_regional_innovation_system_by_hand(small):
     proj = nc.BipartiteNetwork.from_dataset(small).project_organisations()
     ris = regional_innovation_system(small, proj)

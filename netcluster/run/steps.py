@@ -454,7 +454,8 @@ def type_shares_table(by: str):
     def table(dataset, options: Options, phases):
         if not dataset.projects["year"].notna().any() or (by == "phase" and not phases):
             return pd.DataFrame(columns=TYPE_SHARE_COLUMNS)
-        return type_shares_over_time(dataset, by=by, phases=phases, seed=options.seed)
+        return type_shares_over_time(dataset, by=by, phases=phases, seed=options.seed,
+                                     max_project_size=options.max_project_size)
     return table
 
 
