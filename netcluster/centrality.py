@@ -355,7 +355,18 @@ def _sampled_sources(n, k, seed):
     return np.random.default_rng(seed).choice(n, size=k, replace=False)
 
 
-@numba.njit(cache=True)
+def _compiled(fn):
+    """``fn`` compiled by numba, the machine code cached on disk (next to the module, or in the
+    user's cache folder) so that a process loads it instead of compiling it (~0.3 s against
+    ~2 s).  Without any writable cache folder (a read-only installation and home) numba
+    refuses to cache: then each process compiles it."""
+    try:
+        return numba.njit(cache=True)(fn)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(fn)
+
+
+@_compiled
 def _brandes_kernel(indptr, indices, sources, dep, inv):  # pragma: no cover (compiled)
     """One breadth-first search per source (column j of ``dep``/``inv``: source j's Brandes
     dependencies and 1/distance).  Dependencies are pulled along each node's adjacency row in
@@ -404,7 +415,7 @@ def _brandes_kernel(indptr, indices, sources, dep, inv):  # pragma: no cover (co
             delta[w] = 0.0
 
 
-@numba.njit(cache=True)
+@_compiled
 def _renumbered_in_search_order(indptr, indices):  # pragma: no cover (compiled)
     """The graph with its nodes numbered in breadth-first order (each component from its
     lowest node), every row's entries kept in their order: ``(indptr, indices, new_id)``.

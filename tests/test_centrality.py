@@ -316,3 +316,24 @@ def test_adaptive_sampling_stops_when_the_top_is_settled():
     settled = [j for j in range(STABLE_BATCHES, len(tops)) if all(t == tops[j] for t in tops[j - STABLE_BATCHES:j])]
     assert settled and settled[0] == len(tops) - 1  # stopped at the first batch after which it was settled
     assert np.allclose(b, acc * n / k, rtol=1e-9)
+
+
+def test_searches_compile_without_a_writable_cache(monkeypatch):
+    """Where numba can cache nowhere (a read-only installation and home) it raises at
+    decoration; the search is then compiled per process and gives the same result."""
+    import numba
+    import scipy.sparse as sp
+    from netcluster import centrality as C
+    real = numba.njit
+
+    def refusing(*args, **kwargs):
+        if kwargs.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", refusing)
+    kernel = C._compiled(C._brandes_kernel.py_func)
+    A = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
+    dep, inv = np.zeros((3, 1)), np.zeros((3, 1))
+    kernel(A.indptr.astype(np.int64), A.indices, np.array([0]), dep, inv)
+    assert dep[:, 0].tolist() == [0.0, 1.0, 0.0] and inv[:, 0].tolist() == [0.0, 1.0, 0.5]
