@@ -49,7 +49,7 @@ from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS
                       resolve_columns)
 from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_names, has_invisible, name_key,
                     name_keys)
-from .orgtypes import _map_unique, infer_org_type, normalise_org_type, normalise_role
+from .orgtypes import infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
 from .readers import RawTable, TableSource, list_tables, match_tables, read_table, strip_cells
 from .regions import PROVINCE_TO_WIDE, normalise_region_series
@@ -793,7 +793,7 @@ class _Builder:
         # roles
         if "role" in df.columns:
             raw_role = df["role"]
-            role = _map_unique(raw_role, normalise_role)
+            role = map_distinct(raw_role, normalise_role)
             bad = raw_role.notna() & role.isna()
             self.log.add_many(table=t, reason="unrecognised role, set to 'other'", action="repair",
                               file=df["file"].iloc[0] if len(df) else None,
@@ -914,13 +914,13 @@ class _Builder:
         # [values.org_type], the built-in words, or (unrecognised / missing) the name
         if "org_type" in orgs.columns:
             raw_type = orgs["org_type"]
-            typ = _map_unique(raw_type, normalise_org_type)
+            typ = map_distinct(raw_type, normalise_org_type)
             self._change("org_type", raw_type, typ.fillna("(inferred)"), "org_type")
         else:
             raw_type = pd.Series(None, index=orgs.index, dtype=object)
             typ = pd.Series(None, index=orgs.index, dtype=object)
         need = typ.isna()
-        inferred = _map_unique(orgs.loc[need, "name"], infer_org_type)
+        inferred = map_distinct(orgs.loc[need, "name"], infer_org_type)
         typ = typ.astype("object")
         typ.loc[need] = inferred.fillna("other")
         unrec = need & raw_type.notna()

@@ -15,10 +15,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pandas as pd
-
-from ._distinct import map_distinct
-
 __all__ = ["ORG_TYPES", "ROLES", "normalise_org_type", "infer_org_type",
            "normalise_role", "TYPE_ALIASES", "ROLE_ALIASES"]
 
@@ -114,7 +110,3 @@ def normalise_role(value) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     return _ROLE_LOOKUP.get(_k(value))
-
-
-def _map_unique(values: pd.Series, fn) -> pd.Series:
-    return map_distinct(values, fn)
