@@ -19,7 +19,8 @@ from .datasets import get_path
 from .exceptions import NetclusterError
 from .generate import write_sample
 from .changes import compare_periods
-from .pipeline import analyze, parse_years
+from .pipeline import analyze
+from .slices import parse_years
 from .progress import ProgressDisplay
 from .write.tables import write_csv, write_quality
 

@@ -10,19 +10,18 @@ stage lines; library calls are quiet).
 from __future__ import annotations
 
 
-import re
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import __version__
 from .centrality import EXACT_MAX_NODES
-from .exceptions import OptionError
 from .graph import frames_to_igraph, frames_to_networkx
 from .indicators import SECTIONS
 from .run import steps as S
 from .run.plan import Pool, Runner, Step
 from .run.pool import default_jobs
+from .slices import parse_phases, parse_years
 from .write.folder import OutputFolder
 from .write.notebook_view import analysis_html
 
@@ -146,29 +145,6 @@ class Analysis:
                 f"{len(self.scorecard)} headline figures; files: {sorted(self.files)}>")
 
 
-def parse_years(years) -> tuple:
-    """``"2009-2013"``, ``"2009-"``, ``"-2013"``, ``"2010"``, ``(a, b)`` or None → ``(a, b)``.
-
-    >>> parse_years("2009-2013"), parse_years("2014-"), parse_years(None)
-    ((2009, 2013), (2014, None), (None, None))
-    """
-    if years is None or years == "":
-        return None, None
-    if isinstance(years, (tuple, list)):
-        a, b = years[0], years[1]
-    else:
-        text = str(years).strip()
-        m = re.fullmatch(r"(\d{4})?\s*[-–~]\s*(\d{4})?|(\d{4})", text)
-        if not m or (m.group(3) is None and m.group(1) is None and m.group(2) is None):
-            raise OptionError(f"--years {years!r} is not a year range: write it as 2009-2013, 2014- (from 2014), "
-                             f"-2008 (up to 2008) or 2010 (one year), with four-digit years")
-        a, b = (int(m.group(3)), int(m.group(3))) if m.group(3) else \
-            (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None)
-    if a is not None and b is not None and a > b:
-        raise OptionError(f"--years {years!r}: the first year comes after the last; did you mean {b}-{a}?")
-    return a, b
-
-
 def analyze(input_path, out_dir, *, mapping=None, encoding=None, delimiter=None, sheet=None,
             group_by: str = "region", years=None, weighting: str = "count", seed: int = 0,
             n_permutations: int = 999, max_project_size: int | None = None, graphml: bool = False,
@@ -289,22 +265,6 @@ def _manifest_info(a, input_path) -> dict:
             "korean", "phases", "backbone", "mapping", "encoding", "delimiter")
     params = {k: v for k, v in a.params.items() if k in keep}
     return {"netcluster": __version__, "input": a.params.get("input"), "parameters": params}
-
-
-def parse_phases(phases) -> dict | None:
-    """``"2005-2008,2009-2013,2014-"`` (or a dict) → ``{"2005-2008": (2005, 2008), …}``.
-
-    >>> parse_phases("2005-2008, 2014-")
-    {'2005-2008': (2005, 2008), '2014-': (2014, None)}
-    """
-    if phases is None or phases == "" or isinstance(phases, dict):
-        return phases or None
-    out = {}
-    for part in str(phases).split(","):
-        part = part.strip()
-        if part:
-            out[part] = parse_years(part)
-    return out or None
 
 
 def _read_plan(o) -> list:

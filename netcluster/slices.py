@@ -17,20 +17,21 @@ same table compute it once.
 from __future__ import annotations
 
 import copy
+import re
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from ._sorting import distinct_keys, rows_after_reorder, text_argsort, unique_values
-from .exceptions import EmptyResultError
+from .exceptions import EmptyResultError, OptionError
 from .graph import BipartiteNetwork
 from .groups import AlignedGroups, sorted_factorize
 from .helix import DEFAULT_HELICES
 from .programme import org_service_flags
 from .regions import is_korean
 
-__all__ = ["CodedDataset", "Slice", "coded_dataset", "year_slices", "DEFAULT_PHASES"]
+__all__ = ["CodedDataset", "Slice", "coded_dataset", "year_slices", "parse_years", "parse_phases", "DEFAULT_PHASES"]
 
 #: Programme phases of the Korean industrial-complex cluster programme: the first phase, the
 #: second after the 2009 reorganisation around the 5+2 wide economic regions, then 2014 onward.
@@ -253,3 +254,42 @@ class Slice:
         if org_flag is not None:
             p = p[org_flag[o]]
         return np.bincount(p, minlength=len(self.coded.proj_labels))[self.pmask]
+
+
+def parse_years(years) -> tuple:
+    """``"2009-2013"``, ``"2009-"``, ``"-2013"``, ``"2010"``, ``(a, b)`` or None → ``(a, b)``.
+
+    >>> parse_years("2009-2013"), parse_years("2014-"), parse_years(None)
+    ((2009, 2013), (2014, None), (None, None))
+    """
+    if years is None or years == "":
+        return None, None
+    if isinstance(years, (tuple, list)):
+        a, b = years[0], years[1]
+    else:
+        text = str(years).strip()
+        m = re.fullmatch(r"(\d{4})?\s*[-–~]\s*(\d{4})?|(\d{4})", text)
+        if not m or (m.group(3) is None and m.group(1) is None and m.group(2) is None):
+            raise OptionError(f"--years {years!r} is not a year range: write it as 2009-2013, 2014- (from 2014), "
+                             f"-2008 (up to 2008) or 2010 (one year), with four-digit years")
+        a, b = (int(m.group(3)), int(m.group(3))) if m.group(3) else \
+            (int(m.group(1)) if m.group(1) else None, int(m.group(2)) if m.group(2) else None)
+    if a is not None and b is not None and a > b:
+        raise OptionError(f"--years {years!r}: the first year comes after the last; did you mean {b}-{a}?")
+    return a, b
+
+
+def parse_phases(phases) -> dict | None:
+    """``"2005-2008,2009-2013,2014-"`` (or a dict) → ``{"2005-2008": (2005, 2008), …}``.
+
+    >>> parse_phases("2005-2008, 2014-")
+    {'2005-2008': (2005, 2008), '2014-': (2014, None)}
+    """
+    if phases is None or phases == "" or isinstance(phases, dict):
+        return phases or None
+    out = {}
+    for part in str(phases).split(","):
+        part = part.strip()
+        if part:
+            out[part] = parse_years(part)
+    return out or None
