@@ -39,11 +39,11 @@ from __future__ import annotations
 
 import warnings
 
-import numba
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._compiled import compiled as _compiled
 from ._igraph import seeded
 
 __all__ = ["centrality", "CentralityPlan", "bipartite_centrality", "pagerank_power", "coreness",
@@ -353,17 +353,6 @@ def _sampled_sources(n, k, seed):
     """The sampled sources: the same draw for betweenness (in draw order, split into batches)
     and closeness."""
     return np.random.default_rng(seed).choice(n, size=k, replace=False)
-
-
-def _compiled(fn):
-    """``fn`` compiled by numba, the machine code cached on disk (next to the module, or in the
-    user's cache folder) so that a process loads it instead of compiling it (~0.3 s against
-    ~2 s).  Without any writable cache folder (a read-only installation and home) numba
-    refuses to cache: then each process compiles it."""
-    try:
-        return numba.njit(cache=True)(fn)
-    except RuntimeError:  # "cannot cache function ...: no locator available"
-        return numba.njit(fn)
 
 
 @_compiled

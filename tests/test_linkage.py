@@ -205,8 +205,8 @@ def test_type_mix_and_helix_on_sample(sample):
     assert by_year["projects"].sum() == ds.projects["year"].notna().sum()
 
 
-def test_constraint_by_masked_products_equals_igraph_and_networkx(sample):
-    """No two-path budget any more (issue 21): constraint from the masked product (PP) o A
+def test_constraint_from_triangles_equals_igraph_and_networkx(sample):
+    """No two-path budget any more (issue 21): constraint from one pass over the triangles
     against igraph's constraint (weighted and not) and networkx's on the sample's projection."""
     import networkx as nx
     ds, p, reg = sample
