@@ -50,6 +50,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.stats import binom, norm
 
+from ._compiled import compiled
 from ._sorting import unique_values
 from .exceptions import EmptyResultError
 
@@ -222,17 +223,37 @@ def sdsm(network, projection, *, exact_max_work: float = 5e9) -> pd.Series:
 def _poisson_binomial_cdf(Ga, Gb, n_c, longest):
     """P(X <= j) for j < ``longest`` and X the sum over project-size classes of
     Binomial(n_c, q_c), q_c = Ga[:, c] * Gb[:, c] (one row per pair of degrees): the
-    distribution is convolved class by class, truncated at ``longest``."""
+    distribution is convolved class by class, truncated at ``longest``.  The binomial terms
+    come from scipy (one call for all classes), the convolutions from a compiled loop that adds
+    in the order the earlier array form did (the same floats)."""
     k = np.arange(longest)
-    F = np.zeros((len(Ga), longest))
-    F[:, 0] = 1.0
-    for col, count in enumerate(n_c):
-        pmf = binom.pmf(k[None, :], count, (Ga[:, col] * Gb[:, col])[:, None])
-        new = F * pmf[:, :1]
-        for j in range(1, longest):  # truncated convolution
-            new[:, j:] += F[:, :longest - j] * pmf[:, j:j + 1]
-        F = new
-    return np.cumsum(F, axis=1)
+    pmf = binom.pmf(k[None, None, :], np.asarray(n_c)[None, :, None], (Ga * Gb)[:, :, None])
+    return _convolved_cdf(np.ascontiguousarray(pmf, dtype=float))
+
+
+@compiled
+def _convolved_cdf(pmf):  # pragma: no cover (compiled)
+    """Per row of ``pmf`` (rows × classes × terms): the cumulative sum of the convolution of its
+    classes' distributions, truncated to the terms given."""
+    rows, classes, longest = pmf.shape
+    out = np.empty((rows, longest))
+    F = np.empty(longest)
+    new = np.empty(longest)
+    for i in range(rows):
+        F[:] = 0.0
+        F[0] = 1.0
+        for col in range(classes):
+            for m in range(longest):
+                s = F[m] * pmf[i, col, 0]
+                for j in range(1, m + 1):
+                    s += F[m - j] * pmf[i, col, j]
+                new[m] = s
+            F[:] = new
+        acc = 0.0
+        for m in range(longest):
+            acc += F[m]
+            out[i, m] = acc
+    return out
 
 
 def adjust(p: np.ndarray, correction: str = "none") -> np.ndarray:
