@@ -114,8 +114,13 @@ def structure_over_time(dataset, *, by: str = "year", window: int = 3, step: int
     yr = coded.year[pp[ok]]
     first = np.full(len(coded.org_labels), np.inf)
     np.fmin.at(first, po[ok], np.where(np.isnan(yr), np.inf, yr))
-    starts = sorted({a for _, a, _ in periods if a is not None})
-    cores = _earlier_cores(dataset, coded, first, starts, weighting, max_project_size)
+    # the cores before every year's and every phase's start, computed once per dataset: the
+    # tables by year and by phase share them
+    starts = sorted({a for _, a, _ in periods if a is not None}
+                    | {a for _, a, _ in year_slices(dataset, "year")}
+                    | {a for a, _ in (phases or DEFAULT_PHASES).values() if a is not None})
+    cores = dataset.cached(("earlier cores", weighting, max_project_size, tuple(starts)),
+                           lambda d: _earlier_cores(d, coded, first, starts, weighting, max_project_size))
     rows = []
     for label, a, b in periods:
         s = Slice(dataset, start=a, end=b, label=label, weighting=weighting, max_project_size=max_project_size)
