@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._distinct import map_distinct
 from .exceptions import EmptyResultError, InputError
 from .programme import is_sme, ksic_division
 from .readers import read_table
@@ -77,9 +78,11 @@ def read_outcomes(source, dataset=None) -> pd.DataFrame:
     if missing:
         raise InputError(f"the outcomes table needs the columns org_id, year, indicator, value; missing {missing}",
                          file=file)
-    out = pd.DataFrame({"org_id": frame["org_id"].astype(object).map(lambda v: None if v is None else str(v).strip()),
+    # ids and indicator names stripped once per distinct value (a firm has one row per year and
+    # indicator); a missing cell stays missing
+    out = pd.DataFrame({"org_id": map_distinct(frame["org_id"], _stripped_text, na=None),
                         "year": pd.to_numeric(frame["year"], errors="coerce"),
-                        "indicator": frame["indicator"].astype(object).map(lambda v: None if v is None else str(v).strip()),
+                        "indicator": map_distinct(frame["indicator"], _stripped_text, na=None),
                         "value": pd.to_numeric(frame["value"], errors="coerce").astype(float)})
     bad = out["year"].isna() | out["value"].isna() | out["org_id"].isna() | out["indicator"].isna()
     unknown = pd.Series(False, index=out.index)
@@ -95,6 +98,10 @@ def read_outcomes(source, dataset=None) -> pd.DataFrame:
     out = out[~(bad | unknown)].reset_index(drop=True)
     out["year"] = out["year"].astype("int64")
     return out
+
+
+def _stripped_text(v) -> str:
+    return str(v).strip()
 
 
 def _strata(orgs: pd.DataFrame) -> pd.Series:
