@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given, settings, strategies as st
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -263,3 +264,46 @@ def test_projection_labels_rows_equal_an_id_lookup(sample_dataset):
     assert np.array_equal(rows, ids.get_indexer(other)) and rows[-1] == -1
     assert _at_rows(ds.organisations_by_id()["name"], rows).tolist() == \
         ds.organisations_by_id()["name"].reindex(other).astype(object).where(lambda s: s.notna(), None).tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.floats(0.05, 0.5), st.integers(0, 10_000), st.integers(1, 45))
+def test_network_page_chooses_organisations_best_first(n, p, seed, max_nodes):
+    """choose_organisations against a plain best-first search written here with networkx:
+    components by size, then their strongest member; within one, repeatedly the strongest
+    organisation (ties by label) tied to one already taken."""
+    from netcluster.graph import BipartiteNetwork
+    from netcluster.write.network_page import choose_organisations
+    g = nx.gnp_random_graph(n, p, seed=seed)
+    rng = np.random.default_rng(seed)
+    orgs, projects = [], []
+    for k, (u, v) in enumerate(g.edges):
+        for rep in range(int(rng.integers(1, 4))):  # 1-3 shared projects: unequal strengths
+            orgs += [f"o{u:02d}", f"o{v:02d}"]
+            projects += [f"p{k}_{rep}"] * 2
+    for v in g.nodes:  # every organisation in at least one project (isolates alone)
+        orgs.append(f"o{v:02d}")
+        projects.append(f"solo{v}")
+    proj = BipartiteNetwork.from_edges(orgs, projects).project_organisations("count")
+    labels = list(proj.labels)
+    G = nx.Graph()
+    G.add_nodes_from(labels)
+    for s, t, w in proj.ties()[["source", "target", "weight"]].itertuples(index=False):
+        G.add_edge(s, t, weight=w)
+    strength = dict(G.degree(weight="weight"))
+    comps = sorted(nx.connected_components(G),
+                   key=lambda c: (-len(c), -max(strength[v] for v in c), min(labels.index(v) for v in c)))
+    want = []
+    for comp in comps:
+        taken = set()
+        frontier = {min(comp, key=lambda v: (-strength[v], v))}
+        while frontier and len(want) < max_nodes:
+            v = min(frontier, key=lambda x: (-strength[x], x))
+            frontier.discard(v)
+            taken.add(v)
+            want.append(v)
+            frontier |= set(G[v]) - taken
+        if len(want) >= max_nodes:
+            break
+    got = [labels[i] for i in choose_organisations(proj, max_nodes=max_nodes)]
+    assert got == sorted(want, key=labels.index)

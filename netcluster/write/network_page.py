@@ -83,7 +83,10 @@ def choose_organisations(projection, *, max_nodes: int, tie_mask: np.ndarray | N
     np.minimum.at(first, comp, np.arange(n))
     comp_order = np.lexsort((first, -best, -sizes))
     labels = np.asarray(projection.labels).astype(str)
-    taken = np.zeros(n, dtype=bool)
+    # a node's key is fixed (its strength, then its label), so it enters the heap once, when
+    # first reached: the same order as pushing it again from every partner, without the
+    # duplicates (246,000 pushes for 2,000 organisations of an EU-framework network)
+    queued = np.zeros(n, dtype=bool)
     out = []
     indptr, indices = A.indptr, A.indices
     for cc in comp_order:
@@ -92,15 +95,15 @@ def choose_organisations(projection, *, max_nodes: int, tie_mask: np.ndarray | N
         members = np.flatnonzero(comp == cc)
         start = members[np.lexsort((labels[members], -strength[members]))[0]]
         heap = [(-strength[start], labels[start], int(start))]
+        queued[start] = True
         while heap and len(out) < max_nodes:
             _, _, v = heapq.heappop(heap)
-            if taken[v]:
-                continue
-            taken[v] = True
             out.append(v)
-            for u in indices[indptr[v]:indptr[v + 1]]:
-                if not taken[u]:
-                    heapq.heappush(heap, (-strength[u], labels[u], int(u)))
+            nb = indices[indptr[v]:indptr[v + 1]]
+            nb = nb[~queued[nb]]
+            queued[nb] = True
+            for u in nb.tolist():
+                heapq.heappush(heap, (-strength[u], labels[u], u))
     return np.sort(np.asarray(out, dtype=np.int64))
 
 
