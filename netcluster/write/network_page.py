@@ -107,6 +107,17 @@ def choose_organisations(projection, *, max_nodes: int, tie_mask: np.ndarray | N
     return np.sort(np.asarray(out, dtype=np.int64))
 
 
+def _grouped_lists(group: np.ndarray, values: np.ndarray, n: int) -> list[list[int]]:
+    """For each group 0..n-1 the rows of ``values`` (rows × k integers) that belong to it,
+    flattened into one list, rows in their order (one list conversion and slices, not a
+    Python loop per row)."""
+    order = np.argsort(group, kind="stable")
+    flat = values[order].ravel().tolist()
+    ends = (np.cumsum(np.bincount(group, minlength=n)) * values.shape[1]).tolist()
+    starts = [0] + ends[:-1]
+    return [flat[a:b] for a, b in zip(starts, ends)]
+
+
 def _clean(v):
     if v is None or v is pd.NA:
         return None
@@ -204,13 +215,13 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
         if len(presence):
             year0 = int(presence["year"].min())
             e_of = _tie_numbers(len(keep), r, c, yt["a"].to_numpy(), yt["b"].to_numpy())
-            edge_years = [[] for _ in range(len(r))]
-            for e, y, s in zip(e_of.tolist(), (yt["year"] - year0).tolist(), yt["shared"].tolist()):
-                if e >= 0:
-                    edge_years[e] += [y, s]
-            node_years = [[] for _ in range(len(keep))]
-            for o, y in zip(presence["org"].tolist(), (presence["year"] - year0).tolist()):
-                node_years[o].append(y)
+            on = e_of >= 0
+            pairs = np.column_stack([yt["year"].to_numpy(dtype=np.int64)[on] - year0,
+                                     yt["shared"].to_numpy(dtype=np.int64)[on]])
+            # per tie drawn: [year, shared, year, shared …] in the table's order
+            edge_years = _grouped_lists(e_of[on], pairs, len(r))
+            node_years = _grouped_lists(presence["org"].to_numpy(dtype=np.int64),
+                                        presence["year"].to_numpy(dtype=np.int64)[:, None] - year0, len(keep))
             year1 = int(presence["year"].max())
 
     # attributes, palettes and texts
