@@ -33,11 +33,13 @@ References
 
 from __future__ import annotations
 
-import igraph as ig
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
+from ._cores import coreness
+from ._triangles import triangles
 from .evolution import year_spans
 from .slices import DEFAULT_PHASES, Slice, year_slices
 
@@ -66,13 +68,16 @@ def network_structure(projection) -> dict:
         return out | {k: np.nan for k in ("density", "largest_component_share", "average_clustering",
                                            "degree_centralisation", "main_core_share")} | \
             {"components": 0, "isolates": 0, "max_core": 0}
-    g = projection.to_igraph()
-    deg = np.asarray(g.degree(), dtype=float)
-    comps = g.connected_components()
-    sizes = np.asarray(comps.sizes())
-    core = np.asarray(g.coreness(), dtype=int)
+    A = sp.csr_matrix(projection.matrix)
+    rows = np.repeat(np.arange(n), np.diff(A.indptr))
+    deg = np.bincount(rows[rows != A.indices], minlength=n).astype(float)
+    _, comp = connected_components(A, directed=False)
+    sizes = np.bincount(comp)
+    core = coreness(A)
     kmax = int(core.max()) if n else 0
-    local = np.nan_to_num(np.asarray(g.transitivity_local_undirected(mode="zero"), dtype=float))
+    # local clustering: triangles over partner pairs, 0 below two partners (igraph's mode="zero")
+    pairs = deg * (deg - 1)
+    local = np.divide(2.0 * triangles(A).per_node, pairs, out=np.zeros(n), where=pairs > 0)
     out.update({
         "density": 2.0 * m / (n * (n - 1)) if n > 1 else np.nan,
         "components": int(len(sizes)),
@@ -145,10 +150,11 @@ def _earlier_cores(dataset, coded, first, starts, weighting, max_project_size) -
     """For each period start *a*: the organisations (numbers) in the main core of the network of
     all projects before *a* — None when that network is empty.
 
-    The networks before successive starts grow by the ties first made in between: one igraph
-    graph of every dated project's ties gains them in order of the ties' first year (the
-    earliest project the two share, :func:`netcluster.evolution.year_spans`), and its k-cores
-    are read at each start — instead of projecting the earlier years again for every period.
+    The network before a start is every dated project's ties whose first year (the earliest
+    project the two share, :func:`netcluster.evolution.year_spans`) comes before it: one matrix
+    of the ties and their first years, its k-cores read at each start on the entries before it
+    (:func:`netcluster._cores.coreness` with a mask) — instead of projecting the earlier years
+    again for every period.
     """
     dated = Slice(dataset, start=None, end=None, weighting=weighting, max_project_size=max_project_size)
     if not starts or dated.is_empty:
@@ -158,21 +164,19 @@ def _earlier_cores(dataset, coded, first, starts, weighting, max_project_size) -
     _, tie_years = year_spans(dated.network, proj, years, excluded=proj.params.get("excluded_projects") or ())
     r, c, _, _ = proj.tie_arrays()
     tie_first = tie_years["first_year"].to_numpy(dtype=float, na_value=np.nan)
-    order = np.argsort(tie_first, kind="stable")
-    r, c, tie_first = r[order], c[order], tie_first[order]
+    # the ties with their first year as one symmetric matrix; the network before a is its
+    # entries with a year before a (a tie without a year never enters)
+    n = proj.n_nodes
+    T = sp.csr_matrix((np.concatenate([tie_first, tie_first]), (np.concatenate([r, c]), np.concatenate([c, r]))),
+                      shape=(n, n))
     node_first = first[dated.participants]  # each node's first dated project
-    g = ig.Graph(n=proj.n_nodes, directed=False)
-    added, out = 0, {}
+    out = {}
     for a in starts:
-        upto = int(np.searchsorted(tie_first, a, side="left"))  # ties first made before a
-        if upto > added:
-            g.add_edges(list(zip(r[added:upto].tolist(), c[added:upto].tolist())))
-            added = upto
         present = node_first < a
         if not present.any():
             out[a] = None
             continue
-        core = np.asarray(g.coreness(), dtype=int)
+        core = coreness(T, T.data < a)
         kmax = core[present].max()
         out[a] = dated.participants[present & (core == kmax)]
     return out

@@ -18,7 +18,7 @@ OPTIONAL_IMPORTS = {}
 
 #: Layers, lowest first: a module may import only from its own layer or lower ones.
 LAYERS = [
-    {"exceptions", "_missing", "_distinct", "_sparse", "_sorting", "_igraph", "_html", "_compiled", "_triangles", "datasets", "write.safety", "write.rows", "write.svg",
+    {"exceptions", "_missing", "_distinct", "_sparse", "_sorting", "_igraph", "_html", "_compiled", "_triangles", "_cores", "datasets", "write.safety", "write.rows", "write.svg",
      "write.text"},
     {"quality", "mapping", "names", "orgtypes", "regions", "readers", "groups"},
     {"dataset", "graph", "generate"},
