@@ -17,7 +17,7 @@ from .indicators import REGISTRY, evaluate
 from ._sparse import gb
 from .slices import DEFAULT_PHASES, Slice, coded_dataset, year_slices
 
-__all__ = ["evolution", "network_growth", "ties_by_year", "year_spans", "DEFAULT_PHASES"]
+__all__ = ["evolution", "network_growth", "ties_by_year", "year_spans", "dataset_year_spans", "DEFAULT_PHASES"]
 
 EVOLUTION_COLUMNS = ["slice", "start", "end", "indicator", "value"]
 
@@ -242,6 +242,23 @@ def year_spans(network, projection, project_years, *, excluded=()) -> tuple[pd.D
                         index=pd.Index(labels, name="org_id"))
     ties = pd.DataFrame({"first_year": _years(first_tie), "last_year": _years(last_tie)})
     return orgs, ties
+
+
+def dataset_year_spans(dataset, network, projection, *, excluded=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`year_spans` of the dataset's projects, kept in the dataset's cache and given again
+    for a projection with the same organisations and ties (the organisation table's network and
+    the structure table's network of dated projects are the same when every project has a
+    year: the spans are computed once)."""
+    r, c, _, _ = projection.tie_arrays()
+    labels = np.asarray(projection.labels, dtype=object)
+    known = dataset.cached(("year spans", tuple(sorted(map(str, excluded)))), lambda d: [])
+    for lab, kr, kc, spans in known:
+        if len(lab) == len(labels) and np.array_equal(kr, r) and np.array_equal(kc, c) and (lab == labels).all():
+            return spans
+    spans = year_spans(network, projection, dataset.projects.drop_duplicates("project_id").set_index("project_id")
+                       ["year"], excluded=excluded)
+    known.append((labels, r, c, spans))
+    return spans
 
 
 def _years(v: np.ndarray) -> pd.arrays.IntegerArray:

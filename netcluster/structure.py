@@ -40,7 +40,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ._cores import coreness
 from ._triangles import triangles
-from .evolution import year_spans
+from .evolution import dataset_year_spans
 from .slices import DEFAULT_PHASES, Slice, year_slices
 
 __all__ = ["structure_over_time", "network_structure", "STRUCTURE_COLUMNS"]
@@ -160,8 +160,8 @@ def _earlier_cores(dataset, coded, first, starts, weighting, max_project_size) -
     if not starts or dated.is_empty:
         return {}
     proj = dated.projection
-    years = dataset.projects.drop_duplicates("project_id").set_index("project_id")["year"]
-    _, tie_years = year_spans(dated.network, proj, years, excluded=proj.params.get("excluded_projects") or ())
+    _, tie_years = dataset_year_spans(dataset, dated.network, proj,
+                                      excluded=proj.params.get("excluded_projects") or ())
     r, c, _, _ = proj.tie_arrays()
     tie_first = tie_years["first_year"].to_numpy(dtype=float, na_value=np.nan)
     # the ties with their first year as one symmetric matrix; the network before a is its

@@ -108,3 +108,26 @@ def test_newcomers_tied_to_core_against_networkx(seed, max_size):
             assert got.loc[str(year), "newcomers_tied_to_core_share"] == pytest.approx(want)
             checked += 1
     assert checked >= 2
+
+
+def test_year_spans_are_shared_only_between_equal_networks():
+    """dataset_year_spans gives the cached spans again only for a projection with the same
+    organisations and ties: the dated projects' network differs from the whole network when a
+    project without a year adds a tie, and then its spans are its own (year_spans as oracle)."""
+    from netcluster.evolution import dataset_year_spans, year_spans
+    from netcluster.slices import Slice
+    part = pd.DataFrame({"project_id": ["P", "P", "Q", "Q", "R", "R"], "org_id": ["a", "b", "b", "c", "a", "c"]})
+    proj = pd.DataFrame({"project_id": ["P", "Q", "R"], "year": [2010, 2012, None]})
+    ds = nc.from_frames(part, projects=proj)
+    whole = Slice(ds, whole=True)
+    dated = Slice(ds, start=None, end=None)
+    years = ds.projects.set_index("project_id")["year"]
+    got_whole = dataset_year_spans(ds, whole.network, whole.projection)
+    got_dated = dataset_year_spans(ds, dated.network, dated.projection)
+    assert whole.projection.n_ties == 3 and dated.projection.n_ties == 2  # R (no year) ties a and c
+    for got, s in ((got_whole, whole), (got_dated, dated)):
+        want = year_spans(s.network, s.projection, years)
+        pd.testing.assert_frame_equal(got[0], want[0])
+        pd.testing.assert_frame_equal(got[1], want[1])
+    again = Slice(ds, whole=True)
+    assert dataset_year_spans(ds, again.network, again.projection) is got_whole  # same network: computed once

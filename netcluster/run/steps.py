@@ -18,7 +18,7 @@ from ..brokerage import gould_fernandez, regional_gatekeepers, structural_holes
 from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
-from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, year_spans
+from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, dataset_year_spans
 from ..changes import BREAK_COLUMNS, CHANGE_COLUMNS, breaks_from_series, compare_periods
 from ..outcomes import EVENT_COLUMNS, OUTCOME_COLUMNS, participation_effect, read_outcomes
 from ..exceptions import EmptyResultError, OptionError
@@ -537,8 +537,8 @@ def output_tables(dataset, network, orgs, projection, centrality_plan, communiti
     gf = [gould_fernandez_roles.drop(columns=["group"])] if gould_fernandez_roles is not None else []
     spans = None
     if "year" in dataset.projects.columns and dataset.projects["year"].notna().any():
-        spans = year_spans(network, projection, dataset.projects.set_index("project_id")["year"],
-                           excluded=projection.params.get("excluded_projects") or ())
+        spans = dataset_year_spans(dataset, network, projection,
+                                   excluded=projection.params.get("excluded_projects") or ())
     attributes = dataset.participating_organisations.set_index("org_id")
     extra_parts, extra = analyst_parts(attributes, options)
     org_out = organisation_table(attributes, [cen, *measured, communities, e, *gf, structural_holes]
