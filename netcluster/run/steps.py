@@ -162,9 +162,12 @@ def project(network, options: Options):
 
 def compute_tasks(context: dict) -> list[Task]:
     """What needs only the projection, for the second core: Leiden first (the main process
-    needs the communities soonest), the first path part, Burt's measures, the spectral
-    measures, the measures of the column specification, the stability runs, the other path
-    parts (the main process takes from the end: the costliest, weighted betweenness, first)."""
+    needs the communities soonest), Burt's measures, the spectral measures, the measures of the
+    column specification, the stability runs, then the path parts — the main process takes from
+    the end when it waits, so it starts on the costliest path part (weighted betweenness, or the
+    sampled paths of a large network) while the second core finishes the Leiden runs (on the
+    EU-framework profile the two then end together instead of the main process waiting for the
+    paths part and a stability run in a row)."""
     proj, plan, seeds, o = (context[k] for k in ("projection", "centrality_plan", "stability_seeds", "options"))
     parts = dict(plan.parts())
     paths = sorted((k for k in parts if k != "spectral"), key=PATH_PARTS_ORDER.index)
@@ -178,7 +181,6 @@ def compute_tasks(context: dict) -> list[Task]:
         return Task(f"centrality: {name}", lambda: parts[name](), outputs=(f"centrality_part_{name}",))
 
     tasks = [Task("Leiden", leiden_seed(o.seed), ("projection",), ("communities",))]
-    tasks += [part(k) for k in paths[:1]]
     tasks += [Task("structural holes", structural_holes, ("projection",), ("structural_holes",)),
               part("spectral")]
     tasks += [Task(f"measure: {c.id}", c.measure, ("projection",), (f"measure_{c.id}",)) for c in measures()]
@@ -186,7 +188,7 @@ def compute_tasks(context: dict) -> list[Task]:
                       ("projection",), ("positions",)))
     tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
               for s in seeds[1:]]
-    tasks += [part(k) for k in paths[1:]]
+    tasks += [part(k) for k in paths]
     return tasks
 
 
