@@ -44,6 +44,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from ._compiled import compiled as _compiled
+from ._cores import coreness as cores_of
 from ._igraph import seeded
 
 __all__ = ["centrality", "CentralityPlan", "bipartite_centrality", "pagerank_power", "coreness",
@@ -265,8 +266,9 @@ def coreness(projection) -> pd.Series:
     contains it — 0 for an organisation with no partner, ≥ 1 otherwise.  A high coreness marks
     the densely tied centre of the network, a low one its periphery (a core–periphery reading
     that degree alone does not give: a hub tied only to peripheral partners has a low core).
-    Tie weights are ignored.  Range: integers in [0, max degree].  Computed in O(m) by igraph
-    (Batagelj & Zaversnik 2003).
+    Tie weights are ignored.  Range: integers in [0, max degree].  Computed in O(m)
+    (Batagelj & Zaversnik 2003; :func:`netcluster._cores.coreness`, the pass the structure
+    tables use too, tested against igraph and networkx).
 
     References
     ----------
@@ -280,9 +282,8 @@ def coreness(projection) -> pd.Series:
     >>> coreness(net.project_organisations()).to_dict()   # triangle a-b-c, d hangs on b
     {'a': 2, 'b': 2, 'c': 2, 'd': 1}
     """
-    g = projection.to_igraph()
-    return pd.Series(np.asarray(g.coreness(mode="all"), dtype=np.int64),
-                     index=pd.Index(projection.labels, name="org_id"), name="coreness")
+    return pd.Series(cores_of(projection.matrix), index=pd.Index(projection.labels, name="org_id"),
+                     name="coreness")
 
 
 def pagerank_power(projection, damping: float = 0.85, *, weighted: bool = True, tol: float = 1e-14,
