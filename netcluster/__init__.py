@@ -33,13 +33,13 @@ _EXPORTS = {
     "MissingColumnError": "exceptions", "MappingError": "exceptions",
     "ResourceLimitError": "exceptions", "EmptyResultError": "exceptions",
     "scorecard": "scorecard", "evolution": "evolution", "network_growth": "evolution",
-    "analyze": "pipeline", "Analysis": "pipeline",
+    "analyze": "pipeline", "Analysis": "analysis",
     "show_network": "notebook", "show_page": "notebook",
 }
 
 #: modules reachable as attributes (``nc.openness.ei_index``)
 _MODULES = ("datasets", "dataset", "mapping", "graph", "centrality", "communities", "openness",
-            "linkage", "brokerage", "helix", "programme", "indicators", "slices", "pipeline",
+            "linkage", "brokerage", "helix", "programme", "indicators", "slices", "pipeline", "analysis",
             "generate", "quality", "readers", "regions", "names", "orgtypes", "groups", "layout",
             "write", "run", "exceptions", "notebook")
 

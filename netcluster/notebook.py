@@ -38,7 +38,7 @@ class PageView:
 
 def show_page(source, page: str = "network", *, height: int = 650) -> PageView:
     """The page ``page`` (``network``, ``report`` or ``regions``) of an analysis, to display
-    inline: ``source`` is an :class:`netcluster.pipeline.Analysis`, its output folder, or the
+    inline: ``source`` is an :class:`netcluster.analysis.Analysis`, its output folder, or the
     path of a page."""
     if page not in PAGES:
         raise ValueError(f"page must be one of {sorted(PAGES)}")

@@ -26,7 +26,7 @@ LAYERS = [
      "outcomes"},
     {"slices", "indicators", "scorecard", "evolution", "structure", "changes", "systems", "funding"},
     {"write.xlsx", "write.formatted", "write.pieces", "write.columns", "write.tables", "write.gexf", "write.folder",
-     "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write.notebook_view", "write"},
+     "write.pages", "write.palettes", "write.network_page", "write.map_page", "write.report", "write.sheets", "write.notebook_view", "write", "analysis"},
     {"run.pool", "run.plan", "run.steps", "run", "pipeline", "notebook", "progress", "cli", "__init__"},
 ]
 

@@ -731,7 +731,11 @@ def regions_page(region_matrix, organisations, openness, korean, lang, options: 
                             openness=openness, korean=None))
 
 
-def report_page(analysis, options: Options):
+def report_page(analysis, network_page, changes, options: Options):
+    """report.html, once the network page's rule and the change between periods are known
+    (the pool's last tasks): they join the analysis the report describes."""
+    analysis.network_page = network_page
+    analysis.changes = changes
     write_text(options.out / "report.html", report_html(analysis, analysis.params["lang"]))
 
 

@@ -1,4 +1,4 @@
-"""What an :class:`netcluster.pipeline.Analysis` shows in a notebook: its headline figures (the
+"""What an :class:`netcluster.analysis.Analysis` shows in a notebook: its headline figures (the
 scorecard) and links to the pages it wrote."""
 
 from __future__ import annotations
