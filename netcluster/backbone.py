@@ -48,9 +48,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.stats import binom, norm
 
 from ._compiled import compiled
+from ._distributions import binomial_pmf, normal_cdf, normal_pdf
 from ._sorting import unique_values
 from .exceptions import EmptyResultError
 
@@ -212,7 +212,7 @@ def sdsm(network, projection, *, exact_max_work: float = 5e9) -> pd.Series:
         sd = np.sqrt(np.maximum(var, 1e-300))
         gamma = third / sd ** 3
         z = (shared - 0.5 - mean) / sd
-        upper = 1 - (norm.cdf(z) + gamma * (1 - z ** 2) * norm.pdf(z) / 6)
+        upper = 1 - (normal_cdf(z) + gamma * (1 - z ** 2) * normal_pdf(z) / 6)
         how = "refined normal approximation (Volkova 1996)"
     out = pd.Series(np.clip(upper, 0.0, 1.0), name="sdsm_p")
     out.attrs["params"] = {"method": "SDSM (Neal 2014) with BiCM probabilities (Saracco et al. 2015)",
@@ -227,7 +227,7 @@ def _poisson_binomial_cdf(Ga, Gb, n_c, longest):
     come from scipy (one call for all classes), the convolutions from a compiled loop that adds
     in the order the earlier array form did (the same floats)."""
     k = np.arange(longest)
-    pmf = binom.pmf(k[None, None, :], np.asarray(n_c)[None, :, None], (Ga * Gb)[:, :, None])
+    pmf = binomial_pmf(k[None, None, :], np.asarray(n_c)[None, :, None], (Ga * Gb)[:, :, None])
     return _convolved_cdf(np.ascontiguousarray(pmf, dtype=float))
 
 

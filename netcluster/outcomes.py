@@ -40,9 +40,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ._distinct import map_distinct
+from ._distributions import chi2_sf, normal_quantile
 from .exceptions import EmptyResultError, InputError
 from .programme import is_sme, ksic_division
 from .readers import read_table
@@ -153,7 +153,7 @@ def _wls_clustered(y: np.ndarray, X: np.ndarray, w: np.ndarray, groups: np.ndarr
     n, k = X.shape
     cov = hessian_inv @ (sums.T @ sums) @ hessian_inv
     cov *= n_groups / (n_groups - 1.0) * (n - 1.0) / (n - k)
-    half = stats.norm.ppf(1 - alpha / 2) * np.sqrt(np.diag(cov))
+    half = normal_quantile(1 - alpha / 2) * np.sqrt(np.diag(cov))
     return params, cov, np.column_stack([params - half, params + half])
 
 
@@ -162,7 +162,7 @@ def _wald_p(params: np.ndarray, cov: np.ndarray, R: np.ndarray) -> float:
     ``wald_test(R, scalar=True)`` with clustered, normal-theory standard errors)."""
     r = R @ params
     stat = float(r @ np.linalg.pinv(R @ cov @ R.T) @ r)
-    return float(stats.chi2.sf(stat, np.linalg.matrix_rank(R)))
+    return float(chi2_sf(stat, np.linalg.matrix_rank(R)))
 
 
 def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, comparison: str = "sme",

@@ -83,6 +83,33 @@ def test_segmented_fit_recovers_a_planted_break_and_equals_numpy():
     assert f["level_change"] == pytest.approx(beta[2]) and f["slope_after"] == pytest.approx(beta[1] + beta[3])
 
 
+@pytest.mark.parametrize("n_years,seed", [(4, 0), (5, 1), (10, 2), (17, 3)])
+def test_segmented_fit_equals_statsmodels_ols(n_years, seed):
+    """Oracle: statsmodels' OLS, its t intervals and p-value (the figures segmented_fit computes itself)."""
+    from statsmodels.regression.linear_model import OLS
+    from netcluster.changes import segmented_fit
+    rng = np.random.default_rng(seed)
+    t = np.arange(2009 - n_years // 2, 2009 - n_years // 2 + n_years)
+    y = rng.random(n_years)
+    y[rng.random(n_years) < 0.1] = np.nan if n_years > 10 else y[0]
+    f = segmented_fit(t, y, 2009, alpha=0.1)
+    ok = np.isfinite(y)
+    x = t[ok] - 2009.0
+    post = (t[ok] >= 2009).astype(float)
+    fit = OLS(y[ok], np.column_stack([np.ones_like(x), x, post, post * x])).fit()
+    ci = fit.conf_int(0.1)
+    assert f["n_years"] == ok.sum()
+    assert f["level_change"] == pytest.approx(fit.params[2], abs=1e-12)
+    assert f["slope_before"] == pytest.approx(fit.params[1], abs=1e-12)
+    assert f["slope_change"] == pytest.approx(fit.params[3], abs=1e-12)
+    if fit.df_resid > 0:
+        assert [f["level_ci_low"], f["level_ci_high"]] == pytest.approx(list(ci[2]), abs=1e-10)
+        assert [f["slope_change_ci_low"], f["slope_change_ci_high"]] == pytest.approx(list(ci[3]), abs=1e-10)
+        assert f["slope_change_p"] == pytest.approx(fit.pvalues[3], rel=1e-9)
+    else:  # four years: an exact fit, no interval
+        assert np.isnan(f["slope_change_p"]) and np.isnan(f["level_ci_low"])
+
+
 def test_analyze_writes_the_break_around_2009(demo_out):
     from openpyxl import load_workbook
     ws = load_workbook(demo_out / "indicators.xlsx", read_only=True)["break_around_year"]
