@@ -39,7 +39,7 @@ from .exceptions import EmptyResultError
 from .indicators import REGISTRY, evaluate, fill_in, group_label
 from .slices import Slice
 
-__all__ = ["compare_periods", "segmented_fit", "break_around", "breaks_from_series", "CHANGE_COLUMNS", "BREAK_COLUMNS",
+__all__ = ["compare_periods", "PeriodComparison", "segmented_fit", "break_around", "breaks_from_series", "CHANGE_COLUMNS", "BREAK_COLUMNS",
            "DEFAULT_CHANGE_INDICATORS"]
 
 CHANGE_COLUMNS = ["indicator", "label", "period_a", "period_b", "value_a", "value_b", "difference", "ci_low",
@@ -173,77 +173,114 @@ def compare_periods(dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_bo
     >>> bool(row.ci_low <= row.difference <= row.ci_high), bool(abs(row.difference - (row.value_b - row.value_a)) < 1e-12)
     (True, True)
     """
-    by_key = {ind.key(group_by): ind for ind in REGISTRY}
-    keys = [by_key[k.format(group=group_by)] for k in indicators if k.format(group=group_by) in by_key]
-    pa, ya = _period(dataset, a)
-    pb, yb = _period(dataset, b)
-    if not len(pa) or not len(pb):
-        raise EmptyResultError(f"no project in {_label(a) if not len(pa) else _label(b)}")
-    span_a = (a[1] if a[1] is not None else int(ya.max())) - (a[0] if a[0] is not None else int(ya.min())) + 1
-    span_b = (b[1] if b[1] is not None else int(yb.max())) - (b[0] if b[0] is not None else int(yb.min())) + 1
-    rng = np.random.default_rng(seed)
-    # the observed values on the periods' slices of the dataset itself (as the scorecard and the
-    # evolution tables compute them; no replicate to build)
-    va = _slice_values(dataset, a, keys, group_by, weighting, span_a)
-    vb = _slice_values(dataset, b, keys, group_by, weighting, span_b)
-    keys = [k for k in keys if not (np.isnan(va[k.key(group_by)]) or np.isnan(vb[k.key(group_by)]))]
-    names = [k.key(group_by) for k in keys]
-    boot = {n: [] for n in names}
-    orgs_a = dataset.participations.loc[dataset.participations["project_id"].isin(set(pa)), "org_id"].unique()
-    orgs_b = dataset.participations.loc[dataset.participations["project_id"].isin(set(pb)), "org_id"].unique()
-    proj_keys = [k for k in keys if k.key(group_by) not in _ORG_LEVEL]
-    org_keys = [k for k in keys if k.key(group_by) in _ORG_LEVEL]
-    proj_keys = [k for k in proj_keys if k.key(group_by) not in _RATES]
-    tested = [k for k in keys if k.key(group_by) not in _RATES]
-    for _ in range(n_boot):
-        ra = rng.choice(pa, size=len(pa), replace=True)
-        rb = rng.choice(pb, size=len(pb), replace=True)
-        if proj_keys:
-            da = _values(_replicate(dataset, ra), proj_keys, group_by, weighting, span_a)
-            db = _values(_replicate(dataset, rb), proj_keys, group_by, weighting, span_b)
-            for k in proj_keys:
-                n = k.key(group_by)
-                boot[n].append(db[n] - da[n])
-        if org_keys:
-            oa = rng.choice(orgs_a, size=len(orgs_a), replace=True)
-            ob = rng.choice(orgs_b, size=len(orgs_b), replace=True)
-            da = _values(_replicate(dataset, pa, oa), org_keys, group_by, weighting, span_a)
-            db = _values(_replicate(dataset, pb, ob), org_keys, group_by, weighting, span_b)
-            for k in org_keys:
-                n = k.key(group_by)
-                boot[n].append(db[n] - da[n])
-    observed = {n: vb[n] - va[n] for n in names}
-    exceed = {n: 0 for n in names}
-    pooled = np.concatenate([pa, pb])
-    for _ in range(n_permutations if tested else 0):
-        perm = rng.permutation(pooled)
-        da = _values(_replicate(dataset, perm[:len(pa)]), tested, group_by, weighting, span_a)
-        db = _values(_replicate(dataset, perm[len(pa):]), tested, group_by, weighting, span_b)
-        for n in (k.key(group_by) for k in tested):
-            d = db[n] - da[n]
-            if np.isfinite(d) and abs(d) >= abs(observed[n]) - 1e-12:
-                exceed[n] += 1
-    rows = []
-    fill = {"group": group_label(group_by, lang)}
-    for k in keys:
-        n = k.key(group_by)
-        draws = np.asarray([d for d in boot[n] if np.isfinite(d)], dtype=float)
-        lo, hi = (np.quantile(draws, [0.025, 0.975]) if len(draws) >= 10 else (np.nan, np.nan))
-        how = "organisations" if n in _ORG_LEVEL else "projects"
-        census = n in _RATES
-        rows.append({"indicator": n, "label": fill_in(k.label[lang], fill) + (" (per year)" if n in _RATES and lang == "en"
-                                                                               else " (연평균)" if n in _RATES else ""),
-                     "period_a": _label(a), "period_b": _label(b), "value_a": va[n], "value_b": vb[n],
-                     "difference": observed[n], "ci_low": float(lo), "ci_high": float(hi),
-                     "p_value": ((1 + exceed[n]) / (1 + n_permutations)) if n_permutations and not census else np.nan,
-                     "method": ("count per year (a census: no sampling error)" if census else
-                                f"bootstrap of {how} ({n_boot}), permutation of projects between the periods "
-                                f"({n_permutations})"),
-                     "n_a": int(len(pa)), "n_b": int(len(pb))})
-    out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
-    out.attrs["params"] = {"a": a, "b": b, "n_boot": n_boot, "n_permutations": n_permutations, "seed": seed,
-                           "group_by": group_by, "weighting": weighting, "years": (span_a, span_b)}
-    return out
+    plan = PeriodComparison(dataset, a, b, indicators=indicators, n_boot=n_boot, n_permutations=n_permutations,
+                            seed=seed, group_by=group_by, weighting=weighting, lang=lang)
+    return plan.table([plan.replicates()])
+
+
+class PeriodComparison:
+    """:func:`compare_periods` in three steps, so that its replicates can be shared out
+    between processes: the observed values and every draw (seeded, made here once, in the order
+    of one random stream), :meth:`replicates` of a part of the draws (each replicate pair is a
+    dataset per period and its figures), and :meth:`table` from every part's results — the
+    same table however the replicates were split."""
+
+    def __init__(self, dataset, a, b, *, indicators=DEFAULT_CHANGE_INDICATORS, n_boot: int = 199,
+                 n_permutations: int = 199, seed: int = 0, group_by: str = "region", weighting: str = "count",
+                 lang: str = "en"):
+        by_key = {ind.key(group_by): ind for ind in REGISTRY}
+        keys = [by_key[k.format(group=group_by)] for k in indicators if k.format(group=group_by) in by_key]
+        pa, ya = _period(dataset, a)
+        pb, yb = _period(dataset, b)
+        if not len(pa) or not len(pb):
+            raise EmptyResultError(f"no project in {_label(a) if not len(pa) else _label(b)}")
+        span_a = (a[1] if a[1] is not None else int(ya.max())) - (a[0] if a[0] is not None else int(ya.min())) + 1
+        span_b = (b[1] if b[1] is not None else int(yb.max())) - (b[0] if b[0] is not None else int(yb.min())) + 1
+        rng = np.random.default_rng(seed)
+        # the observed values on the periods' slices of the dataset itself (as the scorecard and
+        # the evolution tables compute them; no replicate to build)
+        self.va = _slice_values(dataset, a, keys, group_by, weighting, span_a)
+        self.vb = _slice_values(dataset, b, keys, group_by, weighting, span_b)
+        keys = [k for k in keys if not (np.isnan(self.va[k.key(group_by)]) or np.isnan(self.vb[k.key(group_by)]))]
+        part = dataset.participations
+        orgs_a = part.loc[part["project_id"].isin(set(pa)), "org_id"].unique()
+        orgs_b = part.loc[part["project_id"].isin(set(pb)), "org_id"].unique()
+        proj_keys = [k for k in keys if k.key(group_by) not in _ORG_LEVEL and k.key(group_by) not in _RATES]
+        org_keys = [k for k in keys if k.key(group_by) in _ORG_LEVEL]
+        tested = [k for k in keys if k.key(group_by) not in _RATES]
+        # every replicate pair, drawn in the order of one stream: (kind, keys, draws of A, draws of B)
+        jobs = []
+        for _ in range(n_boot):
+            ra = rng.choice(pa, size=len(pa), replace=True)
+            rb = rng.choice(pb, size=len(pb), replace=True)
+            if proj_keys:
+                jobs.append(("boot", proj_keys, (ra, None), (rb, None)))
+            if org_keys:
+                oa = rng.choice(orgs_a, size=len(orgs_a), replace=True)
+                ob = rng.choice(orgs_b, size=len(orgs_b), replace=True)
+                jobs.append(("boot", org_keys, (pa, oa), (pb, ob)))
+        pooled = np.concatenate([pa, pb])
+        for _ in range(n_permutations if tested else 0):
+            perm = rng.permutation(pooled)
+            jobs.append(("perm", tested, (perm[:len(pa)], None), (perm[len(pa):], None)))
+        self.dataset, self.a, self.b, self.keys, self.jobs = dataset, a, b, keys, jobs
+        self.n_a, self.n_b, self.span_a, self.span_b = len(pa), len(pb), span_a, span_b
+        self.n_boot, self.n_permutations, self.seed = n_boot, n_permutations, seed
+        self.group_by, self.weighting, self.lang = group_by, weighting, lang
+
+    def replicates(self, part: tuple[int, int] = (0, 1)) -> dict:
+        """The differences b − a of part ``(i, n)`` of the replicate pairs (every n-th from
+        the i-th): ``{pair number: {indicator: difference}}``."""
+        i, n = part
+        out = {}
+        for j in range(i, len(self.jobs), n):
+            _, keys, (pa, oa), (pb, ob) = self.jobs[j]
+            da = _values(_replicate(self.dataset, pa, oa), keys, self.group_by, self.weighting, self.span_a)
+            db = _values(_replicate(self.dataset, pb, ob), keys, self.group_by, self.weighting, self.span_b)
+            out[j] = {name: db[name] - da[name] for name in (k.key(self.group_by) for k in keys)}
+        return out
+
+    def table(self, parts) -> pd.DataFrame:
+        """The table (:data:`CHANGE_COLUMNS`) from the results of :meth:`replicates` over all parts."""
+        parts = list(parts)
+        done = {j: d for p in parts for j, d in p.items()}
+        if sorted(done) != list(range(len(self.jobs))) or sum(len(p) for p in parts) != len(done):
+            raise ValueError("the parts do not cover every replicate exactly once")
+        group_by, va, vb = self.group_by, self.va, self.vb
+        names = [k.key(group_by) for k in self.keys]
+        observed = {n: vb[n] - va[n] for n in names}
+        boot = {n: [] for n in names}
+        exceed = {n: 0 for n in names}
+        for j, (kind, _, _, _) in enumerate(self.jobs):
+            for n, d in done[j].items():
+                if kind == "boot":
+                    boot[n].append(d)
+                elif np.isfinite(d) and abs(d) >= abs(observed[n]) - 1e-12:
+                    exceed[n] += 1
+        n_boot, n_permutations = self.n_boot, self.n_permutations
+        rows = []
+        fill = {"group": group_label(group_by, self.lang)}
+        for k in self.keys:
+            n = k.key(group_by)
+            draws = np.asarray([d for d in boot[n] if np.isfinite(d)], dtype=float)
+            lo, hi = (np.quantile(draws, [0.025, 0.975]) if len(draws) >= 10 else (np.nan, np.nan))
+            how = "organisations" if n in _ORG_LEVEL else "projects"
+            census = n in _RATES
+            per_year = (" (per year)" if self.lang == "en" else " (연평균)") if census else ""
+            rows.append({"indicator": n, "label": fill_in(k.label[self.lang], fill) + per_year,
+                         "period_a": _label(self.a), "period_b": _label(self.b), "value_a": va[n], "value_b": vb[n],
+                         "difference": observed[n], "ci_low": float(lo), "ci_high": float(hi),
+                         "p_value": ((1 + exceed[n]) / (1 + n_permutations)) if n_permutations and not census
+                         else np.nan,
+                         "method": ("count per year (a census: no sampling error)" if census else
+                                    f"bootstrap of {how} ({n_boot}), permutation of projects between the periods "
+                                    f"({n_permutations})"),
+                         "n_a": int(self.n_a), "n_b": int(self.n_b)})
+        out = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+        out.attrs["params"] = {"a": self.a, "b": self.b, "n_boot": n_boot, "n_permutations": n_permutations,
+                               "seed": self.seed, "group_by": group_by, "weighting": self.weighting,
+                               "years": (self.span_a, self.span_b)}
+        return out
 
 
 BREAK_COLUMNS = ["indicator", "break_year", "level_change", "level_ci_low", "level_ci_high", "slope_before",

@@ -193,6 +193,9 @@ def _analysis_plan(ctx) -> list:
         Step("communities", S.declared_groups,
              ("communities", "orgs", "label_rows"), ("communities_vs_declared",)),
         Step("language", S.language, ("dataset", "options"), ("lang", "korean", "phases"), stage=programme),
+        # before the write pool forks (small inputs: the replicates are shared out between the processes)
+        Step("changes between periods: draws", S.change_plan, ("dataset", "phases", "lang", "options"),
+             ("change_plan",), stage=programme),
         Step("whole-data slice", S.whole_slice, ("dataset", "projection", "communities", "aligned", "ei", "ei_test",
                                                  "cross_region", "options"), ("whole",), stage=programme),
         *[Step(f"scorecard: {k.removeprefix('scorecard_')}", S.scorecard_section(k.removeprefix("scorecard_")),
@@ -229,7 +232,7 @@ def _analysis_plan(ctx) -> list:
              ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality and brokerage (with the second core)", eager=True),
         Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions",
-                                                                          "backbone_table", "phases"),
+                                                                          "backbone_table", "phases", "change_plan"),
              eager=True),
         Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
              ("stability_summary",), stage="communities: stability"),
@@ -252,6 +255,8 @@ def _analysis_plan(ctx) -> list:
                                                "options")),
         # network.html is the write pool's last task: the main process draws it here unless the
         # second core has already
+        Step("changes between periods", S.join_changes, ("change_plan", *S.change_part_names()), ("changes",),
+             stage="layout, network.html, report.html"),
         Step("report.html", S.report_page, ("analysis", "network_page", "changes", "options"),
              stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,

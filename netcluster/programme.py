@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._distinct import map_distinct
 from .exceptions import EmptyResultError
 from ._sorting import distinct_keys, unique_values
 
@@ -45,12 +46,13 @@ SME_SIZES = ("소기업", "중기업", "소상공인", "중소기업", "micro", 
 
 def ksic_division(sector: pd.Series) -> pd.Series:
     """Two-digit KSIC division from a code such as ``26299``, ``C26`` or ``26``."""
-    s = sector.astype("object").where(sector.notna(), None)
-    table = {}
-    for u in pd.unique(s.dropna()):
-        d = "".join(ch for ch in str(u) if ch.isdigit())
-        table[u] = d[:2] if len(d) >= 2 else None
-    return s.map(table).astype(object)
+    return map_distinct(sector, _division, na=None)
+
+
+def _division(code) -> str | None:
+    text = str(code)
+    digits = text if text.isdigit() else "".join(ch for ch in text if ch.isdigit())
+    return digits[:2] if len(digits) >= 2 else None
 
 
 def _org_division(dataset) -> pd.Series:

@@ -2,6 +2,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import netcluster as nc
 from netcluster.graph import BipartiteNetwork
@@ -410,3 +411,18 @@ def test_designated_industries_are_each_complexs_most_frequent_entry():
         lambda s: s.mode().iloc[0])
     expected = {k: {x.strip()[:2] for x in v.replace(",", ";").split(";") if x.strip()} for k, v in mode.items()}
     assert _designated(df, None) == expected and expected["D"] == {"10"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(-100, 99999), st.text(max_size=8),
+                          st.sampled_from(["26299", "C26", "26", "２６１", "²6", "7", "c-2-6"])), max_size=30))
+def test_ksic_division_is_the_first_two_digits_of_each_cell(cells):
+    """Oracle: the definition cell by cell (digits kept in order, the first two; fewer: missing)."""
+    from netcluster.programme import ksic_division
+    def one(v):
+        if v is None:
+            return None
+        d = "".join(ch for ch in str(v) if ch.isdigit())
+        return d[:2] if len(d) >= 2 else None
+    got = ksic_division(pd.Series(cells, dtype=object))
+    assert got.dtype == object and [None if pd.isna(g) else g for g in got] == [one(v) for v in cells]

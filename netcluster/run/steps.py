@@ -19,7 +19,7 @@ from ..centrality import EXACT_MAX_NODES, CentralityPlan
 from ..communities import compare_partitions, leiden, stability
 from ..dataset import StagedReader, load_dataset
 from ..evolution import EVOLUTION_COLUMNS, evolution, network_growth, dataset_year_spans
-from ..changes import BREAK_COLUMNS, CHANGE_COLUMNS, breaks_from_series, compare_periods
+from ..changes import BREAK_COLUMNS, CHANGE_COLUMNS, PeriodComparison, breaks_from_series
 from ..outcomes import EVENT_COLUMNS, OUTCOME_COLUMNS, participation_effect, read_outcomes
 from ..exceptions import EmptyResultError, OptionError
 from ..funding import CONCENTRATION_COLUMNS, budget_concentration, repeatedly_funded, similar_projects
@@ -427,29 +427,77 @@ def structure_table(by: str):
 CHANGES_REPLICATES = ((5_000, 99), (20_000, 49))
 
 
-def changes_table(dataset, phases, lang, options: Options):
-    """The change between the first two programme phases (the 2009 reorganisation on Korean
-    data), or between the first and second half of the years without phases
-    (:func:`netcluster.changes.compare_periods`)."""
+#: The change table's replicates are shared out in this many tasks of the write pool.
+CHANGES_PARTS = 4
+
+
+def _changes_periods(dataset, phases):
+    """The two periods compared: the first two programme phases (the 2009 reorganisation on
+    Korean data), or the first and second half of the years without phases; None without two."""
     years = pd.to_numeric(dataset.projects["year"], errors="coerce").dropna()
     if years.empty:
-        return pd.DataFrame(columns=CHANGE_COLUMNS)
+        return None
     if phases and len(phases) >= 2:
         (_, a), (_, b) = list(phases.items())[:2]
-    else:
-        lo, hi = int(years.min()), int(years.max())
-        if hi <= lo:
-            return pd.DataFrame(columns=CHANGE_COLUMNS)
-        mid = (lo + hi) // 2
-        a, b = (lo, mid), (mid + 1, hi)
+        return tuple(a), tuple(b)
+    lo, hi = int(years.min()), int(years.max())
+    if hi <= lo:
+        return None
+    mid = (lo + hi) // 2
+    return (lo, mid), (mid + 1, hi)
+
+
+def _changes_replicates(dataset, options: Options) -> int:
+    """Bootstrap replicates and permutations of the change table (CHANGES_REPLICATES), never
+    more than the permutations asked for the E-I test (--permutations)."""
     n = len(dataset.participations)
-    # never more than the permutations asked for the E-I test (--permutations)
-    k = min(next((r for limit, r in CHANGES_REPLICATES if n <= limit), 0), options.n_permutations)
+    return min(next((r for limit, r in CHANGES_REPLICATES if n <= limit), 0), options.n_permutations)
+
+
+def _comparison(dataset, periods, k, lang, options: Options) -> PeriodComparison | None:
     try:
-        return compare_periods(dataset, tuple(a), tuple(b), n_boot=k, n_permutations=k, seed=options.seed,
-                               group_by=options.group_by, weighting=options.weighting, lang=lang)
+        return PeriodComparison(dataset, *periods, n_boot=k, n_permutations=k, seed=options.seed,
+                                group_by=options.group_by, weighting=options.weighting, lang=lang)
     except EmptyResultError:
-        return pd.DataFrame(columns=CHANGE_COLUMNS)
+        return None
+
+
+def change_plan(dataset, phases, lang, options: Options) -> PeriodComparison | None:
+    """The draws of the change between periods when it has replicates (small inputs), made
+    before the write pool starts so that both processes share them out (CHANGES_PARTS tasks);
+    None otherwise — the first part then computes the table whole (observed values only)."""
+    periods = _changes_periods(dataset, phases)
+    k = _changes_replicates(dataset, options)
+    return _comparison(dataset, periods, k, lang, options) if periods and k else None
+
+
+def changes_table(dataset, phases, lang, options: Options):
+    """The change between the two periods of :func:`_changes_periods`
+    (:func:`netcluster.changes.compare_periods`), computed whole."""
+    periods = _changes_periods(dataset, phases)
+    plan = _comparison(dataset, periods, _changes_replicates(dataset, options), lang, options) if periods else None
+    return plan.table([plan.replicates()]) if plan is not None else pd.DataFrame(columns=CHANGE_COLUMNS)
+
+
+def changes_part(i: int):
+    """Task ``i`` of CHANGES_PARTS: its share of the planned replicates, or (no plan) the whole
+    table in the first part."""
+    def part(dataset, phases, lang, options: Options, change_plan):
+        if change_plan is not None:
+            return change_plan.replicates((i, CHANGES_PARTS))
+        return changes_table(dataset, phases, lang, options) if i == 0 else None
+    return part
+
+
+def change_part_names() -> tuple:
+    return tuple(f"changes_{i + 1}" for i in range(CHANGES_PARTS))
+
+
+def join_changes(change_plan, **parts):
+    """The change table from its parts (:func:`changes_part`)."""
+    if change_plan is None:
+        return parts["changes_1"]
+    return change_plan.table([parts[n] for n in change_part_names()])
 
 
 def type_shares_table(by: str):
@@ -657,8 +705,9 @@ def write_tasks(context: dict) -> list[Task]:
                    ("ties", "organisations", "tie_codes"), (f"gexf_edges_{i + 1}",))
               for i in range(GEXF_EDGE_PARTS)]
     tasks.append(Task("ties sheet", ties_sheet, ("ties", "lang", "options"), ("ties_sheet",)))
-    tasks.append(Task("changes between periods", changes_table, ("dataset", "phases", "lang", "options"),
-                      ("changes",)))
+    tasks += [Task(f"changes between periods {i + 1}/{CHANGES_PARTS}", changes_part(i),
+                   ("dataset", "phases", "lang", "options", "change_plan"), (name,))
+              for i, name in enumerate(change_part_names())]
     tasks.append(Task("layout and network.html", network_page,
                       ("dataset", "network", "projection", "organisations", "backbone_table", "lang", "positions",
                        "options"), ("network_page",)))
