@@ -2,6 +2,8 @@
 analyst's own columns in every output, notebook displays, the progress display in a terminal
 and in a pipe, and a fast ``import netcluster``."""
 
+import contextlib
+import io
 import json
 import os
 import pty
@@ -183,3 +185,21 @@ def test_progress_callback_sees_stages_and_steps(tmp_path):
     from netcluster.progress import STAGES
     assert set(starts) <= set(STAGES), set(starts) - set(STAGES)
     assert starts.index("openness") < starts.index("export: workbook")
+
+
+def test_the_command_ends_at_once_with_its_output_flushed_and_its_exit_code(tmp_path):
+    """``netcluster`` (cli.run) ends with os._exit after main(): what it printed into a pipe
+    (block-buffered) arrives whole, as main() prints it, and the exit codes are main()'s."""
+    import netcluster as nc
+    from netcluster.cli import main
+    src = str(nc.datasets.get_path("korea_cluster_tables"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # a pipe is block-buffered then
+    r = subprocess.run([sys.executable, "-m", "netcluster.cli", "validate", src], capture_output=True, text=True,
+                       env=env)
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(["validate", src]) == 0
+    assert r.returncode == 0 and r.stdout == buf.getvalue() and "single-participant project" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "netcluster.cli", "analyze", str(tmp_path / "none.csv"), "--out",
+                        str(tmp_path / "out")], capture_output=True, text=True, env=env)
+    assert r.returncode == 2 and "input not found" in r.stderr
