@@ -316,6 +316,8 @@ def main():
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "--_analyze":
         run_analyze(sys.argv[2], sys.argv[3])
+        sys.stdout.flush()
+        os._exit(0)  # as the netcluster command ends (cli.run): the wall time is the command's
     elif len(sys.argv) >= 2 and sys.argv[1] == "--_accuracy":
         run_accuracy(sys.argv[2])
     elif len(sys.argv) >= 2 and sys.argv[1] == "--_baseline":
