@@ -161,9 +161,10 @@ def project(network, options: Options):
 
 
 def compute_tasks(context: dict) -> list[Task]:
-    """What needs only the projection, for the second core: Leiden first (the main process
-    needs the communities soonest), Burt's measures, the spectral measures, the measures of the
-    column specification, the stability runs, the path parts, then the ties' backbone — the main process takes from
+    """What needs only the projection and the network, for the second core: Leiden first (the
+    main process needs the communities soonest), Burt's measures, the spectral measures, the
+    measures of the column specification, the stability runs, the ties' backbone, then the path
+    parts — the main process takes from
     the end when it waits, so it starts on the costliest path part (weighted betweenness, or the
     sampled paths of a large network) while the second core finishes the Leiden runs (on the
     EU-framework profile the two then end together instead of the main process waiting for the
@@ -188,11 +189,12 @@ def compute_tasks(context: dict) -> list[Task]:
                       ("projection",), ("positions",)))
     tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
               for s in seeds[1:]]
-    tasks += [part(k) for k in paths]
-    # last: the second core does it when it has finished the rest before the main process needs
-    # it (1M rows: in its otherwise idle seconds); else the main process does it while waiting
+    # the ties' backbone before the path parts: the second core has it done by the time its
+    # last part ends (the main process, waiting at the organisation tables, takes path parts
+    # from the end on networks where the second core is the critical path)
     tasks.append(Task("backbone", lambda network, projection: backbone_ties(network, projection, o),
                       ("network", "projection"), ("backbone_table",)))
+    tasks += [part(k) for k in paths]
     return tasks
 
 
