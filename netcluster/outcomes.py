@@ -120,9 +120,9 @@ def _strata(orgs: pd.DataFrame) -> pd.Series:
     return key
 
 
-def _demean(X: np.ndarray, firm: np.ndarray) -> np.ndarray:
-    """Each column minus its firm's mean (the firm fixed effects absorbed)."""
-    codes, uniq = pd.factorize(firm)
+def _demean(X: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each column minus its firm's mean (the firm fixed effects absorbed); ``codes``: each
+    row's firm as an integer 0..F-1."""
     counts = np.bincount(codes)
     out = np.empty_like(X, dtype=float)
     for j in range(X.shape[1]):
@@ -206,9 +206,8 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
         group = "non-participating firms"
     strata = _strata(firms)
     st_t, st_c = strata.loc[treated], strata.loc[never]
-    both = set(st_t) & set(st_c)
-    treated = treated[st_t.isin(both).to_numpy()]
-    control = never[st_c.isin(both).to_numpy()]
+    # the strata with both participants and comparison firms
+    treated, control = treated[st_t.isin(st_c.to_numpy()).to_numpy()], never[st_c.isin(st_t.to_numpy()).to_numpy()]
     nt = strata.loc[treated].value_counts()
     nc_ = strata.loc[control].value_counts()
     weight = pd.concat([pd.Series(1.0, index=treated),
@@ -229,9 +228,10 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
             else np.zeros((len(y), 0))
         firm = y["org_id"].to_numpy(dtype=object)
         w = weight.reindex(y["org_id"]).to_numpy()
-        yy = _demean(y[["value"]].to_numpy(dtype=float), firm)[:, 0]
-        X = _demean(np.column_stack([post, ydum]), firm)
         groups = pd.factorize(firm)[0]
+        yy = _demean(y[["value"]].to_numpy(dtype=float), groups)[:, 0]
+        ydum_d = _demean(ydum, groups)  # (shared by both designs: demeaned once)
+        X = np.column_stack([_demean(post[:, None], groups), ydum_d])
         params, _, ci_all = _wls_clustered(yy, X, w, groups, alpha)
         lo, hi = ci_all[0]
         # event study: years relative to entry, binned at the window's ends, -1 omitted
@@ -241,7 +241,7 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
         D = np.column_stack([(is_t & (relc == k)).astype(float) for k in ks])
         keep = D.any(axis=0)
         ks = [k for k, kk in zip(ks, keep) if kk]
-        Xe = _demean(np.column_stack([D[:, keep], ydum]), firm)
+        Xe = np.column_stack([_demean(D[:, keep], groups), ydum_d])
         fe_params, fe_cov, ci = _wls_clustered(yy, Xe, w, groups, alpha)
         leads = [i for i, k in enumerate(ks) if k <= -2]
         pre_p = np.nan
