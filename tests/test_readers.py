@@ -201,3 +201,32 @@ def test_every_unicode_space_is_known_to_the_whitespace_check():
     from netcluster.readers import _OTHER_SPACE
     listed = {w.decode() for seqs in _OTHER_SPACE.values() for w in seqs}
     assert listed == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()} - set(" \t\r\n")
+
+
+def _records_by_numpy(b, delimiter: bytes):
+    """Oracle of the compiled scan: whole-array numpy (the reader's former implementation)."""
+    import numpy as np
+    nl = np.flatnonzero(b == 10)
+    ends = np.append(nl, len(b))
+    begins = np.concatenate([[0], nl + 1])
+    dl = np.flatnonzero(b == delimiter[0]) if len(delimiter) == 1 else np.zeros(0, int)
+    counts = np.searchsorted(dl, ends) - np.searchsorted(dl, begins) + 1
+    length = ends - begins
+    cr = np.zeros(len(begins), bool)
+    has = length > 0
+    cr[has] = b[ends[has] - 1] == 13
+    nonblank = (length - cr) > 0
+    lines = np.arange(1, len(begins) + 1, dtype=np.int64)
+    return lines[nonblank], counts[nonblank].astype(np.int64)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a,;\t\n\r 가", max_size=60), st.sampled_from([",", ";", "\t", "||"]))
+def test_unquoted_records_scan_equals_numpy(text, delimiter):
+    import numpy as np
+    from netcluster.readers import _scan_records
+    data = text.encode("utf-8")
+    got = _scan_records(text, delimiter, data=data)
+    want = _records_by_numpy(np.frombuffer(data, dtype=np.uint8), delimiter.encode())
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    assert got[0].dtype == np.int64 and got[1].dtype == np.int64
