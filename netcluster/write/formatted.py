@@ -259,7 +259,7 @@ class FormattedTable:
                     [_csv_quote(u) + sep for u in c.safe_uniques()] + [sep], dtype=object))
                 pieces.append(lambda a, b, c=col, t=table: t[np.where(c.codes[a:b] < 0, len(t) - 1, c.codes[a:b])])
             else:  # the number's text ("" when missing), then the separator as its own piece
-                miss = np.array([t is None for t in col.text.tolist()], dtype=bool)
+                miss = np.equal(col.text, None)  # (str or None cells: == None is "is None", in C)
                 text = np.where(miss, "", col.text) if miss.any() else col.text
                 pieces += [lambda a, b, t=text: t[a:b], sep]
         # rows assembled in chunks: memory bounded by the chunk, not the table
