@@ -188,6 +188,8 @@ def _analysis_plan(ctx) -> list:
              ("ei", "ei_weighted", "ei_test", "group_null_band", "project_open")),
         Step("cross-region linkage", S.linkage_figures, aligned,
              ("region_matrix", "cross_region", "wide_region_matrix")),
+        Step("backbone", S.backbone_ties, ("network", "projection", "options"), ("backbone_table",),
+             stage="cross-region linkage"),
         Step("communities", S.declared_groups,
              ("communities", "orgs", "label_rows"), ("communities_vs_declared",)),
         Step("language", S.language, ("dataset", "options"), ("lang", "korean", "phases"), stage=programme),

@@ -161,13 +161,13 @@ def project(network, options: Options):
 
 
 def compute_tasks(context: dict) -> list[Task]:
-    """What needs only the projection and the network, for the second core: Leiden first (the
-    main process needs the communities soonest), Burt's measures, the spectral measures, the
-    measures of the column specification, the stability runs, the ties' backbone, then the path
-    parts — the main process takes from the end when it waits, so it starts on the costliest
-    path part (weighted betweenness, or the sampled paths of a large network) while the second
-    core finishes the Leiden runs (on the EU-framework profile the two then end together instead
-    of the main process waiting for the paths part and a stability run in a row)."""
+    """What needs only the projection, for the second core: Leiden first (the main process
+    needs the communities soonest), Burt's measures, the spectral measures, the measures of the
+    column specification, the stability runs, then the path parts — the main process takes from
+    the end when it waits, so it starts on the costliest path part (weighted betweenness, or the
+    sampled paths of a large network) while the second core finishes the Leiden runs (on the
+    EU-framework profile the two then end together instead of the main process waiting for the
+    paths part and a stability run in a row)."""
     proj, plan, seeds, o = (context[k] for k in ("projection", "centrality_plan", "stability_seeds", "options"))
     parts = dict(plan.parts())
     paths = sorted((k for k in parts if k != "spectral"), key=PATH_PARTS_ORDER.index)
@@ -188,11 +188,6 @@ def compute_tasks(context: dict) -> list[Task]:
                       ("projection",), ("positions",)))
     tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
               for s in seeds[1:]]
-    # the ties' backbone before the path parts: the second core has it done by the time its
-    # last part ends (the main process, waiting at the organisation tables, takes path parts
-    # from the end on networks where the second core is the critical path)
-    tasks.append(Task("backbone", lambda network, projection: backbone_ties(network, projection, o),
-                      ("network", "projection"), ("backbone_table",)))
     tasks += [part(k) for k in paths]
     return tasks
 
