@@ -1,7 +1,7 @@
 """The few probability functions the indicators need, from :mod:`scipy.special`.
 
-``scipy.stats`` computes these with the same special functions, but importing it costs about
-0.7 s at every start of the CLI (its hundred distributions are built at import); these are the
+``scipy.stats`` computes these with the same special functions, but importing it builds its
+hundred distributions at every start of the CLI (the cost: docs/benchmark.md); these are the
 same floats (``tests/test_distributions.py`` compares them with ``scipy.stats`` bit for bit).
 """
 

@@ -292,7 +292,7 @@ def segmented_fit(years, values, break_year: int, alpha: float = 0.05) -> dict:
     """Segmented (interrupted) linear trend of a yearly series around ``break_year``:
     :math:`y_t = a + b(t-Y) + c\\,post_t + d\\,post_t(t-Y)` by ordinary least squares
     (the figures of statsmodels' ``OLS(y, X).fit()``, which the tests check; computed here
-    because importing statsmodels costs about a second at every start), ``post`` = the year is
+    because importing statsmodels slows every start: docs/benchmark.md), ``post`` = the year is
     ``break_year`` or later.  ``c`` is the jump at the
     break, ``b`` and ``b + d`` the slopes before and after, with t-based intervals (Wagner et
     al. 2002).  NaN values are left out; needs two years on each side.

@@ -256,8 +256,8 @@ def main(argv=None) -> int:
 
 def run() -> None:
     """The ``netcluster`` command: :func:`main`, then the process ends at once, its output
-    flushed, without freeing its objects one by one — the interpreter's teardown of a 1M-row
-    analysis (millions of strings) took 2 s after the files were written.  Every file is
+    flushed, without freeing its objects one by one (the interpreter's teardown of a large
+    analysis — millions of strings — is measured in docs/benchmark.md).  Every file is
     closed by then and the second core's process has ended."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
