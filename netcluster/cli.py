@@ -220,6 +220,25 @@ def _terminate(signum, frame):  # SIGTERM: clean up as for Ctrl-C (work folder, 
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _interrupted(error: BaseException) -> bool:
+    """Whether ``error`` comes from an interruption.  A signal that arrives while a compiled
+    kernel (numba) hands back its result surfaces as ``SystemError: ... returned a result with
+    an exception set`` whose cause is the ``KeyboardInterrupt``: still an interruption, not a
+    bug."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _report_interrupted() -> int:
+    print("interrupted: nothing was written into the output folder", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
 def main(argv=None) -> int:
     """Run a subcommand; return its exit code: 0 done, 2 a problem with the options or the files
     they name, 3 a problem with the input data (a message says what and where), 130
@@ -236,13 +255,16 @@ def main(argv=None) -> int:
         print(f"{'input data error' if code == EXIT_DATA else 'error'}: {e}", file=sys.stderr)
         return code
     except OSError as e:  # a file or folder the options name cannot be read or written
+        if _interrupted(e):  # e.g. a pipe closed while the interruption was cleaned up
+            return _report_interrupted()
         where = f" {e.filename}" if getattr(e, "filename", None) else ""
         print(f"error:{where}: {e.strerror or e}", file=sys.stderr)
         return EXIT_USER
     except KeyboardInterrupt:
-        print("interrupted: nothing was written into the output folder", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _report_interrupted()
     except Exception as e:  # noqa: BLE001 - an internal error: say so briefly
+        if _interrupted(e):
+            return _report_interrupted()
         if os.environ.get("NETCLUSTER_DEBUG"):
             raise
         print(f"internal error: {type(e).__name__}: {e}\nThis is a bug in netcluster {__version__}: please "

@@ -356,6 +356,64 @@ def test_internal_errors_exit_1_with_a_short_message(tmp_path, sample_tables, ca
 
 # -- 9. signals -----------------------------------------------------------------------------------
 
+def _interruption_inside_a_compiled_kernel() -> BaseException:
+    """What a signal arriving while a numba kernel returns its arrays raises: mostly a
+    ``SystemError`` ("returned a result with an exception set") around the KeyboardInterrupt."""
+    import signal
+    import numba
+    import numpy as np
+
+    @numba.njit
+    def kernel(n):
+        a = np.zeros(n)
+        for i in range(n):
+            a[i] = i * 0.5
+        return a, np.ones(n)
+
+    kernel(1)
+    armed = [False]
+
+    def handler(signum, frame):
+        if armed[0]:
+            armed[0] = False
+            raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        for k in range(5000):
+            try:
+                armed[0] = True
+                signal.setitimer(signal.ITIMER_REAL, 0.0003 + (k % 7) * 0.0001)
+                for _ in range(50):
+                    kernel(20_000)
+                armed[0] = False
+            except SystemError as e:
+                return e
+            except KeyboardInterrupt:
+                pass
+            finally:
+                armed[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    pytest.skip("no signal landed inside the kernel's return on this machine")
+
+
+def test_an_interruption_inside_a_compiled_kernel_exits_130(tmp_path, sample_tables, capsys, monkeypatch):
+    """CI: SIGTERM during a numba kernel exited 1 ("internal error: SystemError ...") instead of 130."""
+    from netcluster.run import steps
+    error = _interruption_inside_a_compiled_kernel()
+
+    def interrupted(*a, **k):
+        raise error
+    monkeypatch.setattr(steps, "check_group_by", interrupted)
+    assert _cli("analyze", sample_tables, "--out", tmp_path / "o", "--quiet", "--jobs", "1") == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "internal error" not in err
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+
 @pytest.mark.slow
 def test_sigterm_leaves_no_process_and_no_partial_output(tmp_path):
     """Killing the main process left the forked worker running under PID 1 forever."""
