@@ -7,10 +7,12 @@ governments) — and, for comparison, through firms, universities and research i
 
 * ``ties_share``: share of the period's ties with at least one organisation of the type;
 * ``betweenness_share``: the type's share of the summed betweenness (brokerage along shortest
-  paths; exact up to 5,000 organisations; above, estimated from seeded sources added 16 at a
-  time until every type's share has a standard error of at most one percentage point, at most
-  64 sources — Brandes & Pich 2007: a share of a sum settles long before individual values
-  do), with ``betweenness_share_se`` (0 when exact) and ``betweenness_sources``;
+  paths; exact while every organisation as a source costs at most :data:`EXACT_WORK`
+  organisations × (organisations + ties) — about 1,500 organisations at a mean degree of 6;
+  above, estimated from seeded sources added 16 at a time until every type's share has a
+  standard error of at most one percentage point, at most 64 sources — Brandes & Pich 2007: a
+  share of a sum settles long before individual values do), with ``betweenness_share_se``
+  (0 when exact) and ``betweenness_sources``;
 * ``lead_share``: share of the period's projects whose lead organisation is of the type
   (projects with a recorded lead).
 
@@ -48,23 +50,26 @@ TYPES = ("government", "support", "firm", "university", "research")
 PUBLIC = "government+support"
 
 
-#: Above EXACT_NODES organisations a period's betweenness shares are estimated from seeded
-#: sources (Brandes & Pich 2007) added SHARE_BATCH at a time until every type's share has a
-#: standard error of at most SHARE_SE (absolute: 0.01 = one percentage point) — at least two
-#: batches, at most SHARE_MAX_SOURCES sources (then the standard error is what it is; it is in
-#: the table either way).
-EXACT_NODES, SHARE_BATCH, SHARE_SE, SHARE_MAX_SOURCES = 5000, 16, 0.01, 64
+#: A period's betweenness shares are exact when every organisation as a source costs at most
+#: EXACT_WORK (organisations × (organisations + ties), the work of one search per source);
+#: otherwise they are estimated from seeded sources (Brandes & Pich 2007) added SHARE_BATCH at
+#: a time until every type's share has a standard error of at most SHARE_SE (absolute: 0.01 =
+#: one percentage point) — at least two batches, at most SHARE_MAX_SOURCES sources (then the
+#: standard error is what it is; it is in the table either way).  A share of a sum needs far
+#: fewer sources than a ranking of organisations does (netcluster.centrality), so the exact
+#: computation is kept for periods where it is cheap (docs/benchmark.md: the cost per unit).
+EXACT_WORK, SHARE_BATCH, SHARE_SE, SHARE_MAX_SOURCES = 10_000_000, 16, 0.01, 64
 
 
 def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarray, np.ndarray, int]:
     """Each boolean node mask's share of the summed betweenness, its standard error and the
-    sources used: exact (igraph; standard error 0) up to EXACT_NODES organisations, else
-    sampled (see SHARE_SE).  A share is a ratio estimate over the sampled sources, Σ_s a_s /
+    sources used: exact (igraph; standard error 0) within EXACT_WORK, else sampled (see
+    SHARE_SE).  A share is a ratio estimate over the sampled sources, Σ_s a_s /
     Σ_s b_s (a_s: the group's dependency on source s, b_s: everyone's); its standard error by
     the delta method, sqrt(Σ_s (a_s − R b_s)² / (m (m − 1))) / mean(b) over the m sources
     (Cochran, *Sampling Techniques*, 3rd ed. 1977, §6.4)."""
     n = proj.n_nodes
-    if n <= EXACT_NODES:
+    if n * (n + proj.n_ties) <= EXACT_WORK:
         btw = np.asarray(proj.to_igraph().betweenness(), dtype=float)
         total = float(np.nansum(btw))
         share = np.array([np.nansum(btw[g]) / total if total > 0 else np.nan for g in groups])

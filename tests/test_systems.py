@@ -102,14 +102,19 @@ def _exact_shares(ds):
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_sampled_betweenness_shares_within_their_standard_error(seed, monkeypatch):
-    """Above EXACT_NODES (lowered here) the shares are sampled with a standard error: with
+    """Above EXACT_WORK (lowered here) the shares are sampled with a standard error: with
     every node as a source they equal networkx's exact shares; with the default rule the
     error against the exact shares is within three standard errors (and the rule's
     precision or its source cap is what stopped it)."""
     import netcluster.systems as systems
     ds = _typed_random_dataset(seed)
     exact = _exact_shares(ds)
-    monkeypatch.setattr(systems, "EXACT_NODES", 0)
+    ts = systems.type_shares_over_time(ds).set_index("org_type")  # within EXACT_WORK: exact
+    assert (ts["betweenness_share_se"] == 0).all() and (ts["betweenness_sources"] == ts["organisations"].sum()
+                                                         - ts.loc["government+support", "organisations"]).all()
+    for ty, share in exact.items():
+        assert ts.loc[ty, "betweenness_share"] == pytest.approx(share, abs=1e-12)
+    monkeypatch.setattr(systems, "EXACT_WORK", 0)
     monkeypatch.setattr(systems, "SHARE_MAX_SOURCES", 10_000)  # every node a source: exact
     monkeypatch.setattr(systems, "SHARE_SE", -1.0)  # (no stop for precision)
     ts = systems.type_shares_over_time(ds).set_index("org_type")
