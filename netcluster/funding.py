@@ -5,7 +5,8 @@
   NFKC, lower case and without spaces, digits and punctuation: works for Korean, where words
   are not split the same way twice, as for Latin scripts) **and** whose consortia overlap
   (Jaccard of their organisations), listed with the evidence for an analyst to check.  Only
-  pairs that can reach the consortium threshold are compared (prefix filtering, as
+  pairs that can reach the consortium threshold are compared (prefix filtering on pairs of
+  organisations, :func:`netcluster.programme.overlap_signatures`, as
   :func:`netcluster.programme.near_duplicate_projects`: a hub shared with thousands of
   projects does not make every pair of them a candidate).
 * :func:`budget_concentration` — per period, how concentrated the budget is across the
@@ -35,7 +36,7 @@ from graphblas import Matrix, semiring
 
 from ._sorting import unique_values
 from ._sparse import to_graphblas
-from .programme import prefix_matrix
+from .programme import overlap_signatures
 from .slices import year_slices
 
 __all__ = ["similar_projects", "budget_concentration", "repeatedly_funded", "title_bigrams",
@@ -96,7 +97,7 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     size = np.asarray(B.sum(axis=1)).ravel()
     prog_code, _ = pd.factorize(proj["programme"])
     yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
-    a, b, sh, jac, sim = _similar_pairs(prefix_matrix(pp, po, len(pid), n_orgs, overlap_threshold), B,
+    a, b, sh, jac, sim = _similar_pairs(overlap_signatures(pp, po, len(pid), n_orgs, overlap_threshold), B,
                                         _bigram_matrix(proj["title"]), prog_code, yr, years,
                                         overlap_threshold, title_threshold)
     prog = proj["programme"].astype(object).to_numpy()
@@ -117,9 +118,10 @@ def _similar_pairs(P, B, G, prog: np.ndarray, yr: np.ndarray, years: int, overla
     Blocks of one year and programme against the later projects of other programmes (same
     year: higher programme codes) within ``years`` — each unordered pair is met once and a
     block's pairs, not the whole data's, are in memory at a time.  In a block, three GraphBLAS
-    products: the prefix rows ``P`` give the candidates (an organisation shared within both
-    prefixes), the consortia ``B`` their exact overlaps (masked by the candidates) and the title
-    bigrams ``G`` the shared bigrams of the pairs that pass (masked by those)."""
+    products: the signature rows ``P`` give the candidates (a signature shared:
+    :func:`netcluster.programme.overlap_signatures`), the consortia ``B`` their exact
+    overlaps (masked by the candidates) and the title bigrams ``G`` the shared bigrams of the
+    pairs that pass (masked by those)."""
     ok = (prog >= 0) & np.isfinite(yr)
     Pg, Bg, Gg = to_graphblas(P), to_graphblas(B), to_graphblas(G)
     size = np.asarray(B.sum(axis=1)).ravel()

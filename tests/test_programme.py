@@ -426,3 +426,34 @@ def test_ksic_division_is_the_first_two_digits_of_each_cell(cells):
         return d[:2] if len(d) >= 2 else None
     got = ksic_division(pd.Series(cells, dtype=object))
     assert got.dtype == object and [None if pd.isna(g) else g for g in got] == [one(v) for v in cells]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 14), min_size=1, max_size=12), min_size=2, max_size=40),
+       st.sampled_from([0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 1 / 3, 0.4, 0.5, 0.6, 2 / 3, 0.75, 0.9, 1.0]))
+def test_overlap_signatures_keep_every_similar_pair(projects, t):
+    """Every pair of projects with Jaccard >= t (t <= 0: sharing any organisation) shares a
+    signature — checked against every pair by plain sets, with hubs, tiny and large consortia
+    and thresholds whose 1/t and t·x land on whole numbers."""
+    from netcluster.programme import overlap_signatures
+    pi = np.array([p for p, s in enumerate(projects) for _ in s], dtype=np.int64)
+    oi = np.array([o for s in projects for o in sorted(s)], dtype=np.int64)
+    S = overlap_signatures(pi, oi, len(projects), 15, t)
+    C = (S @ S.T).toarray()
+    for a in range(len(projects)):
+        for b in range(a + 1, len(projects)):
+            x, y = projects[a], projects[b]
+            jac = len(x & y) / len(x | y)
+            if (jac >= t - 1e-12 and x & y) or (t <= 0 and x & y):
+                assert C[a, b] > 0, (sorted(x), sorted(y), t)
+
+
+def test_overlap_signatures_leave_out_pairs_sharing_one_organisation():
+    """Two consortia of five sharing only a hub cannot reach Jaccard 0.3 (1/9): no candidate;
+    two sharing two can (2/8 < 0.3 here, but 2 of 4 + 4 is 2/6): a candidate."""
+    from netcluster.programme import overlap_signatures
+    projects = [{0, 1, 2, 3, 4}, {0, 5, 6, 7, 8}, {10, 11, 12, 13}, {10, 11, 14, 15}]
+    pi = np.array([p for p, s in enumerate(projects) for _ in s], dtype=np.int64)
+    oi = np.array([o for s in projects for o in sorted(s)], dtype=np.int64)
+    C = (overlap_signatures(pi, oi, 4, 16, 0.3) @ overlap_signatures(pi, oi, 4, 16, 0.3).T).toarray()
+    assert C[0, 1] == 0 and C[2, 3] > 0
