@@ -97,9 +97,11 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     size = np.asarray(B.sum(axis=1)).ravel()
     prog_code, _ = pd.factorize(proj["programme"])
     yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
-    a, b, sh, jac, sim = _similar_pairs(overlap_signatures(pp, po, len(pid), n_orgs, overlap_threshold), B,
-                                        _bigram_matrix(proj["title"]), prog_code, yr, years,
-                                        overlap_threshold, title_threshold)
+    a, b, sh, jac = _overlapping_pairs(overlap_signatures(pp, po, len(pid), n_orgs, overlap_threshold), B,
+                                       prog_code, yr, years, overlap_threshold)
+    sim = _title_similarity(proj["title"], a, b)
+    keep = sim >= title_threshold
+    a, b, sh, jac, sim = a[keep], b[keep], sh[keep], jac[keep], sim[keep]
     prog = proj["programme"].astype(object).to_numpy()
     out = pd.DataFrame({"project_a": pid[a], "project_b": pid[b], "programme_a": prog[a], "programme_b": prog[b],
                         "year_a": yr[a], "year_b": yr[b], "title_a": proj["title"].to_numpy(dtype=object)[a],
@@ -111,21 +113,19 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     return out
 
 
-def _similar_pairs(P, B, G, prog: np.ndarray, yr: np.ndarray, years: int, overlap: float, title: float):
+def _overlapping_pairs(P, B, prog: np.ndarray, yr: np.ndarray, years: int, overlap: float):
     """Pairs (a < b) of projects of different programmes at most ``years`` apart with consortium
-    Jaccard ≥ ``overlap`` and title cosine ≥ ``title``: (a, b, shared, jaccard, similarity).
+    Jaccard ≥ ``overlap``: (a, b, shared, jaccard).
 
     Blocks of one year and programme against the later projects of other programmes (same
     year: higher programme codes) within ``years`` — each unordered pair is met once and a
-    block's pairs, not the whole data's, are in memory at a time.  In a block, three GraphBLAS
+    block's pairs, not the whole data's, are in memory at a time.  In a block, two GraphBLAS
     products: the signature rows ``P`` give the candidates (a signature shared:
-    :func:`netcluster.programme.overlap_signatures`), the consortia ``B`` their exact
-    overlaps (masked by the candidates) and the title bigrams ``G`` the shared bigrams of the
-    pairs that pass (masked by those)."""
+    :func:`netcluster.programme.overlap_signatures`) and the consortia ``B`` their exact
+    overlaps (masked by the candidates)."""
     ok = (prog >= 0) & np.isfinite(yr)
-    Pg, Bg, Gg = to_graphblas(P), to_graphblas(B), to_graphblas(G)
+    Pg, Bg = to_graphblas(P), to_graphblas(B)
     size = np.asarray(B.sum(axis=1)).ravel()
-    n_grams = np.asarray(G.sum(axis=1)).ravel()
     parts = []
     for y in unique_values(yr[ok]):
         for p in unique_values(prog[ok & (yr == y)]):
@@ -139,21 +139,33 @@ def _similar_pairs(P, B, G, prog: np.ndarray, yr: np.ndarray, years: int, overla
             ga, gb_ = rows[r], cols[c]
             jac = v / (size[ga] + size[gb_] - v)
             keep = jac >= overlap
-            r, c, v, jac = r[keep], c[keep], v[keep], jac[keep]
-            ga, gb_ = rows[r], cols[c]
-            sim = np.zeros(len(r))
-            if len(r):
-                mask = Matrix.from_coo(r, c, True, nrows=len(rows), ncols=len(cols))
-                common = Gg[rows, :].new().mxm(Gg[cols, :].new().T, semiring.plus_times).new(mask=mask.S)
-                tr, tc, tv = common.to_coo()  # row-major, as (r, c) are
-                at = np.searchsorted(r.astype(np.int64) * len(cols) + c, tr.astype(np.int64) * len(cols) + tc)
-                denom = np.sqrt(n_grams[ga[at]] * n_grams[gb_[at]])
-                sim[at] = np.divide(tv, denom, out=np.zeros(len(tv)), where=denom > 0)
-            keep = sim >= title
-            parts.append((np.minimum(ga, gb_)[keep], np.maximum(ga, gb_)[keep], v[keep], jac[keep], sim[keep]))
+            ga, gb_ = ga[keep], gb_[keep]
+            parts.append((np.minimum(ga, gb_), np.maximum(ga, gb_), v[keep], jac[keep]))
     if not parts:
-        return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float, float))
+        return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float))
     return tuple(np.concatenate(x) for x in zip(*parts))
+
+
+def _title_similarity(titles: pd.Series, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of the title bigram sets of the project pairs ``(a[i], b[i])`` (positions in
+    ``titles``; no pair twice): the bigrams of the projects in a pair only, their shared
+    bigrams by one GraphBLAS product masked by the pairs."""
+    sim = np.zeros(len(a))
+    if not len(a):
+        return sim
+    involved = unique_values(np.concatenate([a, b]))
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    G = _bigram_matrix(titles.iloc[involved])
+    n_grams = np.asarray(G.sum(axis=1)).ravel()
+    Gg = to_graphblas(G)
+    mask = Matrix.from_coo(ia, ib, True, nrows=len(involved), ncols=len(involved))
+    common = Gg.mxm(Gg.T, semiring.plus_times).new(mask=mask.S)
+    tr, tc, tv = common.to_coo()
+    at = pd.Index(ia.astype(np.int64) * len(involved) + ib).get_indexer(
+        tr.astype(np.int64) * len(involved) + tc)
+    denom = np.sqrt(n_grams[tr] * n_grams[tc])
+    sim[at] = np.divide(tv, denom, out=np.zeros(len(tv)), where=denom > 0)
+    return sim
 
 
 def _bigram_matrix(titles: pd.Series):
