@@ -523,6 +523,11 @@ def near_duplicate_projects(dataset, *, threshold: float = 0.8, year_gap: int = 
     return out.reset_index(drop=True)
 
 
+#: Projects of more organisations carry single organisations as signatures, not pairs
+#: (:func:`overlap_signatures`): at most 4,950 pairs per project.
+PAIR_SIGNATURES_MAX = 100
+
+
 def overlap_signatures(pi, oi, n_proj, n_orgs, threshold):
     """Signatures of participant Jaccard >= ``threshold``: a 0/1 matrix of projects x
     signatures such that two projects with Jaccard >= t share a signature, so the pairs with a
@@ -540,8 +545,12 @@ def overlap_signatures(pi, oi, n_proj, n_orgs, threshold):
     organisation as a signature.  Two projects sharing a single organisation — most
     candidates of the single-organisation prefix filter (35 million at 1M participation rows,
     of which 0.6 million similar) — are then candidates only when both are that small;
-    hubs come last and rarely enter a signature.  Signatures held by one project are left
-    out (they pair with nothing).
+    hubs come last and rarely enter a signature.  A project of more than
+    :data:`PAIR_SIGNATURES_MAX` organisations (a programme-wide record listing thousands)
+    would carry millions of pairs: it carries single organisations of its first
+    x − ⌈t·x⌉ + 1 instead (the classic prefix), and so do the projects that can reach Jaccard t
+    with it (at least t·(PAIR_SIGNATURES_MAX + 1) organisations), in a namespace of their own.
+    Signatures held by one project are left out (they pair with nothing).
     """
     pi, oi = np.asarray(pi, dtype=np.int64), np.asarray(oi, dtype=np.int64)
     freq = np.bincount(oi, minlength=n_orgs)
@@ -556,10 +565,18 @@ def overlap_signatures(pi, oi, n_proj, n_orgs, threshold):
     keys = [os_[single]]
     owners = [ps[single]]
     if t > 0:
-        beta = np.maximum(2, np.ceil(t * size - 1e-9).astype(np.int64))
-        length = np.clip(size - beta + 2, 0, size)
+        need = np.ceil(t * size - 1e-9).astype(np.int64)  # the overlap Jaccard t needs, at least
+        big = size > PAIR_SIGNATURES_MAX
+        # the classic prefix (codes n_orgs ..): large projects and those that can pair with one
+        prefixed = (size >= t * (PAIR_SIGNATURES_MAX + 1) - 1e-9)[ps]
+        rank = np.arange(len(ps)) - start[ps]
+        in_prefix = prefixed & (rank < (size - need + 1)[ps])
+        keys.append(n_orgs + os_[in_prefix])
+        owners.append(ps[in_prefix])
+        # pairs of organisations (codes 2 n_orgs ..)
+        length = np.where(big, 0, np.clip(size - np.maximum(2, need) + 2, 0, size))
         pair_owner, a, b = _prefix_pairs(start, length, os_)
-        keys.append(n_orgs + np.minimum(a, b) * n_orgs + np.maximum(a, b))  # after the single codes
+        keys.append(2 * n_orgs + np.minimum(a, b) * n_orgs + np.maximum(a, b))
         owners.append(pair_owner)
     key, owner = np.concatenate(keys), np.concatenate(owners)
     codes = pd.factorize(key)[0]

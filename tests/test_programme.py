@@ -428,17 +428,24 @@ def test_ksic_division_is_the_first_two_digits_of_each_cell(cells):
     assert got.dtype == object and [None if pd.isna(g) else g for g in got] == [one(v) for v in cells]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.sets(st.integers(0, 14), min_size=1, max_size=12), min_size=2, max_size=40),
-       st.sampled_from([0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 1 / 3, 0.4, 0.5, 0.6, 2 / 3, 0.75, 0.9, 1.0]))
-def test_overlap_signatures_keep_every_similar_pair(projects, t):
+       st.sampled_from([0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 1 / 3, 0.4, 0.5, 0.6, 2 / 3, 0.75, 0.9, 1.0]),
+       st.sampled_from([100, 3, 6]))
+def test_overlap_signatures_keep_every_similar_pair(projects, t, pairs_max):
     """Every pair of projects with Jaccard >= t (t <= 0: sharing any organisation) shares a
-    signature — checked against every pair by plain sets, with hubs, tiny and large consortia
-    and thresholds whose 1/t and t·x land on whole numbers."""
+    signature — checked against every pair by plain sets, with hubs, tiny and large consortia,
+    thresholds whose 1/t and t·x land on whole numbers, and (PAIR_SIGNATURES_MAX lowered)
+    large projects on single-organisation prefixes beside pairs."""
+    import netcluster.programme as programme
     from netcluster.programme import overlap_signatures
+    programme.PAIR_SIGNATURES_MAX, before = pairs_max, programme.PAIR_SIGNATURES_MAX
     pi = np.array([p for p, s in enumerate(projects) for _ in s], dtype=np.int64)
     oi = np.array([o for s in projects for o in sorted(s)], dtype=np.int64)
-    S = overlap_signatures(pi, oi, len(projects), 15, t)
+    try:
+        S = overlap_signatures(pi, oi, len(projects), 15, t)
+    finally:
+        programme.PAIR_SIGNATURES_MAX = before
     C = (S @ S.T).toarray()
     for a in range(len(projects)):
         for b in range(a + 1, len(projects)):
@@ -457,3 +464,17 @@ def test_overlap_signatures_leave_out_pairs_sharing_one_organisation():
     oi = np.array([o for s in projects for o in sorted(s)], dtype=np.int64)
     C = (overlap_signatures(pi, oi, 4, 16, 0.3) @ overlap_signatures(pi, oi, 4, 16, 0.3).T).toarray()
     assert C[0, 1] == 0 and C[2, 3] > 0
+
+
+def test_a_project_of_thousands_carries_no_pairs():
+    """A programme-wide record of 5,000 organisations would carry 12.5 million pairs; it
+    carries single organisations of its prefix, and still meets its near-copy."""
+    from netcluster.programme import PAIR_SIGNATURES_MAX, overlap_signatures
+    big = list(range(5000))
+    projects = [big, big[:4000], list(range(5000, 5004)), list(range(5000, 5003)) + [7]]
+    pi = np.array([p for p, s in enumerate(projects) for _ in s], dtype=np.int64)
+    oi = np.array([o for s in projects for o in s], dtype=np.int64)
+    S = overlap_signatures(pi, oi, 4, 5010, 0.3)
+    assert S.nnz < 20_000 and PAIR_SIGNATURES_MAX < 5000
+    C = (S @ S.T).toarray()
+    assert C[0, 1] > 0 and C[2, 3] > 0 and C[0, 2] == 0
