@@ -89,21 +89,33 @@ class PssSampler:
         return round(self.peak, 1)
 
 
+class StageTimes:
+    """analyze's progress callback: seconds and peak memory per stage.  A stage that comes
+    back (the programme stage resumes once the second core's results are in) adds up; what
+    ran on the second core is listed apart (it overlaps the main process)."""
+
+    def __init__(self, peak_mb=None):
+        self.stages = {}
+        self._peak_mb = peak_mb or rss_peak_mb
+
+    def __call__(self, event, name, dt):
+        if event == "start":
+            reset_peak()
+        elif event == "background":
+            self.stages[name + " [second core]"] = {"seconds": round(dt, 3), "peak_mb": None}
+        elif event == "done":
+            seen = self.stages.get(name, {"seconds": 0.0, "peak_mb": 0.0})
+            self.stages[name] = {"seconds": round(seen["seconds"] + dt, 3),
+                                 "peak_mb": max(seen["peak_mb"], round(self._peak_mb(), 1))}
+
+
 def run_analyze(path, out):
     """Child process: analyze with per-stage time and peak memory."""
     from netcluster.pipeline import analyze
-    stages = {}
+    progress = StageTimes()
+    stages = progress.stages
     sampler = PssSampler()
     t0 = time.perf_counter()
-
-    def progress(event, name, dt):
-        if event == "start":
-            reset_peak()
-        elif event == "background":  # ran on the second core, overlapping the main process
-            stages[name + " [second core]"] = {"seconds": round(dt, 3), "peak_mb": None}
-        else:
-            stages[name] = {"seconds": round(dt, 3), "peak_mb": round(rss_peak_mb(), 1)}
-
     reset_peak()
     analyze(path, out, progress=progress, n_permutations=199, overwrite=True)  # (--repeat: the same folder)
     total = time.perf_counter() - t0
