@@ -453,12 +453,17 @@ class StagedReader:
         return part[["project_id", "org_id", "role"]], self._builder.participation_codes
 
     def dataset(self) -> ClusterDataset:
-        """The whole dataset (reads the other tables)."""
+        """The whole dataset (reads the other tables).  The reader's last call: it then lets go
+        of the raw tables it read (a caller such as analyze keeps the reader while the analysis
+        runs; at 1M rows they hold 190 MB more than the dataset)."""
+        if self._raws is None:
+            raise RuntimeError("StagedReader.dataset() was already called: the reader is used up")
         ds = self._builder.build(self._raws)
         ds.source.update({"input": str(self._path), "tables": {k: v.name for k, v in self._tables.items()},
                           "encoding": {k: r.encoding for k, r in self._raws.items()},
                           "delimiter": {k: r.delimiter for k, r in self._raws.items()},
                           "mapping": self._mapping.source})
+        self._raws = self._builder = None
         return ds
 
 

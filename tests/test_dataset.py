@@ -56,6 +56,10 @@ def test_early_network_after_duplicates_and_merges(tmp_path):
     assert list(net.orgs) == list(ref.orgs) == ["A1", "B1", "C1"]
     assert list(net.projects) == list(ref.projects) == ["P1", "P2", "P3"]
     assert (net.B != ref.B).nnz == 0 and net.B.nnz == ref.B.nnz == len(ds.participations) == 5
+    # the raw tables are let go of (analyze keeps the reader while the analysis runs)
+    assert reader._raws is None
+    with pytest.raises(RuntimeError, match="used up"):
+        reader.dataset()
 
 
 def test_missing_ids_dropped(tmp_path):
