@@ -292,6 +292,8 @@ def main():
             row["analyze_totals"] = totals
             row["analyze_median_seconds"] = res.get("total_seconds")
             row["analyze_min_seconds"] = min(totals)
+            # every run's peak distinct memory (a memory target must hold in each, not in the median run)
+            row["analyze_peaks_pss_mb"] = [r.get("peak_combined_pss_mb") for _, r, _ in runs]
         if a.baseline_cap > 0:
             bres, bwall, bok = child([sys.executable, me, "--_baseline", str(inp), str(d)], a.baseline_cap, str(d))
             row["baseline"] = {"finished": bok, "seconds": round(bwall, 2), "capped": not bok,
@@ -307,7 +309,8 @@ def main():
         if len(runs) > 1:
             print(f"\n[{n:,} rows] {len(runs)} runs: totals {', '.join(f'{t:.2f}' for t in totals)} s; "
                   f"median {res.get('total_seconds')} s (its stages below), min {min(totals):.2f} s; "
-                  f"speed probe before each: {', '.join(f'{p:.2f}' for p in probes)} s")
+                  f"speed probe before each: {', '.join(f'{p:.2f}' for p in probes)} s; peak distinct memory "
+                  f"of each: {', '.join(f'{m:,.0f}' for m in row['analyze_peaks_pss_mb'] if m is not None)} MB")
         print(f"\n[{n:,} rows] analyze total {res.get('total_seconds')} s (wall), peak RSS {res.get('peak_mb')} MB "
               f"(main process), {res.get('peak_child_mb')} MB (second-core process); peak distinct memory of "
               f"both (PSS, sampled every 0.5 s) {res.get('peak_combined_pss_mb')} MB")

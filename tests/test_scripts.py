@@ -54,6 +54,8 @@ def test_benchmark_repeat_reports_the_median_run(tmp_path):
     row = json.loads(out.read_text(encoding="utf-8"))["results"][0]
     totals = row["analyze_totals"]
     assert len(totals) == 3 and row["analyze_min_seconds"] == min(totals)
+    peaks = row["analyze_peaks_pss_mb"]  # every run's memory, the median run's among them
+    assert len(peaks) == 3 and row["analyze"]["peak_combined_pss_mb"] in peaks and "peak distinct memory of each" in r.stdout
     assert row["analyze_median_seconds"] == sorted(totals)[1] == row["analyze"]["total_seconds"]
     assert any(k.startswith("read and normalise") for k in row["analyze"]["stages"]) and "3 runs: totals" in r.stdout
 
