@@ -174,7 +174,8 @@ def _read_plan(o) -> list:
 
 def _analysis_plan(ctx) -> list:
     """Everything after the read, given the projection's plan of centrality parts."""
-    second = S.second_core_outputs(ctx["centrality_plan"], ctx["stability_seeds"])
+    measured = S.measure_outputs(ctx["centrality_plan"])
+    seeds = S.stability_outputs(ctx["stability_seeds"])
     sections = [f"scorecard_{k}" for k in SECTIONS]
     programme = "programme indicators and scorecard"
     aligned = ("projection", "aligned", "dataset", "orgs", "options")
@@ -228,16 +229,22 @@ def _analysis_plan(ctx) -> list:
         Step("organisation and tie tables", S.output_tables,
              ("dataset", "network", "orgs", "projection", "centrality_plan", "communities", "ei",
               "gould_fernandez_roles",
-              "label_rows", "backbone_table", "options", *second),
+              "label_rows", "backbone_table", "options", *measured),
              ("organisations", "ties", "tie_codes", "centrality_params"),
              stage="centrality and brokerage (with the second core)", eager=True),
         Pool("organisations.csv, GEXF and ties.csv", S.write_tasks, ("organisations", "ties", "tie_codes", "lang", "positions",
                                                                           "backbone_table", "phases", "change_plan"),
              eager=True),
-        Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *second),
-             ("stability_summary",), stage="communities: stability"),
+        # what needs no stability run first (on large dense networks the second core is still
+        # on the last one when the organisations table is in)
         Step("openness table", S.openness_table, ("ei", "ei_weighted", "group_null_band", "project_open",
                                                   "cross_region", "options"), ("openness",), stage="tables"),
+        Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
+                                               "options")),
+        Step("changes between periods", S.join_changes, ("change_plan", *S.change_part_names()), ("changes",),
+             stage="layout, network.html, report.html"),
+        Step("stability", S.stability_runs, ("projection", "communities", "options", "stability_seeds", *seeds),
+             ("stability_summary",), stage="communities: stability"),
         Step("parameters", S.parameters, ("dataset", "projection", "centrality_params", "communities",
                                           "stability_summary", "ei_test", "brokerage_notes", "structural_holes",
                                           "lang", "korean", "phases", "backbone_table", "positions", "options"),
@@ -251,12 +258,8 @@ def _analysis_plan(ctx) -> list:
                                     "innovation_system", "similar_projects", "budget_concentration",
                                     "repeatedly_funded", "breaks"),
              ("analysis",), stage="tables"),
-        Step("regions.html", S.regions_page, ("region_matrix", "organisations", "openness", "korean", "lang",
-                                               "options")),
         # network.html is the write pool's last task: the main process draws it here unless the
         # second core has already
-        Step("changes between periods", S.join_changes, ("change_plan", *S.change_part_names()), ("changes",),
-             stage="layout, network.html, report.html"),
         Step("report.html", S.report_page, ("analysis", "network_page", "changes", "options"),
              stage="layout, network.html, report.html"),
         Step("export: small tables and quality.json", S.small_tables,

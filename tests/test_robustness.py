@@ -189,6 +189,26 @@ def test_streamed_task_pool_gives_each_result_once(jobs):
     assert pool.run() == {}  # nothing left to claim
 
 
+def test_waiting_for_one_pool_the_main_process_takes_another_pools_tasks():
+    """While the main process waits for the second core's result, it runs another pool's
+    unclaimed tasks from their end, one at a time, and stops taking them once the result is
+    in; every task of that pool still runs exactly once."""
+    import time
+    from netcluster.run.pool import TaskPool
+    waited = TaskPool([("slow", lambda: time.sleep(1.5) or os.getpid())], jobs=2).start()
+    other = TaskPool([(f"t{i}", lambda i=i: time.sleep(0.4) or (i, os.getpid())) for i in range(8)], jobs=2)
+    time.sleep(0.2)  # the second core has claimed "slow"
+    other.start()  # (its own second core works from the first task)
+    assert waited.get("slow", meanwhile=other.run_one) != os.getpid()
+    stolen = sorted(int(k[1:]) for k, (_, pid) in other._got.items() if pid == os.getpid())
+    assert stolen and stolen == list(range(8 - len(stolen), 8))  # from the end, in a row
+    assert len(stolen) < 6  # it stopped when the result came
+    got = other.finish()
+    assert sorted(got) == [f"t{i}" for i in range(8)] and all(v[0] == int(k[1:]) for k, v in got.items())
+    assert other.run_one() is False
+    waited.finish()
+
+
 def test_streamed_task_pool_errors_and_stop():
     """A task failing on the second core raises in the main process with its type and message;
     stop() ends the second core's work."""

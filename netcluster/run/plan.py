@@ -202,14 +202,18 @@ class Runner:
         """Bring the pool outputs among ``names`` into the context: per pool, the tasks that
         make them from the last to the first — run here when no process has claimed them yet,
         else waited for (the second core runs its tasks in order, so below the first task it
-        has claimed every task is its)."""
+        has claimed every task is its).  While waiting for one pool's result, this process
+        takes the other pools' unclaimed tasks from their end (on a large dense network it
+        draws the network page while the second core finishes the last stability run)."""
         for started in self._pools:
             wanted = sorted({started.by_output[n] for n in names
                              if n not in self.context and n in started.by_output}, reverse=True)
+            others = [s.taskpool for s in reversed(self._pools) if s is not started]
             for i in wanted:
                 if self._steps:
                     self.progress("step", started.tasks[i].name, None)
-                self.context.update(started.taskpool.get(started.tasks[i].name))
+                self.context.update(started.taskpool.get(
+                    started.tasks[i].name, meanwhile=lambda: any(p.run_one() for p in others)))
         missing = [n for n in names if n not in self.context]
         if missing:
             raise KeyError(f"no step or task makes {missing}")

@@ -92,6 +92,8 @@ class TaskPool:
     def __init__(self, tasks, *, jobs: int = 1):
         self._tasks = list(tasks)
         self._claims = [Claim(jobs=jobs) for _ in self._tasks]
+        self._unclaimed_below = len(self._tasks)  # every task from here on is claimed
+        self._got = {}  # results here: of the tasks run here or sent by the second core
 
     def run(self, *, reverse: bool = False) -> dict:
         out = {}
@@ -178,17 +180,37 @@ class TaskPool:
                 return False
         return True
 
-    def get(self, name):
+    def get(self, name, *, meanwhile=None):
         """One task's result: run here if no process has claimed it yet, else wait for the
-        second core to send it."""
+        second core to send it.  ``meanwhile()``: other work to do while waiting, one piece a
+        call (True when it did some; asked again until the result is in or it has none)."""
         i = [n for n, _ in self._tasks].index(name)
         if name not in self._got and self._claims[i].take():
             self._got[name] = self._tasks[i][1]()
         while name not in self._got:
             if self._ended:
                 raise RuntimeError(f"the second core did not return {name!r}")
+            if meanwhile is not None:
+                self.poll()
+                if name in self._got:
+                    break
+                if meanwhile():
+                    continue
+                meanwhile = None
             self._receive(None)
         return self._got[name]
+
+    def run_one(self) -> bool:
+        """Run here the last task no process has claimed yet (the second core works from the
+        first): True if there was one."""
+        while self._unclaimed_below > 0:
+            self._unclaimed_below -= 1
+            i = self._unclaimed_below
+            if self._claims[i].take():
+                name, fn = self._tasks[i]
+                self._got[name] = fn()
+                return True
+        return False
 
     def finish(self) -> dict:
         """Every result: the main process takes the tasks nobody has claimed, from the end,

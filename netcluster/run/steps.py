@@ -163,11 +163,10 @@ def project(network, options: Options):
 def compute_tasks(context: dict) -> list[Task]:
     """What needs only the projection, for the second core: Leiden first (the main process
     needs the communities soonest), Burt's measures, the spectral measures, the measures of the
-    column specification, the stability runs, then the path parts — the main process takes from
-    the end when it waits, so it starts on the costliest path part (weighted betweenness, or the
-    sampled paths of a large network) while the second core finishes the Leiden runs (on the
-    EU-framework profile the two then end together instead of the main process waiting for the
-    paths part and a stability run in a row)."""
+    column specification, the path parts (with these the organisations table can be built and
+    the files started), then the stability runs, needed last: the organisations table no longer
+    waits for them, and a stability run nobody has started when the main process needs it runs
+    there."""
     proj, plan, seeds, o = (context[k] for k in ("projection", "centrality_plan", "stability_seeds", "options"))
     parts = dict(plan.parts())
     paths = sorted((k for k in parts if k != "spectral"), key=PATH_PARTS_ORDER.index)
@@ -186,9 +185,9 @@ def compute_tasks(context: dict) -> list[Task]:
     tasks += [Task(f"measure: {c.id}", c.measure, ("projection",), (f"measure_{c.id}",)) for c in measures()]
     tasks.append(Task("layout of the graph file", lambda projection: graph_file_layout(projection, o),
                       ("projection",), ("positions",)))
+    tasks += [part(k) for k in paths]
     tasks += [Task(f"Leiden seed {s}", leiden_seed(s), ("projection",), (f"communities_seed_{s}",))
               for s in seeds[1:]]
-    tasks += [part(k) for k in paths]
     return tasks
 
 
@@ -213,10 +212,17 @@ def graph_file_layout(projection, options: Options):
                         index=pd.Index(projection.labels, name="org_id"))
 
 
-def second_core_outputs(plan: CentralityPlan, seeds) -> tuple:
-    """The names of what :func:`compute_tasks` makes besides the communities."""
-    return (tuple(f"centrality_part_{k}" for k, _ in plan.parts()) + ("structural_holes", "positions")
-            + tuple(f"measure_{c.id}" for c in measures()) + tuple(f"communities_seed_{s}" for s in seeds[1:]))
+def measure_outputs(plan: CentralityPlan) -> tuple:
+    """The names of the measures :func:`compute_tasks` makes for the organisations table
+    (centrality parts, Burt's measures, the specification's measures)."""
+    return (tuple(f"centrality_part_{k}" for k, _ in plan.parts()) + ("structural_holes",)
+            + tuple(f"measure_{c.id}" for c in measures()))
+
+
+def stability_outputs(seeds) -> tuple:
+    """The names of the stability runs' partitions :func:`compute_tasks` makes (the seeds
+    after the first, whose partition is the communities)."""
+    return tuple(f"communities_seed_{s}" for s in seeds[1:])
 
 
 # -- groups and group indicators ----------------------------------------------
