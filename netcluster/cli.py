@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-network-nodes", type=int, default=2000,
                        help="organisations shown in network.html (top by betweenness; default 2000)")
         p.add_argument("--leiden-iterations", type=int, default=None,
-                       help="Leiden iterations: negative until stable; default: until stable, 10 on dense "
+                       help="Leiden iterations: negative until stable; default: until stable, 6 on dense "
                             "networks (over 300,000 ties, mean degree over 20); 2 is faster (exploratory reruns; communities may differ slightly)")
         p.add_argument("--graphml", action="store_true", help="also write network.graphml")
         p.add_argument("--outcomes", help="firm-year outcomes table (org_id, year, indicator, value) for the "
