@@ -80,10 +80,14 @@ def region_matrix(projection, groups, *, dataset=None) -> pd.DataFrame:
 
 def to_square(long: pd.DataFrame, value: str = "ties") -> pd.DataFrame:
     """Square symmetric matrix from :func:`region_matrix` output."""
-    regions = sorted(set(long["region_a"]) | set(long["region_b"]), key=str)
-    pos = {r: i for i, r in enumerate(regions)}
-    ia = np.array([pos[a] for a in long["region_a"]], dtype=np.int64)
-    ib = np.array([pos[b] for b in long["region_b"]], dtype=np.int64)
+    # each distinct region once (a long table of many regions has ~n²/2 rows)
+    codes, uniq = pd.factorize(pd.concat([long["region_a"], long["region_b"]], ignore_index=True).astype(object),
+                               use_na_sentinel=False)
+    order = sorted(range(len(uniq)), key=lambda i: str(uniq[i]))
+    regions = [uniq[i] for i in order]
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    ia, ib = rank[codes[:len(long)]], rank[codes[len(long):]]
     m = np.zeros((len(regions), len(regions)))
     v = long[value].to_numpy(dtype=float)
     m[ia, ib] = v  # each unordered pair once in the long table: no assignment overwrites another

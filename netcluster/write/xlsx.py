@@ -142,7 +142,7 @@ def cell_text_widths(tails, style=0) -> int:
     """The widest displayed cell of a column's first WIDTH_SAMPLE cells (from their XML tails;
     a number as its ``style`` shows it)."""
     widest = 0
-    for t in tails[:WIDTH_SAMPLE]:
+    for t in dict.fromkeys(tails[:WIDTH_SAMPLE]):  # each distinct cell once
         if t is None:
             continue
         m = _TAIL_TEXT.search(t)
@@ -160,6 +160,8 @@ def cell_text_widths(tails, style=0) -> int:
 
 def _number_width(txt: str, style) -> int:
     """Characters a number takes in its format (General: Excel shows at most ~11)."""
+    if style not in _NUMBER_FORMATS:  # General (the number as written, at most ~11 shown)
+        return min(len(txt), 11)
     try:
         v = float(txt)
     except ValueError:
@@ -178,6 +180,7 @@ def _number_width(txt: str, style) -> int:
     return min(len(txt), 11)
 
 
+_NUMBER_FORMATS = {STYLE["int"], STYLE["share"], STYLE["index"], STYLE["p"]}
 _TAIL_TEXT = re.compile(r"<(?:t xml:space=\"preserve\"|v)>(.*?)</(?:t|v)>", re.S)
 
 
