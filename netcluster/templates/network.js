@@ -77,8 +77,8 @@
 
   function edgeShared(e) {  // joint projects of the tie in the selected years
     if (!hasYears || S.yearMode === "all") return ES[e];
-    var ys = D.edgeYears[e], s = 0;
-    for (var j = 0; j < ys.length; j += 2) {
+    var ys = D.edgeYears, s = 0;  // the tie's years and joint projects: ys[edgeYearsAt[e] ..]
+    for (var j = D.edgeYearsAt[e]; j < D.edgeYearsAt[e + 1]; j += 2) {
       if (S.yearMode === "upto" ? ys[j] <= S.year : ys[j] === S.year) s += ys[j + 1];
     }
     return s;
