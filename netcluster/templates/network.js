@@ -11,6 +11,12 @@
   var col = {};
   D.cols.forEach(function (c, i) { col[c] = i; });
   var hasYears = D.year0 !== null && D.year0 !== undefined;
+  // tie e's (year, joint projects) pairs: D.edgeYears[YA[e] .. YA[e + 1]) (from the pairs per tie)
+  var YA = null;
+  if (hasYears) {
+    YA = new Int32Array(D.edgeYearPairs.length + 1);
+    for (var t = 0; t < D.edgeYearPairs.length; t++) YA[t + 1] = YA[t] + 2 * D.edgeYearPairs[t];
+  }
 
   // ---------------------------------------------------------------- helpers
   function fmt(tpl, v) {
@@ -77,8 +83,8 @@
 
   function edgeShared(e) {  // joint projects of the tie in the selected years
     if (!hasYears || S.yearMode === "all") return ES[e];
-    var ys = D.edgeYears, s = 0;  // the tie's years and joint projects: ys[edgeYearsAt[e] ..]
-    for (var j = D.edgeYearsAt[e]; j < D.edgeYearsAt[e + 1]; j += 2) {
+    var ys = D.edgeYears, s = 0;
+    for (var j = YA[e]; j < YA[e + 1]; j += 2) {
       if (S.yearMode === "upto" ? ys[j] <= S.year : ys[j] === S.year) s += ys[j + 1];
     }
     return s;

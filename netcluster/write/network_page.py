@@ -109,17 +109,16 @@ def choose_organisations(projection, *, max_nodes: int, tie_mask: np.ndarray | N
 
 def _grouped_flat(group: np.ndarray, values: np.ndarray, n: int) -> tuple[list[int], list[int]]:
     """The rows of ``values`` (rows × k integers) grouped by ``group`` (0..n-1), rows in their
-    order within a group, flattened: ``(flat, at)`` with group g's numbers in
-    ``flat[at[g]:at[g + 1]]`` (one list for the page, not a list per group)."""
+    order within a group, flattened: ``(flat, rows)`` with ``rows[g]`` the number of group g's
+    rows (one list for the page, not a list per group; the page sums the counts once)."""
     order = np.argsort(group, kind="stable")
-    at = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group, minlength=n) * values.shape[1], out=at[1:])
-    return values[order].ravel().tolist(), at.tolist()
+    return values[order].ravel().tolist(), np.bincount(group, minlength=n).tolist()
 
 
 def _grouped_lists(group: np.ndarray, values: np.ndarray, n: int) -> list[list[int]]:
     """For each group 0..n-1 its numbers of :func:`_grouped_flat` as a list of their own."""
-    flat, at = _grouped_flat(group, values, n)
+    flat, rows = _grouped_flat(group, values, n)
+    at = np.concatenate([[0], np.cumsum(rows, dtype=np.int64) * values.shape[1]]).tolist()
     return [flat[a:b] for a, b in zip(at[:-1], at[1:])]
 
 
@@ -213,7 +212,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
     tie_no = _tie_numbers(n_all, r_all, c_all, keep[r], keep[c])
     flags = (np.asarray(in_backbone, bool)[tie_no] if in_backbone is not None
              else np.ones(len(r), dtype=bool))
-    year0, year1, edge_years, edge_years_at, node_years = None, None, None, None, None
+    year0, year1, edge_years, edge_year_pairs, node_years = None, None, None, None, None
     if network is not None and project_years is not None and pd.Series(project_years).notna().any():
         yt, presence = ties_by_year(network, sub_labels, project_years,
                                     excluded=projection.params.get("excluded_projects") or ())
@@ -223,8 +222,9 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
             on = e_of >= 0
             pairs = np.column_stack([yt["year"].to_numpy(dtype=np.int64)[on] - year0,
                                      yt["shared"].to_numpy(dtype=np.int64)[on]])
-            # per tie drawn: year, shared, year, shared … in edge_years[edge_years_at[e]:edge_years_at[e + 1]]
-            edge_years, edge_years_at = _grouped_flat(e_of[on], pairs, len(r))
+            # the ties' (year, joint projects) pairs one after the other, tie by tie, and the
+            # number of pairs of each tie
+            edge_years, edge_year_pairs = _grouped_flat(e_of[on], pairs, len(r))
             node_years = _grouped_lists(presence["org"].to_numpy(dtype=np.int64),
                                         presence["year"].to_numpy(dtype=np.int64)[:, None] - year0, len(keep))
             year1 = int(presence["year"].max())
@@ -277,7 +277,7 @@ def network_html(projection, nodes: pd.DataFrame, *, title: str, seed: int = 0, 
         "cols": cols, "nodes": node_list,
         "edges": {"a": r.tolist(), "b": c.tolist(), "w": [round(float(x), 6) for x in w],
                   "s": [int(x) for x in shared], "bb": [int(x) for x in flags]},
-        "edgeYears": edge_years, "edgeYearsAt": edge_years_at, "year0": year0, "year1": year1,
+        "edgeYears": edge_years, "edgeYearPairs": edge_year_pairs, "year0": year0, "year1": year1,
         "colorAttrs": color_attrs, "sizeMeasures": size_measures, "filterAttrs": filter_attrs,
         "tooltipAttrs": tip_attrs, "palettes": palettes, "grey": grey, "ranges": ranges,
         "attrLabels": attr_labels, "valueLabels": _value_labels(categorical, lang), "groupBy": group_by,
