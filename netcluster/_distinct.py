@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["map_distinct"]
+__all__ = ["map_distinct", "numbers_distinct"]
 
 
 def map_distinct(values, how: Callable | Mapping, *, na=np.nan) -> pd.Series:
@@ -37,3 +37,20 @@ def map_distinct(values, how: Callable | Mapping, *, na=np.nan) -> pd.Series:
         answers[:-1] = [how(u) for u in uniq]
     answers[-1] = na
     return pd.Series(answers[codes], index=s.index, dtype=object)
+
+
+def numbers_distinct(values) -> np.ndarray:
+    """``pd.to_numeric(values, errors="coerce")`` as float64, each distinct text converted once
+    (a long table's years and counts repeat few values).
+
+    >>> numbers_distinct(pd.Series(["2010", "x", None, "2010", " 3.5"])).tolist()
+    [2010.0, nan, nan, 2010.0, 3.5]
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+    answers = np.full(len(uniq) + 1, np.nan)
+    answers[:-1] = pd.to_numeric(pd.Series(uniq, dtype=object), errors="coerce").to_numpy(dtype=float,
+                                                                                           na_value=np.nan)
+    return answers[codes]

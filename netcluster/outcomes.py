@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._distinct import map_distinct
+from ._distinct import map_distinct, numbers_distinct
 from ._distributions import chi2_sf, normal_quantile
 from .exceptions import EmptyResultError, InputError
 from .programme import is_sme, ksic_division
@@ -81,9 +81,9 @@ def read_outcomes(source, dataset=None) -> pd.DataFrame:
     # ids and indicator names stripped once per distinct value (a firm has one row per year and
     # indicator); a missing cell stays missing
     out = pd.DataFrame({"org_id": map_distinct(frame["org_id"], _stripped_text, na=None),
-                        "year": pd.to_numeric(frame["year"], errors="coerce"),
+                        "year": numbers_distinct(frame["year"]),
                         "indicator": map_distinct(frame["indicator"], _stripped_text, na=None),
-                        "value": pd.to_numeric(frame["value"], errors="coerce").astype(float)})
+                        "value": numbers_distinct(frame["value"])}, index=frame.index)
     bad = out["year"].isna() | out["value"].isna() | out["org_id"].isna() | out["indicator"].isna()
     unknown = pd.Series(False, index=out.index)
     if dataset is not None:
@@ -104,19 +104,19 @@ def _stripped_text(v) -> str:
     return str(v).strip()
 
 
-def _strata(orgs: pd.DataFrame) -> pd.Series:
+def _strata(orgs: pd.DataFrame) -> np.ndarray:
+    """Each organisation's matching stratum as an integer code: size class × KSIC division ×
+    complex (province when no complex is known); a missing part is a value of its own."""
     where = "complex" if "complex" in orgs.columns and orgs["complex"].notna().any() else "region"
-    parts = [orgs[c].astype(object).where(orgs[c].notna(), "(unknown)").astype(str)
-             for c in ("size",) if c in orgs.columns]
+    parts = [orgs["size"]] if "size" in orgs.columns else []
     if "sector" in orgs.columns:
-        parts.append(ksic_division(orgs["sector"]).astype(object).where(lambda s: s.notna(), "(unknown)").astype(str))
+        parts.append(ksic_division(orgs["sector"]))
     if where in orgs.columns:
-        parts.append(orgs[where].astype(object).where(orgs[where].notna(), "(unknown)").astype(str))
-    if not parts:
-        return pd.Series("all", index=orgs.index)
-    key = parts[0]
-    for p in parts[1:]:
-        key = key + "|" + p
+        parts.append(orgs[where])
+    key = np.zeros(len(orgs), dtype=np.int64)
+    for p in parts:  # (codes of each part, missing = -1, combined into one number)
+        codes, uniques = pd.factorize(p.astype(object), use_na_sentinel=True)
+        key = pd.factorize(key * (len(uniques) + 1) + (codes + 1))[0].astype(np.int64)  # (kept below n)
     return key
 
 
@@ -194,42 +194,80 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
     True
     """
     orgs = dataset.organisations
-    firms = orgs[orgs["org_type"] == "firm"].set_index("org_id")
-    part = dataset.participations.merge(dataset.projects[["project_id", "year"]], on="project_id", how="left")
-    first = pd.to_numeric(part["year"], errors="coerce").groupby(part["org_id"]).min()
-    treated = firms.index[firms.index.isin(first.dropna().index)]
-    never = firms.index[~firms.index.isin(part["org_id"].unique())]
-    if comparison == "sme" and "size" in firms.columns:
-        never = never[is_sme(firms.loc[never, "size"]).to_numpy()]
+    ids = pd.Index(orgs["org_id"].to_numpy(dtype=object))
+    n = len(ids)
+    firm = (orgs["org_type"] == "firm").to_numpy(dtype=bool)
+    # each organisation's first project year (its entry) and whether it ever took part
+    years = pd.to_numeric(dataset.projects["year"], errors="coerce").to_numpy(dtype=float)
+    pyear = years[pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)).get_indexer(
+        dataset.participations["project_id"].to_numpy(dtype=object))]
+    porg = ids.get_indexer(dataset.participations["org_id"].to_numpy(dtype=object))
+    took_part = np.zeros(n, dtype=bool)
+    took_part[porg[porg >= 0]] = True
+    dated = (porg >= 0) & ~np.isnan(pyear)
+    first = np.full(n, np.nan)
+    entry_order = np.lexsort((pyear[dated], porg[dated]))  # per organisation, earliest year first
+    o_sorted, y_sorted = porg[dated][entry_order], pyear[dated][entry_order]
+    head = np.r_[True, o_sorted[1:] != o_sorted[:-1]] if len(o_sorted) else np.zeros(0, dtype=bool)
+    first[o_sorted[head]] = y_sorted[head]
+    treated = firm & ~np.isnan(first)
+    never = firm & ~took_part
+    if comparison == "sme" and "size" in orgs.columns:
+        never &= is_sme(orgs["size"]).to_numpy(dtype=bool)
         group = "non-participating SMEs"
     else:
         group = "non-participating firms"
-    strata = _strata(firms)
-    st_t, st_c = strata.loc[treated], strata.loc[never]
-    # the strata with both participants and comparison firms
-    treated, control = treated[st_t.isin(st_c.to_numpy()).to_numpy()], never[st_c.isin(st_t.to_numpy()).to_numpy()]
-    nt = strata.loc[treated].value_counts()
-    nc_ = strata.loc[control].value_counts()
-    weight = pd.concat([pd.Series(1.0, index=treated),
-                        pd.Series((nt.reindex(strata.loc[control]).to_numpy() / nc_.reindex(strata.loc[control]).to_numpy()),
-                                  index=control)])
+    # the strata with both participants and comparison firms; a comparison firm weighs its
+    # stratum's treated / comparison count
+    _, strata = np.unique(_strata(orgs), return_inverse=True)
+    strata = strata.ravel()
+    n_strata = int(strata.max()) + 1 if n else 0
+    nt = np.bincount(strata[treated], minlength=n_strata)
+    nc_ = np.bincount(strata[never], minlength=n_strata)
+    treated &= nc_[strata] > 0
+    control = never & (nt[strata] > 0)
+    nt = np.bincount(strata[treated], minlength=n_strata)
+    nc_ = np.bincount(strata[control], minlength=n_strata)
+    weight = np.full(n, np.nan)
+    weight[treated] = 1.0
+    weight[control] = nt[strata[control]] / nc_[strata[control]]
+    # outcome rows by organisation (rows of organisations outside the panel dropped), in the
+    # order of org_id then year (as a groupby over the ids would give)
+    ocode = ids.get_indexer(outcomes["org_id"].to_numpy(dtype=object))
+    in_panel = ocode >= 0
+    in_panel[in_panel] = ~np.isnan(weight[ocode[in_panel]])
+    panel = np.flatnonzero(~np.isnan(weight))
+    rank = np.full(n, -1, dtype=np.int64)  # the panel's firms in the order of their ids
+    rank[panel[np.argsort(ids.to_numpy(dtype=object)[panel], kind="stable")]] = np.arange(len(panel))
+    ind_all = outcomes["indicator"].to_numpy(dtype=object)
+    year_all = pd.to_numeric(outcomes["year"], errors="coerce").to_numpy(dtype=float)
+    value_all = pd.to_numeric(outcomes["value"], errors="coerce").to_numpy(dtype=float)
+    in_panel &= ~np.isnan(year_all) & ~np.isnan(value_all)
     rows, events = [], []
     for ind in (indicators or sorted(outcomes["indicator"].unique())):
-        y = outcomes[(outcomes["indicator"] == ind) & outcomes["org_id"].isin(weight.index)]
-        y = y.groupby(["org_id", "year"], as_index=False)["value"].mean()
-        if y.empty or not y["org_id"].isin(treated).any() or not y["org_id"].isin(control).any():
+        sel = np.flatnonzero(in_panel & (ind_all == ind))
+        if not len(sel):
             continue
-        entry = first.reindex(y["org_id"]).to_numpy()
-        is_t = y["org_id"].isin(treated).to_numpy()
-        rel = np.where(is_t, y["year"].to_numpy() - entry, np.nan)
+        o = ocode[sel]
+        # the mean of an organisation's rows of one year
+        year_values, year_at = np.unique(year_all[sel], return_inverse=True)
+        cell, at = np.unique(rank[o] * len(year_values) + year_at.ravel(), return_inverse=True)
+        at = at.ravel()
+        value = np.bincount(at, weights=value_all[sel]) / np.bincount(at)
+        o = o[np.unique(at, return_index=True)[1]]
+        year = year_values[cell % len(year_values)]
+        is_t = treated[o]
+        if not is_t.any() or is_t.all():
+            continue
+        entry = first[o]
+        rel = np.where(is_t, year - entry, np.nan)
         post = (is_t & (rel >= 0)).astype(float)
-        years = sorted(y["year"].unique())
-        ydum = np.column_stack([(y["year"].to_numpy() == t).astype(float) for t in years[1:]]) if len(years) > 1 \
-            else np.zeros((len(y), 0))
-        firm = y["org_id"].to_numpy(dtype=object)
-        w = weight.reindex(y["org_id"]).to_numpy()
-        groups = pd.factorize(firm)[0]
-        yy = _demean(y[["value"]].to_numpy(dtype=float), groups)[:, 0]
+        years = np.unique(year)
+        ydum = np.column_stack([(year == t).astype(float) for t in years[1:]]) if len(years) > 1 \
+            else np.zeros((len(year), 0))
+        w = weight[o]
+        groups = np.unique(cell // len(year_values), return_inverse=True)[1].ravel()  # firms 0..F-1 in id order
+        yy = _demean(value[:, None], groups)[:, 0]
         ydum_d = _demean(ydum, groups)  # (shared by both designs: demeaned once)
         X = np.column_stack([_demean(post[:, None], groups), ydum_d])
         params, _, ci_all = _wls_clustered(yy, X, w, groups, alpha)
@@ -257,7 +295,7 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
         rows.append({"method": "difference-in-differences, two-way fixed effects (firm, year), exact matching on "
                                "size class, sector and complex/province, standard errors clustered by firm",
                      "outcome": ind, "estimate": float(params[0]), "ci_low": float(lo), "ci_high": float(hi),
-                     "n_treated": int(len(set(firm[is_t]))), "n_control": int(len(set(firm[~is_t]))),
+                     "n_treated": int(len(np.unique(o[is_t]))), "n_control": int(len(np.unique(o[~is_t]))),
                      "comparison_group": group, "pre_trend_p": pre_p})
     if not rows:
         raise EmptyResultError("no outcome with both participating firms and matched comparison firms")

@@ -46,7 +46,6 @@ def test_equals_a_plain_two_way_fixed_effects_regression(ds):
     oc = generate_outcomes(ds, effect=0.5, seed=7)
     s, _ = participation_effect(ds, oc, indicators=["patents"])
     # the same panel and weights, rebuilt here
-    from netcluster.outcomes import _strata
     from netcluster.programme import is_sme
     orgs = ds.organisations
     firms = orgs[orgs["org_type"] == "firm"].set_index("org_id")
@@ -55,7 +54,11 @@ def test_equals_a_plain_two_way_fixed_effects_regression(ds):
     treated = firms.index[firms.index.isin(first.index)]
     never = firms.index[~firms.index.isin(part["org_id"])]
     never = never[is_sme(firms.loc[never, "size"]).to_numpy()]
-    st = _strata(firms)
+    # the strata: size class | KSIC division | complex as text
+    division = firms["sector"].map(lambda v: None if pd.isna(v) else "".join(ch for ch in str(v) if ch.isdigit())[:2]
+                                   or None)
+    st = (firms["size"].astype(object).fillna("?").astype(str) + "|" + division.fillna("?").astype(str) + "|"
+          + firms["complex"].astype(object).fillna("?").astype(str))
     both = set(st[treated]) & set(st[never])
     treated, never = treated[st[treated].isin(both).to_numpy()], never[st[never].isin(both).to_numpy()]
     w = pd.concat([pd.Series(1.0, index=treated),

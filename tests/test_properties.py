@@ -126,3 +126,14 @@ def test_reader_fuzz_only_library_errors(tmp_path, data):
     except nc.NetclusterError:
         return
     assert ds.quality.conservation()["balanced"].all()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["2010", " 3.5", "1e3", "-0", "inf", "nan", ""]),
+                          st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=True).map(repr)), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_numbers_of_distinct_texts_equal_to_numeric(texts):
+    """Each distinct text converted once gives pandas' to_numeric(errors="coerce") cell by cell."""
+    from netcluster._distinct import numbers_distinct
+    s = pd.Series(texts, dtype=object)
+    expected = pd.to_numeric(s, errors="coerce").astype(float).to_numpy()
+    assert np.array_equal(numbers_distinct(s), expected, equal_nan=True)
