@@ -91,3 +91,18 @@ def test_organisation_table_orders_measures_by_the_specification():
              pd.Series([1, 1], index=attrs.index, name="coreness")]
     got = spec.organisation_table(attrs, parts, group_by="region")
     assert list(got.columns) == ["name", "mine", "degree", "coreness", "pagerank"]  # "file": no output
+
+
+def test_organisation_table_aligns_parts_as_a_join():
+    """Parts indexed in another order, with organisations missing or extra, of several dtypes:
+    the table equals the attributes joined with the parts (pandas' own alignment)."""
+    ids = [f"o{i}" for i in range(6)]
+    attrs = pd.DataFrame({"name": list("abcdef")}, index=pd.Index(ids, name="org_id"))
+    same = pd.DataFrame({"degree": np.arange(6), "pagerank": np.linspace(0, 1, 6)}, index=pd.Index(list(ids)))
+    shuffled = pd.Series([True, False, True, True], index=["o3", "o0", "o5", "zz"], name="is_gatekeeper")
+    partial = pd.DataFrame({"community": pd.array([2, 1], dtype="Int64"),
+                            "region_ei": [0.5, -1.0]}, index=["o4", "o1"])
+    got = spec.organisation_table(attrs, [same, shuffled, partial], group_by="region")
+    expected = attrs.join(same).join(shuffled).join(partial)  # each part left-joined
+    assert sorted(got.columns) == sorted(expected.columns)
+    pd.testing.assert_frame_equal(got, expected[got.columns])

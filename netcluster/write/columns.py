@@ -277,14 +277,20 @@ def organisation_table(attributes: pd.DataFrame, parts: list, *, group_by: str, 
     entries = _entries("organisations", group_by)
     keep = [c for c in attributes.columns if c not in entries or entries[c].outputs]
     out = attributes[keep]
-    measured = {}
+    measured, aligned = {}, {}
     for part in parts:
         frame = part.to_frame() if isinstance(part, pd.Series) else part
+        # each part aligned to the attributes once (a DataFrame of Series compares the indexes
+        # of every pair of columns: 47 comparisons of 279k ids, 1.8 s, at 1M rows)
+        if id(frame.index) not in aligned:  # (the index kept: its id stays its own)
+            aligned[id(frame.index)] = (frame.index, frame.index.equals(out.index))
+        if not aligned[id(frame.index)][1]:
+            frame = frame.reindex(out.index)
         for col in frame.columns:
-            measured[col] = frame[col]
+            measured[col] = frame[col].array
     order = [k for k in entries if k in measured] + [k for k in measured if k not in entries]
     if order:
-        out = out.join(pd.DataFrame({k: measured[k] for k in order}))
+        out = pd.concat([out, pd.DataFrame({k: measured[k] for k in order}, index=out.index)], axis=1)
     out.index.name = "org_id"
     out.attrs[EXTRA_ATTR] = dict(extra or {})
     return out
