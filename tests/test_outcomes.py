@@ -73,6 +73,30 @@ def test_equals_a_plain_two_way_fixed_effects_regression(ds):
     assert s.loc[0, "n_treated"] == len(treated) and s.loc[0, "n_control"] == len(never)
 
 
+def test_a_project_missing_from_the_projects_table_counts_as_undated():
+    """A participation whose project is not in the projects table has no year: the same
+    estimate as with that project's year unknown (not the year of another project)."""
+    import copy
+    ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    oc = generate_outcomes(ds, effect=0.5, seed=3)
+    ref, _ = participation_effect(ds, oc, indicators=["patents"])
+    # the project of a matched firm that took part once (its year is the firm's entry)
+    firms = set(ds.organisations.loc[ds.organisations["org_type"] == "firm", "org_id"]) & set(oc["org_id"])
+    once = ds.participations.groupby("org_id")["project_id"].agg(["size", "first"])
+    for pid in once.loc[(once["size"] == 1) & once.index.isin(firms), "first"].head(60):
+        undated = copy.copy(ds)
+        undated.projects = ds.projects.assign(year=ds.projects["year"].where(ds.projects["project_id"] != pid))
+        a, _ = participation_effect(undated, oc, indicators=["patents"])
+        if a.loc[0, "n_treated"] < ref.loc[0, "n_treated"]:  # the firm left the treated
+            break
+    else:
+        pytest.fail("no firm of the sample enters through a single project")
+    missing = copy.copy(ds)
+    missing.projects = ds.projects[ds.projects["project_id"] != pid].reset_index(drop=True)
+    b, _ = participation_effect(missing, oc, indicators=["patents"])
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_unusable_outcome_rows_are_counted(tmp_path):
     ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
     org = ds.organisations["org_id"].iloc[0]
