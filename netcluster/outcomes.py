@@ -205,12 +205,9 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
     porg = ids.get_indexer(dataset.participations["org_id"].to_numpy(dtype=object))
     took_part = np.zeros(n, dtype=bool)
     took_part[porg[porg >= 0]] = True
-    dated = (porg >= 0) & ~np.isnan(pyear)
+    known = porg >= 0
     first = np.full(n, np.nan)
-    entry_order = np.lexsort((pyear[dated], porg[dated]))  # per organisation, earliest year first
-    o_sorted, y_sorted = porg[dated][entry_order], pyear[dated][entry_order]
-    head = np.r_[True, o_sorted[1:] != o_sorted[:-1]] if len(o_sorted) else np.zeros(0, dtype=bool)
-    first[o_sorted[head]] = y_sorted[head]
+    np.fmin.at(first, porg[known], pyear[known])  # (as structure and evolution: NaN years ignored)
     treated = firm & ~np.isnan(first)
     never = firm & ~took_part
     if comparison == "sme" and "size" in orgs.columns:
