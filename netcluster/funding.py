@@ -34,7 +34,7 @@ import pandas as pd
 import scipy.sparse as sp
 from graphblas import Matrix, semiring
 
-from ._sorting import unique_values
+from ._sorting import text_argsort, unique_values
 from ._sparse import to_graphblas
 from .programme import overlap_signatures
 from .slices import year_slices
@@ -82,13 +82,18 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     >>> similar_projects(nc.from_frames(part, projects=proj))[["project_a", "project_b"]].values.tolist()
     [['A', 'B']]
     """
-    proj = dataset.projects.drop_duplicates("project_id").reset_index(drop=True)
+    proj = dataset.projects
     if "programme" not in proj.columns or "title" not in proj.columns or proj["programme"].nunique() < 2:
         return pd.DataFrame(columns=SIMILAR_COLUMNS)
     pid = pd.Index(proj["project_id"])
     part = dataset.participations
-    pi = pid.get_indexer(part["project_id"])
-    oi, _ = pd.factorize(part["org_id"])
+    if pid.is_unique:  # (a loaded dataset's are: the participations' rows are cached integers)
+        pi = dataset.participation_project_rows()
+    else:
+        proj = proj.drop_duplicates("project_id").reset_index(drop=True)
+        pid = pd.Index(proj["project_id"])
+        pi = pid.get_indexer(part["project_id"])
+    oi = _participant_codes(dataset)
     ok = pi >= 0
     n_orgs = int(oi.max()) + 1 if len(oi) else 0
     code = unique_values(pi[ok].astype(np.int64) * max(n_orgs, 1) + oi[ok])  # distinct (project, org)
@@ -107,10 +112,21 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
                         "year_a": yr[a], "year_b": yr[b], "title_a": proj["title"].to_numpy(dtype=object)[a],
                         "title_b": proj["title"].to_numpy(dtype=object)[b], "title_similarity": sim,
                         "shared_organisations": sh.astype(np.int64), "consortium_jaccard": jac}, columns=SIMILAR_COLUMNS)
-    out = out.sort_values(["title_similarity", "consortium_jaccard", "project_a", "project_b"],
-                          ascending=[False, False, True, True], kind="stable").reset_index(drop=True)
+    # most similar first, then by the projects' ids (their ranks: integers, not text compared)
+    rank = np.empty(len(pid), dtype=np.int64)
+    rank[text_argsort(pid.to_numpy(dtype=object))] = np.arange(len(pid))
+    out = out.iloc[np.lexsort((rank[b], rank[a], -jac, -sim))].reset_index(drop=True)
     out.attrs["params"] = {"years": years, "title_threshold": title_threshold, "overlap_threshold": overlap_threshold}
     return out
+
+
+def _participant_codes(dataset) -> np.ndarray:
+    """Each participation's organisation as an integer (the cached organisation rows of a
+    loaded dataset; the ids factorized when a participation's organisation is not listed)."""
+    rows = dataset.participation_org_rows() if pd.Index(dataset.organisations["org_id"]).is_unique else None
+    if rows is not None and (rows >= 0).all():
+        return rows
+    return pd.factorize(dataset.participations["org_id"])[0]
 
 
 def _overlapping_pairs(P, B, prog: np.ndarray, yr: np.ndarray, years: int, overlap: float):
