@@ -112,7 +112,10 @@ def participation_group_codes(dataset, groups: pd.Series):
     (in order of appearance).  Cached integer lookups instead of mapping a million
     organisation ids through a Series."""
     pr, r = dataset.participation_project_rows(), dataset.participation_org_rows()
-    gval = groups.reindex(dataset.organisations["org_id"]).to_numpy(dtype=object)
+    if groups.index.is_(dataset.organisations_by_id().index):  # (org_attribute's: in row order)
+        gval = groups.to_numpy(dtype=object)
+    else:
+        gval = groups.reindex(dataset.organisations["org_id"]).to_numpy(dtype=object)
     gcode, guniq = pd.factorize(pd.Series(gval, dtype=object), use_na_sentinel=True)
     g = np.where(r >= 0, gcode[np.maximum(r, 0)], -1)
     return pr, g, list(guniq)

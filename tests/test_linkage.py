@@ -242,10 +242,14 @@ def test_modularity_closed_form_vs_igraph_with_unknown_groups_and_resolution(sam
 
 
 @pytest.mark.parametrize("column", ["region", "wide_region", "org_type"])
-def test_shared_projects_matrix_equals_merge_implementation(sample_dataset, column):
-    """Integer-coded shared-projects matrix against the straightforward string groupby."""
+@pytest.mark.parametrize("source", ["set_index", "org_attribute"])
+def test_shared_projects_matrix_equals_merge_implementation(sample_dataset, column, source):
+    """Integer-coded shared-projects matrix against the straightforward string groupby (for
+    the dataset's own Series, read in row order, and a Series of the caller's in another order)."""
+    from netcluster.groups import org_attribute
     from netcluster.linkage import shared_projects_matrix
-    groups = sample_dataset.organisations.set_index("org_id")[column]
+    groups = (org_attribute(sample_dataset, column) if source == "org_attribute"
+              else sample_dataset.organisations.set_index("org_id")[column].iloc[::-1])
     got = shared_projects_matrix(sample_dataset, groups)
     part = sample_dataset.participations[["project_id", "org_id"]].copy()
     part["g"] = part["org_id"].map(groups)

@@ -147,8 +147,13 @@ def _project_openness_by_merges(dataset, groups):
 
 
 @pytest.mark.parametrize("column", ["region", "org_type", "wide_region"])
-def test_project_openness_equals_merge_implementation(sample_dataset, column):
-    groups = sample_dataset.organisations.set_index("org_id")[column]
+@pytest.mark.parametrize("source", ["set_index", "org_attribute"])
+def test_project_openness_equals_merge_implementation(sample_dataset, column, source):
+    """(``org_attribute``'s Series are the dataset's own rows, read without a lookup by id;
+    a Series of the caller's is looked up: both against the merges.)"""
+    from netcluster.groups import org_attribute
+    groups = (org_attribute(sample_dataset, column) if source == "org_attribute"
+              else sample_dataset.organisations.set_index("org_id")[column].iloc[::-1])
     got = project_openness(sample_dataset, groups)
     ref = _project_openness_by_merges(sample_dataset, groups)
     assert list(got.index) == list(ref.index) and len(got) > 1

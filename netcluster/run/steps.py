@@ -248,7 +248,13 @@ def group_by_choices(dataset) -> list[str]:
     """The organisation columns one can group by: categories with values, not ids, provenance
     or numbers."""
     orgs = dataset.organisations
-    return [c for c in columns_for("table", orgs.columns) if _groupable(orgs, c) and orgs[c].notna().any()]
+    return [c for c in columns_for("table", orgs.columns) if _groupable(orgs, c) and _has_values(orgs[c])]
+
+
+def _has_values(col: pd.Series) -> bool:
+    """Whether a column holds a value: its first rows asked first (a column with values has
+    one near the top, and a pass over a national population per column is then spared)."""
+    return bool(col.iloc[:1000].notna().any()) or bool(col.notna().any())
 
 
 def resolve_group_by(dataset, options: Options) -> str:
