@@ -85,14 +85,12 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     proj = dataset.projects
     if "programme" not in proj.columns or "title" not in proj.columns or proj["programme"].nunique() < 2:
         return pd.DataFrame(columns=SIMILAR_COLUMNS)
-    pid = pd.Index(proj["project_id"])
-    part = dataset.participations
-    if pid.is_unique:  # (a loaded dataset's are: the participations' rows are cached integers)
+    try:  # (a loaded dataset's ids are unique: the participations' rows are cached integers)
         pi = dataset.participation_project_rows()
-    else:
+    except ValueError:  # a project listed twice
         proj = proj.drop_duplicates("project_id").reset_index(drop=True)
-        pid = pd.Index(proj["project_id"])
-        pi = pid.get_indexer(part["project_id"])
+        pi = pd.Index(proj["project_id"]).get_indexer(dataset.participations["project_id"])
+    pid = pd.Index(proj["project_id"])
     oi = _participant_codes(dataset)
     ok = pi >= 0
     n_orgs = int(oi.max()) + 1 if len(oi) else 0
@@ -123,7 +121,10 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
 def _participant_codes(dataset) -> np.ndarray:
     """Each participation's organisation as an integer (the cached organisation rows of a
     loaded dataset; the ids factorized when a participation's organisation is not listed)."""
-    rows = dataset.participation_org_rows() if pd.Index(dataset.organisations["org_id"]).is_unique else None
+    try:
+        rows = dataset.participation_org_rows()
+    except ValueError:  # an organisation listed twice
+        rows = None
     if rows is not None and (rows >= 0).all():
         return rows
     return pd.factorize(dataset.participations["org_id"])[0]

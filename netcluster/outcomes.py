@@ -199,10 +199,9 @@ def participation_effect(dataset, outcomes: pd.DataFrame, *, indicators=None, co
     firm = (orgs["org_type"] == "firm").to_numpy(dtype=bool)
     # each organisation's first project year (its entry) and whether it ever took part
     years = pd.to_numeric(dataset.projects["year"], errors="coerce").to_numpy(dtype=float)
-    at = pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)).get_indexer(
-        dataset.participations["project_id"].to_numpy(dtype=object))
+    at = dataset.participation_project_rows()  # (the dataset's cached rows; -1: not listed)
     pyear = np.where(at >= 0, years[at], np.nan)  # (a project not in the table: no year)
-    porg = ids.get_indexer(dataset.participations["org_id"].to_numpy(dtype=object))
+    porg = dataset.participation_org_rows()
     took_part = np.zeros(n, dtype=bool)
     took_part[porg[porg >= 0]] = True
     known = porg >= 0
