@@ -893,7 +893,9 @@ class _Builder:
                               detail="shown as: " + c[m2].astype(str))
         return chosen
 
-    def _org_table(self, raw):
+    def _org_table(self, raw, derived_ids):
+        """The organisations table, one row per id, and each of ``derived_ids`` (the ids read
+        from the participations) as its row there (-1: not listed; see :func:`_listed_once`)."""
         t = "organisations"
         df = self.canonicalise(raw, t)
         if "org_id" in df.columns:
@@ -901,21 +903,23 @@ class _Builder:
             df = self._fix_float_ids(df, "org_id", t)
         df = self._assign_org_ids(df, t)
         df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name", "name")
-        dup = df.duplicated("org_id", keep="first").to_numpy()
+        dup, pos = _listed_once(df["org_id"].to_numpy(dtype=object), derived_ids)
         df = self._drop(df, dup, t, "duplicate organisation", "org_id",
                         "organisation listed twice; first row kept")
-        return df
+        return df, pos
 
-    def _project_table(self, raw):
+    def _project_table(self, raw, derived_ids):
+        """The projects table, one row per id, and each derived id's row there (as
+        :meth:`_org_table`)."""
         t = "projects"
         df = self.canonicalise(raw, t)
         df = self._clean_ids(df, "project_id", t)
         df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
         df = self._fix_float_ids(df, "project_id", t)
-        dup = df.duplicated("project_id", keep="first").to_numpy()
+        dup, pos = _listed_once(df["project_id"].to_numpy(dtype=object), derived_ids)
         df = self._drop(df, dup, t, "duplicate project", "project_id",
                         "project listed twice; first row kept")
-        return df
+        return df, pos
 
     # -- normalisation of the organisation / project tables ------------------
     def _normalise_orgs(self, orgs):
@@ -1141,12 +1145,12 @@ class _Builder:
         projects["line"] = part["line"].iloc[proj_first].to_numpy()
 
         if "organisations" in raws:
-            otab = self._org_table(raws["organisations"])
+            otab, pos = self._org_table(raws["organisations"], orgs["org_id"].to_numpy(dtype=object))
             self.log.set_counts("organisations", used=len(otab))
             keep_extra = [c for c in otab.columns if c not in ("_key", "_id_from_name", "_table")]
-            otab = otab[keep_extra].rename(columns={"line": "line", "file": "file"})
+            otab = otab[keep_extra]
             # organisations table wins where it has a value
-            merged, pos = _combine(otab, orgs, "org_id")
+            merged = _combine(otab, orgs, "org_id", pos)
             not_listed = pd.Series(pos < 0, index=orgs.index)
             org_from = _merged_rows(pos, len(otab))
             self.log.add_many(table="participations",
@@ -1156,10 +1160,10 @@ class _Builder:
             orgs = merged
         proj_from = np.arange(len(projects))
         if "projects" in raws:
-            ptab = self._project_table(raws["projects"])
+            ptab, pos = self._project_table(raws["projects"], projects["project_id"].to_numpy(dtype=object))
             self.log.set_counts("projects", used=len(ptab))
             ptab = ptab[[c for c in ptab.columns if c != "_table"]]
-            merged, pos = _combine(ptab, projects, "project_id")
+            merged = _combine(ptab, projects, "project_id", pos)
             not_listed = pd.Series(pos < 0, index=projects.index)
             proj_from = _merged_rows(pos, len(ptab))
             self.log.add_many(table="participations", reason="project not in the projects table",
@@ -1294,19 +1298,30 @@ def _merged_rows(pos: np.ndarray, n_table: int) -> np.ndarray:
     return np.where(extra, n_table + np.cumsum(extra) - 1, pos).astype(np.int64)
 
 
-def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str):
-    """Rows of ``table`` (unique ``key``) and of ``derived`` (unique ``key``; attributes read
-    from the participations), one row per key: the table's value wins where it has one.
-    Same content as an outer merge coalescing the ``_part`` columns, without its sort (the
-    caller sorts by key once).  Returns it and each derived row's row in ``table`` (-1: not
-    listed there)."""
-    # the derived keys hashed and the table's looked up in them (the table is usually the
-    # larger: a population of firms against the participants, so the smaller side is hashed);
-    # both key columns are unique (the callers drop duplicates first)
-    inv = pd.Index(derived[key]).get_indexer(table[key])
-    pos = np.full(len(derived), -1, dtype=np.int64)
-    hit = inv >= 0
-    pos[inv[hit]] = np.flatnonzero(hit)
+def _listed_once(table_ids: np.ndarray, derived_ids: np.ndarray):
+    """``(duplicate, pos)``: which rows of a table repeat an id of an earlier row (as
+    ``duplicated(keep="first")``), and the row of each of ``derived_ids`` (unique) among the
+    table's rows left after dropping those (-1: not listed) — both from one hashing of the
+    ids (the table may list a million organisations: hashing its ids costs ~0.45 s a pass)."""
+    table_ids = np.asarray(table_ids, dtype=object)
+    n = len(table_ids)
+    codes = pd.factorize(np.concatenate([table_ids, np.asarray(derived_ids, dtype=object)]))[0]
+    tc, dc = codes[:n], codes[n:]
+    # codes count up in order of first appearance: a table row is an id's first where the
+    # running maximum grows; the rows kept are then the table's distinct ids 0, 1, 2 … in order
+    new = np.ones(n, dtype=bool)
+    if n > 1:
+        new[1:] = tc[1:] > np.maximum.accumulate(tc)[:-1]
+    n_kept = int(new.sum())
+    return ~new, np.where(dc < n_kept, dc, -1).astype(np.int64)
+
+
+def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str, pos: np.ndarray) -> pd.DataFrame:
+    """Rows of ``table`` (unique key) and of ``derived`` (unique key; attributes read from the
+    participations), one row per key: the table's value wins where it has one.  Same content
+    as an outer merge coalescing the ``_part`` columns, without its sort (the caller sorts by
+    key once).  ``pos``: each derived row's row in ``table`` (-1: not listed there;
+    :func:`_listed_once`)."""
     listed = pos >= 0
     extra = derived.loc[~listed]
     out = pd.concat([table, extra], ignore_index=True, sort=False) if len(extra) else table.reset_index(drop=True)
@@ -1321,7 +1336,7 @@ def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str):
                 col = cur.astype(object) if cur.dtype != object else cur.copy()
                 col.iloc[rows[fill]] = vals
                 out[c] = col
-    return out, pos
+    return out
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")

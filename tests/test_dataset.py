@@ -327,6 +327,21 @@ def test_first_appearance_numbers_ids_as_factorize_and_unique(ids):
         assert all(ids.index(ids[i]) == i for i in first)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "가", "c1", "10", "1"]), max_size=30),
+       st.lists(st.sampled_from(["a", "가", "x", "10", "z9"]), max_size=8, unique=True))
+def test_listed_once_equals_duplicated_and_a_lookup(table_ids, derived_ids):
+    """The table's duplicates and each participations id's row in the de-duplicated table, from
+    one hashing: the oracle is pandas' duplicated(keep="first") and a dictionary lookup."""
+    import numpy as np
+    from netcluster.dataset import _listed_once
+    dup, pos = _listed_once(np.array(table_ids, dtype=object), np.array(derived_ids, dtype=object))
+    assert np.array_equal(dup, pd.Series(table_ids, dtype=object).duplicated(keep="first").to_numpy())
+    kept = [x for x, d in zip(table_ids, dup) if not d]
+    assert pos.tolist() == [kept.index(x) if x in kept else -1 for x in derived_ids]
+    assert pos.dtype == np.int64 and dup.dtype == bool
+
+
 def test_change_table_counts_each_changed_pair(tmp_path):
     """The change table (original -> normalised, how, rows), decided per distinct triple, equals
     the row-by-row definition: rows with an original value whose text changed or became
