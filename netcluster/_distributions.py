@@ -10,14 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-try:  # the boost binomial pmf scipy.stats.binom.pmf calls (a private name: fall back if it moves)
-    from scipy.special._ufuncs import _binom_pmf
-    _stats_binom = None
-except ImportError:  # pragma: no cover
-    from scipy.stats import binom as _stats_binom
-    _binom_pmf = None
-
-__all__ = ["normal_cdf", "normal_pdf", "normal_quantile", "chi2_sf", "t_quantile", "t_sf", "binomial_pmf"]
+__all__ = ["normal_cdf", "normal_pdf", "normal_quantile", "chi2_sf", "t_quantile", "t_sf"]
 
 _SQRT_2PI = np.sqrt(2 * np.pi)
 
@@ -54,11 +47,3 @@ def t_sf(x, df):
     """Upper tail of Student's t with ``df`` degrees of freedom (``scipy.stats.t.sf``)."""
     return special.stdtr(df, -np.asarray(x, dtype=float))
 
-
-def binomial_pmf(k, n, p):
-    """P(X = k) for X ~ Binomial(n, p) (``scipy.stats.binom.pmf``; 0 for k outside 0..n), broadcast."""
-    k, n, p = np.broadcast_arrays(np.asarray(k), np.asarray(n), np.asarray(p, dtype=float))
-    if _binom_pmf is None:
-        return _stats_binom.pmf(k, n, p)
-    inside = (k >= 0) & (k <= n)
-    return np.where(inside, _binom_pmf(np.where(inside, k, 0), n, p), 0.0)

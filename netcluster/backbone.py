@@ -45,12 +45,14 @@ Z. P. Neal, backbone: an R package to extract network backbones, PLOS ONE 17 (20
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from ._compiled import compiled
-from ._distributions import binomial_pmf, normal_cdf, normal_pdf
+from ._distributions import normal_cdf, normal_pdf
 from ._sorting import unique_values
 from .exceptions import EmptyResultError
 
@@ -223,30 +225,54 @@ def sdsm(network, projection, *, exact_max_work: float = 5e9) -> pd.Series:
 def _poisson_binomial_cdf(Ga, Gb, n_c, longest):
     """P(X <= j) for j < ``longest`` and X the sum over project-size classes of
     Binomial(n_c, q_c), q_c = Ga[:, c] * Gb[:, c] (one row per pair of degrees): the
-    distribution is convolved class by class, truncated at ``longest``.  The binomial terms
-    come from scipy (one call for all classes), the convolutions from a compiled loop that adds
-    in the order the earlier array form did (the same floats)."""
-    k = np.arange(longest)
-    pmf = binomial_pmf(k[None, None, :], np.asarray(n_c)[None, :, None], (Ga * Gb)[:, :, None])
-    return _convolved_cdf(np.ascontiguousarray(pmf, dtype=float))
+    distribution is convolved class by class, truncated at ``longest``, in a compiled loop
+    that also makes each class's binomial terms, by the ratio of consecutive terms from
+    (1 - q)^n, in logarithms (no array of rows × classes × terms; scipy's boost pmf, called once for all
+    terms, took 1.1 of the 1.6 s of the EU profile's backbone — docs/benchmark.md, ninth
+    round; within 1e-12 of it, tests/test_backbone.py)."""
+    q = np.ascontiguousarray(Ga * Gb, dtype=float)
+    return _convolved_cdf(q, np.ascontiguousarray(n_c, dtype=np.int64), int(longest))
 
 
 @compiled
-def _convolved_cdf(pmf):  # pragma: no cover (compiled)
-    """Per row of ``pmf`` (rows × classes × terms): the cumulative sum of the convolution of its
-    classes' distributions, truncated to the terms given."""
-    rows, classes, longest = pmf.shape
+def _binomial_terms(q, n, longest, out):  # pragma: no cover (compiled)
+    """``out[j]`` = P(Y = j), j < ``longest``, for Y ~ Binomial(n, q): (1 - q)^n, then
+    each term from the one before, times (n - j) / (j + 1) · q / (1 - q) (added as logarithms)."""
+    out[:] = 0.0
+    if n <= 0 or q <= 0.0:
+        out[0] = 1.0
+        return
+    if q >= 1.0:
+        if n < longest:
+            out[n] = 1.0
+        return
+    # in logarithms: (1 - q)^n underflows (q near 1) where later terms do not
+    lt = n * math.log1p(-q)
+    lr = math.log(q) - math.log1p(-q)
+    out[0] = math.exp(lt)
+    for j in range(min(longest - 1, n)):
+        lt += math.log((n - j) / (j + 1.0)) + lr
+        out[j + 1] = math.exp(lt)
+
+
+@compiled
+def _convolved_cdf(q, n_c, longest):  # pragma: no cover (compiled)
+    """Per row of ``q`` (rows × classes): the cumulative sum of the convolution of its classes'
+    binomial distributions (Binomial(n_c[c], q[i, c])), truncated to ``longest`` terms."""
+    rows, classes = q.shape
     out = np.empty((rows, longest))
     F = np.empty(longest)
     new = np.empty(longest)
+    pmf = np.empty(longest)
     for i in range(rows):
         F[:] = 0.0
         F[0] = 1.0
         for col in range(classes):
+            _binomial_terms(q[i, col], n_c[col], longest, pmf)
             for m in range(longest):
-                s = F[m] * pmf[i, col, 0]
+                s = F[m] * pmf[0]
                 for j in range(1, m + 1):
-                    s += F[m - j] * pmf[i, col, j]
+                    s += F[m - j] * pmf[j]
                 new[m] = s
             F[:] = new
         acc = 0.0

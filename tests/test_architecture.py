@@ -14,11 +14,7 @@ import netcluster
 PACKAGE = Path(netcluster.__file__).parent
 
 #: Imports allowed inside functions: optional dependencies, each with a reason.
-OPTIONAL_IMPORTS = {
-    # scipy's private boost binomial pmf, and scipy.stats when that name moves
-    ("_distributions", "from scipy.special._ufuncs import _binom_pmf"): "private scipy name",
-    ("_distributions", "from scipy.stats import binom as _stats_binom"): "its fallback",
-}
+OPTIONAL_IMPORTS: dict = {}
 
 #: Layers, lowest first: a module may import only from its own layer or lower ones.
 LAYERS = [

@@ -113,6 +113,31 @@ def test_sdsm_against_independent_implementation():
     assert np.median(np.abs(ours - ex)) < 0.02
 
 
+def test_binomial_terms_and_convolved_tail_against_scipy_and_dynamic_programming():
+    """The compiled binomial terms against scipy.stats.binom.pmf (edges included: no trials,
+    q = 0 and 1, a million trials, terms past n), and the convolved distribution function
+    against the Poisson-binomial dynamic programme over every single trial."""
+    from scipy import stats
+    from netcluster.backbone import _binomial_terms, _poisson_binomial_cdf
+    rng = np.random.default_rng(3)
+    out = np.empty(40)
+    for n in (0, 1, 2, 3, 7, 39, 1000, 10 ** 6):
+        for q in np.r_[0.0, 1.0, 1e-12, 1 - 1e-9, rng.random(20)]:
+            _binomial_terms(float(q), n, 40, out)
+            want = stats.binom.pmf(np.arange(40), n, q)
+            assert out == pytest.approx(want, rel=1e-10, abs=1e-300), (n, q)
+    n_c = np.array([3, 1, 0, 12, 5])
+    Ga, Gb = rng.random((30, 5)), rng.random((30, 5))
+    cdf = _poisson_binomial_cdf(Ga, Gb, n_c, 8)
+    for i in range(30):
+        dist = np.zeros(n_c.sum() + 1)
+        dist[0] = 1.0
+        for qk in np.repeat(Ga[i] * Gb[i], n_c):
+            dist[1:] = dist[1:] * (1 - qk) + dist[:-1] * qk
+            dist[0] *= 1 - qk
+        assert cdf[i] == pytest.approx(np.cumsum(dist)[:8], abs=1e-13)
+
+
 def test_sdsm_ignores_projects_left_out_of_the_projection():
     net = _random_network(seed=5)
     full = net.project_organisations("count")
