@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -116,7 +117,14 @@ class TaskPool:
             ctx = mp.get_context("fork")
             self._queue = ctx.Queue()
             self._proc = ctx.Process(target=self._stream, args=(os.getpid(),), daemon=True)
-            self._proc.start()
+            # the objects of the moment of the fork out of the child's garbage collections: it
+            # would walk every one of them (writing to each, so copying its memory page) in
+            # each full collection (the Python documentation's advice for fork; gc.freeze)
+            gc.freeze()
+            try:
+                self._proc.start()
+            finally:
+                gc.unfreeze()  # (the main process collects them as before)
         return self
 
     def _stream(self, parent: int):  # in the child
