@@ -429,13 +429,14 @@ def test_sigterm_leaves_no_process_and_no_partial_output(tmp_path):
                                  "korea_cluster_tables"), "--out", str(out), "--jobs", "2", "--quiet"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         children = []
-        for _ in range(200):  # wait until the second core is running
+        deadline = time.monotonic() + 90  # (under a loaded test run the start alone can take 10 s)
+        while time.monotonic() < deadline and proc.poll() is None:  # until the second core runs
             time.sleep(0.05)
             kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
             children = kids.read_text().split() if kids.exists() else []
             if children:
                 break
-        assert children, "the second core never started"
+        assert children, f"the second core never started (exit code {proc.poll()})"
         proc.send_signal(sig)
         proc.wait(timeout=30)
         for _ in range(100):
@@ -446,7 +447,7 @@ def test_sigterm_leaves_no_process_and_no_partial_output(tmp_path):
             time.sleep(0.05)
         assert not alive, f"{sig!r}: the second core outlived the main process"
         if sig == signal.SIGTERM:
-            assert proc.returncode == 130
+            assert proc.returncode == 130, proc.stderr.read().decode(errors="replace")[-2000:]
             assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
 
