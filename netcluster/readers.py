@@ -694,7 +694,7 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
     if not text or text.isspace():
         raise InputError("file has no content (only whitespace)", file=path)
     # (in UTF-8 bytes a NUL byte is the NUL character: searched there, with memchr, rather than
-    # in the decoded text, four bytes per character for Hangul)
+    # in the decoded text, two bytes per character once it holds Hangul)
     if (b"\x00" in data) if data is not None else ("\x00" in text):
         raise InputError("file contains NUL bytes: it is binary or UTF-16, not a CSV text",
                          file=path, line=text[:text.index("\x00")].count("\n") + 1)
@@ -845,29 +845,16 @@ def _may_need_strip(text: str, data: bytes, delim: str) -> bool:
                     or w + b'"' + d in data or w + b'"\n' in data or w + b'"\r' in data
                     or data[:end].endswith(w + b'"')):
                 return True
-    # each space (and tab, unless the tab is the delimiter or there is none) next to a
-    # delimiter, line end or quote: one compiled pass that stops at the first
-    tab = not (d[0] == 9 or b"\t" not in data)
-    return bool(_space_beside_separator(np.frombuffer(data, dtype=np.uint8), d[0], tab))
-
-
-@compiled
-def _space_beside_separator(b, delim, tab):  # pragma: no cover (compiled)
-    """Whether a space (or, with ``tab``, a tab) byte of ``b`` has a delimiter, LF, CR or
-    double-quote byte just before or after it (timings: docs/benchmark.md, ninth round)."""
-    n = len(b)
-    for i in range(n):
-        c = b[i]
-        if c == 32 or (tab and c == 9):
-            if i > 0:
-                p = b[i - 1]
-                if p == delim or p == 10 or p == 13 or p == 34:
-                    return True
-            if i + 1 < n:
-                q = b[i + 1]
-                if q == delim or q == 10 or q == 13 or q == 34:
-                    return True
-    return False
+    b = np.frombuffer(data, dtype=np.uint8)
+    sep = np.zeros(256, bool)
+    sep[[d[0], 10, 13, 34]] = True
+    # each space or tab (not the delimiter) next to a delimiter, line end or quote; the
+    # whitespace bytes are fewer than the separators, so they are the ones looked at
+    ws = (b == 32) if d[0] == 9 or b"\t" not in data else ((b == 32) | (b == 9))
+    pos = np.flatnonzero(ws)
+    before = pos[pos > 0] - 1
+    after = pos[pos + 1 < len(b)] + 1
+    return bool(sep[b[before]].any() or sep[b[after]].any())
 
 
 def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:

@@ -230,22 +230,3 @@ def test_unquoted_records_scan_equals_numpy(text, delimiter):
     want = _records_by_numpy(np.frombuffer(data, dtype=np.uint8), delimiter.encode())
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
     assert got[0].dtype == np.int64 and got[1].dtype == np.int64
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=80).map(lambda b: bytes(x if x % 7 else 32 for x in b)),
-       st.sampled_from([b",", b";", b"\t", b" "]))
-def test_space_beside_separator_equals_numpy(data, delim):
-    """The compiled search of ``_may_need_strip`` against the whole-array numpy formula it
-    replaced: a space (or a tab, when the tab is not the delimiter and occurs) with the
-    delimiter, a line end or a quote just before or after it."""
-    import numpy as np
-    from netcluster.readers import _space_beside_separator
-    b = np.frombuffer(data, dtype=np.uint8)
-    tab = not (delim[0] == 9 or b"\t" not in data)
-    sep = np.zeros(256, bool)
-    sep[[delim[0], 10, 13, 34]] = True
-    ws = ((b == 32) | (b == 9)) if tab else (b == 32)
-    pos = np.flatnonzero(ws)
-    want = bool(sep[b[pos[pos > 0] - 1]].any() or sep[b[pos[pos + 1 < len(b)] + 1]].any())
-    assert bool(_space_beside_separator(b, delim[0], tab)) == want
