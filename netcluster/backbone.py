@@ -227,9 +227,10 @@ def _poisson_binomial_cdf(Ga, Gb, n_c, longest):
     Binomial(n_c, q_c), q_c = Ga[:, c] * Gb[:, c] (one row per pair of degrees): the
     distribution is convolved class by class, truncated at ``longest``, in a compiled loop
     that also makes each class's binomial terms, by the ratio of consecutive terms from
-    (1 - q)^n, in logarithms (no array of rows × classes × terms; scipy's boost pmf, called once for all
-    terms, took 1.1 of the 1.6 s of the EU profile's backbone — docs/benchmark.md, ninth
-    round; within 1e-12 of it, tests/test_backbone.py)."""
+    (1 - q)^n, in logarithms: no array of rows × classes × terms (scipy's boost pmf, called
+    once for all terms, took 1.1 of the 1.6 s of the EU profile's backbone — docs/benchmark.md,
+    ninth round); the terms are within 1e-10 (relative) of scipy.stats.binom.pmf
+    (tests/test_backbone.py)."""
     q = np.ascontiguousarray(Ga * Gb, dtype=float)
     return _convolved_cdf(q, np.ascontiguousarray(n_c, dtype=np.int64), int(longest))
 
