@@ -153,6 +153,36 @@ def test_second_core_started_before_the_other_tables_are_read(tmp_path, sample_t
         assert (tmp_path / "early" / f).read_bytes() == (tmp_path / "after" / f).read_bytes(), f
 
 
+def test_second_core_hands_a_result_over_before_its_next_task():
+    """A finished result is written by the queue's feeder thread, which needs the interpreter
+    lock; a next task in compiled code that keeps it (igraph's Leiden) held the result back
+    until that task ended, the main process waiting idle (1.5 s on the EU profile).  While the
+    main process waits, the second core starts its next task only once the result is in."""
+    import multiprocessing as mp
+    import time
+    from netcluster.run.pool import TaskPool, default_jobs
+    if default_jobs() < 2:
+        pytest.skip("needs fork and two cores")
+    holder, begun = {}, mp.get_context("fork").Event()
+
+    def first():
+        begun.set()  # (claimed by the second core: the main process waits for it, not runs it)
+        time.sleep(1.0)  # (the main process is waiting for it by then)
+        return b"x" * 4_000_000  # larger than a pipe's buffer: written in many pieces
+
+    def second():  # how many results the main process had when this task began
+        return holder["pool"]._received.value
+
+    holder["pool"] = pool = TaskPool([("first", first), ("second", second)], jobs=2)
+    pool.start()
+    try:
+        assert begun.wait(60)
+        assert len(pool.get("first")) == 4_000_000
+        assert pool.get("second") == 1
+    finally:
+        pool.finish()
+
+
 def test_ties_csv_parts_join_to_the_whole_file(tmp_path):
     """ties.csv written in parts (possibly by two processes) and joined is the file written
     whole: with codes for the end columns, hostile texts, an odd, one-row and empty
