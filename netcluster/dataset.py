@@ -1283,12 +1283,18 @@ def _first_appearance(ids: pd.Series, label_codes: np.ndarray | None = None):
         rank[label_codes[first]] = np.arange(len(first))
         return rank[label_codes], first
     codes = pd.factorize(ids.to_numpy(dtype=object))[0]
-    if not len(codes):
-        return codes, np.zeros(0, dtype=np.int64)
-    # codes count up in order of first appearance: an id appears first where the running
-    # maximum of the codes grows
-    top = np.maximum.accumulate(codes)
-    return codes, np.flatnonzero(np.concatenate([[True], top[1:] > top[:-1]])).astype(np.int64)
+    return codes, np.flatnonzero(_is_first(codes)).astype(np.int64)
+
+
+def _is_first(codes: np.ndarray) -> np.ndarray:
+    """Which rows hold their code's first appearance, for codes numbered in order of first
+    appearance (as ``pd.factorize`` numbers them): where the running maximum grows."""
+    first = np.zeros(len(codes), dtype=bool)
+    if len(codes):
+        first[0] = True
+        top = np.maximum.accumulate(codes)
+        first[1:] = top[1:] > top[:-1]
+    return first
 
 
 def _merged_rows(pos: np.ndarray, n_table: int) -> np.ndarray:
@@ -1307,13 +1313,10 @@ def _listed_once(table_ids: np.ndarray, derived_ids: np.ndarray):
     n = len(table_ids)
     codes = pd.factorize(np.concatenate([table_ids, np.asarray(derived_ids, dtype=object)]))[0]
     tc, dc = codes[:n], codes[n:]
-    # codes count up in order of first appearance: a table row is an id's first where the
-    # running maximum grows; the rows kept are then the table's distinct ids 0, 1, 2 … in order
-    new = np.ones(n, dtype=bool)
-    if n > 1:
-        new[1:] = tc[1:] > np.maximum.accumulate(tc)[:-1]
-    n_kept = int(new.sum())
-    return ~new, np.where(dc < n_kept, dc, -1).astype(np.int64)
+    # the rows kept (each id's first) are the table's distinct ids 0, 1, 2 … in order
+    first = _is_first(tc)
+    n_kept = int(first.sum())
+    return ~first, np.where(dc < n_kept, dc, -1).astype(np.int64)
 
 
 def _combine(table: pd.DataFrame, derived: pd.DataFrame, key: str, pos: np.ndarray) -> pd.DataFrame:
