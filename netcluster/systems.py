@@ -9,10 +9,11 @@ governments) — and, for comparison, through firms, universities and research i
 * ``betweenness_share``: the type's share of the summed betweenness (brokerage along shortest
   paths; exact while every organisation as a source costs at most :data:`EXACT_WORK`
   organisations × (organisations + ties) — about 1,500 organisations at a mean degree of 6;
-  above, estimated from seeded sources added 16 at a time until every type's share has a
-  standard error of at most one percentage point, at most 64 sources — Brandes & Pich 2007: a
-  share of a sum settles long before individual values do), with ``betweenness_share_se``
-  (0 when exact) and ``betweenness_sources``;
+  above, estimated from seeded sources with linearly scaled dependencies (Geisberger, Sanders &
+  Schultes 2008), added 16 at a time until every type's share has a standard error of at most
+  two percentage points, at least 32 and at most 64 sources — a share of a sum settles long
+  before individual values do (Brandes & Pich 2007)), with ``betweenness_share_se`` (0 when
+  exact) and ``betweenness_sources``;
 * ``lead_share``: share of the period's projects whose lead organisation is of the type
   (projects with a recorded lead).
 
@@ -27,6 +28,10 @@ References
 - B. Asheim, A. Isaksen, "Regional innovation systems: the integration of local 'sticky' and
   global 'ubiquitous' knowledge", J. Technology Transfer 27 (2002).
 - L. C. Freeman, "A set of measures of centrality based on betweenness", Sociometry 40 (1977).
+- R. Geisberger, P. Sanders, D. Schultes, "Better approximation of betweenness centrality",
+  Proc. ALENEX (2008) — linear scaling of sampled dependencies.
+- U. Brandes, C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation and Chaos
+  17 (2007).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ._sorting import unique_values
-from .centrality import _SearchGraph, _brandes_unweighted, _unweighted_adjacency
+from .centrality import _SearchGraph, _linear_dependencies, _unweighted_adjacency
 from .programme import org_service_flags
 from .slices import Slice, year_slices
 
@@ -52,22 +57,28 @@ PUBLIC = "government+support"
 
 #: A period's betweenness shares are exact when every organisation as a source costs at most
 #: EXACT_WORK (organisations × (organisations + ties), the work of one search per source);
-#: otherwise they are estimated from seeded sources (Brandes & Pich 2007) added SHARE_BATCH at
-#: a time until every type's share has a standard error of at most SHARE_SE (absolute: 0.01 =
-#: one percentage point) — at least two batches, at most SHARE_MAX_SOURCES sources (then the
-#: standard error is what it is; it is in the table either way).  A share of a sum needs far
-#: fewer sources than a ranking of organisations does (netcluster.centrality), so the exact
-#: computation is kept for periods where it is cheap (docs/benchmark.md: the cost per unit).
-EXACT_WORK, SHARE_BATCH, SHARE_SE, SHARE_MAX_SOURCES = 10_000_000, 16, 0.01, 64
+#: otherwise they are estimated from seeded sources added SHARE_BATCH at a time until every
+#: type's share has a standard error of at most SHARE_SE (absolute: 0.02 = two percentage
+#: points) — at least two batches, at most SHARE_MAX_SOURCES sources (then the standard error is
+#: what it is; it is in the table either way).  The dependencies are linearly scaled
+#: (Geisberger, Sanders & Schultes 2008): a pair's credit to a node grows with the node's
+#: distance from the source, so the source's own neighbours no longer take whole paths' credit.
+#: On the 1M benchmark input's 13 period networks (32k–234k organisations) the rule stops at 32
+#: or 48 sources with standard errors of 0.014–0.019, where 64 sources with uniform
+#: dependencies (Brandes & Pich 2007) gave 0.016–0.025 (docs/benchmark.md).
+#: A share of a sum needs far fewer sources than a ranking of organisations does
+#: (netcluster.centrality), so the exact computation is kept for periods where it is cheap.
+EXACT_WORK, SHARE_BATCH, SHARE_SE, SHARE_MAX_SOURCES = 10_000_000, 16, 0.02, 64
 
 
 def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarray, np.ndarray, int]:
     """Each boolean node mask's share of the summed betweenness, its standard error and the
     sources used: exact (igraph; standard error 0) within EXACT_WORK, else sampled (see
-    SHARE_SE).  A share is a ratio estimate over the sampled sources, Σ_s a_s /
-    Σ_s b_s (a_s: the group's dependency on source s, b_s: everyone's); its standard error by
-    the delta method, sqrt(Σ_s (a_s − R b_s)² / (m (m − 1))) / mean(b) over the m sources
-    (Cochran, *Sampling Techniques*, 3rd ed. 1977, §6.4)."""
+    SHARE_SE).  A share is a ratio estimate over the sampled sources, Σ_s a_s / Σ_s b_s (a_s:
+    the group's linearly scaled dependency on source s, b_s: everyone's — each unbiased up to
+    the common factor n / m); its standard error by the delta method,
+    sqrt(Σ_s (a_s − R b_s)² / (m (m − 1))) / mean(b) over the m sources (Cochran, *Sampling
+    Techniques*, 3rd ed. 1977, §6.4)."""
     n = proj.n_nodes
     if n * (n + proj.n_ties) <= EXACT_WORK:
         btw = np.asarray(proj.to_igraph().betweenness(), dtype=float)
@@ -81,7 +92,7 @@ def _betweenness_shares(proj, groups: list[np.ndarray], seed) -> tuple[np.ndarra
     used = 0
     share = se = np.full(len(groups), np.nan)
     while used < len(sources):
-        dep, _ = _brandes_unweighted(A, sources[used:used + SHARE_BATCH], per_source=True)
+        dep = _linear_dependencies(A, sources[used:used + SHARE_BATCH])
         used = min(used + SHARE_BATCH, len(sources))
         a_parts.append(G @ dep)          # groups x sources
         b_parts.append(dep.sum(axis=0))  # sources

@@ -211,6 +211,40 @@ def test_compiled_search_equals_level_synchronous_products_bit_for_bit(seed):
         assert np.allclose(dep[:, j] / 2, g.betweenness(sources=[int(sources[j])], directed=False), rtol=1e-12)
 
 
+@pytest.mark.parametrize("seed", [20, 21])
+def test_linear_dependencies_against_shortest_path_enumeration_and_igraph(seed):
+    """Linearly scaled dependencies (Geisberger, Sanders & Schultes 2008) from one source equal
+    the definition summed by enumeration — Σ_t σ_st(v)/σ_st · d(s, v)/d(s, t) over networkx's
+    shortest paths — and summed over every source they are igraph's betweenness (each unordered
+    pair once), on a random projection with several components and isolated organisations."""
+    import scipy.sparse as sp
+    from netcluster import centrality as C
+    proj = random_network(seed, 120, 90, 0.02).project_organisations("count")
+    r, c, _, _ = proj.tie_arrays()
+    n = proj.n_nodes
+    A = sp.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
+    g = proj.to_igraph()
+    assert len(g.connected_components()) > 1 and min(g.degree()) == 0
+    every = C._linear_dependencies(A, np.arange(n))
+    assert np.allclose(every.sum(axis=1), g.betweenness(directed=False), rtol=1e-12, atol=1e-9)
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(zip(r.tolist(), c.tolist()))
+    for s in C._sampled_sources(n, 6, seed):
+        s = int(s)
+        want = np.zeros(n)
+        dist = nx.single_source_shortest_path_length(G, s)
+        for t, d in dist.items():
+            if d < 2:
+                continue
+            paths = list(nx.all_shortest_paths(G, s, t))
+            for path in paths:
+                for i, v in enumerate(path[1:-1], start=1):
+                    want[v] += (i / d) / len(paths)
+        got = C._linear_dependencies(A, [s])[:, 0]
+        assert np.allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_coreness_equals_networkx_core_number(seed):
     """k-core numbers (igraph) against networkx core_number on random projections with
