@@ -357,114 +357,84 @@ def _sampled_sources(n, k, seed):
 
 
 @_compiled
-def _brandes_kernel(indptr, indices, sources, dep, inv):  # pragma: no cover (compiled)
-    """One breadth-first search per source (column j of ``dep``/``inv``: source j's Brandes
-    dependencies and 1/distance).  Dependencies are pulled along each node's adjacency row in
-    its stored order — the same additions in the same order as the level-synchronous sparse
-    products A @ X that computed them before (tests: bit-identical); path counts are integers,
-    exact in any order up to 2**53.  O(n + m) per source."""
-    n = len(indptr) - 1
-    depth = np.full(n, -1, dtype=np.int32)
-    sigma = np.zeros(n)
-    delta = np.zeros(n)
-    order = np.empty(n, dtype=np.int32)
-    for j in range(len(sources)):
-        s = sources[j]
-        depth[s] = 0
-        sigma[s] = 1.0
-        order[0] = s
-        head, tail = 0, 1
-        while head < tail:  # levels in BFS order, and the paths into each node
-            v = order[head]
-            head += 1
-            dv = depth[v] + 1
-            for p in range(indptr[v], indptr[v + 1]):
-                w = indices[p]
-                if depth[w] < 0:
-                    depth[w] = dv
-                    order[tail] = w
-                    tail += 1
-                if depth[w] == dv:
-                    sigma[w] += sigma[v]
-        for i in range(tail - 1, 0, -1):  # dependencies, deepest level first
-            v = order[i]
-            down = depth[v] + 1
-            back = 0.0
-            for p in range(indptr[v], indptr[v + 1]):
-                w = indices[p]
-                if depth[w] == down:
-                    back += (1.0 + delta[w]) / sigma[w]
-            delta[v] = sigma[v] * back
-        for i in range(tail):  # this source's column; reset what it touched
-            w = order[i]
-            if i > 0:
-                dep[w, j] = delta[w]
-                inv[w, j] = 1.0 / depth[w]
-            depth[w] = -1
-            sigma[w] = 0.0
-            delta[w] = 0.0
+def _shortest_paths_from(indptr, indices, s, depth, sigma, order):  # pragma: no cover (compiled)
+    """Breadth-first search from ``s`` (the forward half of Brandes 2001): each reached node's
+    ``depth`` and number of shortest paths ``sigma``, the reached nodes in ``order`` (levels in
+    search order); returns how many were reached.  ``depth`` must be -1 and ``sigma`` 0 on
+    entry wherever the caller has reset them."""
+    depth[s] = 0
+    sigma[s] = 1.0
+    order[0] = s
+    head, tail = 0, 1
+    while head < tail:  # levels in BFS order, and the paths into each node
+        v = order[head]
+        head += 1
+        dv = depth[v] + 1
+        for p in range(indptr[v], indptr[v + 1]):
+            w = indices[p]
+            if depth[w] < 0:
+                depth[w] = dv
+                order[tail] = w
+                tail += 1
+            if depth[w] == dv:
+                sigma[w] += sigma[v]
+    return tail
 
 
 @_compiled
-def _linear_dependency_kernel(indptr, indices, sources, dep):  # pragma: no cover (compiled)
-    """One breadth-first search per source, its dependencies *linearly scaled* (Geisberger,
-    Sanders & Schultes 2008): a pair (s, t) credits a node v on its shortest paths with
-    d(s, v) / d(s, t) of its share when s is the source, so that (s, t) from s and (t, s) from t
-    credit v with exactly its share together — summed over every source this is the betweenness
-    with each unordered pair once (tests: igraph's), and from sampled sources the nodes near a
-    source no longer take a whole path's credit (the variance of uniform sampling).  Column j of
-    ``dep``: source j's δ̃_s(v) = d(s, v) · γ_s(v), γ_s(v) = Σ_{w child of v} σ_sv/σ_sw ·
-    (1/d(s, w) + γ_s(w)).  O(n + m) per source."""
+def _dependency_kernel(indptr, indices, sources, dep, inv, linear):  # pragma: no cover (compiled)
+    """One breadth-first search per source; column j of ``dep``: source j's dependencies —
+    Brandes' δ_s(v) (``linear`` false; then ``inv``: 1/distance), or *linearly scaled*
+    (Geisberger, Sanders & Schultes 2008; ``inv`` unused): a pair (s, t) credits a node v on its
+    shortest paths with d(s, v) / d(s, t) of its share when s is the source, so that (s, t) from
+    s and (t, s) from t credit v with exactly its share together — summed over every source this
+    is the betweenness with each unordered pair once (tests: igraph's), and from sampled sources
+    the nodes near a source no longer take a whole path's credit (the variance of uniform
+    sampling): δ̃_s(v) = d(s, v) · γ_s(v), γ_s(v) = Σ_{w child of v} σ_sv/σ_sw · (1/d(s, w) +
+    γ_s(w)).  Dependencies are pulled along each node's adjacency row in its stored order — for
+    Brandes' the same additions in the same order as the level-synchronous sparse products
+    A @ X that computed them before (tests: bit-identical); path counts are integers, exact in
+    any order up to 2**53.  O(n + m) per source."""
     n = len(indptr) - 1
     depth = np.full(n, -1, dtype=np.int32)
     sigma = np.zeros(n)
-    gamma = np.zeros(n)
+    acc = np.zeros(n)  # δ (Brandes) or γ (linear)
     order = np.empty(n, dtype=np.int32)
     for j in range(len(sources)):
-        s = sources[j]
-        depth[s] = 0
-        sigma[s] = 1.0
-        order[0] = s
-        head, tail = 0, 1
-        while head < tail:
-            v = order[head]
-            head += 1
-            dv = depth[v] + 1
-            for p in range(indptr[v], indptr[v + 1]):
-                w = indices[p]
-                if depth[w] < 0:
-                    depth[w] = dv
-                    order[tail] = w
-                    tail += 1
-                if depth[w] == dv:
-                    sigma[w] += sigma[v]
-        for i in range(tail - 1, 0, -1):
+        tail = _shortest_paths_from(indptr, indices, sources[j], depth, sigma, order)
+        for i in range(tail - 1, 0, -1):  # dependencies, deepest level first
             v = order[i]
             down = depth[v] + 1
+            own = 1.0 / down if linear else 1.0  # a path ending at the child: its credit
             back = 0.0
             for p in range(indptr[v], indptr[v + 1]):
                 w = indices[p]
                 if depth[w] == down:
-                    back += (1.0 / down + gamma[w]) / sigma[w]
-            gamma[v] = sigma[v] * back
-        for i in range(tail):
+                    back += (own + acc[w]) / sigma[w]
+            acc[v] = sigma[v] * back
+        for i in range(tail):  # this source's column; reset what it touched
             w = order[i]
             if i > 0:
-                dep[w, j] = depth[w] * gamma[w]
+                if linear:
+                    dep[w, j] = depth[w] * acc[w]
+                else:
+                    dep[w, j] = acc[w]
+                    inv[w, j] = 1.0 / depth[w]
             depth[w] = -1
             sigma[w] = 0.0
-            gamma[w] = 0.0
+            acc[w] = 0.0
 
 
 def _linear_dependencies(A, sources):
-    """Linearly scaled dependencies (:func:`_linear_dependency_kernel`) of ``sources`` on an
+    """Linearly scaled dependencies (:func:`_dependency_kernel`) of ``sources`` on an
     unweighted graph (``A`` as in :func:`_brandes_unweighted`): an n × len(sources) matrix in the
     graph's node order, column j source j's.  Summed over all n sources: each node's
     betweenness (unordered pairs); from k sampled sources, n / k times the sum estimates it
     without bias."""
     G = A if isinstance(A, _SearchGraph) else _SearchGraph(A)
     dep = np.zeros((G.n, len(sources)))
-    _linear_dependency_kernel(G.indptr, G.indices, G.new_id[np.asarray(sources, dtype=np.int64)], dep)
+    _dependency_kernel(G.indptr, G.indices, G.new_id[np.asarray(sources, dtype=np.int64)], dep,
+                       np.zeros((0, 0)), True)
     return dep[G.new_id]
 
 
@@ -520,7 +490,7 @@ class _SearchGraph:
 
 def _brandes_unweighted(A, sources, per_source: bool = False):
     """Brandes (2001) dependencies and harmonic sums from ``sources`` on an unweighted graph:
-    one compiled breadth-first search per source (:func:`_brandes_kernel`, numba).
+    one compiled breadth-first search per source (:func:`_dependency_kernel`, numba).
 
     ``A``: symmetric binary CSR without diagonal, or a :class:`_SearchGraph` of it (prepared
     once for several batches of sources).  Returns ``(dep, inv)``: per node, the sum over
@@ -531,7 +501,7 @@ def _brandes_unweighted(A, sources, per_source: bool = False):
     k = len(sources)
     dep = np.zeros((G.n, k))
     inv = np.zeros((G.n, k))
-    _brandes_kernel(G.indptr, G.indices, G.new_id[np.asarray(sources, dtype=np.int64)], dep, inv)
+    _dependency_kernel(G.indptr, G.indices, G.new_id[np.asarray(sources, dtype=np.int64)], dep, inv, False)
     dep, inv = dep[G.new_id], inv[G.new_id]  # back in the graph's node order
     if per_source:
         return dep, inv.sum(axis=1)

@@ -366,8 +366,8 @@ def test_searches_compile_without_a_writable_cache(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(numba, "njit", refusing)
-    kernel = C._compiled(C._brandes_kernel.py_func)
+    kernel = C._compiled(C._dependency_kernel.py_func)
     A = sp.csr_matrix(np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], dtype=float))
     dep, inv = np.zeros((3, 1)), np.zeros((3, 1))
-    kernel(A.indptr.astype(np.int64), A.indices, np.array([0]), dep, inv)
+    kernel(A.indptr.astype(np.int64), A.indices, np.array([0]), dep, inv, False)
     assert dep[:, 0].tolist() == [0.0, 1.0, 0.0] and inv[:, 0].tolist() == [0.0, 1.0, 0.5]
