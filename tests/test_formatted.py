@@ -113,6 +113,23 @@ def test_chunked_writing_same_bytes(tmp_path, monkeypatch):
     assert (tmp_path / "small.gexf").read_bytes() == (tmp_path / "big.gexf").read_bytes()
 
 
+def test_sheet_rows_in_chunks_same_bytes(monkeypatch):
+    """A worksheet is assembled SHEET_CHUNK rows at a time (bounded memory); chunks of 7 rows
+    give the bytes of one chunk — with missing cells, a style per column and a style per row
+    (the scorecard's value column), and the row cap's note."""
+    from netcluster.write import xlsx
+    df = frame(n=50, seed=4)
+    t = FormattedTable.of(df)
+    per_row = np.random.default_rng(4).integers(0, 6, t.n_rows)
+    styles = [0, 0, xlsx.STYLE["index"], xlsx.STYLE["int"], per_row, 0, 0]
+    whole = xlsx.sheet_xml(t.columns, t.xlsx_tails(), t.n_rows, "a note", styles=styles)
+    capped = sheet_bytes(t, max_rows=45, full="x.csv")
+    monkeypatch.setattr(xlsx, "SHEET_CHUNK", 7)
+    assert xlsx.sheet_xml(t.columns, t.xlsx_tails(), t.n_rows, "a note", styles=styles) == whole
+    assert sheet_bytes(t, max_rows=45, full="x.csv") == capped
+    assert whole.count(b"<row ") == t.n_rows + 2 and b' s="5"' in whole  # every row, the per-row styles
+
+
 def test_columns_from_the_callers_codes_write_the_same_bytes(tmp_path):
     """Text columns given as (codes, values) — the ties' ends and names — format exactly as
     the columns themselves (missing values, hostile texts, repeated values)."""

@@ -8,7 +8,7 @@ import numpy as np
 __all__ = ["join_rows", "ROW_CHUNK"]
 
 #: Rows assembled at a time when writing (bounds the memory of the text being built).
-ROW_CHUNK = 100_000
+ROW_CHUNK = 25_000
 
 
 def join_rows(cells: list, n: int, chunk: int = ROW_CHUNK):

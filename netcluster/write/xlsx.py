@@ -36,6 +36,8 @@ MAX_CELL_CHARS = 32_767
 #: ``share`` 0.0%, ``index`` 0.000, ``p`` 0.00E+00; ``float``, ``year``, ``text`` and ``bool``: General.
 STYLE = {"text": 0, "float": 0, "bool": 0, "year": 0, "int": 2, "share": 3, "index": 4, "p": 5}
 HEADER_STYLE = 1
+#: Rows of a worksheet assembled (and encoded) at a time: bounds the memory of its cells' text.
+SHEET_CHUNK = 10_000
 #: Column widths (characters) are the widest of the header and the first WIDTH_SAMPLE cells,
 #: within [MIN_WIDTH, MAX_WIDTH].
 WIDTH_SAMPLE, MIN_WIDTH, MAX_WIDTH = 300, 6, 60
@@ -221,28 +223,12 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     if n_rows and columns:
         rows = np.arange(2, n_rows + 2).astype(str).astype(object)
         rows_q = rows + '"'
-        cells = ['<row r="', rows, '">']  # pieces joined row by row (a str: the same in every row)
-        for j, tails in enumerate(columns):
-            t = np.asarray(tails, dtype=object)
-            has = pd.notna(t)  # tails are str or None
-            st = styles[j] if j < len(styles) else 0
-            if isinstance(st, (int, np.integer)):
-                if st:
-                    t = t.copy()
-                    t[has] = f' s="{st}"' + t[has]
-            else:  # a style per row
-                st = np.asarray(st)
-                t = t.copy()
-                styled = has & (st > 0)
-                t[styled] = ' s="' + st[styled].astype(str).astype(object) + '"' + t[styled]
-            if has.all():
-                cells += [f'<c r="{letters[j]}', rows_q, t]
-            else:
-                c = np.full(n_rows, "", dtype=object)
-                c[has] = (f'<c r="{letters[j]}' + rows_q[has]) + t[has]
-                cells.append(c)
-        cells.append("</row>")
-        parts.extend(join_rows(cells, n_rows))
+        columns = [np.asarray(tails, dtype=object) for tails in columns]
+        # assembled and encoded SHEET_CHUNK rows at a time: each cell's text pieces exist for
+        # one chunk only (a 50,000-row sheet of 49 columns built whole took ~900 MB at once)
+        for a in range(0, n_rows, SHEET_CHUNK):
+            b = min(a + SHEET_CHUNK, n_rows)
+            parts.append(_sheet_rows(columns, styles, letters, rows[a:b], rows_q[a:b], a, b))
     elif n_rows:
         parts.append("".join(f'<row r="{r}"></row>' for r in range(2, n_rows + 2)))
     if note is not None:
@@ -252,7 +238,34 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     if header:
         parts.append(f'<autoFilter ref="{filter_ref(len(header), n_rows)}"/>')
     parts.append("</worksheet>")
-    return "".join(parts).encode("utf-8")
+    return b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
+
+
+def _sheet_rows(columns: list, styles: list, letters: list, rows, rows_q, a: int, b: int) -> bytes:
+    """Rows ``a`` to ``b`` of the sheet (the cells of :func:`sheet_xml`), as UTF-8."""
+    n = b - a
+    cells = ['<row r="', rows, '">']  # pieces joined row by row (a str: the same in every row)
+    for j, tails in enumerate(columns):
+        t = tails[a:b]
+        has = pd.notna(t)  # tails are str or None
+        st = styles[j] if j < len(styles) else 0
+        if isinstance(st, (int, np.integer)):
+            if st:
+                t = t.copy()
+                t[has] = f' s="{st}"' + t[has]
+        else:  # a style per row
+            st = np.asarray(st)[a:b]
+            t = t.copy()
+            styled = has & (st > 0)
+            t[styled] = ' s="' + st[styled].astype(str).astype(object) + '"' + t[styled]
+        if has.all():
+            cells += [f'<c r="{letters[j]}', rows_q, t]
+        else:
+            c = np.full(n, "", dtype=object)
+            c[has] = (f'<c r="{letters[j]}' + rows_q[has]) + t[has]
+            cells.append(c)
+    cells.append("</row>")
+    return "".join(join_rows(cells, n)).encode("utf-8")
 
 
 def sheet_filter(raw: bytes) -> str | None:
