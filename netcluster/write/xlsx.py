@@ -221,14 +221,11 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
              '</sheetView></sheetViews>' + (f"<cols>{cols}</cols>" if cols else "") + '<sheetData>',
              f'<row r="1">{head}</row>']
     if n_rows and columns:
-        rows = np.arange(2, n_rows + 2).astype(str).astype(object)
-        rows_q = rows + '"'
         columns = [np.asarray(tails, dtype=object) for tails in columns]
         # assembled and encoded SHEET_CHUNK rows at a time: each cell's text pieces exist for
         # one chunk only (a 50,000-row sheet of 49 columns built whole took ~900 MB at once)
         for a in range(0, n_rows, SHEET_CHUNK):
-            b = min(a + SHEET_CHUNK, n_rows)
-            parts.append(_sheet_rows(columns, styles, letters, rows[a:b], rows_q[a:b], a, b))
+            parts.append(_sheet_rows(columns, styles, letters, a, min(a + SHEET_CHUNK, n_rows)))
     elif n_rows:
         parts.append("".join(f'<row r="{r}"></row>' for r in range(2, n_rows + 2)))
     if note is not None:
@@ -241,9 +238,11 @@ def sheet_xml(header: list[str], columns: list[np.ndarray], n_rows: int, note: s
     return b"".join(p if isinstance(p, bytes) else p.encode("utf-8") for p in parts)
 
 
-def _sheet_rows(columns: list, styles: list, letters: list, rows, rows_q, a: int, b: int) -> bytes:
+def _sheet_rows(columns: list, styles: list, letters: list, a: int, b: int) -> bytes:
     """Rows ``a`` to ``b`` of the sheet (the cells of :func:`sheet_xml`), as UTF-8."""
     n = b - a
+    rows = np.arange(a + 2, b + 2).astype(str).astype(object)  # (row 1 is the header)
+    rows_q = rows + '"'
     cells = ['<row r="', rows, '">']  # pieces joined row by row (a str: the same in every row)
     for j, tails in enumerate(columns):
         t = tails[a:b]
