@@ -14,7 +14,10 @@ import netcluster
 PACKAGE = Path(netcluster.__file__).parent
 
 #: Imports allowed inside functions: optional dependencies, each with a reason.
-OPTIONAL_IMPORTS: dict = {}
+OPTIONAL_IMPORTS: dict = {
+    ("readers", "import polars as pl"): "the columnar reader of large files only: importing polars "
+                                        "(0.2 s) costs more than it saves on a small table",
+}
 
 #: Layers, lowest first: a module may import only from its own layer or lower ones.
 LAYERS = [
