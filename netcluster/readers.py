@@ -378,14 +378,31 @@ def _first_record_lengths(text: str, delim: str, records: int = 30) -> list:
 def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = None):
     """Physical start line and field count of every non-blank record (header included).
 
-    Raises :class:`InputError` on an unterminated quote.  Files without any
-    quote character are scanned with numpy (no per-row Python work).
-    """
-    if '"' not in text:
-        data = data if data is not None else text.encode("utf-8")
-        delim = delimiter.encode()
-        return _unquoted_records(np.frombuffer(data, dtype=np.uint8), delim[0] if len(delim) == 1 else -1,
-                                 data.count(b"\n") + 1)
+    Raises :class:`InputError` on an unterminated quote.  See :func:`_scan`."""
+    starts, counts, _ = _scan(text, delimiter, file, data)
+    return starts, counts
+
+
+def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
+    """``(starts, counts, quotes)``: :func:`_scan_records`' arrays and how the file quotes —
+    ``None`` without any quote character, otherwise whether every quote is regular (see
+    :func:`_quoted_records`) and, when it is, whether a cell's value begins or ends with ASCII
+    whitespace: ``("regular", edge_space)`` or ``("irregular", None)``.
+
+    Files without any quote character are scanned by one compiled pass over their bytes (no
+    per-row Python work); so are files whose quotes are all regular (a quoted field opens at a
+    field's start and closes before a delimiter or a line end, ``""`` inside it), the others
+    by the csv module, which defines what an irregular quote means."""
+    data = data if data is not None else text.encode("utf-8")
+    delim = delimiter.encode()
+    if b'"' not in data:
+        return (*_unquoted_records(np.frombuffer(data, dtype=np.uint8), delim[0] if len(delim) == 1 else -1,
+                                   data.count(b"\n") + 1), None)
+    if len(delim) == 1 and delim != b'"':
+        starts, counts, regular, edge = _quoted_records(np.frombuffer(data, dtype=np.uint8), delim[0],
+                                                        data.count(b"\n") + 1)
+        if regular:
+            return starts, counts, ("regular", bool(edge))
     starts, counts = array("q"), array("q")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     prev_end = 0
@@ -399,7 +416,93 @@ def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = Non
         raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed "
                          f"(the record starts on line {prev_end + 1})",
                          file=file, line=prev_end + 1) from None
-    return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
+    return (np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy(),
+            ("irregular", None))
+
+
+@compiled
+def _is_ascii_space(c):  # pragma: no cover (compiled)
+    """Whether the byte is an ASCII character str.strip removes (tab to CR, FS to US, space)."""
+    return (9 <= c <= 13) or (28 <= c <= 32)
+
+
+@compiled
+def _quoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
+    """Line number (1-based) and field count of every non-blank record of the UTF-8 bytes
+    ``b`` of a file that quotes with ``"`` regularly, whether it does, and whether some
+    cell's value begins or ends with ASCII whitespace: ``(lines, counts, regular, edge)``.
+
+    Regular: a quote opens a field only at the field's start, the field closes at a lone quote
+    followed by the delimiter, a line end or the end of the file (``""`` inside is a quote,
+    line ends inside are data), no quote stands inside an unquoted field and no CR stands
+    alone.  Records end at LF or CRLF; an empty line is blank.  On such a file the csv module
+    (strict) reads the same records from the same lines (tested); on any other the scan stops
+    with ``regular`` False and the caller asks the csv module."""
+    lines = np.empty(n_lines, dtype=np.int64)
+    counts = np.empty(n_lines, dtype=np.int64)
+    n, k, line, i, edge = len(b), 0, 1, 0, False
+    while i < n:
+        if b[i] == 10:  # a blank line
+            line += 1
+            i += 1
+            continue
+        if b[i] == 13 and i + 1 < n and b[i + 1] == 10:
+            line += 1
+            i += 2
+            continue
+        start, fields = line, 1
+        while True:  # a field begins at i
+            if i < n and b[i] == 34:
+                j = i + 1
+                while j < n:
+                    if b[j] == 34:
+                        if j + 1 < n and b[j + 1] == 34:
+                            j += 2
+                            continue
+                        break
+                    if b[j] == 10:
+                        line += 1
+                    j += 1
+                if j >= n:  # never closed
+                    return lines[:k].copy(), counts[:k].copy(), False, edge
+                if j > i + 1 and (_is_ascii_space(b[i + 1]) or _is_ascii_space(b[j - 1])):
+                    edge = True
+                i = j + 1
+                if i < n and b[i] == delimiter:
+                    fields += 1
+                    i += 1
+                    continue
+                if i >= n:
+                    break
+                if b[i] == 10:
+                    line += 1
+                    i += 1
+                    break
+                if b[i] == 13 and i + 1 < n and b[i + 1] == 10:
+                    line += 1
+                    i += 2
+                    break
+                return lines[:k].copy(), counts[:k].copy(), False, edge  # text after a closing quote
+            s = i
+            while i < n and b[i] != delimiter and b[i] != 10:
+                if b[i] == 34 or (b[i] == 13 and not (i + 1 < n and b[i + 1] == 10)):
+                    return lines[:k].copy(), counts[:k].copy(), False, edge
+                i += 1
+            e = i - 1 if (i < n and i > s and b[i - 1] == 13) else i
+            if e > s and (_is_ascii_space(b[s]) or _is_ascii_space(b[e - 1])):
+                edge = True
+            if i < n and b[i] == delimiter:
+                fields += 1
+                i += 1
+                continue
+            if i < n:  # the line end
+                line += 1
+                i += 1
+            break
+        lines[k] = start
+        counts[k] = fields
+        k += 1
+    return lines[:k].copy(), counts[:k].copy(), True, edge
 
 
 @compiled
@@ -710,7 +813,7 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
             raise InputError(f"the delimiter must be one character, got {delim!r}", file=path)
         if data is None:
             data = text.encode("utf-8")
-        starts, counts = _scan_records(text, delim, path, data)
+        starts, counts, quotes = _scan(text, delim, path, data)
         if len(starts) == 0:
             raise InputError("file has no header", file=path)
         header = _check_header(next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""),
@@ -722,9 +825,12 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
 
         ok = counts == ncol
         frame = None
-        if ok.all() and ncol <= _WIDE and len(data) >= COLUMNAR_MIN_BYTES and b'"' not in data:
-            frame = _read_unquoted_columnar(data, delim, header, na, len(starts))
+        regular = quotes is None or quotes[0] == "regular"
+        if ok.all() and ncol <= _WIDE and regular and len(data) >= COLUMNAR_MIN_BYTES:
+            frame = _read_columnar(data, delim, header, na, len(starts), quoted=quotes is not None)
+        nan_cells = False  # (pandas' C parser marks missing cells NaN; the other paths None)
         if frame is None and ok.all() and ncol <= _WIDE:
+            nan_cells = True
             try:
                 # bytes in, utf-8: the C parser reads a BytesIO about 4x faster than a StringIO
                 frame = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=delim,
@@ -757,39 +863,60 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
     lines = starts[ok]
     if stand_in is not None:
         frame = _restore(frame, stand_in, original)
-    if stand_in is not None or _may_need_strip(text, data, delim):  # (a line break restored: look)
+    if quotes is not None and quotes[0] == "regular":  # (the scan saw every cell's edges)
+        need_strip = quotes[1] or _other_space(data)
+    else:
+        need_strip = _may_need_strip(text, data, delim)
+    if stand_in is not None or need_strip:  # (a line break restored: look)
         frame = strip_cells(frame)
+    elif nan_cells:
+        frame = _missing_as_none(frame)
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                       encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
     return result
 
 
-#: From this size on, a file without quotes is parsed by polars' columnar reader (below it
-#: importing polars costs more than it saves).
-COLUMNAR_MIN_BYTES = 2_000_000
+#: From this size on, a file is parsed by polars' columnar reader when its quotes (if any) are
+#: regular. Below it importing polars (0.2 s) costs more than it saves: at 20 MB (the 100k
+#: benchmark's organisations table) polars takes 0.27 s and pandas 0.31-0.38 s once imported.
+COLUMNAR_MIN_BYTES = 24_000_000
 #: A column whose sampled rows repeat values (at most half of them distinct) is turned into
 #: Python strings one per distinct value; others one per cell.
 _SAMPLE_ROWS = 20_000
-#: The process that uses polars (see _read_unquoted_columnar).
+#: The process that uses polars (see _read_columnar).
 _POLARS_PROCESS = None
 
 
-def _read_unquoted_columnar(data: bytes, delim: str, header: list, na: list, n_records: int):
-    """The cells of a file without quote characters, parsed by polars (multithreaded, in
-    Arrow memory) and handed over as object columns the same as pandas' C parser makes them:
-    the text of each cell, NaN where it is one of ``na`` (the empty cell among them).  None
-    when polars cannot be used or does not find the ``n_records`` data records the line scan found
-    (the caller's pandas parse then decides).
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Missing cells as None, as every reader path gives them (pandas' C parser gives NaN)."""
+    columns = {}
+    for j in range(frame.shape[1]):
+        cells = frame.iloc[:, j].to_numpy(dtype=object)
+        missing = pd.isna(cells)
+        if missing.any():
+            cells = cells.copy()
+            cells[missing] = None
+        columns[j] = cells
+    return pd.DataFrame(columns, index=frame.index, dtype=object, copy=False).set_axis(frame.columns, axis=1)
 
-    Without quotes a record is a line and a field is what lies between delimiters, so both
-    parsers read the same cells (tested against each other, tests/test_readers.py). The gain
-    is the Python strings: pandas makes one per cell, here the columns whose values repeat
-    (types, regions, complexes, sizes, counts) make one per distinct value — the 1M
-    organisations table (1.46M rows, 12 columns) 5.7 s → 1.7 s (docs/benchmark.md)."""
+
+def _read_columnar(data: bytes, delim: str, header: list, na: list, n_records: int, *, quoted: bool):
+    """The cells of a file without quote characters or with regular quotes only (see
+    :func:`_quoted_records`), parsed by polars (multithreaded, in Arrow memory) and handed over
+    as object columns of the text of each cell as pandas' C parser reads it, None where it is
+    one of ``na`` (the empty cell among them).  None when polars cannot be used or
+    does not find the ``n_records`` data records the line scan found (the caller's pandas
+    parse then decides).
+
+    Without quotes a record is a line and a field is what lies between delimiters; with
+    regular quotes the csv rules have one reading; so both parsers read the same cells
+    (tested against each other, tests/test_readers.py). The gain is the Python strings: pandas
+    makes one per cell, here the columns whose values repeat (types, regions, complexes,
+    sizes, counts) make one per distinct value (docs/benchmark.md)."""
     global _POLARS_PROCESS
     sep = delim.encode("utf-8")
-    if len(sep) != 1 or delim in "\r\n":
+    if len(sep) != 1 or delim in '\r\n"':
         return None
     # polars' thread pool does not survive a fork: a process forked after this one used it
     # would wait forever on its first parse (analyze forks its second core after reading the
@@ -799,8 +926,9 @@ def _read_unquoted_columnar(data: bytes, delim: str, header: list, na: list, n_r
     _POLARS_PROCESS = os.getpid()
     import polars as pl  # (here, not at the top: importing it costs 0.2 s, more than a small file's parse)
     try:
-        table = pl.read_csv(data, has_header=True, separator=delim, quote_char=None, infer_schema=False,
-                            null_values=list(dict.fromkeys(na)), encoding="utf8", raise_if_empty=False)
+        table = pl.read_csv(data, has_header=True, separator=delim, quote_char='"' if quoted else None,
+                            infer_schema=False, null_values=list(dict.fromkeys(na)), encoding="utf8",
+                            raise_if_empty=False)
     except Exception:  # (a file polars reads otherwise than the line scan: pandas decides)
         return None
     if table.height != n_records or table.width != len(header):
@@ -810,20 +938,17 @@ def _read_unquoted_columnar(data: bytes, delim: str, header: list, na: list, n_r
 
 
 def _objects(s, pl) -> np.ndarray:
-    """A polars text column (``pl``: the polars module) as an object array of str (NaN where
+    """A polars text column (``pl``: the polars module) as an object array of str (None where
     missing); repeated values share one str object."""
     n = len(s)
     if s.null_count() == n:
-        return np.full(n, np.nan, dtype=object)
+        return np.full(n, None, dtype=object)
     sample = s.gather_every(max(1, n // _SAMPLE_ROWS))
     if 2 * sample.n_unique() > len(sample):
-        out = np.asarray(s.to_numpy(), dtype=object)
-        if s.null_count():
-            out[s.is_null().to_numpy()] = np.nan
-        return out
+        return np.asarray(s.to_numpy(), dtype=object)  # (missing: None)
     distinct = s.drop_nulls().unique(maintain_order=True)
     codes = s.cast(pl.Enum(distinct)).to_physical().fill_null(len(distinct)).to_numpy()
-    return np.array(distinct.to_list() + [np.nan], dtype=object)[codes]
+    return np.array(distinct.to_list() + [None], dtype=object)[codes]
 
 
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -889,12 +1014,18 @@ for _c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\
     _OTHER_SPACE.setdefault(_c.encode()[:1], []).append(_c.encode())
 
 
+def _other_space(data: bytes) -> bool:
+    """Whether the bytes hold any whitespace other than ASCII (no-break, em, ideographic
+    spaces …): one memchr per lead byte, the longer searches only after a hit."""
+    return any(lead in data and any(w in data for w in seqs) for lead, seqs in _OTHER_SPACE.items())
+
+
 def _may_need_strip(text: str, data: bytes, delim: str) -> bool:
     """Whether some cell may begin or end with whitespace: never "no" when one does (then
     :func:`strip_cells` looks column by column).  Byte searches in C over the whole file: any
     whitespace other than space, tab, CR and LF anywhere; a space or tab beside a delimiter, a
     line end or a quote; a line break just inside a quote at a cell's edge."""
-    if any(lead in data and any(w in data for w in seqs) for lead, seqs in _OTHER_SPACE.items()):
+    if _other_space(data):
         return True
     end = len(data)
     while end and data[end - 1] in b"\r\n":  # (no copy of the file, unlike rstrip)

@@ -232,6 +232,29 @@ def test_unquoted_records_scan_equals_numpy(text, delimiter):
     assert got[0].dtype == np.int64 and got[1].dtype == np.int64
 
 
+def _same_by_both_parsers(path, **options):
+    """The file read through polars and through pandas' C parser: the same table, line
+    numbers and quality events (or the same error)."""
+    import pandas as pd
+    from netcluster import readers
+    got = {}
+    for name, min_bytes in (("columnar", 0), ("pandas", 10 ** 15)):
+        readers.COLUMNAR_MIN_BYTES, before = min_bytes, readers.COLUMNAR_MIN_BYTES
+        try:
+            got[name] = read_table(path, **options)
+        except nc.InputError as e:
+            got[name] = str(e)
+        finally:
+            readers.COLUMNAR_MIN_BYTES = before
+    a, b = got["columnar"], got["pandas"]
+    if isinstance(b, str):
+        assert a == b
+        return
+    pd.testing.assert_frame_equal(a.frame, b.frame)
+    assert a.lines.tolist() == b.lines.tolist()
+    pd.testing.assert_frame_equal(a.log.events, b.log.events)
+
+
 # unquoted cells: spaces of every kind, the "NA"/"-" tokens, Hangul, repeated values (so that
 # the columnar reader's one-str-per-distinct-value path is taken), empty cells
 _UNQUOTED_CELL = st.one_of(st.sampled_from(["", "NA", "-", "firm", "대학", " x ", "x"]),
@@ -246,8 +269,6 @@ def test_columnar_reader_reads_what_pandas_reads(tmp_path_factory, rows, eol, de
     """A file without quotes read by polars (the columnar path of large files) gives the same
     table, line numbers and quality events as pandas' C parser, whatever the line ends, blank
     lines, whitespace, missing-value tokens and delimiters — the oracle is the other parser."""
-    import pandas as pd
-    from netcluster import readers
     rows = [[c.replace(delim, "") for c in r] for r in rows]
     lines = [delim.join(["h1", "h2", "h3"])] + [delim.join(r) for r in rows]
     if blank_lines:
@@ -255,32 +276,17 @@ def test_columnar_reader_reads_what_pandas_reads(tmp_path_factory, rows, eol, de
     text = eol.join(lines) + (eol if final_eol else "")
     path = tmp_path_factory.mktemp("columnar") / "t.csv"
     path.write_bytes(text.encode("utf-8"))
-    got = {}
-    for name, min_bytes in (("columnar", 0), ("pandas", 10 ** 15)):
-        readers.COLUMNAR_MIN_BYTES, before = min_bytes, readers.COLUMNAR_MIN_BYTES
-        try:
-            got[name] = read_table(path, delimiter=delim, na_values=na)
-        except nc.InputError as e:
-            got[name] = str(e)
-        finally:
-            readers.COLUMNAR_MIN_BYTES = before
-    a, b = got["columnar"], got["pandas"]
-    if isinstance(b, str):
-        assert a == b
-        return
-    pd.testing.assert_frame_equal(a.frame, b.frame)
-    assert a.lines.tolist() == b.lines.tolist()
-    pd.testing.assert_frame_equal(a.log.events, b.log.events)
+    _same_by_both_parsers(path, delimiter=delim, na_values=na)
 
 
 def test_columnar_reader_is_used_on_large_unquoted_files(tmp_path, monkeypatch):
     """The columnar path really runs (not only its fallback): a file above the size threshold
     without quotes goes through polars, repeated values share one str object, and missing
-    cells are NaN as pandas makes them."""
+    cells are None as in every reader path."""
     from netcluster import readers
     calls = []
-    real = readers._read_unquoted_columnar
-    monkeypatch.setattr(readers, "_read_unquoted_columnar", lambda *a: calls.append(1) or real(*a))
+    real = readers._read_columnar
+    monkeypatch.setattr(readers, "_read_columnar", lambda *a, **k: calls.append(1) or real(*a, **k))
     monkeypatch.setattr(readers, "COLUMNAR_MIN_BYTES", 0)
     path = tmp_path / "t.csv"
     path.write_text("id,type\n" + "".join(f"{i},{'firm' if i % 3 else ''}\n" for i in range(300)), encoding="utf-8")
@@ -288,7 +294,7 @@ def test_columnar_reader_is_used_on_large_unquoted_files(tmp_path, monkeypatch):
     assert calls and t.frame is not None
     types = t.frame["type"].to_numpy(dtype=object)
     assert types[1] is types[2] and types[1] == "firm"
-    assert t.frame["type"].isna().sum() == 100 and isinstance(types[0], float)
+    assert t.frame["type"].isna().sum() == 100 and types[0] is None
     assert t.frame["id"].tolist() == [str(i) for i in range(300)] and t.frame["id"].dtype == object
 
 
@@ -314,3 +320,63 @@ def test_columnar_reader_in_a_forked_process(tmp_path, monkeypatch):
         if child.is_alive():
             child.kill()
     assert got.equals(parent)
+
+
+def _csv_module_scan(text, delimiter):
+    """The csv module's records (strict): start line and field count of each non-empty row,
+    or None where it refuses the text."""
+    import csv
+    import io
+    starts, counts, prev = [], [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if row:
+                starts.append(prev + 1)
+                counts.append(len(row))
+            prev = reader.line_num
+    except csv.Error:
+        return None
+    return starts, counts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='ab,;"\n\r \t가', max_size=40), st.sampled_from([",", ";"]))
+def test_quoted_scan_equals_the_csv_module(text, delimiter):
+    """The compiled scan of a quoted file reads the records the csv module reads, from the same
+    lines, whenever it calls the file's quotes regular; it never calls regular a text the csv
+    module refuses. (Bare CRs are made LF first, as the reader's line-end rules do.)"""
+    import numpy as np
+    from netcluster.readers import _quoted_records
+    text = text.replace("\r\n", "\x00").replace("\r", "\n").replace("\x00", "\r\n")
+    data = text.encode("utf-8")
+    lines, counts, regular, edge = _quoted_records(np.frombuffer(data, dtype=np.uint8), ord(delimiter),
+                                                    data.count(b"\n") + 1)
+    want = _csv_module_scan(text, delimiter)
+    if regular:
+        assert want is not None, "called regular a text the csv module refuses"
+        assert (lines.tolist(), counts.tolist()) == want
+        import csv
+        import io
+        cells = [c for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for c in row]
+        assert bool(edge) == any(c != c.strip(" \t\n\r") for c in cells)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet='ab가,;" \r\n', max_size=5), min_size=2, max_size=2), min_size=1,
+                max_size=40), st.sampled_from(["minimal", "all", "pandas"]), st.sampled_from(["\n", "\r\n"]))
+def test_quoted_regular_files_read_by_both_parsers_alike(tmp_path_factory, rows, quoting, eol):
+    """A quoted file (written by the csv module, minimally or fully quoted, or by pandas) read
+    through polars gives the table, lines and events pandas' C parser gives."""
+    import csv
+    import io
+    import pandas as pd
+    buf = io.StringIO()
+    if quoting == "pandas":
+        pd.DataFrame(rows, columns=["h1", "h2"]).to_csv(buf, index=False, lineterminator=eol)
+    else:
+        csv.writer(buf, lineterminator=eol, quoting=csv.QUOTE_ALL if quoting == "all" else csv.QUOTE_MINIMAL
+                   ).writerows([["h1", "h2"]] + rows)
+    path = tmp_path_factory.mktemp("quoted") / "t.csv"
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    _same_by_both_parsers(path, delimiter=",")
