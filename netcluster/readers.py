@@ -379,15 +379,15 @@ def _scan_records(text: str, delimiter: str, file=None, data: bytes | None = Non
     """Physical start line and field count of every non-blank record (header included).
 
     Raises :class:`InputError` on an unterminated quote.  See :func:`_scan`."""
-    starts, counts, _ = _scan(text, delimiter, file, data)
+    starts, counts, _, _ = _scan(text, delimiter, file, data)
     return starts, counts
 
 
 def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
-    """``(starts, counts, quotes)``: :func:`_scan_records`' arrays and how the file quotes —
-    ``None`` without any quote character, otherwise whether every quote is regular (see
-    :func:`_quoted_records`) and, when it is, whether a cell's value begins or ends with ASCII
-    whitespace: ``("regular", edge_space)`` or ``("irregular", None)``.
+    """``(starts, counts, quoting, edge)``: :func:`_scan_records`' arrays, how the file quotes
+    (``"none"``, ``"regular"`` — see :func:`_quoted_records` — or ``"irregular"``) and whether
+    some cell's value begins or ends with ASCII whitespace (None: not known, the csv module
+    read the records or the delimiter is longer than a byte).
 
     Files without any quote character are scanned by one compiled pass over their bytes (no
     per-row Python work); so are files whose quotes are all regular (a quoted field opens at a
@@ -395,14 +395,16 @@ def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
     by the csv module, which defines what an irregular quote means."""
     data = data if data is not None else text.encode("utf-8")
     delim = delimiter.encode()
+    one_byte = len(delim) == 1
     if b'"' not in data:
-        return (*_unquoted_records(np.frombuffer(data, dtype=np.uint8), delim[0] if len(delim) == 1 else -1,
-                                   data.count(b"\n") + 1), None)
-    if len(delim) == 1 and delim != b'"':
+        starts, counts, edge = _unquoted_records(np.frombuffer(data, dtype=np.uint8), delim[0] if one_byte else -1,
+                                                 data.count(b"\n") + 1)
+        return starts, counts, "none", bool(edge) if one_byte else None
+    if one_byte and delim != b'"':
         starts, counts, regular, edge = _quoted_records(np.frombuffer(data, dtype=np.uint8), delim[0],
                                                         data.count(b"\n") + 1)
         if regular:
-            return starts, counts, ("regular", bool(edge))
+            return starts, counts, "regular", bool(edge)
     starts, counts = array("q"), array("q")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     prev_end = 0
@@ -417,7 +419,7 @@ def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
                          f"(the record starts on line {prev_end + 1})",
                          file=file, line=prev_end + 1) from None
     return (np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy(),
-            ("irregular", None))
+            "irregular", None)
 
 
 @compiled
@@ -509,11 +511,13 @@ def _quoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
 def _unquoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
     """Line number (1-based) and field count of every non-blank line of the bytes ``b`` of a
     file without quotes (lines end at \\n; a line of nothing or a lone \\r is blank; a field
-    count is the delimiter bytes + 1; ``delimiter`` -1: a multi-byte delimiter, one field) —
-    one pass over the bytes instead of whole-array numpy searches (timings: docs/benchmark.md)."""
+    count is the delimiter bytes + 1; ``delimiter`` -1: a multi-byte delimiter, one field),
+    and whether some field begins or ends with ASCII whitespace (the CR of a CRLF not counted)
+    — one pass over the bytes instead of whole-array numpy searches (timings:
+    docs/benchmark.md)."""
     lines = np.empty(n_lines, dtype=np.int64)
     counts = np.empty(n_lines, dtype=np.int64)
-    n, k, line, begin, fields = len(b), 0, 1, 0, 1
+    n, k, line, begin, fields, field, edge = len(b), 0, 1, 0, 1, 0, False
     for i in range(n + 1):
         if i == n or b[i] == 10:
             length = i - begin
@@ -521,12 +525,19 @@ def _unquoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
                 lines[k] = line
                 counts[k] = fields
                 k += 1
+                end = i - 1 if b[i - 1] == 13 else i
+                if end > field and (_is_ascii_space(b[field]) or _is_ascii_space(b[end - 1])):
+                    edge = True
             line += 1
             begin = i + 1
             fields = 1
+            field = i + 1
         elif b[i] == delimiter:
+            if i > field and (_is_ascii_space(b[field]) or _is_ascii_space(b[i - 1])):
+                edge = True
             fields += 1
-    return lines[:k].copy(), counts[:k].copy()
+            field = i + 1
+    return lines[:k].copy(), counts[:k].copy(), edge
 
 
 def _check_header(header: list, file) -> list:
@@ -813,7 +824,7 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
             raise InputError(f"the delimiter must be one character, got {delim!r}", file=path)
         if data is None:
             data = text.encode("utf-8")
-        starts, counts, quotes = _scan(text, delim, path, data)
+        starts, counts, quoting, edge = _scan(text, delim, path, data)
         if len(starts) == 0:
             raise InputError("file has no header", file=path)
         header = _check_header(next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""),
@@ -825,9 +836,8 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
 
         ok = counts == ncol
         frame = None
-        regular = quotes is None or quotes[0] == "regular"
-        if ok.all() and ncol <= _WIDE and regular and len(data) >= COLUMNAR_MIN_BYTES:
-            frame = _read_columnar(data, delim, header, na, len(starts), quoted=quotes is not None)
+        if ok.all() and ncol <= _WIDE and quoting != "irregular" and len(data) >= COLUMNAR_MIN_BYTES:
+            frame = _read_columnar(data, delim, header, na, len(starts), quoted=quoting == "regular")
         nan_cells = False  # (pandas' C parser marks missing cells NaN; the other paths None)
         if frame is None and ok.all() and ncol <= _WIDE:
             nan_cells = True
@@ -863,8 +873,8 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
     lines = starts[ok]
     if stand_in is not None:
         frame = _restore(frame, stand_in, original)
-    if quotes is not None and quotes[0] == "regular":  # (the scan saw every cell's edges)
-        need_strip = quotes[1] or _other_space(data)
+    if edge is not None:  # (the scan saw every cell's edges; other spaces are searched for)
+        need_strip = edge or _other_space(data)
     else:
         need_strip = _may_need_strip(text, data, delim)
     if stand_in is not None or need_strip:  # (a line break restored: look)
