@@ -405,6 +405,13 @@ def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
                                                         data.count(b"\n") + 1)
         if regular:
             return starts, counts, "regular", bool(edge)
+    starts, counts = _csv_module_records(text, delimiter, file)
+    return starts, counts, "irregular", None
+
+
+def _csv_module_records(text: str, delimiter: str, file=None):
+    """Start line and field count of every non-empty record as the csv module (strict) reads
+    them; :class:`InputError` where it refuses the text (an opening quote never closed)."""
     starts, counts = array("q"), array("q")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     prev_end = 0
@@ -418,14 +425,23 @@ def _scan(text: str, delimiter: str, file=None, data: bytes | None = None):
         raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed "
                          f"(the record starts on line {prev_end + 1})",
                          file=file, line=prev_end + 1) from None
-    return (np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy(),
-            "irregular", None)
+    return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
 
 
 @compiled
 def _is_ascii_space(c):  # pragma: no cover (compiled)
     """Whether the byte is an ASCII character str.strip removes (tab to CR, FS to US, space)."""
     return (9 <= c <= 13) or (28 <= c <= 32)
+
+
+@compiled
+def _line_end(b, i):  # pragma: no cover (compiled)
+    """Length of the line end at ``b[i]``: 1 for LF, 2 for CRLF, 0 for anything else."""
+    if i < len(b) and b[i] == 10:
+        return 1
+    if i + 1 < len(b) and b[i] == 13 and b[i + 1] == 10:
+        return 2
+    return 0
 
 
 @compiled
@@ -444,13 +460,10 @@ def _quoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
     counts = np.empty(n_lines, dtype=np.int64)
     n, k, line, i, edge = len(b), 0, 1, 0, False
     while i < n:
-        if b[i] == 10:  # a blank line
+        end = _line_end(b, i)
+        if end:  # a blank line
             line += 1
-            i += 1
-            continue
-        if b[i] == 13 and i + 1 < n and b[i + 1] == 10:
-            line += 1
-            i += 2
+            i += end
             continue
         start, fields = line, 1
         while True:  # a field begins at i
@@ -476,13 +489,10 @@ def _quoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
                     continue
                 if i >= n:
                     break
-                if b[i] == 10:
+                end = _line_end(b, i)
+                if end:
                     line += 1
-                    i += 1
-                    break
-                if b[i] == 13 and i + 1 < n and b[i + 1] == 10:
-                    line += 1
-                    i += 2
+                    i += end
                     break
                 return lines[:k].copy(), counts[:k].copy(), False, edge  # text after a closing quote
             s = i
