@@ -382,3 +382,41 @@ def test_quoted_regular_files_read_by_both_parsers_alike(tmp_path_factory, rows,
     from netcluster.readers import _line_ends, _scan
     assert _scan(_line_ends(buf.getvalue())[0], ",")[2] != "irregular"
     _same_by_both_parsers(path, delimiter=",", na_values=na)
+
+
+_LINE_PIECES = st.sampled_from(["a,b", "홍길동", "대학교", "\u00e9", "\U0001f600", "x"])
+# UTF-8's edges: overlong forms, surrogates, the last code point and one past it, cut sequences
+_EDGE_SEQUENCES = [b"\xc0\xaf", b"\xc1\xbf", b"\xc2\x80", b"\xe0\x9f\x80", b"\xe0\xa0\x80", b"\xed\x9f\xbf",
+                   b"\xed\xa0\x80", b"\xef\xbf\xbf", b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80",
+                   b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80", b"\xe2\x82", b"a\xe2"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.just("utf-8"), _LINE_PIECES), st.tuples(st.just("cp949"), _LINE_PIECES),
+                          st.tuples(st.just("bytes"), st.binary(max_size=6)),
+                          st.tuples(st.just("bytes"), st.sampled_from(_EDGE_SEQUENCES))), max_size=12))
+def test_mixed_encoding_lines_found_as_decoding_each_line_finds_them(lines):
+    """The compiled pass finds the first line that is non-ASCII valid UTF-8 and the first that is
+    non-ASCII and not, as decoding each line with Python's strict UTF-8 decoder does — lines of
+    UTF-8 and CP949 text and of random bytes (overlong forms, surrogates, cut sequences)."""
+    import numpy as np
+    from netcluster.readers import _utf8_and_other_lines
+
+    def encode(kind, x):
+        if kind == "bytes":
+            return x.replace(b"\n", b"")
+        try:
+            return x.encode(kind)
+        except UnicodeEncodeError:
+            return b"?"
+    raw = b"\n".join(encode(k, x) for k, x in lines)
+    want_utf8 = want_other = 0
+    for i, line in enumerate(raw.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            want_utf8 = want_utf8 or i
+        except UnicodeDecodeError:
+            want_other = want_other or i
+    assert tuple(_utf8_and_other_lines(np.frombuffer(raw, dtype=np.uint8))) == (want_utf8, want_other)
