@@ -296,6 +296,18 @@ def _utf8_and_other_lines(b):  # pragma: no cover (compiled)
     return first_utf8, first_other
 
 
+def _decoded(raw: bytes, encoding: str | None, file, *, log=None, table="participations") -> tuple:
+    """``(encoding, text)``: the given encoding, or the detected one (:func:`detect_encoding`),
+    and the text decoded with it — once: a CP949 file is decoded while it is detected."""
+    if encoding is None:
+        enc, text = _detect_encoding(raw, file)
+        if text is not None:
+            return enc, text
+    else:
+        enc = encoding
+    return enc, _decode(raw, enc, file, log=log, table=table)
+
+
 def _decode(raw: bytes, encoding: str, file, *, log=None, table="participations") -> str:
     try:
         enc = codecs.lookup(encoding).name
@@ -737,8 +749,7 @@ def _read_json(raw: bytes, name, na, table, log, encoding) -> RawTable:
     columns, lists of plain values one cell joined by ``;``; numbers are written as in the file,
     booleans ``true``/``false``, null and empty strings are missing.  The line of a record is
     the line its object starts on."""
-    enc = encoding or detect_encoding(raw, file=name)
-    text = _decode(raw, enc, name, log=log, table=table)
+    enc, text = _decoded(raw, encoding, name, log=log, table=table)
     stripped = text.lstrip("\ufeff \t\r\n")
     offset = len(text) - len(stripped)
     dec = json.JSONDecoder()
@@ -859,11 +870,8 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
                         action="info", file=path, line=1,
                         detail="read as UTF-8 the names would be Latin letters of rare blocks; as CP949 they "
                                "are Hangul (pass --encoding utf-8 to override)")
-    if text is None and encoding is None:
-        enc, text = _detect_encoding(raw, path)  # (the text when detecting decoded it: CP949)
     if text is None:
-        enc = encoding or enc
-        text = _decode(raw, enc, path, log=log, table=table)
+        enc, text = _decoded(raw, encoding, path, log=log, table=table)
     # UTF-8 bytes for the C parser: the file itself when it is UTF-8 without a BOM
     data = raw if codecs.lookup(enc).name == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None
     del raw
