@@ -20,6 +20,8 @@ __all__ = ["ORG_TYPES", "ROLES", "normalise_org_type", "infer_org_type",
 
 ORG_TYPES = ("firm", "university", "research", "government", "support", "other")
 ROLES = ("lead", "participant", "subcontractor", "other")
+#: Government and support bodies counted together (the public side of the type-share tables).
+PUBLIC_BODIES = "government+support"
 
 TYPE_ALIASES = {
     "firm": ["firm", "company", "enterprise", "business", "industry", "private", "sme",

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ._sorting import unique_values
 from .centrality import _SearchGraph, _linear_dependencies, _unweighted_adjacency
+from .orgtypes import PUBLIC_BODIES
 from .programme import org_service_flags
 from .slices import Slice, year_slices
 
@@ -52,7 +53,7 @@ RIS_COLUMNS = ["region", "firms", "firm_ties", "firm_university_tie_share", "fir
                "firm_partners_local_share", "kis_firms", "kis_mean_degree", "kis_external_share"]
 TYPES = ("government", "support", "firm", "university", "research")
 #: The row of government and support bodies together (a tie between the two counts once).
-PUBLIC = "government+support"
+PUBLIC = PUBLIC_BODIES
 
 
 #: A period's betweenness shares are exact when every organisation as a source costs at most

@@ -2,15 +2,19 @@
 independent reader): an autofilter and sensible widths on every sheet, number formats by what
 each column is, the labels of the registry, and names exactly as they are."""
 
+import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from netcluster.indicators import REGISTRY
+from netcluster.indicators import REGISTRY, SECTIONS
+from netcluster.orgtypes import ORG_TYPES
 from netcluster.pipeline import analyze
 from netcluster.write import columns as spec
+from netcluster.write.sheets import SHOWN_ORGANISATION_COLUMNS
 
 NAMES = ["-한빛산업", "+82 Tech", "@Home Co", "=SUM(A1)", "보통기업", "Plain Ltd"]
 
@@ -89,3 +93,71 @@ def test_labels_come_from_the_registry_and_the_column_specification(book):
     sc = lab[lab["sheet"] == "scorecard"].set_index("column id")["label"]
     ind = next(i for i in REGISTRY if i.key("region") == "joint_project_share")
     assert sc["joint_project_share"] == ind.label["en"]
+
+
+# -- values as a reader names them (the CSV files keep the codes) -------------------------
+
+HANGUL = re.compile("[가-힣]")
+#: headers that are names in Korean writing too
+PROPER_HEADERS = {"PageRank", "HHI"}
+
+
+def test_the_korean_workbook_shows_the_codes_as_a_korean_analyst_names_them(demo_out):
+    """Oracle: the codes in the CSV files (what scripts read) looked up in hand-written Korean
+    names — independent of the workbook's writer; the workbook read back with pandas/openpyxl."""
+    xl = pd.read_excel(demo_out / "indicators.xlsx", sheet_name=None, dtype=object)
+    csv = pd.read_csv(demo_out / "organisations.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert set(csv["org_type"]) <= set(ORG_TYPES)  # the CSV keeps the codes
+    korean = {"firm": "기업", "university": "대학", "research": "연구기관", "government": "공공기관",
+              "support": "지원기관", "other": "기타"}
+    sheet = xl["organisations"]
+    shown = dict(zip(sheet[spec.column("org_id").label["ko"]].astype(str),
+                     sheet[spec.column("org_type").label["ko"]]))
+    assert {i: shown[i] for i in csv["org_id"]} == dict(zip(csv["org_id"], csv["org_type"].map(korean)))
+    for name in ("type_shares_by_phase", "type_shares_by_year"):
+        assert set(xl[name]["기관유형"]) <= set(korean.values()) | {"정부·지원기관 합계"}, name
+        assert "정부·지원기관 합계" in set(xl[name]["기관유형"]), name
+    phases = ["1단계(2005–2008)", "2단계(2009–2013)", "3단계(2014–)"]
+    for name in ("structure_by_phase", "type_shares_by_phase", "budget_concentration"):
+        assert list(dict.fromkeys(xl[name]["구간"])) == phases, name
+    sc = xl["scorecard"]
+    codes = pd.read_csv(demo_out / "scorecard.csv", encoding="utf-8-sig")
+    assert list(sc["영역"]) == [SECTIONS[s]["ko"] for s in codes["section"]]
+    assert not set(sc["단위"]) & set(codes["unit"]), "units shown as codes"
+    assert set(xl["quality_summary"]["처리"]) <= {"제외", "수정", "병합", "참고"}
+    assert set(xl["quality_summary"]["표"]) | set(xl["conservation"]["표"]) <= {"참여 기록", "기관", "과제"}
+    for name, col in (("changes", "방법"), ("outcomes", "방법"), ("outcomes", "비교 집단"),
+                      ("quality_summary", "사유")):
+        for v in xl[name][col].dropna():
+            assert HANGUL.search(str(v)), (name, col, v)
+
+
+def test_every_header_of_the_korean_workbook_is_korean(demo_out):
+    """A column added to a table without its label in SHEET_COLUMNS shows its id (merged_with,
+    split … once did): every header has Hangul, but for names written alike in Korean."""
+    xl = pd.read_excel(demo_out / "indicators.xlsx", sheet_name=None, nrows=1)
+    bad = {name: [c for c in frame.columns if not HANGUL.search(str(c)) and c not in PROPER_HEADERS]
+           for name, frame in xl.items()}
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_an_analysts_column_keeps_its_values():
+    """Only the coded columns are relabelled: a column the analyst named like one keeps its
+    values in the organisations sheet (the organisations sheet relabels org_type only)."""
+    from netcluster.write.sheets import shown_values
+    frame = pd.DataFrame({"org_type": ["government", "firm", None], "unit": ["count", "share", "count"]})
+    out = shown_values(frame, "ko", SHOWN_ORGANISATION_COLUMNS)
+    assert out["org_type"].tolist()[:2] == ["공공기관", "기업"] and pd.isna(out["org_type"].iloc[2])
+    assert out["unit"].tolist() == frame["unit"].tolist()
+    assert frame["org_type"].tolist()[:2] == ["government", "firm"]  # (the table itself is not changed)
+
+
+def test_no_word_of_the_text_table_is_written_twice():
+    """A key given twice in the TEXT literal silently hides the first entry (a heading and a
+    lookup table once shared the key "methods")."""
+    import ast
+    import netcluster.write.text as text_module
+    tree = ast.parse(Path(text_module.__file__).read_text(encoding="utf-8"))
+    table = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "TEXT")
+    keys = [k.value for k in table.keys]
+    assert sorted(k for k in set(keys) if keys.count(k) > 1) == []

@@ -48,7 +48,8 @@ from ..write.report import report_html
 from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
 from ..write.xlsx import Deflated
-from ..write.sheets import sheet_labels, table_sheet, workbook_sheet
+from ..write.sheets import (SHOWN_ORGANISATION_COLUMNS, sheet_labels, show_function, shown_values, table_sheet,
+                            workbook_sheet)
 from .plan import Task
 
 __all__ = ["Options"]
@@ -741,9 +742,11 @@ def organisation_files(organisations, ties, lang, options: Options):
     labels and formats) from the table formatted once; GraphML when asked."""
     orgs = organisations.reset_index()
     formatted = FormattedTable.of(orgs)
-    spec = table_sheet(formatted or orgs, lang, options.group_by, table="organisations", source=organisations)
-    sheet = Deflated.of(sheet_bytes(formatted or orgs, headers=spec.headers, formats=spec.formats,
-                                    full="organisations.csv"))
+    # the sheet shows the organisation types as a reader names them; the CSV and GEXF keep the codes
+    shown = (formatted.shown({c: show_function(c, lang) for c in SHOWN_ORGANISATION_COLUMNS if c in formatted.columns})
+             if formatted else shown_values(orgs, lang, SHOWN_ORGANISATION_COLUMNS))
+    spec = table_sheet(shown, lang, options.group_by, table="organisations", source=organisations)
+    sheet = Deflated.of(sheet_bytes(shown, headers=spec.headers, formats=spec.formats, full="organisations.csv"))
     write_csv(formatted or orgs, options.out / "organisations.csv")
     if options.graphml:
         write_graphml(organisations, ties, options.out / "network.graphml")
@@ -839,7 +842,6 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     lang, g = a.params["lang"], a.params["group_by"]
     sheets["labels"] = sheet_labels(lang, g, a.organisations)
     if len(a.ties) > XLSX_MAX_TIES:
-        sheets["note"] = pd.DataFrame({"note": [f"ties sheet: the {XLSX_MAX_TIES:,} strongest of {len(a.ties):,} "
-                                                f"ties; all ties are in ties.csv"]})
+        sheets["note"] = pd.DataFrame({"note": [t("ties_sheet_note", lang, n=XLSX_MAX_TIES, total=len(a.ties))]})
     sheets = {k: v if isinstance(v, (bytes, Deflated)) else workbook_sheet(k, v, lang, g) for k, v in sheets.items()}
     write_xlsx(sheets, options.out / "indicators.xlsx")

@@ -240,6 +240,18 @@ class FormattedTable:
         idx = np.asarray(idx, dtype=np.int64)
         return FormattedTable(self.columns, [c.take(idx) for c in self._cols], len(idx))
 
+    def shown(self, show: dict) -> "FormattedTable":
+        """The table with the distinct texts of text columns replaced, ``{name: function of a
+        text}`` (the codes and the other columns shared): a reader's labels of coded values.
+
+        >>> t = FormattedTable.of(pd.DataFrame({"t": ["firm", None, "firm"], "w": [1, 2, 3]}))
+        >>> t.shown({"t": str.upper}).csv_text().split()
+        ['t,w', 'FIRM,1', ',2', 'FIRM,3']
+        """
+        cols = [_Column("text", codes=c.codes, uniques=[show[n](u) for u in c.uniques])
+                if n in show and c.kind == "text" else c for n, c in zip(self.columns, self._cols)]
+        return FormattedTable(self.columns, cols, self.n_rows)
+
     def select(self, names: list[str]) -> "FormattedTable":
         return FormattedTable(names, [self.column(n) for n in names], self.n_rows)
 

@@ -19,13 +19,14 @@ import pandas as pd
 
 from ..indicators import REFERENCES, REGISTRY, SECTIONS, fill_in, group_label
 from ..linkage import to_square
+from ..orgtypes import PUBLIC_BODIES
 from ..regions import PROVINCE_ENGLISH
 from .columns import columns_for
 from .columns import labels as column_labels
 from .pages import FONT_STACK, page, pages_nav
-from .sheets import SHEET_COLUMNS
+from .sheets import SHEET_COLUMNS, show_function, shown_values
 from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
-from .text import t
+from .text import QUALITY_REASONS_KO, phase_label, phase_short, t
 
 __all__ = ["report_html", "format_value", "QUALITY_REASONS_KO"]
 
@@ -75,42 +76,6 @@ document.addEventListener('click',function(e){var b=e.target.closest('button[dat
 })();
 """
 
-#: The quality report's reasons in Korean (the quality log keeps the English ones).
-QUALITY_REASONS_KO = {
-    "blank row": "빈 행", "duplicate participation": "중복 참여 행", "ragged row": "열 수가 머리행과 다른 행",
-    "repeated header line": "반복된 머리행(파일을 이어 붙임?)", "missing project id": "과제번호 없음",
-    "missing organisation id and name": "기관 ID와 기관명 없음", "duplicate organisation": "중복 기관 행",
-    "duplicate project": "중복 과제 행", "single-participant project (kept; no ties)": "단독 과제(유지, 연결 없음)",
-    "project with no participations (not counted)": "참여 기록이 없는 과제(과제 수에서 제외)",
-    "mapped column not in this table": "매핑한 열이 이 표에 없음",
-    "mapped column is empty in every row": "매핑한 열이 모든 행에서 비어 있음",
-    "cell looks multi-valued (a separator can be set in the mapping)": "여러 값이 든 칸으로 보임(매핑에서 구분자 지정 가능)",
-    "multi-valued cell, first value kept": "여러 값이 든 칸, 첫 값 사용",
-    "amount with a currency sign parsed": "통화 기호가 붙은 금액 해석",
-    "number like 1,234 read with the column's decimal comma": "1,234 같은 값을 이 열의 소수점 쉼표 규칙으로 해석",
-    "organisation-type labels not recognised: types guessed from names (map them in the mapping's values for "
-    "org_type; the labels stay in org_category)": "원자료 기관구분을 인식하지 못해 기관명으로 유형 추정(매핑 파일에서 지정 가능, 원래 구분은 "
-                                    "기관구분(원자료) 열에 보존)",
-    "organisation not in the organisations table": "기관표에 없는 기관",
-    "project not in the projects table": "과제표에 없는 과제", "region read from address": "주소에서 시·도를 읽음",
-    "unknown region": "시·도 미상", "organisation type inferred from name": "기관명에서 기관유형 추정",
-    "unrecognised organisation type, inferred from name": "알 수 없는 기관유형, 기관명에서 추정",
-    "unrecognised role, set to 'other'": "알 수 없는 참여역할, '기타'로 처리",
-    "organisation names merged by name key": "기관명 표기 차이를 같은 기관으로 병합",
-    "organisation id used with different names": "한 기관 ID에 여러 기관명",
-    "missing organisation id, name key used": "기관 ID 없음, 기관명 키 사용",
-    "id written as a float, repaired": "실수로 적힌 ID 수정('123.0' → '123')",
-    "id normalised (full-width forms, invisible or control characters)": "ID 정규화(전각 문자, 보이지 않는 문자)",
-    "invisible or control characters removed from name": "기관명의 보이지 않는 문자·제어 문자 제거",
-    "number with thousands separators parsed": "천 단위 구분 기호가 있는 숫자 해석",
-    "number with a decimal comma parsed": "소수점 쉼표 숫자 해석", "not a number, set missing": "숫자가 아님, 결측 처리",
-    "not a finite number (inf or NaN), set missing": "유한한 숫자가 아님(inf, NaN), 결측 처리",
-    "not a finite number (infinite), set missing": "유한한 숫자가 아님(무한대), 결측 처리",
-    "unreadable year, set missing": "읽을 수 없는 연도, 결측 처리", "year out of range, set missing": "범위 밖 연도, 결측 처리",
-    "year taken from start date": "시작일에서 연도를 가져옴", "unreadable date, set missing": "읽을 수 없는 날짜, 결측 처리",
-    "extract pattern did not match, value kept": "추출 패턴 불일치, 값 유지",
-    "encoding: CP949 chosen although the bytes are also valid UTF-8": "UTF-8로도 읽히지만 CP949로 판단",
-}
 
 _SCALES = {"share": (0.0, 1.0), "[-1, 1]": (-1.0, 1.0), "[-0.5, 1]": (-0.5, 1.0), "[0, 1]": (0.0, 1.0),
            "p-value": (0.0, 1.0), "count": (0.0, None), "ratio": (0.0, None), "organisations": (0.0, None),
@@ -332,17 +297,11 @@ class _Report:
         return self.t("s_phase", label=self.labels.get(key, key), parts=parts)
 
     def phase_short(self, name: str) -> str:
-        """A phase's name on a chart band: "1단계" / "phase 1" (user phases: as given)."""
-        if name.startswith("phase "):
-            num = name.split(" ", 2)[1]
-            return f"{num}단계" if self.lang == "ko" else f"phase {num}"
-        return name
+        """A phase's name on a chart band (:func:`netcluster.write.text.phase_short`)."""
+        return phase_short(name, self.lang)
 
     def phase_label(self, name: str) -> str:
-        if self.lang == "ko" and name.startswith("phase "):
-            num, rng = name.split(" ", 2)[1], name.split("(", 1)[-1].rstrip(")")
-            return f"{num}단계({rng.replace('-', '–')})"
-        return name
+        return phase_label(name, self.lang)
 
     def headline(self) -> str:
         intro = self.t("headline_intro" if self.korean else "headline_intro_generic")
@@ -551,7 +510,6 @@ class _Report:
             return ""
         j = 0 if self.lang == "ko" else 1
         lab = {k: v[j] for k, v in SHEET_COLUMNS.items()}
-        types = self.t("org_types")
         out = [f'<section id="systems"><h2>{_e(self.t("systems"))}</h2><p class="intro">{_e(self.t("systems_intro"))}</p>']
         if ts is not None and len(ts):
             pct = lambda v: format_value(v, "share", self.lang)  # noqa: E731
@@ -559,16 +517,15 @@ class _Report:
             if len(periods) > 3:  # years: the first and the last
                 periods = [periods[0], periods[-1]]
             for name in periods:
-                pub = ts[(ts["slice"] == name) & (ts["org_type"] == "government+support")].iloc[0]
+                pub = ts[(ts["slice"] == name) & (ts["org_type"] == PUBLIC_BODIES)].iloc[0]
                 se = pub.get("betweenness_share_se", np.nan)
                 btw = pct(pub["betweenness_share"]) + (self.t("se_suffix", se=100 * se) if se > 0 else "")
                 out.append(f"<p>{_e(self.t('systems_line', period=self.phase_label(str(name)), ties=pct(pub['ties_share']), btw=btw, lead=pct(pub['lead_share'])))}</p>")
             cols = ["ties_share", "betweenness_share", "betweenness_share_se", "lead_share", "organisations_share"]
             # the standard error only where a share was sampled (exact shares: no column of zeros)
             cols = [c for c in cols if c in ts.columns and (c != "betweenness_share_se" or (ts[c] > 0).any())]
-            public = "정부·지원기관 합계" if self.lang == "ko" else "government + support"
-            rows = [[self.phase_label(str(r["slice"])), public if r["org_type"] == "government+support"
-                     else types.get(r["org_type"], r["org_type"])]
+            type_label = show_function("org_type", self.lang)
+            rows = [[self.phase_label(str(r["slice"])), type_label(r["org_type"])]
                     + [pct(r[c]) for c in cols] for _, r in ts.iterrows()]
             tab = pd.DataFrame(rows, columns=["", lab["org_type"]] + [lab[c] for c in cols])
             out.append(self.table(tab, max_rows=60))
@@ -747,13 +704,8 @@ class _Report:
         cons["file"] = cons["file"].map(lambda f: os.path.basename(str(f)))
         heads = [self.t(k) for k in ("col_table", "col_file", "col_read", "col_used", "col_dropped", "col_balanced")]
         summ = q.summary().copy()
-        names = self.t("table_names")
-        cons["table"] = cons["table"].map(lambda x: names.get(x, x))
-        summ["table"] = summ["table"].map(lambda x: names.get(x, x))
-        actions = self.t("actions")
-        summ["action"] = summ["action"].map(lambda x: actions.get(x, x))
-        if self.lang == "ko":
-            summ["reason"] = summ["reason"].map(lambda x: QUALITY_REASONS_KO.get(x, x))
+        cons = shown_values(cons, self.lang, ["table"])  # (as the workbook shows them)
+        summ = shown_values(summ, self.lang, ["table", "action", "reason"])
         heads2 = [self.t(k) for k in ("col_table", "col_reason", "col_action", "col_rows")]
         return (f'<section id="quality"><h2>{_e(self.t("quality"))}</h2><p class="intro">{_e(self.t("quality_intro"))}</p>'
                 + self.table(cons[["table", "file", "rows_read", "rows_used", "rows_dropped", "balanced"]], headers=heads)

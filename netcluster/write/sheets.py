@@ -9,7 +9,9 @@ column specification (:mod:`netcluster.write.columns`), the indicators from the 
 the scorecard and the evolution tables), the other tables' columns from :data:`SHEET_COLUMNS`
 below.  A column known nowhere (an analyst's own) keeps its name and gets the format of its
 type.  The ``labels`` sheet lists every label with its column id (the id is what the CSV
-files use).
+files use).  Coded values are shown by their names as well (:func:`shown_values`: organisation
+types, programme phases, units, sections, quality actions and reasons, methods); the CSV files
+keep the codes.
 
 >>> s = workbook_sheet("growth", pd.DataFrame({"year": [2009], "ties": [12345]}), "en", "region")
 >>> s.headers, s.formats
@@ -20,11 +22,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..indicators import REGISTRY, fill_in, group_label
+from ..indicators import REGISTRY, SECTIONS, fill_in, group_label
+from ..orgtypes import PUBLIC_BODIES
 from .columns import EXTRA_ATTR, column_formats, labels
 from .tables import Sheet
+from .text import TEXT, value_labels
 
-__all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels"]
+__all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels", "shown_values", "show_function",
+           "SHOWN_ORGANISATION_COLUMNS"]
 
 #: Columns of the workbook's other tables: id → (Korean label, English label, format); format
 #: None: by the row's indicator unit (the scorecard's and evolution tables' values).
@@ -176,6 +181,14 @@ SHEET_COLUMNS = {
     "rows_used": ("사용한 행", "rows used", "int"),
     "rows_dropped": ("제외한 행", "rows dropped", "int"),
     "balanced": ("행 수 일치", "rows add up", "bool"),
+    # communities against a declared grouping (mini-clusters, complexes)
+    "declared_group": ("자료상 소속", "declared group", "text"),
+    "size": ("소속 기관 수", "organisations", "int"),
+    "dominant_community": ("주 커뮤니티", "main community", "text"),
+    "dominant_share": ("주 커뮤니티 비율", "share in the main community", "share"),
+    "n_communities": ("커뮤니티 수", "communities", "int"),
+    "split": ("분리", "split", "bool"),
+    "merged_with": ("같은 주 커뮤니티의 다른 소속", "other groups in the same main community", "text"),
     # labels sheet
     "sheet": ("시트", "sheet", "text"),
     "column": ("열 ID", "column id", "text"),
@@ -216,6 +229,7 @@ def workbook_sheet(name: str, frame: pd.DataFrame, lang: str, group_by: str) -> 
         return table_sheet(frame, lang, group_by, table=name)
     if name == "labels":
         return Sheet(frame, [["시트", "열 ID", "표시 이름"], ["sheet", "column id", "label"]][j], ["text"] * 3)
+    frame = shown_values(frame, lang)
     units = _units(group_by)
     headers, formats = [], []
     row_units = None
@@ -240,6 +254,47 @@ def workbook_sheet(name: str, frame: pd.DataFrame, lang: str, group_by: str) -> 
             fmt = row_units if row_units is not None else _by_dtype(frame[c])
         formats.append(fmt)
     return Sheet(frame, headers, formats)
+
+
+def shown_values(frame: pd.DataFrame, lang: str, columns=None) -> pd.DataFrame:
+    """``frame`` with the codes of its coded columns (``columns``, default all) as a reader is
+    shown them: organisation types, programme phases, units, scorecard sections, quality
+    actions and reasons (:func:`show_function`).  The CSV files keep the codes."""
+    out = None
+    for c in frame.columns if columns is None else [c for c in columns if c in frame.columns]:
+        show = show_function(c, lang)
+        if show is None or not (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c].dtype)):
+            continue
+        if out is None:
+            out = frame.copy()
+        out[c] = pd.Series([show(v) if isinstance(v, str) else v for v in frame[c].tolist()],
+                           index=frame.index, dtype=object)
+    return frame if out is None else out
+
+
+#: The organisations sheet's coded columns, shown by their labels (the other columns are
+#: names, places and numbers as read, or the analyst's own).
+SHOWN_ORGANISATION_COLUMNS = ("org_type",)
+
+
+def show_function(column, lang: str):
+    """How the workbook and the report show the values of ``column`` (a function of a code), or
+    None: the scorecard's sections by their headings (:data:`netcluster.indicators.SECTIONS`),
+    organisation types by their names (government and support bodies together:
+    :data:`netcluster.orgtypes.PUBLIC_BODIES`), the other coded columns by
+    :func:`netcluster.write.text.value_labels`.
+
+    >>> show_function("org_type", "ko")("government"), show_function("org_type", "en")("government+support")
+    ('공공기관', 'government + support')
+    >>> show_function("section", "ko")("linkage")
+    '지역 간 연계'
+    """
+    if column == "section":
+        return lambda v: SECTIONS[v][lang] if v in SECTIONS else v
+    if column == "org_type":
+        types, public = TEXT["org_types"][lang], TEXT["public_types"][lang]
+        return lambda v: public if v == PUBLIC_BODIES else types.get(v, v)
+    return value_labels(str(column), lang)
 
 
 def table_sheet(frame, lang: str, group_by: str, *, table: str, source=None) -> Sheet:

@@ -13,7 +13,9 @@ page messages — written as a Korean cluster-policy analyst and an English one 
 
 from __future__ import annotations
 
-__all__ = ["TEXT", "t", "LANGS"]
+import re
+
+__all__ = ["TEXT", "t", "LANGS", "QUALITY_REASONS_KO", "phase_label", "phase_short", "value_labels"]
 
 LANGS = ("ko", "en")
 
@@ -150,6 +152,22 @@ TEXT = {
                          "support": "지원기관", "other": "기타"},
                   "en": {"firm": "firm", "university": "university", "research": "research institute",
                          "government": "public body", "support": "support organisation", "other": "other"}},
+    "public_types": {"ko": "정부·지원기관 합계", "en": "government + support"},
+    "units": {"ko": {"count": "수", "share": "비율", "organisations": "기관 수", "ratio": "배율", "p-value": "p값",
+                     "bits": "비트", "[-1, 1]": "지수(-1~1)", "[-0.5, 1]": "지수(-0.5~1)", "[0, 1]": "지수(0~1)"},
+              "en": {}},
+    "method_names": {"ko": {"count per year (a census: no sampling error)": "연평균 비교(전수 자료라 표본오차 없음)",
+                       "difference-in-differences, two-way fixed effects (firm, year), exact matching on size class, "
+                       "sector and complex/province, standard errors clustered by firm":
+                           "이중차분법(기업·연도 고정효과), 기업규모·업종·산업단지(없으면 시·도) 정확 매칭, 기업 단위 군집 표준오차",
+                       "bootstrap of {how} ({n_boot}), permutation of projects between the periods ({n_perm})":
+                           "{how} 부트스트랩 {n_boot}회, 기간 간 과제 순열 {n_perm}회",
+                       "organisations": "기관", "projects": "과제"},
+                "en": {}},
+    "comparison_groups": {"ko": {"non-participating SMEs": "미참여 중소기업", "non-participating firms": "미참여 기업"},
+                          "en": {}},
+    "ties_sheet_note": {"ko": "ties 시트에는 연결 {total:,}개 중 가중치가 큰 {n:,}개만 담았습니다. 전체 연결은 ties.csv에 있습니다.",
+                        "en": "ties sheet: the {n:,} strongest of {total:,} ties; all ties are in ties.csv"},
     "table_names": {"ko": {"participations": "참여 기록", "organisations": "기관", "projects": "과제"},
                     "en": {"participations": "participations", "organisations": "organisations", "projects": "projects"}},
     "actions": {"ko": {"drop": "제외", "repair": "수정", "merge": "병합", "info": "참고"},
@@ -497,3 +515,102 @@ def t(key: str, lang: str, **fill) -> str:
     except KeyError:
         raise KeyError(f"no text {key!r} in {lang!r}") from None
     return entry.format(**fill) if fill and isinstance(entry, str) else entry
+
+
+#: The quality report's reasons in Korean (the quality log keeps the English ones).
+QUALITY_REASONS_KO = {
+    "blank row": "빈 행", "duplicate participation": "중복 참여 행", "ragged row": "열 수가 머리행과 다른 행",
+    "repeated header line": "반복된 머리행(파일을 이어 붙임?)", "missing project id": "과제번호 없음",
+    "missing organisation id and name": "기관 ID와 기관명 없음", "duplicate organisation": "중복 기관 행",
+    "duplicate project": "중복 과제 행", "single-participant project (kept; no ties)": "단독 과제(유지, 연결 없음)",
+    "project with no participations (not counted)": "참여 기록이 없는 과제(과제 수에서 제외)",
+    "mapped column not in this table": "매핑한 열이 이 표에 없음",
+    "mapped column is empty in every row": "매핑한 열이 모든 행에서 비어 있음",
+    "cell looks multi-valued (a separator can be set in the mapping)": "여러 값이 든 칸으로 보임(매핑에서 구분자 지정 가능)",
+    "multi-valued cell, first value kept": "여러 값이 든 칸, 첫 값 사용",
+    "amount with a currency sign parsed": "통화 기호가 붙은 금액 해석",
+    "number like 1,234 read with the column's decimal comma": "1,234 같은 값을 이 열의 소수점 쉼표 규칙으로 해석",
+    "organisation-type labels not recognised: types guessed from names (map them in the mapping's values for "
+    "org_type; the labels stay in org_category)": "원자료 기관구분을 인식하지 못해 기관명으로 유형 추정(매핑 파일에서 지정 가능, 원래 구분은 "
+                                    "기관구분(원자료) 열에 보존)",
+    "organisation not in the organisations table": "기관표에 없는 기관",
+    "project not in the projects table": "과제표에 없는 과제", "region read from address": "주소에서 시·도를 읽음",
+    "unknown region": "시·도 미상", "organisation type inferred from name": "기관명에서 기관유형 추정",
+    "unrecognised organisation type, inferred from name": "알 수 없는 기관유형, 기관명에서 추정",
+    "unrecognised role, set to 'other'": "알 수 없는 참여역할, '기타'로 처리",
+    "organisation names merged by name key": "기관명 표기 차이를 같은 기관으로 병합",
+    "organisation id used with different names": "한 기관 ID에 여러 기관명",
+    "missing organisation id, name key used": "기관 ID 없음, 기관명 키 사용",
+    "id written as a float, repaired": "실수로 적힌 ID 수정('123.0' → '123')",
+    "id normalised (full-width forms, invisible or control characters)": "ID 정규화(전각 문자, 보이지 않는 문자)",
+    "invisible or control characters removed from name": "기관명의 보이지 않는 문자·제어 문자 제거",
+    "number with thousands separators parsed": "천 단위 구분 기호가 있는 숫자 해석",
+    "number with a decimal comma parsed": "소수점 쉼표 숫자 해석", "not a number, set missing": "숫자가 아님, 결측 처리",
+    "not a finite number (inf or NaN), set missing": "유한한 숫자가 아님(inf, NaN), 결측 처리",
+    "not a finite number (infinite), set missing": "유한한 숫자가 아님(무한대), 결측 처리",
+    "unreadable year, set missing": "읽을 수 없는 연도, 결측 처리", "year out of range, set missing": "범위 밖 연도, 결측 처리",
+    "year taken from start date": "시작일에서 연도를 가져옴", "unreadable date, set missing": "읽을 수 없는 날짜, 결측 처리",
+    "extract pattern did not match, value kept": "추출 패턴 불일치, 값 유지",
+    "encoding: CP949 chosen although the bytes are also valid UTF-8": "UTF-8로도 읽히지만 CP949로 판단",
+}
+
+def phase_label(name: str, lang: str) -> str:
+    """A programme phase's name as the pages and the workbook show it: ``"phase 1 (2005-2008)"``
+    is ``1단계(2005–2008)`` in Korean; other names (years, the analyst's phases) as they are.
+
+    >>> phase_label("phase 3 (2014-)", "ko"), phase_label("2009", "ko"), phase_label("phase 1 (2005-2008)", "en")
+    ('3단계(2014–)', '2009', 'phase 1 (2005-2008)')
+    """
+    if lang == "ko" and name.startswith("phase ") and "(" in name:
+        num, rng = name.split(" ", 2)[1], name.split("(", 1)[-1].rstrip(")")
+        return f"{num}단계({rng.replace('-', '–')})"
+    return name
+
+
+def phase_short(name: str, lang: str) -> str:
+    """A phase's name on a chart band: ``1단계`` / ``phase 1`` (the analyst's phases: as given)."""
+    if name.startswith("phase "):
+        num = name.split(" ", 2)[1]
+        return f"{num}단계" if lang == "ko" else f"phase {num}"
+    return name
+
+
+def value_labels(column: str, lang: str):
+    """How the values of ``column`` are shown to a reader (the workbook, the pages): a function
+    code → text, or None when the column's values are shown as they are (organisation types and
+    scorecard sections: :func:`netcluster.write.sheets.show_function`, which knows their codes).
+    The CSV files keep the codes (scripts join on them); the workbook's ``labels`` sheet names
+    the columns.
+
+    >>> value_labels("slice", "ko")("phase 2 (2009-2013)"), value_labels("action", "ko")("drop")
+    ('2단계(2009–2013)', '제외')
+    >>> value_labels("unit", "en")("share"), value_labels("name", "ko") is None
+    ('share', True)
+    """
+    if column == "slice":
+        return lambda v: phase_label(v, lang)
+    if column == "method":
+        return lambda v: _method_label(v, lang)
+    table = {"unit": TEXT["units"][lang], "action": TEXT["actions"][lang], "table": TEXT["table_names"][lang],
+             "comparison_group": TEXT["comparison_groups"][lang],
+             "reason": QUALITY_REASONS_KO if lang == "ko" else {}}.get(column)
+    if table is None:
+        return None
+    return lambda v: table.get(v, v)
+
+
+#: The resampling method of a row of the change table (netcluster.changes), as it writes it.
+_RESAMPLED = re.compile(r"bootstrap of (organisations|projects) \((\d+)\), permutation of projects between the "
+                        r"periods \((\d+)\)")
+
+
+def _method_label(text: str, lang: str) -> str:
+    """A method's description (the change and outcome tables) in ``lang``."""
+    words = TEXT["method_names"][lang]
+    if text in words:
+        return words[text]
+    m = _RESAMPLED.fullmatch(text)
+    key = "bootstrap of {how} ({n_boot}), permutation of projects between the periods ({n_perm})"
+    if m and key in words:
+        return words[key].format(how=words.get(m[1], m[1]), n_boot=m[2], n_perm=m[3])
+    return text
