@@ -49,7 +49,6 @@ import math
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from ._compiled import compiled
 from ._distributions import normal_cdf, normal_pdf

@@ -97,7 +97,6 @@ def similar_projects(dataset, *, years: int = 2, title_threshold: float = 0.6,
     code = unique_values(pi[ok].astype(np.int64) * max(n_orgs, 1) + oi[ok])  # distinct (project, org)
     pp, po = code // max(n_orgs, 1), code % max(n_orgs, 1)
     B = sp.csr_matrix((np.ones(len(code)), (pp, po)), shape=(len(pid), n_orgs))
-    size = np.asarray(B.sum(axis=1)).ravel()
     prog_code, _ = pd.factorize(proj["programme"])
     yr = pd.to_numeric(proj["year"], errors="coerce").to_numpy(dtype=float)
     a, b, sh, jac = _overlapping_pairs(overlap_signatures(pp, po, len(pid), n_orgs, overlap_threshold), B,

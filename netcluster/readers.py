@@ -683,11 +683,11 @@ def _unpack(raw: bytes, name: str, file_name: str):
     kind ``excel``, ``json`` (by the file name) or ``text``."""
     for _ in range(4):  # e.g. a .csv.gz inside a .zip
         if raw.startswith(b"\x1f\x8b"):
-            raw, how = _decompress(lambda f: gzip.GzipFile(fileobj=f), raw, name), "gzip"
+            raw = _decompress(lambda f: gzip.GzipFile(fileobj=f), raw, name)
         elif raw.startswith(b"BZh"):
-            raw, how = _decompress(bz2.BZ2File, raw, name), "bzip2"
+            raw = _decompress(bz2.BZ2File, raw, name)
         elif raw.startswith(b"\xfd7zXZ\x00"):
-            raw, how = _decompress(lzma.LZMAFile, raw, name), "xz"
+            raw = _decompress(lzma.LZMAFile, raw, name)
         elif raw.startswith(b"PK\x03\x04"):
             try:
                 z = zipfile.ZipFile(io.BytesIO(raw))

@@ -71,7 +71,6 @@ def _graph():
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 if id(node) not in top and not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
-                    nested_in_if = False
                     inner.append((name, node.lineno, ast.unparse(node)))
                 if isinstance(node, ast.ImportFrom):
                     deps |= {d for d in _resolve(name, node) if d in mods and d != name}

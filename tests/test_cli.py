@@ -1,7 +1,6 @@
 """The CLI, invoked in-process on temporary files."""
 import json
 
-import pytest
 
 from netcluster.cli import main
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from netcluster.graph import BipartiteNetwork
 from netcluster.pipeline import analyze
 from netcluster.write import columns as spec
 

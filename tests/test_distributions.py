@@ -1,7 +1,6 @@
 """netcluster._distributions against scipy.stats (the oracle): the same floats."""
 
 import numpy as np
-import pytest
 from scipy import stats
 
 from netcluster import _distributions as d

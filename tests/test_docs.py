@@ -2,7 +2,6 @@
 written (both languages), and the example notebook executes."""
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path

@@ -1,5 +1,4 @@
 """Graph core: projections against hand-computed values and networkx."""
-import itertools
 
 import networkx as nx
 import numpy as np

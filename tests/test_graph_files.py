@@ -2,7 +2,6 @@
 GEXF reader, igraph's GraphML reader): Gephi gets positions, colours, sizes and a time line;
 GraphML keeps the unique id."""
 
-import re
 
 import igraph as ig
 import networkx as nx
@@ -11,7 +10,6 @@ import pandas as pd
 import pytest
 
 import netcluster as nc
-from netcluster.graph import BipartiteNetwork
 from netcluster.layout import layout_positions
 from netcluster.pipeline import analyze
 from netcluster.write.gexf import VIZ_SIZE_MAX, VIZ_SIZE_MIN

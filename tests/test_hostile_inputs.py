@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import netcluster as nc
-from netcluster.exceptions import EncodingError, InputError
+from netcluster.exceptions import InputError
 from netcluster.readers import read_table
 
 
@@ -417,7 +417,6 @@ def test_an_interruption_inside_a_compiled_kernel_exits_130(tmp_path, sample_tab
 @pytest.mark.slow
 def test_sigterm_leaves_no_process_and_no_partial_output(tmp_path):
     """Killing the main process left the forked worker running under PID 1 forever."""
-    import os
     import signal
     import subprocess
     import sys

@@ -18,7 +18,6 @@ import pytest
 
 import netcluster as nc
 from netcluster.pipeline import analyze
-from netcluster.progress import ProgressDisplay
 
 
 @pytest.fixture(scope="module")

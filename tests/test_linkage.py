@@ -1,5 +1,4 @@
 """Cross-region linkage, assortativity, modularity, brokerage, triple helix."""
-import math
 
 import networkx as nx
 import numpy as np
@@ -30,7 +29,7 @@ def test_region_matrix_sums_to_tie_total(sample):
     assert m["tie_ends"].sum() + m.loc[off, "tie_ends"].sum() == 2 * m["ties"].sum()
     assert m["expected_tie_ends"].sum() + m.loc[off, "expected_tie_ends"].sum() == pytest.approx(2 * m["ties"].sum())
     # the groups coded beforehand for the projection's labels (as analyze passes them): same table
-    from netcluster.groups import AlignedGroups, group_codes
+    from netcluster.groups import AlignedGroups
     coded = AlignedGroups.of(p.labels, reg)
     pd.testing.assert_frame_equal(region_matrix(p, coded, dataset=ds), m)
     with pytest.raises(ValueError, match="needs the grouping"):

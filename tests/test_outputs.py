@@ -16,7 +16,6 @@ import pytest
 import netcluster as nc
 from netcluster.cli import main
 from netcluster.write.safety import neutralise, safe_frame
-from netcluster.write.tables import write_csv
 from netcluster.write.pages import json_for_script
 from netcluster.pipeline import OUTPUT_FILES, analyze
 

@@ -1,8 +1,6 @@
 """Robustness: the bad-input corpus, conservation over it, resource limits."""
 import os
-import re
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -25,7 +25,7 @@ from ..exceptions import EmptyResultError, OptionError
 from ..funding import CONCENTRATION_COLUMNS, budget_concentration, repeatedly_funded, similar_projects
 from ..graph import BipartiteNetwork
 from ..groups import AlignedGroups, sorted_factorize
-from ..indicators import GROUP_LABELS, REGISTRY, evaluate, fill_in, group_label
+from ..indicators import GROUP_LABELS, REGISTRY, evaluate, group_label
 from ..layout import layout_positions
 from ..linkage import cross_region_share, region_matrix, to_square
 from ..mapping import ALIASES, load_mapping, norm_header

@@ -712,7 +712,7 @@ class _Report:
                 + self.table(summ[["table", "reason", "action", "rows"]], max_rows=60, headers=heads2) + "</section>")
 
     def methods(self) -> str:
-        p, ref, lang = self.p, REFERENCES, self.lang
+        p, ref = self.p, REFERENCES
         cp = p["centrality"]
         how = (self.t("m_exact") if not cp.get("samples") else
                self.t("m_sampled", k=cp["samples"], n=cp["exact_max_nodes"]))
