@@ -161,3 +161,48 @@ def test_no_word_of_the_text_table_is_written_twice():
     table = next(n.value for n in tree.body if isinstance(n, ast.Assign) and n.targets[0].id == "TEXT")
     keys = [k.value for k in table.keys]
     assert sorted(k for k in set(keys) if keys.count(k) > 1) == []
+
+
+def _quality_reasons_in_the_code():
+    """Every reason the package can write into the quality log, read from its source: the
+    ``reason=`` literals, the literals of loops over ``(…, reason, …)`` tuples, and the
+    f-string reasons (as their source text)."""
+    import ast
+    import importlib
+    import netcluster
+    root = Path(netcluster.__file__).parent
+    literals, formatted = set(), set()
+    for path in root.rglob("*.py"):
+        module = ".".join(("netcluster",) + path.relative_to(root).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "reason":
+                if isinstance(node.value, ast.Constant):
+                    literals.add(node.value.value)
+                elif isinstance(node.value, ast.JoinedStr):
+                    formatted.add(ast.unparse(node.value))
+                elif isinstance(node.value, ast.Name) and node.value.id.isupper():  # a module constant
+                    literals.add(getattr(importlib.import_module(module), node.value.id))
+            if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and isinstance(node.iter, ast.Tuple):
+                names = [getattr(t, "id", None) for t in node.target.elts]
+                if "reason" in names:
+                    k = names.index("reason")
+                    literals |= {e.elts[k].value for e in node.iter.elts}
+    return literals, formatted
+
+
+def test_every_quality_reason_has_its_korean_name():
+    """The quality sheet and the report name each reason in Korean: a reason added to the
+    code without its Korean name fails here (oracle: the package's own source, read by ast)."""
+    from netcluster.write.text import value_labels
+    literals, formatted = _quality_reasons_in_the_code()
+    show = value_labels("reason", "ko")
+    assert len(literals) > 30
+    assert sorted(r for r in literals if not HANGUL.search(show(r))) == []
+    # the reasons that hold a value: each written here with a value, so a new one fails until named
+    assert formatted == {"f'conflicting {group_label} attribute, most frequent value kept'",
+                         "f'encoding {encoding} as requested, although the file is also valid UTF-8'"}
+    for r in ("conflicting organisation attribute, most frequent value kept",
+              "conflicting project attribute, most frequent value kept",
+              "encoding cp949 as requested, although the file is also valid UTF-8"):
+        assert HANGUL.search(show(r)), r
+    assert "cp949" in show("encoding cp949 as requested, although the file is also valid UTF-8")

@@ -168,8 +168,9 @@ TEXT = {
                           "en": {}},
     "ties_sheet_note": {"ko": "ties 시트에는 연결 {total:,}개 중 가중치가 큰 {n:,}개만 담았습니다. 전체 연결은 ties.csv에 있습니다.",
                         "en": "ties sheet: the {n:,} strongest of {total:,} ties; all ties are in ties.csv"},
-    "table_names": {"ko": {"participations": "참여 기록", "organisations": "기관", "projects": "과제"},
-                    "en": {"participations": "participations", "organisations": "organisations", "projects": "projects"}},
+    "table_names": {"ko": {"participations": "참여 기록", "organisations": "기관", "projects": "과제", "outcomes": "성과"},
+                    "en": {"participations": "participations", "organisations": "organisations", "projects": "projects",
+                           "outcomes": "outcomes"}},
     "actions": {"ko": {"drop": "제외", "repair": "수정", "merge": "병합", "info": "참고"},
                 "en": {"drop": "dropped", "repair": "repaired", "merge": "merged", "info": "note"}},
     # charts
@@ -552,7 +553,28 @@ QUALITY_REASONS_KO = {
     "year taken from start date": "시작일에서 연도를 가져옴", "unreadable date, set missing": "읽을 수 없는 날짜, 결측 처리",
     "extract pattern did not match, value kept": "추출 패턴 불일치, 값 유지",
     "encoding: CP949 chosen although the bytes are also valid UTF-8": "UTF-8로도 읽히지만 CP949로 판단",
+    "conflicting organisation attribute, most frequent value kept": "행마다 다른 기관 속성, 가장 많은 값 사용",
+    "conflicting project attribute, most frequent value kept": "행마다 다른 과제 속성, 가장 많은 값 사용",
+    "outcome row without a numeric year or value": "연도나 값이 숫자가 아닌 성과 행",
+    "outcome of an organisation not in the organisations table": "기관표에 없는 기관의 성과 행",
 }
+#: Reasons whose text holds a value (readers: the encoding asked for), as patterns.
+_REASON_PATTERNS_KO = ((re.compile(r"encoding (.+) as requested, although the file is also valid UTF-8"),
+                        "요청한 인코딩({0})으로 읽음(UTF-8로도 읽히는 파일)"),)
+
+
+def _reason_label(reason: str, lang: str) -> str:
+    """A data-quality reason in ``lang`` (the quality log keeps the English one)."""
+    if lang != "ko":
+        return reason
+    if reason in QUALITY_REASONS_KO:
+        return QUALITY_REASONS_KO[reason]
+    for pattern, text in _REASON_PATTERNS_KO:
+        m = pattern.fullmatch(reason)
+        if m:
+            return text.format(*m.groups())
+    return reason
+
 
 def phase_label(name: str, lang: str) -> str:
     """A programme phase's name as the pages and the workbook show it: ``"phase 1 (2005-2008)"``
@@ -591,9 +613,10 @@ def value_labels(column: str, lang: str):
         return lambda v: phase_label(v, lang)
     if column == "method":
         return lambda v: _method_label(v, lang)
+    if column == "reason":
+        return lambda v: _reason_label(v, lang)
     table = {"unit": TEXT["units"][lang], "action": TEXT["actions"][lang], "table": TEXT["table_names"][lang],
-             "comparison_group": TEXT["comparison_groups"][lang],
-             "reason": QUALITY_REASONS_KO if lang == "ko" else {}}.get(column)
+             "comparison_group": TEXT["comparison_groups"][lang]}.get(column)
     if table is None:
         return None
     return lambda v: table.get(v, v)
