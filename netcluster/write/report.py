@@ -26,9 +26,9 @@ from .columns import labels as column_labels
 from .pages import FONT_STACK, page, pages_nav
 from .sheets import SHEET_COLUMNS, show_function, shown_values
 from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
-from .text import QUALITY_REASONS_KO, phase_label, phase_short, t
+from .text import phase_label, phase_short, t
 
-__all__ = ["report_html", "format_value", "QUALITY_REASONS_KO"]
+__all__ = ["report_html", "format_value"]
 
 CSS = """
 *{box-sizing:border-box}

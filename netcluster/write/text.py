@@ -153,7 +153,7 @@ TEXT = {
                   "en": {"firm": "firm", "university": "university", "research": "research institute",
                          "government": "public body", "support": "support organisation", "other": "other"}},
     "public_types": {"ko": "정부·지원기관 합계", "en": "government + support"},
-    "units": {"ko": {"count": "수", "share": "비율", "organisations": "기관 수", "ratio": "배율", "p-value": "p값",
+    "units": {"ko": {"count": "개", "share": "비율", "organisations": "곳", "ratio": "배", "p-value": "p값",
                      "bits": "비트", "[-1, 1]": "지수(-1~1)", "[-0.5, 1]": "지수(-0.5~1)", "[0, 1]": "지수(0~1)"},
               "en": {}},
     "method_names": {"ko": {"count per year (a census: no sampling error)": "연평균 비교(전수 자료라 표본오차 없음)",
