@@ -206,3 +206,40 @@ def test_every_quality_reason_has_its_korean_name():
               "encoding cp949 as requested, although the file is also valid UTF-8"):
         assert HANGUL.search(show(r)), r
     assert "cp949" in show("encoding cp949 as requested, although the file is also valid UTF-8")
+
+
+@pytest.fixture(scope="module")
+def by_type(tmp_path_factory, sample_tables):
+    out = tmp_path_factory.mktemp("by_type")
+    analyze(sample_tables, out, group_by="org_type", n_permutations=9, jobs=1)
+    return out
+
+
+def test_groups_of_organisation_types_are_named_in_every_output_a_reader_sees(by_type):
+    """Grouped by organisation type, the groups are the types: the report, the regions page and
+    the workbook name them as a Korean reader does (hand-written names as the oracle); the CSV
+    files keep the codes."""
+    korean = {"기업", "대학", "연구기관", "공공기관", "지원기관", "기타"}
+    xl = pd.read_excel(by_type / "indicators.xlsx", sheet_name=None, dtype=object)
+    assert set(xl["openness"]["기관유형"]) <= korean
+    assert set(xl["region_matrix"]["기관유형 1"]) | set(xl["region_matrix"]["기관유형 2"]) <= korean
+    square = xl["region_ties_square"]
+    assert set(square["기관유형"]) <= korean and set(square.columns[1:]) <= korean
+    assert set(xl["gatekeepers"]["구분"]) <= korean
+    codes = {"firm", "university", "research", "government", "support"}
+    rm = pd.read_csv(by_type / "region_matrix.csv", encoding="utf-8-sig")
+    assert set(rm["region_a"]) <= codes | {"other"}  # (the CSV: codes)
+    for page in ("report.html", "regions.html"):
+        text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ",
+                      (by_type / page).read_text(encoding="utf-8"), flags=re.S)
+        text = text.split("방법과 설정")[0]  # (the methods' citations are in English)
+        assert not set(re.findall(r"\b[a-z]+\b", text)) & codes, page
+
+
+def test_a_small_heatmap_keeps_its_whole_title():
+    """The chart is at least as wide as its title (a 5 × 5 matrix clipped its Korean title)."""
+    from netcluster.write.svg import heatmap, text_width
+    title = "기관유형 × 기관유형: 관측/기대 연결 비율(색, 로그 척도; 빨강 > 1)과 연결 수(숫자)"
+    svg = heatmap(["a", "b"], ["a", "b"], [[1.0, 2.0], [2.0, 1.0]], title=title)
+    width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
+    assert width >= 4 + text_width(title, 13)  # (the title starts at x = 4)

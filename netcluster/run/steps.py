@@ -822,9 +822,16 @@ def small_tables(openness, region_matrix, scorecard, structure_year, changes, ou
 
 def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     a = analysis
+    lang, g = a.params["lang"], a.params["group_by"]
+    region_matrix, gatekeepers = a.region_matrix, a.gatekeepers.reset_index()
+    if g in SHOWN_ORGANISATION_COLUMNS:  # groups of organisation types: by their names, as the report has them
+        show = show_function(g, lang)
+        region_matrix = region_matrix.assign(region_a=region_matrix["region_a"].map(show),
+                                             region_b=region_matrix["region_b"].map(show))
+        gatekeepers = gatekeepers.assign(group=gatekeepers["group"].map(show))
     sheets = {"scorecard": a.scorecard, "organisations": organisations_sheet,
-              "ties": ties_sheet, "openness": a.openness.reset_index(), "region_matrix": a.region_matrix,
-              "region_ties_square": to_square(a.region_matrix).reset_index(names="region"),
+              "ties": ties_sheet, "openness": a.openness.reset_index(), "region_matrix": region_matrix,
+              "region_ties_square": to_square(region_matrix).reset_index(names=g),
               "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
               "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
               "structure_by_phase": a.structure_phase, "changes": a.changes,
@@ -833,13 +840,12 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
               "innovation_system": a.innovation_system.reset_index(),
               "break_around_year": a.breaks, "similar_projects": a.similar_projects, "budget_concentration": a.budget_concentration,
               "repeatedly_funded": a.repeatedly_funded,
-              "gatekeepers": a.gatekeepers.reset_index(),
+              "gatekeepers": gatekeepers,
               "ei_permutation_test": a.ei_test, "quality_summary": a.dataset.quality.summary(),
               "conservation": a.dataset.quality.conservation().assign(
                   file=lambda d: d["file"].map(lambda f: Path(f).name))}
     for k, v in a.communities_vs_declared.items():
         sheets[f"communities_vs_{k}"] = v.reset_index()
-    lang, g = a.params["lang"], a.params["group_by"]
     sheets["labels"] = sheet_labels(lang, g, a.organisations)
     if len(a.ties) > XLSX_MAX_TIES:
         sheets["note"] = pd.DataFrame({"note": [t("ties_sheet_note", lang, n=XLSX_MAX_TIES, total=len(a.ties))]})

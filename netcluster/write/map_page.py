@@ -26,6 +26,8 @@ from ..indicators import group_label
 from ..layout import group_layout
 from ..regions import PROVINCE_ENGLISH, PROVINCE_TO_WIDE, normalise_region
 from .pages import FONT_STACK, json_for_script, page, pages_nav
+from .sheets import SHOWN_ORGANISATION_COLUMNS, show_function
+from .svg import text_width
 from .text import t as text
 
 __all__ = ["regions_html", "province_shapes", "place_labels", "WIDE_REGION_ENGLISH"]
@@ -148,10 +150,6 @@ def place_labels(items: list[dict], width: float, height: float, obstacles=()) -
     return out
 
 
-def _text_width(s: str, size: float) -> float:
-    return sum(size * (1.0 if ord(ch) > 0x2E80 else 0.58) for ch in s)
-
-
 def _figures(openness: pd.DataFrame | None, org_counts: pd.Series, groups: list, lang: str) -> list[dict]:
     figs = []
     if openness is not None and len(openness):
@@ -176,7 +174,11 @@ def _num(v):
 
 
 def _show(group, lang: str, group_by: str) -> str:
+    """A group's name on the page: organisation types by their names, provinces and wide regions
+    by their English names in English."""
     g = str(group)
+    if group_by in SHOWN_ORGANISATION_COLUMNS:
+        return show_function(group_by, lang)(g)
     if lang == "en":
         if group_by == "region" and g in PROVINCE_ENGLISH:
             return PROVINCE_ENGLISH[g]
@@ -266,7 +268,7 @@ def regions_html(region_long: pd.DataFrame, org_counts: pd.Series, *, title: str
     order = sorted(anchors, key=lambda g: -float(org_counts.get(g, 0)))
     for g in order:
         name = _show(g, lang, group_by)
-        w = max(_text_width(name, size), _text_width("0.000", size - 1.5)) + 6
+        w = max(text_width(name, size), text_width("0.000", size - 1.5)) + 6
         items.append({"g": g, "x": anchors[g][0], "y": anchors[g][1], "w": w, "h": 2 * size + 4})
     obstacles = [inset_box] if inset_box else []
     labels = place_labels(items, W, H, obstacles=[(b[0], b[1], b[2], b[3]) for b in obstacles]) if items else []

@@ -24,7 +24,7 @@ from ..regions import PROVINCE_ENGLISH
 from .columns import columns_for
 from .columns import labels as column_labels
 from .pages import FONT_STACK, page, pages_nav
-from .sheets import SHEET_COLUMNS, show_function, shown_values
+from .sheets import SHEET_COLUMNS, SHOWN_ORGANISATION_COLUMNS, show_function, shown_values
 from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
 from .text import phase_label, phase_short, t
 
@@ -153,8 +153,17 @@ class _Report:
         return format_value(self.value(key) if v is None else v, self.units.get(key, ""), self.lang)
 
     def region_label(self, r):
+        """A group's name: an organisation type by its name, a province with its English name
+        in English."""
         if self.lang == "en" and r in PROVINCE_ENGLISH:
             return f"{r} ({PROVINCE_ENGLISH[r]})"
+        return self.region_short(r)
+
+    def region_short(self, r):
+        """A group's name on a heatmap's columns (no English province names): an organisation
+        type by its name, other groups as they are."""
+        if self.gb in SHOWN_ORGANISATION_COLUMNS and isinstance(r, str):
+            return show_function(self.gb, self.lang)(r)
         return str(r)
 
     def figure(self, svg: str, caption: str = "") -> str:
@@ -366,7 +375,7 @@ class _Report:
         if 1 < len(regions) <= 40:
             ratio = to_square(rm, "obs_exp_ratio").reindex(index=regions, columns=regions)
             ties = to_square(rm, "ties").reindex(index=regions, columns=regions)
-            out.append(self.figure(heatmap([self.region_label(r) for r in regions], [str(r) for r in regions],
+            out.append(self.figure(heatmap([self.region_label(r) for r in regions], [self.region_short(r) for r in regions],
                                            ratio.to_numpy().tolist(), labels=ties.to_numpy().tolist(),
                                            title=self.t("chart_heatmap"))))
         elif len(regions) > 40:
@@ -447,6 +456,7 @@ class _Report:
             out.append(f'<p class="note">{_e(self.t("gatekeepers_skipped", why=skipped))}</p>')
         if len(a.gatekeepers):
             gk = a.gatekeepers.head(20).join(o[["name"]])
+            gk["group"] = [self.region_label(g) for g in gk["group"]]
             cols = ["name", "group", "internal_ties", "external_ties", "gatekeeper", "gatekeeper_share", "z_gatekeeper"]
             heads = [labels["org_id"], labels["name"], self.glabel, self.t("col_internal"), self.t("col_external"),
                      labels["gatekeeper"], self.t("col_gatekeeper_share"), self.t("col_z")]

@@ -62,10 +62,10 @@ SHEET_COLUMNS = {
     "joint_projects": ("공동 과제 수", "joint projects", "int"),
     "open_projects": ("개방 과제 수", "open projects", "int"),
     "open_share": ("개방 과제 비율", "open-project share", "share"),
-    "cross_tie_share": ("지역 간 연결 비율", "cross-group tie share", "share"),
+    "cross_tie_share": ("{group} 간 연결 비율", "cross-{group} tie share", "share"),
     # region matrix
-    "region_a": ("지역 1", "region 1", "text"),
-    "region_b": ("지역 2", "region 2", "text"),
+    "region_a": ("{group} 1", "{group} 1", "text"),
+    "region_b": ("{group} 2", "{group} 2", "text"),
     "ties": ("협력 연결 수", "collaboration ties", "int"),
     "weight": ("연결 가중치 합", "tie weight", "float"),
     "tie_ends": ("연결 끝 수", "tie ends", "int"),

@@ -6,11 +6,21 @@ from __future__ import annotations
 import math
 from html import escape
 
-__all__ = ["bar_chart", "interval_chart", "heatmap", "line_chart", "value_chart", "PALETTE"]
+__all__ = ["bar_chart", "interval_chart", "heatmap", "line_chart", "value_chart", "PALETTE", "text_width"]
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39",
            "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363"]
+
+
+def text_width(s: str, size: float) -> float:
+    """The width in pixels of ``s`` at font ``size`` (estimated: a CJK character is as wide as
+    the size, a Latin one a little over half).
+
+    >>> text_width("기업", 10), text_width("ab", 10)
+    (20.0, 11.6)
+    """
+    return sum(size * (1.0 if ord(ch) > 0x2E80 else 0.58) for ch in s)
 
 
 def _e(x) -> str:
@@ -81,6 +91,7 @@ def heatmap(rows, cols, matrix, *, title="", cell=30, labels=None, fmt=1, center
     ``labels`` (same shape) are written in the cells."""
     left, top = 110, 70
     w = left + cell * len(cols) + 20
+    w = max(w, math.ceil(text_width(title, 13)) + 12)  # (a small matrix keeps its whole title)
     h = top + cell * len(rows) + 20
     vals = [v for r in matrix for v in r if v is not None and not (isinstance(v, float) and math.isnan(v)) and v > 0]
     span = max((abs(math.log(v / center)) for v in vals), default=1.0) if log else \
