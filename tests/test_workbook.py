@@ -126,6 +126,7 @@ def test_the_korean_workbook_shows_the_codes_as_a_korean_analyst_names_them(demo
     assert not set(sc["단위"]) & set(codes["unit"]), "units shown as codes"
     assert set(xl["quality_summary"]["처리"]) <= {"제외", "수정", "병합", "참고"}
     assert set(xl["quality_summary"]["표"]) | set(xl["conservation"]["표"]) <= {"참여 기록", "기관", "과제"}
+    assert set(xl["labels"]["시트"]) == {"organisations", "ties", "scorecard", "그 밖의 시트"}  # (tabs keep their names)
     for name, col in (("changes", "방법"), ("outcomes", "방법"), ("outcomes", "비교 집단"),
                       ("quality_summary", "사유")):
         for v in xl[name][col].dropna():

@@ -26,7 +26,7 @@ from ..indicators import REGISTRY, SECTIONS, fill_in, group_label
 from ..orgtypes import PUBLIC_BODIES
 from .columns import EXTRA_ATTR, column_formats, labels
 from .tables import Sheet
-from .text import TEXT, value_labels
+from .text import TEXT, t, value_labels
 
 __all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels", "shown_values", "show_function",
            "SHOWN_ORGANISATION_COLUMNS"]
@@ -329,5 +329,6 @@ def sheet_labels(lang: str, group_by: str, organisations=None) -> pd.DataFrame:
     rows += [("ties", k, v) for k, v in labels(lang, group_by=group_by, group_label=g, table="ties").items()]
     rows += [("scorecard", ind.key(group_by), fill_in(ind.label[lang], {"group": g})) for ind in REGISTRY]
     j = 0 if lang == "ko" else 1
-    rows += [("other sheets", k, fill_in(v[j], {"group": g})) for k, v in SHEET_COLUMNS.items()]
+    others = t("other_sheets", lang)  # (the other rows name a tab: tabs keep their names in both languages)
+    rows += [(others, k, fill_in(v[j], {"group": g})) for k, v in SHEET_COLUMNS.items()]
     return pd.DataFrame(rows, columns=["sheet", "column", "label"])

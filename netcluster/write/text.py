@@ -166,6 +166,7 @@ TEXT = {
                 "en": {}},
     "comparison_groups": {"ko": {"non-participating SMEs": "미참여 중소기업", "non-participating firms": "미참여 기업"},
                           "en": {}},
+    "other_sheets": {"ko": "그 밖의 시트", "en": "other sheets"},
     "ties_sheet_note": {"ko": "ties 시트에는 연결 {total:,}개 중 가중치가 큰 {n:,}개만 담았습니다. 전체 연결은 ties.csv에 있습니다.",
                         "en": "ties sheet: the {n:,} strongest of {total:,} ties; all ties are in ties.csv"},
     "table_names": {"ko": {"participations": "참여 기록", "organisations": "기관", "projects": "과제", "outcomes": "성과"},
