@@ -244,3 +244,17 @@ def test_a_small_heatmap_keeps_its_whole_title():
     svg = heatmap(["a", "b"], ["a", "b"], [[1.0, 2.0], [2.0, 1.0]], title=title)
     width = float(re.search(r'<svg[^>]* width="([\d.]+)"', svg).group(1))
     assert width >= 4 + text_width(title, 13)  # (the title starts at x = 4)
+
+
+def test_a_group_named_like_its_grouping_column(tmp_path):
+    """A region cell that reads "region" (the grouping column's own name) once made the
+    workbook's square sheet fail ("cannot insert region, already exists"): the group is a
+    group like the others."""
+    rows = [("P1", "A사", "region"), ("P1", "B사", "서울"), ("P2", "C사", "서울"), ("P2", "A사", "region"),
+            ("P3", "D사", "부산"), ("P3", "B사", "서울")]
+    p = tmp_path / "in.csv"
+    pd.DataFrame(rows, columns=["project_id", "name", "region"]).to_csv(p, index=False)
+    analyze(p, tmp_path / "out", n_permutations=9, jobs=1)
+    square = pd.read_excel(tmp_path / "out" / "indicators.xlsx", sheet_name="region_ties_square")
+    assert list(square.columns) == ["시·도", "region", "부산", "서울"]
+    assert square.set_index("시·도").loc["region", "서울"] == 2  # (A사–B사 in P1, A사–C사 in P2)

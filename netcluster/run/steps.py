@@ -820,6 +820,17 @@ def small_tables(openness, region_matrix, scorecard, structure_year, changes, ou
     dataset.quality.to_json(out / "quality.json")
 
 
+def _square_sheet(region_matrix: pd.DataFrame, group_by: str) -> pd.DataFrame:
+    """The groups × groups ties as a sheet: the groups in its first column (named by the grouping,
+    or, when a group has the grouping's own name — a region cell "region" —, by a name no group
+    has; the sheet's header is the grouping's label either way)."""
+    square = to_square(region_matrix)
+    name = group_by
+    while name in square.columns:
+        name = f"({name})"
+    return square.reset_index(names=name)
+
+
 def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     a = analysis
     lang, g = a.params["lang"], a.params["group_by"]
@@ -831,7 +842,7 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
         gatekeepers = gatekeepers.assign(group=gatekeepers["group"].map(show))
     sheets = {"scorecard": a.scorecard, "organisations": organisations_sheet,
               "ties": ties_sheet, "openness": a.openness.reset_index(), "region_matrix": region_matrix,
-              "region_ties_square": to_square(region_matrix).reset_index(names=g),
+              "region_ties_square": _square_sheet(region_matrix, g),
               "evolution_year": a.evolution_year, "evolution_phase": a.evolution_phase,
               "growth": a.growth.reset_index(), "structure_by_year": a.structure_year,
               "structure_by_phase": a.structure_phase, "changes": a.changes,

@@ -229,6 +229,9 @@ def workbook_sheet(name: str, frame: pd.DataFrame, lang: str, group_by: str) -> 
         return table_sheet(frame, lang, group_by, table=name)
     if name == "labels":
         return Sheet(frame, [["시트", "열 ID", "표시 이름"], ["sheet", "column id", "label"]][j], ["text"] * 3)
+    if name == "region_ties_square":  # groups × groups: the first column names the groups, the others are groups
+        return Sheet(frame, [g] + [str(c) for c in frame.columns[1:]],
+                     ["text"] + [_by_dtype(frame.iloc[:, j]) for j in range(1, frame.shape[1])])
     frame = shown_values(frame, lang)
     units = _units(group_by)
     headers, formats = [], []
