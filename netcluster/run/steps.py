@@ -48,8 +48,8 @@ from ..write.report import report_html
 from ..write.text import t
 from ..write.tables import finish_ties_csv, sheet_bytes, write_csv, write_ties_csv, write_xlsx
 from ..write.xlsx import Deflated
-from ..write.sheets import (SHOWN_ORGANISATION_COLUMNS, sheet_labels, show_function, shown_values, table_sheet,
-                            workbook_sheet)
+from ..write.sheets import (SHOWN_ORGANISATION_COLUMNS, group_names, sheet_labels, show_function, shown_values,
+                            table_sheet, workbook_sheet)
 from .plan import Task
 
 __all__ = ["Options"]
@@ -835,8 +835,8 @@ def workbook(analysis, organisations_sheet, ties_sheet, options: Options):
     a = analysis
     lang, g = a.params["lang"], a.params["group_by"]
     region_matrix, gatekeepers = a.region_matrix, a.gatekeepers.reset_index()
-    if g in SHOWN_ORGANISATION_COLUMNS:  # groups of organisation types: by their names, as the report has them
-        show = show_function(g, lang)
+    show = group_names(g, lang)
+    if show is not None:  # groups of organisation types: by their names, as the report has them
         region_matrix = region_matrix.assign(region_a=region_matrix["region_a"].map(show),
                                              region_b=region_matrix["region_b"].map(show))
         gatekeepers = gatekeepers.assign(group=gatekeepers["group"].map(show))

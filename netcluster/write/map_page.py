@@ -26,7 +26,7 @@ from ..indicators import group_label
 from ..layout import group_layout
 from ..regions import PROVINCE_ENGLISH, PROVINCE_TO_WIDE, normalise_region
 from .pages import FONT_STACK, json_for_script, page, pages_nav
-from .sheets import SHOWN_ORGANISATION_COLUMNS, show_function
+from .sheets import group_names
 from .svg import text_width
 from .text import t as text
 
@@ -177,8 +177,9 @@ def _show(group, lang: str, group_by: str) -> str:
     """A group's name on the page: organisation types by their names, provinces and wide regions
     by their English names in English."""
     g = str(group)
-    if group_by in SHOWN_ORGANISATION_COLUMNS:
-        return show_function(group_by, lang)(g)
+    names = group_names(group_by, lang)
+    if names is not None:
+        return names(g)
     if lang == "en":
         if group_by == "region" and g in PROVINCE_ENGLISH:
             return PROVINCE_ENGLISH[g]

@@ -24,7 +24,7 @@ from ..regions import PROVINCE_ENGLISH
 from .columns import columns_for
 from .columns import labels as column_labels
 from .pages import FONT_STACK, page, pages_nav
-from .sheets import SHEET_COLUMNS, SHOWN_ORGANISATION_COLUMNS, show_function, shown_values
+from .sheets import SHEET_COLUMNS, group_names, show_function, shown_values
 from .svg import bar_chart, heatmap, interval_chart, line_chart, value_chart
 from .text import phase_label, phase_short, t
 
@@ -162,9 +162,8 @@ class _Report:
     def region_short(self, r):
         """A group's name on a heatmap's columns (no English province names): an organisation
         type by its name, other groups as they are."""
-        if self.gb in SHOWN_ORGANISATION_COLUMNS and isinstance(r, str):
-            return show_function(self.gb, self.lang)(r)
-        return str(r)
+        names = group_names(self.gb, self.lang)
+        return names(r) if names is not None and isinstance(r, str) else str(r)
 
     def figure(self, svg: str, caption: str = "") -> str:
         self.n_chart += 1

@@ -29,7 +29,7 @@ from .tables import Sheet
 from .text import TEXT, t, value_labels
 
 __all__ = ["workbook_sheet", "SHEET_COLUMNS", "unit_format", "sheet_labels", "shown_values", "show_function",
-           "SHOWN_ORGANISATION_COLUMNS"]
+           "SHOWN_ORGANISATION_COLUMNS", "group_names"]
 
 #: Columns of the workbook's other tables: id → (Korean label, English label, format); format
 #: None: by the row's indicator unit (the scorecard's and evolution tables' values).
@@ -278,6 +278,18 @@ def shown_values(frame: pd.DataFrame, lang: str, columns=None) -> pd.DataFrame:
 #: The organisations sheet's coded columns, shown by their labels (the other columns are
 #: names, places and numbers as read, or the analyst's own).
 SHOWN_ORGANISATION_COLUMNS = ("org_type",)
+
+
+def group_names(group_by: str, lang: str):
+    """How the groups of a grouping are named to a reader (a function of a group), or None when
+    they are shown as they are: a grouping by a coded organisation column
+    (:data:`SHOWN_ORGANISATION_COLUMNS`) names its groups as :func:`show_function` does.  The
+    report, the regions page and the workbook's group sheets use it.
+
+    >>> group_names("org_type", "ko")("university"), group_names("region", "ko") is None
+    ('대학', True)
+    """
+    return show_function(group_by, lang) if group_by in SHOWN_ORGANISATION_COLUMNS else None
 
 
 def show_function(column, lang: str):
