@@ -306,7 +306,8 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
             f"{table} table is in this file ({', '.join(f'{c} = {m}' for c, m in missing_here)}): is it the "
             f"right file or sheet? Headers present: {headers}", file=file, line=1)
     aliases = dict(ALIASES)
-    aliases.update(_TABLE_ALIASES.get(table, {}))
+    for canon, own_names in _TABLE_ALIASES.get(table, {}).items():  # ("id" as well, not instead)
+        aliases[canon] = list(dict.fromkeys(own_names + ALIASES[canon]))
     ambiguous = {}
     for canon, names in aliases.items():
         if canon in resolved or canon in blocked:

@@ -77,3 +77,33 @@ def test_mapping_na_values_and_block(tmp_path):
     a = ds.organisations.set_index("name").loc["a"]
     assert a["org_type_inferred"]   # n/a was missing, so the type was inferred
     assert "address" not in ds.organisations.columns
+
+
+@pytest.mark.parametrize("table,key,headers", [
+    ("organisations", "org_id", ["기관코드", "기관명", "지역"]),
+    ("organisations", "org_id", ["organisation_id", "name"]),
+    ("organisations", "org_id", ["id", "name"]),
+    ("projects", "project_id", ["과제번호", "연도"]),
+    ("projects", "project_id", ["id", "title"])])
+def test_an_id_header_of_any_alias_is_the_key_of_its_table(table, key, headers):
+    """The tables' own alias "id" replaced the id's other names there: an organisations table
+    keyed by 기관코드 got ids made from names, and none of its organisations took part."""
+    assert resolve_columns(headers, table, Mapping())[key] == headers[0]
+
+
+def test_a_korean_organisations_table_joins_its_participations(tmp_path):
+    (tmp_path / "participations.csv").write_text("과제번호,기관코드\nP1,A1\nP1,A2\nP2,A2\nP2,A3\n", encoding="utf-8")
+    (tmp_path / "organisations.csv").write_text("기관코드,기관명,지역\nA1,가,서울\nA2,나,부산\nA3,다,충북\n",
+                                                encoding="utf-8")
+    ds = nc.load_dataset(tmp_path)
+    assert ds.organisations.set_index("org_id")["region"].to_dict() == {"A1": "서울", "A2": "부산", "A3": "충북"}
+    assert not ds.quality.events["reason"].str.contains("not in the organisations table").any()
+
+
+def test_complexes_declared_only_outside_the_network_leave_the_comparison_out(tmp_path):
+    (tmp_path / "participations.csv").write_text("과제번호,기관코드\nP1,A1\nP1,A2\nP2,A2\nP2,A3\n", encoding="utf-8")
+    (tmp_path / "organisations.csv").write_text(
+        "기관코드,기관명,지역,산업단지\nA1,가,서울,\nA2,나,부산,\nA3,다,충북,\nA4,라,충북,오창\n", encoding="utf-8")
+    a = nc.analyze(tmp_path, tmp_path / "out", n_permutations=19, jobs=1)
+    assert a.dataset.organisations.set_index("org_id").loc["A4", "complex"] == "오창"
+    assert "complex" not in a.communities_vs_declared

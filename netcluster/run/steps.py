@@ -375,7 +375,8 @@ def declared_groups(communities, orgs, label_rows) -> dict:
     for col in ("cluster", "complex"):
         if col in orgs.columns and orgs[col].notna().any():
             at_labels = pd.Series(at_rows(orgs[col], label_rows), index=communities.index, name=col)
-            out[col] = compare_partitions(communities["community"], at_labels)
+            if at_labels.notna().any():  # (declared only for organisations outside the network: nothing to compare)
+                out[col] = compare_partitions(communities["community"], at_labels)
     return out
 
 
