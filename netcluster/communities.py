@@ -82,9 +82,9 @@ def modularity(projection, groups: pd.Series, *, weighted: bool = True, resoluti
     if len(r) == 0:
         return 0.0
     code, uniq, _ = group_codes(projection.labels, groups)
-    unknown = uniq.index("(unknown)") if "(unknown)" in uniq else len(uniq)
+    unknown = len(uniq)  # (a group of its own: a group of the data cannot be named '(unknown)')
     code = np.where(code < 0, unknown, code)
-    G = max(len(uniq), unknown + 1)
+    G = unknown + 1
     w = w if weighted else np.ones(len(r))
     W = float(w.sum())
     cr, cc = code[r], code[c]

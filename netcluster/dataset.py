@@ -43,7 +43,7 @@ from ._distinct import map_distinct
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, OptionError
-from .groups import sorted_factorize
+from .groups import RESERVED_GROUP_NAMES, sorted_factorize
 from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, NUMERIC_COLUMNS, ORG_COLUMNS,
                       PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, load_mapping, norm_header,
                       resolve_columns)
@@ -651,8 +651,14 @@ class _Builder:
         extra = [c for c in frame.columns if c not in used]
         if extra:
             taken = set(df.columns)
-            df = pd.concat([df, frame[extra].astype("object").set_axis(
-                [c if c not in taken else f"{c}_raw" for c in extra], axis=1)], axis=1)
+            names = [c if c not in taken else f"{c}_raw" for c in extra]
+            df = pd.concat([df, frame[extra].astype("object").set_axis(names, axis=1)], axis=1)
+            # (any column can be the grouping column; one pass over every cell, as a file can
+            # have a hundred thousand columns)
+            cells = pd.Series(df[names].to_numpy(dtype=object).ravel(order="F"), dtype=object)
+            hit = cells.isin(list(RESERVED_GROUP_NAMES)).to_numpy().reshape(len(df), len(names), order="F")
+            for c in np.asarray(names, dtype=object)[hit.any(axis=0)].tolist():
+                df[c] = self._reserved(df[c], df, c, table, raw)
         df["file"] = raw.file
         df["line"] = raw.lines
         df["_table"] = table
@@ -689,7 +695,25 @@ class _Builder:
         # the same values, one str object per distinct value (the reader makes one per cell:
         # 1.13M objects for 61 clusters in a 1.46M-row organisations table)
         shared = np.append(np.asarray(uniq, dtype=object), None)
-        return pd.Series(shared[codes], index=s.index, dtype=s.dtype)
+        out = pd.Series(shared[codes], index=s.index, dtype=s.dtype)
+        if not RESERVED_GROUP_NAMES.isdisjoint(uniq.tolist()):
+            out = self._reserved(out, df, col, table, raw)
+        return out
+
+    def _reserved(self, s, df, col, table, raw) -> pd.Series:
+        """A value the outputs use for a row of their own — the total (``(all)``, ``(national)``)
+        or the organisations without a value (``(unknown)``) — is renamed ``"(all)"`` (in
+        quotes), so that its group is neither overwritten by the total nor merged with the
+        missing ones; each row is reported."""
+        hit = s.isin(list(RESERVED_GROUP_NAMES)).to_numpy()
+        if not hit.any():
+            return s
+        renamed = s.astype("object").where(~hit, '"' + s.astype("object").where(hit, "") + '"')
+        self.log.add_many(table=table, reason="value reserved for a total or the unknown group, renamed",
+                          action="repair", file=raw.file, lines=raw.lines[hit].tolist(), column=col,
+                          values=s[hit].tolist(), detail="renamed: " + renamed[hit].astype(str))
+        self._change(col, s, renamed, "reserved")
+        return renamed.astype(s.dtype) if s.dtype != object else renamed
 
     def _drop(self, df, mask, table, reason, column=None, detail=""):
         mask = np.asarray(mask, dtype=bool)

@@ -7,7 +7,15 @@ import pandas as pd
 
 from ._sorting import text_argsort
 
-__all__ = ["AlignedGroups", "align_groups", "group_codes", "org_attribute"]
+__all__ = ["AlignedGroups", "align_groups", "group_codes", "org_attribute", "TOTAL", "NATIONAL", "UNKNOWN",
+           "RESERVED_GROUP_NAMES"]
+
+#: the rows the outputs add to a table of groups: the total over all groups, the national row
+#: of the innovation-system table, and the organisations without a value.  A group of the data
+#: with one of these names is renamed when it is read (:class:`netcluster.dataset.StagedReader`
+#: reports each row), so that the total does not overwrite it nor the unknown ones merge with it.
+TOTAL, NATIONAL, UNKNOWN = "(all)", "(national)", "(unknown)"
+RESERVED_GROUP_NAMES = frozenset({TOTAL, NATIONAL, UNKNOWN})
 
 
 def org_attribute(dataset_or_frame, column: str) -> pd.Series:
@@ -70,6 +78,11 @@ def group_codes(labels, groups: pd.Series):
     sub = np.array(groups.take(np.maximum(pos, 0)).to_numpy(dtype=object), dtype=object, copy=True)
     sub[pos < 0] = None
     c, uniq = sorted_factorize(sub)
+    reserved = RESERVED_GROUP_NAMES.intersection(u for u in uniq if isinstance(u, str))
+    if reserved:
+        raise ValueError(f"a group is named {sorted(reserved)[0]!r}, the name of the outputs' own row for the total "
+                         "or the organisations without a group; rename it (netcluster's reader renames it "
+                         "'\"(all)\"' and reports the rows)")
     return c, uniq, int((c < 0).sum())
 
 

@@ -479,3 +479,45 @@ def test_infinite_and_nan_amounts_are_missing_and_reported(tmp_path):
     assert budget.isna().tolist() == [True, True, True, True, False] and budget["P5"] == 1200
     ev = ds.quality.events
     assert sorted(ev.loc[ev["reason"].str.startswith("not a finite number"), "line"]) == [2, 3, 4, 5]
+
+
+# -- 18. a group named like the outputs' own rows ------------------------------------------------
+
+def test_a_group_named_like_the_total_row_keeps_its_own_row(tmp_path):
+    """A team (or complex) named '(all)' had its openness row's cross-tie share overwritten by
+    the total's, and one named '(unknown)' merged with the organisations without a team; the
+    reader now renames such values '"(all)"' and reports every row."""
+    teams = {"A0": "(all)", "A1": "(all)", "A2": "(unknown)", "A3": "B", "A4": "B", "A5": None, "A6": "(all)"}
+    projects = [("P1", ["A0", "A1", "A3"]), ("P2", ["A1", "A2"]), ("P3", ["A2", "A4", "A5"]),
+                ("P4", ["A6", "A3"]), ("P5", ["A0", "A6"]), ("P6", ["A5", "A4"])]
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    pd.DataFrame([{"과제번호": p, "기관코드": o} for p, members in projects for o in members]).to_csv(
+        folder / "participations.csv", index=False)
+    orgs = [{"기관코드": o, "기관명": f"기관{o}", "지역": "서울", "팀": t, "산업단지": t} for o, t in teams.items()]
+    pd.DataFrame(orgs).to_csv(folder / "organisations.csv", index=False)
+    src = folder
+    ds = nc.load_dataset(src)
+    ev = ds.quality.events.query("reason == 'value reserved for a total or the unknown group, renamed'")
+    lines = [i + 2 for i, r in enumerate(orgs) if r["팀"] in ("(all)", "(unknown)")]
+    assert sorted(ev.query("column == '팀'")["line"]) == lines
+    assert sorted(ev.query("column == 'complex'")["line"]) == lines and set(ev["action"]) == {"repair"}
+    assert set(ds.organisations["팀"].dropna()) == set(ds.organisations["complex"].dropna()) == {
+        '"(all)"', '"(unknown)"', "B"}
+
+    a = nc.analyze(src, tmp_path / "out", group_by="팀", n_permutations=19, jobs=1)
+    ties = pd.read_csv(tmp_path / "out" / "ties.csv", dtype=str, encoding="utf-8-sig")
+    team = {o: (None if t is None else f'"{t}"' if t.startswith("(") else t) for o, t in teams.items()}
+    s, t = ties["source"].map(team), ties["target"].map(team)
+    known = s.notna() & t.notna()
+    opened = pd.read_csv(tmp_path / "out" / "openness.csv", encoding="utf-8-sig", index_col=0)
+    for g in ('"(all)"', '"(unknown)"', "B"):  # oracle: the ties with an end in the group, counted in pandas
+        mine = known & ((s == g) | (t == g))
+        assert opened.loc[g, "cross_tie_share"] == pytest.approx((mine & (s != t)).sum() / mine.sum())
+    assert a.openness.index.tolist().count("(all)") == 0  # (openness has no total row)
+
+
+def test_the_library_refuses_a_group_named_like_the_total_row():
+    from netcluster.groups import group_codes
+    with pytest.raises(ValueError, match="named '\\(all\\)'"):
+        group_codes(["a", "b"], pd.Series({"a": "(all)", "b": "X"}))

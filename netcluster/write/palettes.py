@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..groups import UNKNOWN  # (the organisations without a value)
 from ..regions import PROVINCES, WIDE_REGIONS
 
 __all__ = ["DISTINCT", "OTHER_GREY", "UNKNOWN", "province_colours", "wide_region_colours", "type_colours",
@@ -26,7 +27,6 @@ DISTINCT = ["#e6194B", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#
             "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9A6324", "#fffac8", "#800000", "#aaffc3",
             "#808000", "#ffd8b1", "#000075"]
 OTHER_GREY = "#c8c8c8"
-UNKNOWN = "(unknown)"
 
 
 def province_colours() -> dict:
@@ -53,7 +53,7 @@ def group_palette(values, *, max_colours: int = len(DISTINCT), fixed: dict | Non
     """``({value: colour}, n_grey)``: fixed colours where given, else the ``max_colours``
     largest groups in distinct colours and the others grey (their number is returned so the
     legend can say so); missing values are ``(unknown)``, light grey."""
-    counts = Counter("(unknown)" if v is None else str(v) for v in values)
+    counts = Counter(UNKNOWN if v is None else str(v) for v in values)
     pal, grey = {}, 0
     if fixed:
         for v in counts:
