@@ -45,7 +45,7 @@ from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, OptionError
 from .groups import RESERVED_GROUP_NAMES, sorted_factorize
 from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, NUMERIC_COLUMNS, ORG_COLUMNS,
-                      PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, load_mapping, norm_header,
+                      PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, header_unit, load_mapping, norm_header,
                       resolve_columns)
 from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_names, has_invisible, name_key,
                     name_keys)
@@ -533,6 +533,7 @@ class _Builder:
         self.mapping = mapping
         self.log = log
         self.changes = []
+        self.header_units = {}  # (file, number column) -> (header, unit, factor) for a unit in the header
 
     # -- helpers -----------------------------------------------------------
     def _change(self, column, original: pd.Series, normalised: pd.Series, how: pd.Series | str):
@@ -570,7 +571,17 @@ class _Builder:
         m = self.mapping
         frame = raw.frame
         missing_mapped: list = []
-        resolved = resolve_columns(frame.columns, table, m, file=raw.file, report=missing_mapped)
+        chosen: list = []
+        resolved = resolve_columns(frame.columns, table, m, file=raw.file, report=missing_mapped, chosen=chosen)
+        for canon, header, others in chosen:
+            self.log.add(table=table, reason="several columns for one number field, the first used",
+                         action="warning", file=raw.file, line=1, column=canon, value=header,
+                         detail=f"also: {others}; to use another, name it in a mapping file: [columns] "
+                                f"{canon} = \"{others[0]}\"")
+        for canon in NUMERIC_COLUMNS:
+            unit = header_unit(resolved[canon]) if isinstance(resolved.get(canon), str) else None
+            if unit is not None and unit[2] != 1:
+                self.header_units[(raw.file, canon)] = (resolved[canon], unit[1], unit[2])
         for canon, headers in missing_mapped:
             self.log.add(table=table, reason="mapped column not in this table", action="warning", file=raw.file,
                          line=1, column=canon, value=", ".join(map(str, headers)),
@@ -1060,7 +1071,8 @@ class _Builder:
             uval = np.array(pd.to_numeric(pd.Series(np.asarray(uniq, dtype=object), dtype=object),
                                           errors="coerce").to_numpy(dtype="float64", na_value=np.nan))
             ukind = np.zeros(len(uniq), dtype=np.int8)  # 0 ok, 1 thousands, 2 decimal comma, 3 bad, 5 money
-            kinds = {"ok": 0, "thousands": 1, "decimal_comma": 2, "bad": 3, "currency": 5, "ambiguous": 6}
+            kinds = {"ok": 0, "thousands": 1, "decimal_comma": 2, "bad": 3, "currency": 5, "ambiguous": 6,
+                     "korean_units": 7}
             todo = np.flatnonzero(np.isnan(uval))
             convention = number_convention(uniq[i] for i in todo) if len(todo) else "dot"
             for i in todo:
@@ -1078,13 +1090,33 @@ class _Builder:
                                       (3, "not a number, set missing", "repair"),
                                       (4, "not a finite number (inf or NaN), set missing", "repair"),
                                       (5, "amount with a currency sign parsed", "repair"),
-                                      (6, "number like 1,234 read with the column's decimal comma", "repair")):
+                                      (6, "number like 1,234 read with the column's decimal comma", "repair"),
+                                      (7, "amount in Korean units (억, 만 …) read in 원", "repair")):
                 m = kind == k
                 if m.any():
                     self.log.add_many(table=table, reason=reason, action=action,
                                       file=df.loc[m, "file"].tolist(), lines=df.loc[m, "line"].tolist(),
                                       column=col, values=raw[m].tolist())
-            df[col] = val
+            # (a cell that says its unit — 2억원, 200,000원 — is in 원 whatever the header says)
+            uwon = np.array([str(u).strip().endswith("원") for u in uniq] + [False])
+            said = (kind == kinds["korean_units"]) | uwon[np.where(present, codes, -1)]
+            df[col] = self._in_base_unit(df, col, table, val, ~said)
+
+    def _in_base_unit(self, df, col, table, val, plain):
+        """A number column whose header gives a unit (``총사업비(천원)``): its plain numbers
+        (``plain``) times the unit, so that the amounts are in 원; a cell that says its own unit
+        (``2억원``) is in 원 already.  Said once per file."""
+        units = {f: u for (f, c), u in self.header_units.items() if c == col}
+        if not units:
+            return val
+        files = df["file"].to_numpy(dtype=object)
+        for f, (header, unit, factor) in units.items():
+            rows = (files == f) & plain & ~np.isnan(val)
+            val = np.where(rows, val * factor, val)
+            self.log.add(table=table, reason="amounts read in the header's unit, converted to 원", action="info",
+                         file=f, line=1, column=col, value=header,
+                         detail=f"{int(rows.sum())} values × {factor:,.0f} ({unit} → 원)")
+        return val
 
     def _normalise_projects(self, proj):
         t = "projects"
@@ -1418,7 +1450,41 @@ def _parse_number(v, convention: str = "dot"):
         return float(s.replace(".", "").replace(",", ".")), kind
     if _DEC_COMMA.match(s):
         return float(s.replace(",", ".")), "currency" if money else "decimal_comma"
+    amount = _korean_amount(s)
+    if amount is not None:
+        return amount, "korean_units"
     return np.nan, "bad"
+
+
+_KO_AMOUNT = re.compile(r"(?:\d[\d,]*(?:\.\d+)?[천백십]?[조억만]?)+")
+_KO_PART = re.compile(r"(\d[\d,]*(?:\.\d+)?)([천백십]?)([조억만]?)")
+_KO_SMALL = {"": 1.0, "천": 1e3, "백": 1e2, "십": 10.0}
+_KO_BIG = {"조": 1e12, "억": 1e8, "만": 1e4}
+
+
+def _korean_amount(s: str):
+    """An amount written with Korean number words, in 원 (``3억5천만`` → 350,000,000,
+    ``1,500만`` → 15,000,000, ``12.5억`` → 1,250,000,000); None when ``s`` (spaces and a
+    final 원 already removed) is not one, or has no such word.
+
+    >>> _korean_amount("3억5천만"), _korean_amount("1,500만"), _korean_amount("12.5억"), _korean_amount("12")
+    (350000000.0, 15000000.0, 1250000000.0, None)
+    """
+    sign = -1.0 if s.startswith("-") else 1.0
+    s = s.lstrip("+-")
+    if not _KO_AMOUNT.fullmatch(s) or not re.search("[천백십조억만]", s):
+        return None
+    total = group = 0.0
+    for number, small, big in _KO_PART.findall(s):
+        if not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?|\d+(\.\d+)?", number):
+            return None
+        v = float(number.replace(",", "")) * _KO_SMALL[small]
+        if big:
+            total += (group + v) * _KO_BIG[big]
+            group = 0.0
+        else:
+            group += v
+    return sign * (total + group)
 
 
 _DATE_FORMATS = ["%Y-%m-%d", "%Y.%m.%d", "%Y/%m/%d", "%Y%m%d", "%Y. %m. %d", "%Y.%m.%d.",

@@ -42,7 +42,7 @@ from .exceptions import InputError, MappingError, MissingColumnError
 
 __all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
            "NUMERIC_COLUMNS", "ID_COLUMNS", "norm_header", "SOURCE_COLUMNS", "DERIVED_ORG_COLUMNS", "CATEGORY_COLUMNS",
-           "RELATED"]
+           "RELATED", "HEADER_UNITS", "header_unit"]
 
 #: Canonical columns and the headers recognised for them (compared after
 #: lower-casing and removing spaces, underscores, hyphens and dots).
@@ -114,6 +114,31 @@ REQUIRED = {"participations": [("project_id",), ("org_id", "name")],
 def norm_header(h: str) -> str:
     h = unicodedata.normalize("NFKC", str(h)).strip().lower()
     return re.sub(r"[\s_\-.()]+", "", h)
+
+
+#: units a number column's header may carry in brackets — ``총사업비(천원)``, ``매출액 [백만원]``,
+#: ``종업원수(명)``, ``totalCost (EUR)`` — and the factor that brings a plain number of the
+#: column to the base unit (원 for Korean amounts; other currencies and counts as they are)
+HEADER_UNITS = {"원": 1.0, "천원": 1e3, "만원": 1e4, "십만원": 1e5, "백만원": 1e6, "천만원": 1e7, "억원": 1e8,
+                "십억원": 1e9, "조원": 1e12, "krw": 1.0, "won": 1.0, "₩": 1.0, "eur": 1.0, "€": 1.0, "euro": 1.0,
+                "usd": 1.0, "$": 1.0, "명": 1.0, "인": 1.0, "건": 1.0, "개": 1.0, "개사": 1.0, "persons": 1.0,
+                "count": 1.0, "number": 1.0}
+_UNIT_SUFFIX = re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?:단위\s*[:：]?\s*)?(?P<unit>[^()\[\]]+?)\s*[)\]]$")
+
+
+def header_unit(header) -> tuple[str, str, float] | None:
+    """``(name, unit, factor)`` when ``header`` ends with a unit of :data:`HEADER_UNITS` in
+    brackets, else None.
+
+    >>> header_unit("총사업비(천원)"), header_unit("totalCost (EUR)"), header_unit("기관명(국문)")
+    (('총사업비', '천원', 1000.0), ('totalCost', 'EUR', 1.0), None)
+    """
+    m = _UNIT_SUFFIX.match(unicodedata.normalize("NFKC", str(header)).strip())
+    if not m:
+        return None
+    unit = m.group("unit")
+    factor = HEADER_UNITS.get(re.sub(r"\s+", "", unit).lower())
+    return None if factor is None else (m.group("name"), unit, factor)
 
 
 @dataclass
@@ -252,7 +277,8 @@ def _check_column_value(canon, src, where, source):
                            f"column)")
 
 
-def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report: list | None = None) -> dict:
+def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report: list | None = None,
+                    chosen: list | None = None) -> dict:
     """Map canonical column names to the source header(s) present in ``headers``.
 
     Returns ``{canonical: header or [headers]}`` (a list: a composite key for the id columns,
@@ -261,6 +287,9 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
     present and the closest candidates, or when every column the mapping names for an
     organisations or projects table is missing (the wrong file or sheet).  Mapped columns of
     this table that are missing are appended to ``report`` as ``(canonical, [headers])``.
+    Several headers for one number column (총사업비 and 정부출연금 for the budget) are an error
+    like any other field's, unless ``chosen`` is given: then the first in the aliases' order is
+    taken and ``(canonical, header, [others])`` appended to it.
     """
     headers = list(headers)
     by_norm = {}
@@ -309,11 +338,24 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
     for canon, own_names in _TABLE_ALIASES.get(table, {}).items():  # ("id" as well, not instead)
         aliases[canon] = list(dict.fromkeys(own_names + ALIASES[canon]))
     ambiguous = {}
+    # a number column's header may carry its unit: 총사업비(천원) is the budget
+    by_unitless = {}
+    for h in headers:
+        u = header_unit(h)
+        if u is not None:
+            by_unitless.setdefault(norm_header(u[0]), h)
     for canon, names in aliases.items():
         if canon in resolved or canon in blocked:
             continue
         found = list(dict.fromkeys(h for h in (by_norm.get(norm_header(a)) for a in names)
                                    if h is not None and h not in used))
+        if not found and canon in NUMERIC_COLUMNS:
+            found = list(dict.fromkeys(h for h in (by_unitless.get(norm_header(a)) for a in names)
+                                       if h is not None and h not in used))
+        if len(found) > 1 and canon in NUMERIC_COLUMNS and chosen is not None:
+            # several amounts (총사업비, 정부출연금): the first in the aliases' order, said so
+            chosen.append((canon, found[0], found[1:]))
+            found = found[:1]
         if len(found) > 1:
             ambiguous[canon] = found
         elif found:

@@ -1,5 +1,6 @@
 """Header aliases, the TOML mapping, and missing-column errors."""
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import netcluster as nc
 from netcluster.mapping import Mapping, load_mapping, resolve_columns
@@ -107,3 +108,53 @@ def test_complexes_declared_only_outside_the_network_leave_the_comparison_out(tm
     a = nc.analyze(tmp_path, tmp_path / "out", n_permutations=19, jobs=1)
     assert a.dataset.organisations.set_index("org_id").loc["A4", "complex"] == "오창"
     assert "complex" not in a.communities_vs_declared
+
+
+# -- units in headers and amounts in Korean number words ------------------------------------------
+
+def test_number_headers_with_a_unit_are_recognised():
+    from netcluster.mapping import header_unit
+    r = resolve_columns(["과제번호", "총사업비(천원)", "연도"], "projects", Mapping())
+    assert r["budget"] == "총사업비(천원)"
+    r = resolve_columns(["기관코드", "기관명", "매출액 [백만원]", "종업원수(명)", "특허출원 (건)"], "organisations", Mapping())
+    assert (r["output"], r["employees"], r["patents"]) == ("매출액 [백만원]", "종업원수(명)", "특허출원 (건)")
+    assert header_unit("totalCost (EUR)") == ("totalCost", "EUR", 1.0)
+    assert header_unit("사업비(단위: 백만원)") == ("사업비", "백만원", 1e6)
+    assert header_unit("기관명(국문)") is None and header_unit("사업비") is None
+    with pytest.raises(nc.InputError, match="several columns"):  # (ids and names stay an error)
+        resolve_columns(["과제번호", "과제고유번호", "기관명"], "participations", Mapping(), chosen=[])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 9999), st.integers(0, 9999), st.integers(0, 9999), st.booleans(), st.booleans())
+def test_korean_amounts_read_as_their_value_in_won(eok, man, rest, spaced, won):
+    """Oracle: the amount the parts make, eok × 10^8 + man × 10^4 + rest."""
+    from netcluster.dataset import _parse_number
+    if eok == man == 0:
+        return
+    sep = " " if spaced else ""
+    thousands, hundreds = divmod(man, 1000)
+    man_text = (f"{thousands}천{hundreds}" if thousands and hundreds else f"{thousands}천" if thousands
+                else f"{hundreds}") + "만"
+    parts = ([f"{eok:,}억"] if eok else []) + ([man_text] if man else []) + ([f"{rest}"] if rest else [])
+    text = sep.join(parts) + ("원" if won else "")
+    value, kind = _parse_number(text)
+    assert kind == "korean_units" and value == eok * 1e8 + man * 1e4 + rest, text
+
+
+def test_amounts_in_the_headers_unit_and_in_korean_words_are_in_won(tmp_path):
+    p = tmp_path / "flat.csv"
+    p.write_text("과제번호,기관코드,기관명,총사업비(천원),정부출연금(백만원)\n"
+                 "K1,A1,가,\"150,000\",100\nK1,A2,나,\"150,000\",100\n"
+                 "K2,A2,나,2억원,\nK2,A3,다,2억원,\n"
+                 "K3,A1,가,3억 5천만원,\nK3,A3,다,3억 5천만원,\n"
+                 "K4,A1,가,\"200,000원\",\nK4,A2,나,\"200,000원\",\n", encoding="utf-8")
+    ds = nc.load_dataset(p)
+    budget = ds.projects.set_index("project_id")["budget"].to_dict()
+    assert budget == {"K1": 150_000_000, "K2": 200_000_000, "K3": 350_000_000, "K4": 200_000}
+    ev = ds.quality.events
+    assert sorted(ev.query("reason == 'amount in Korean units (억, 만 …) read in 원'")["line"]) == [4, 6]
+    conv = ev.query("reason == \"amounts read in the header's unit, converted to 원\"")
+    assert conv["value"].tolist() == ["총사업비(천원)"] and "1 values × 1,000" in conv["detail"].iloc[0]
+    chose = ev.query("reason == 'several columns for one number field, the first used'")
+    assert chose["value"].tolist() == ["총사업비(천원)"] and "정부출연금(백만원)" in chose["detail"].iloc[0]
