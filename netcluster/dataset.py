@@ -44,8 +44,8 @@ from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, OptionError
 from .groups import RESERVED_GROUP_NAMES, sorted_factorize
-from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, NUMERIC_COLUMNS, ORG_COLUMNS,
-                      PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, header_unit, load_mapping, norm_header,
+from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, MONEY_COLUMNS, NUMERIC_COLUMNS,
+                      ORG_COLUMNS, PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, header_unit, load_mapping, norm_header,
                       resolve_columns)
 from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_names, has_invisible, name_key,
                     name_keys)
@@ -533,7 +533,7 @@ class _Builder:
         self.mapping = mapping
         self.log = log
         self.changes = []
-        self.header_units = {}  # (file, number column) -> (header, unit, factor) for a unit in the header
+        self.header_units = {}  # (file, number column) -> (header, unit, factor, its line) for a unit in the header
 
     # -- helpers -----------------------------------------------------------
     def _change(self, column, original: pd.Series, normalised: pd.Series, how: pd.Series | str):
@@ -572,19 +572,24 @@ class _Builder:
         frame = raw.frame
         missing_mapped: list = []
         chosen: list = []
-        resolved = resolve_columns(frame.columns, table, m, file=raw.file, report=missing_mapped, chosen=chosen)
+        resolved = resolve_columns(frame.columns, table, m, file=raw.file, report=missing_mapped, chosen=chosen,
+                                   line=raw.header_line)
         for canon, header, others in chosen:
             self.log.add(table=table, reason="several columns for one number field, the first used",
-                         action="warning", file=raw.file, line=1, column=canon, value=header,
+                         action="warning", file=raw.file, line=raw.header_line, column=canon, value=header,
                          detail=f"also: {others}; to use another, name it in a mapping file: [columns] "
                                 f"{canon} = \"{others[0]}\"")
         for canon in NUMERIC_COLUMNS:
             unit = header_unit(resolved[canon]) if isinstance(resolved.get(canon), str) else None
             if unit is not None and unit[2] != 1:
-                self.header_units[(raw.file, canon)] = (resolved[canon], unit[1], unit[2])
+                self.header_units[(raw.file, canon)] = (resolved[canon], unit[1], unit[2], raw.header_line)
+            elif unit is None and canon in MONEY_COLUMNS and canon in resolved and raw.unit_note:
+                note, unit_name, factor, line = raw.unit_note  # "(단위: 천원)" above the table
+                if factor != 1:
+                    self.header_units[(raw.file, canon)] = (f"{resolved[canon]} {note}", unit_name, factor, line)
         for canon, headers in missing_mapped:
             self.log.add(table=table, reason="mapped column not in this table", action="warning", file=raw.file,
-                         line=1, column=canon, value=", ".join(map(str, headers)),
+                         line=raw.header_line, column=canon, value=", ".join(map(str, headers)),
                          detail=f"headers present: {list(frame.columns)[:30]}")
         out, origin = {}, {}
         used = set()
@@ -626,7 +631,7 @@ class _Builder:
                 others = [h for h in frame.columns if h not in heads and norm_header(h) in wanted
                           and frame[h].notna().any()]
                 self.log.add(table=table, reason="mapped column is empty in every row", action="warning",
-                             file=raw.file, line=1, column=canon, value=", ".join(map(str, heads)),
+                             file=raw.file, line=raw.header_line, column=canon, value=", ".join(map(str, heads)),
                              detail=(f"columns here that may hold it: {others} (list candidates: {canon} = "
                                      f"{[*heads, *others]!r})" if others else "no other column looks like it"))
         if "region" in origin:
@@ -1110,11 +1115,11 @@ class _Builder:
         if not units:
             return val
         files = df["file"].to_numpy(dtype=object)
-        for f, (header, unit, factor) in units.items():
+        for f, (header, unit, factor, line) in units.items():
             rows = (files == f) & plain & ~np.isnan(val)
             val = np.where(rows, val * factor, val)
             self.log.add(table=table, reason="amounts read in the header's unit, converted to 원", action="info",
-                         file=f, line=1, column=col, value=header,
+                         file=f, line=line, column=col, value=header,
                          detail=f"{int(rows.sum())} values × {factor:,.0f} ({unit} → 원)")
         return val
 

@@ -35,6 +35,7 @@ class InputError(NetclusterError, ValueError):
     exit_code = 3
 
     def __init__(self, message, *, file=None, line=None, column=None, value=None):
+        self.message = message
         self.file = None if file is None else str(file)
         self.line = line
         self.column = column
@@ -48,6 +49,14 @@ class InputError(NetclusterError, ValueError):
             where.append(f"column {column!r}")
         prefix = (", ".join(where) + ": ") if where else ""
         super().__init__(prefix + message)
+
+    def lines_below(self, offset: int) -> "InputError":
+        """The same error with its line ``offset`` lines further down (a file read from below
+        its first lines)."""
+        if not offset or self.line is None:
+            return self
+        return type(self)(self.message, file=self.file, line=self.line + offset, column=self.column,
+                          value=self.value)
 
 
 class OptionError(InputError):

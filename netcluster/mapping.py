@@ -42,7 +42,7 @@ from .exceptions import InputError, MappingError, MissingColumnError
 
 __all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
            "NUMERIC_COLUMNS", "ID_COLUMNS", "norm_header", "SOURCE_COLUMNS", "DERIVED_ORG_COLUMNS", "CATEGORY_COLUMNS",
-           "RELATED", "HEADER_UNITS", "header_unit"]
+           "RELATED", "HEADER_UNITS", "header_unit", "MONEY_COLUMNS", "unit_note"]
 
 #: Canonical columns and the headers recognised for them (compared after
 #: lower-casing and removing spaces, underscores, hyphens and dots).
@@ -124,6 +124,28 @@ HEADER_UNITS = {"원": 1.0, "천원": 1e3, "만원": 1e4, "십만원": 1e5, "백
                 "usd": 1.0, "$": 1.0, "명": 1.0, "인": 1.0, "건": 1.0, "개": 1.0, "개사": 1.0, "persons": 1.0,
                 "count": 1.0, "number": 1.0}
 _UNIT_SUFFIX = re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?:단위\s*[:：]?\s*)?(?P<unit>[^()\[\]]+?)\s*[)\]]$")
+
+
+#: number columns that hold amounts of money (a "(단위: 천원)" note above a table applies to them)
+MONEY_COLUMNS = ["budget", "output"]
+_UNIT_NOTE = re.compile(r"(?:단위|unit)\s*[:：]?\s*([^\s()\[\],;]+)", re.I)
+
+
+def unit_note(text) -> tuple[str, float] | None:
+    """``(unit, factor)`` of a money unit a note above a table states — ``(단위: 천원)``,
+    ``[단위 : 백만원]``, ``Unit: EUR`` — else None.
+
+    >>> unit_note("(단위: 천원)"), unit_note("2015년 현황"), unit_note("(단위: 명)")
+    (('천원', 1000.0), None, None)
+    """
+    m = _UNIT_NOTE.search(unicodedata.normalize("NFKC", str(text)))
+    if not m:
+        return None
+    unit = m.group(1)
+    factor = HEADER_UNITS.get(unit.lower())
+    money = factor is not None and factor != 1 or unit.lower() in ("원", "krw", "won", "₩", "eur", "€", "euro",
+                                                                   "usd", "$")
+    return (unit, factor) if money else None
 
 
 def header_unit(header) -> tuple[str, str, float] | None:
@@ -278,7 +300,7 @@ def _check_column_value(canon, src, where, source):
 
 
 def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report: list | None = None,
-                    chosen: list | None = None) -> dict:
+                    chosen: list | None = None, line: int = 1) -> dict:
     """Map canonical column names to the source header(s) present in ``headers``.
 
     Returns ``{canonical: header or [headers]}`` (a list: a composite key for the id columns,
@@ -289,7 +311,8 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
     this table that are missing are appended to ``report`` as ``(canonical, [headers])``.
     Several headers for one number column (총사업비 and 정부출연금 for the budget) are an error
     like any other field's, unless ``chosen`` is given: then the first in the aliases' order is
-    taken and ``(canonical, header, [others])`` appended to it.
+    taken and ``(canonical, header, [others])`` appended to it.  ``line``: the header's line,
+    for the errors.
     """
     headers = list(headers)
     by_norm = {}
@@ -318,7 +341,7 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
                 raise MissingColumnError(
                     f"the mapping{' ' + mapping.source if mapping.source else ''} maps {canon!r} to "
                     f"{missing}, which the file does not have. Headers present: {headers}. "
-                    f"Closest: {cands}", file=file, line=1)
+                    f"Closest: {cands}", file=file, line=line)
             if canon in own:
                 missing_here.append((canon, missing))
             continue
@@ -333,7 +356,7 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
         raise MissingColumnError(
             f"none of the columns the mapping{' ' + mapping.source if mapping.source else ''} names for the "
             f"{table} table is in this file ({', '.join(f'{c} = {m}' for c, m in missing_here)}): is it the "
-            f"right file or sheet? Headers present: {headers}", file=file, line=1)
+            f"right file or sheet? Headers present: {headers}", file=file, line=line)
     aliases = dict(ALIASES)
     for canon, own_names in _TABLE_ALIASES.get(table, {}).items():  # ("id" as well, not instead)
         aliases[canon] = list(dict.fromkeys(own_names + ALIASES[canon]))
@@ -365,7 +388,7 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
         shown = "; ".join(f"{canon}: {found}" for canon, found in ambiguous.items())
         lines = "\n".join(f'{canon} = "{found[0]}"' for canon, found in ambiguous.items())
         raise InputError(f"the {table} table has several columns for one field ({shown}); say which one is "
-                         f"meant in a mapping file (--mapping):\n[columns]\n{lines}", file=file, line=1)
+                         f"meant in a mapping file (--mapping):\n[columns]\n{lines}", file=file, line=line)
     for options in REQUIRED[table]:
         if not any(o in resolved for o in options):
             cands = {}
@@ -381,5 +404,5 @@ def resolve_columns(headers, table: str, mapping: Mapping, *, file=None, report:
                 f"required column {wanted} not found in the {table} table. Headers present: "
                 f"{headers}. Closest candidates: {cands}. Recognised names for "
                 f"{options[0]!r} include {aliases[options[0]][:6]}; or name the column in a "
-                f"mapping file: [columns] {options[0]} = \"<header>\"", file=file, line=1)
+                f"mapping file: [columns] {options[0]} = \"<header>\"", file=file, line=line)
     return resolved

@@ -49,10 +49,12 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
+from openpyxl.utils import get_column_letter
 import pandas as pd
 
 from ._compiled import compiled
 from .exceptions import EncodingError, InputError, OptionError
+from .mapping import unit_note
 from .quality import QualityLog
 
 __all__ = ["RawTable", "TableSource", "read_table", "list_tables", "match_tables", "strip_cells", "detect_encoding",
@@ -175,7 +177,8 @@ class RawTable:
 
     ``frame`` holds every column as strings (missing = empty cell);
     ``lines`` gives the physical line number (1-based, header is line 1 for
-    CSV; the Excel row number for XLSX) of each row of ``frame``.
+    CSV; the Excel row number for XLSX) of each row of ``frame``; ``header_line`` the
+    header's (a sheet's table may start below a title).
     """
 
     frame: pd.DataFrame
@@ -185,6 +188,9 @@ class RawTable:
     delimiter: str | None = None
     log: QualityLog = field(default_factory=QualityLog)
     rows_read: int = 0
+    header_line: int = 1
+    #: a money unit stated above the table — ``(단위: 천원)`` — as (note, unit, factor, line)
+    unit_note: tuple | None = None
 
 
 def _line_of_offset(raw: bytes, offset: int) -> int:
@@ -483,9 +489,8 @@ def _csv_module_records(text: str, delimiter: str, file=None):
                 counts.append(len(row))
             prev_end = reader.line_num
     except csv.Error as e:
-        raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed "
-                         f"(the record starts on line {prev_end + 1})",
-                         file=file, line=prev_end + 1) from None
+        raise InputError(f"malformed CSV ({e}); an opening quote is probably never closed in the record "
+                         f"that starts on this line", file=file, line=prev_end + 1) from None
     return np.frombuffer(starts, dtype=np.int64).copy(), np.frombuffer(counts, dtype=np.int64).copy()
 
 
@@ -611,13 +616,41 @@ def _unquoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
     return lines[:k].copy(), counts[:k].copy(), edge
 
 
-def _check_header(header: list, file) -> list:
+#: how far down a sheet or file the header is looked for below a title
+HEADER_SEARCH_ROWS = 30
+
+
+def _header_row(filled_per_row, first_complete: bool = False) -> int:
+    """The row (0-based) a table's header is on, from the number of filled cells of its first
+    rows: the first row filled at least half as much as the fullest of the first
+    :data:`HEADER_SEARCH_ROWS` rows (and in two cells or more).  Rows above it — a title, a
+    date, a unit note — have fewer.  0 when the first row is such a row already, or is
+    complete (``first_complete``: every field of it named — a header, even if later rows
+    have more fields).
+
+    >>> _header_row([1, 0, 8, 8, 7]), _header_row([8, 8, 7]), _header_row([1, 1]), _header_row([3, 8], True)
+    (2, 0, 0, 0)
+    """
+    if first_complete:
+        return 0
+    n = [int(v) for v in list(filled_per_row)[:HEADER_SEARCH_ROWS]]
+    fullest = max(n, default=0)
+    for i, k in enumerate(n):
+        if k >= max(2, fullest / 2):
+            return i
+    return 0
+
+
+def _check_header(header: list, file, line: int = 1, columns: list | None = None) -> list:
     """The header's names, stripped; an error for empty names and for names that are the same
-    after case and space folding (``Name`` and ``name``: which one is meant?)."""
+    after case and space folding (``Name`` and ``name``: which one is meant?).  ``columns``:
+    what the columns are called in messages (a sheet's letters; default their positions)."""
     clean = [str(h).replace("\ufeff", "").strip() for h in header]
-    empty = [i + 1 for i, h in enumerate(clean) if h == ""]
+    empty = [(columns[i] if columns else i + 1) for i, h in enumerate(clean) if h == ""]
     if empty:
-        raise InputError(f"empty column header at position(s) {empty}", file=file, line=1)
+        where = f"column(s) {', '.join(map(str, empty))}" if columns else f"position(s) {empty}"
+        raise InputError(f"empty column header in {where} (a column with values needs a name in the header "
+                         f"row)", file=file, line=line)
     groups = {}
     for i, h in enumerate(clean):
         groups.setdefault(_fold(h), []).append((i + 1, h))
@@ -885,23 +918,97 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
     normal, stand_in, original = _line_ends(text)
     if normal is not text:
         text, data = normal, None
+    below = _lines_above_header(text, delimiter, path, table, log)
+    if below:  # (a title above the table: read from the header on, each line keeping its number)
+        text, data = text[below[0]:], None
+    raw_table = _parse_text(text, data, path, na, table, log, enc, delimiter, stand_in, original,
+                            below[1] if below else 0)
+    raw_table.unit_note = below[2] if below else None
+    return raw_table
+
+
+def _lines_above_header(text: str, delimiter, path, table, log):
+    """``(offset, lines, unit note)`` of the header when a title, a date or a note stands above it (a
+    sheet saved as CSV): the header is the first record filled at least half as much as the
+    fullest of the first ones (:func:`_header_row`), with a delimiter that splits them
+    consistently; None when it is the first line."""
+    try:  # a first line that names every field is the header: the file is read as it always was
+        delim = delimiter or detect_delimiter(text, file=path)
+        if len(delim) != 1:
+            return None  # (refused with its message when the file is parsed)
+        row = next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""), delimiter=delim), [])
+        if len(row) >= 2 and all(c.strip() for c in row):
+            return None
+    except (InputError, csv.Error):
+        pass
+    head = text[:200_000]
+    best = None
+    for delim in ([delimiter] if delimiter else DELIMITERS):
+        if len(delim) != 1:
+            return None
+        filled, ends, first = [], [], None
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=delim)
+        try:
+            for row in reader:
+                filled.append(sum(1 for c in row if c.strip()))
+                ends.append(reader.line_num)
+                first = row if first is None else first
+                if len(filled) >= HEADER_SEARCH_ROWS:
+                    break
+        except csv.Error:
+            continue
+        top = _header_row(filled, first_complete=bool(first) and len(first) >= 2 and filled[0] == len(first))
+        if filled and (best is None or max(filled) > best[0]):  # (the delimiter that splits most)
+            best = (max(filled), top, ends, filled)
+    if best is None or best[1] == 0:
+        return None
+    _, top, ends, filled = best
+    lines = ends[top - 1]  # the physical lines above the header's record
+    offset = 0
+    for _ in range(lines):
+        offset = text.index("\n", offset) + 1
+    shown = [(i, line) for i, line in enumerate(text[:offset].split("\n")[:lines]) if line.strip(" ,;\t|")]
+    log.add_many(table=table, reason="rows above the header (a title or a note) skipped", action="info",
+                 file=path, lines=[i + 1 for i, _ in shown], values=[line for _, line in shown],
+                 detail=f"the header is on line {lines + 1}")
+    return offset, lines, _stated_unit(shown)
+
+
+def _stated_unit(rows) -> tuple | None:
+    """The first money unit the rows above a table state: ``(note, unit, factor, line)``."""
+    for i, text in rows:
+        found = unit_note(text)
+        if found:
+            return (text.strip(" ,;\t|"), *found, i + 1)
+    return None
+
+
+def _parse_text(text, data, path, na, table, log, enc, delimiter, stand_in, original, above: int) -> RawTable:
+    """The records of ``text`` (from the header on; ``above``: the lines before it in the file)."""
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as long as the file
     try:
-        delim = delimiter or detect_delimiter(text, file=path)
+        try:  # (the lines of these errors count from the header: the lines above are added)
+            delim = delimiter or detect_delimiter(text, file=path)
+        except InputError as e:
+            raise e.lines_below(above) from None
         if len(delim) != 1:
             raise InputError(f"the delimiter must be one character, got {delim!r}", file=path)
         if data is None:
             data = text.encode("utf-8")
-        starts, counts, quoting, edge = _scan(text, delim, path, data)
+        try:
+            starts, counts, quoting, edge = _scan(text, delim, path, data)
+        except InputError as e:
+            raise e.lines_below(above) from None
+        starts = starts + above if above else starts
         if len(starts) == 0:
             raise InputError("file has no header", file=path)
         header = _check_header(next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""),
-                                               delimiter=delim)), path)
+                                               delimiter=delim)), path, line=above + 1)
         ncol = len(header)
         starts, counts = starts[1:], counts[1:]
         if len(starts) == 0:
-            raise InputError("file has a header but no data rows", file=path, line=1)
+            raise InputError("file has a header but no data rows", file=path, line=above + 1)
 
         ok = counts == ncol
         frame = None
@@ -952,7 +1059,7 @@ def _read_text(raw: bytes, path, na, table, log, encoding, delimiter) -> RawTabl
         frame = _missing_as_none(frame)
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
-                      encoding=enc, delimiter=delim, log=log, rows_read=len(starts))
+                      encoding=enc, delimiter=delim, log=log, rows_read=len(starts), header_line=above + 1)
     return result
 
 
@@ -1201,12 +1308,26 @@ def _read_excel(data, name, na, sheet, table, log):
         raise InputError(f"formula cells without a computed value: {shown}. The workbook was saved by a "
                          f"program that does not calculate formulas: open it in Excel (or LibreOffice), "
                          f"let it recalculate and save it, or paste the values", file=path)
-    header = _check_header(["" if h is None or h != h else str(h) for h in frame.iloc[0].tolist()], path)
-    frame = frame.iloc[1:]
+    # a table below a title, or away from the sheet's corner (B3): the empty columns out, the
+    # header on the first row that looks like one (pandas keeps the sheet's empty rows and
+    # columns, so row i of the frame is the sheet's row i + 1)
+    filled = frame.notna().to_numpy()
+    used = filled.any(axis=0)
+    top = _header_row(filled.sum(axis=1), first_complete=used.sum() >= 2 and bool(filled[0][used].all()))
+    above = [" ".join(str(v) for v in frame.iloc[i].dropna().tolist()) for i in range(top)]
+    frame = frame.loc[:, filled[top:].any(axis=0)]  # (a title's column may be empty in the table)
+    if top > 0:
+        shown = [i for i in range(top) if above[i]]
+        log.add_many(table=table, reason="rows above the header (a title or a note) skipped", action="info",
+                     file=path, lines=[i + 1 for i in shown], values=[above[i] for i in shown],
+                     detail=f"the header is on row {top + 1}")
+    header = _check_header(["" if h is None or h != h else str(h) for h in frame.iloc[top].tolist()], path,
+                           line=top + 1, columns=[get_column_letter(int(c) + 1) for c in frame.columns])
+    frame = frame.iloc[top + 1:]
     frame.columns = header
     if frame.empty:
-        raise InputError("sheet has a header but no data rows", file=path, line=1)
-    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+        raise InputError("sheet has a header but no data rows", file=path, line=top + 1)
+    lines = np.arange(top + 2, top + len(frame) + 2, dtype=np.int64)
     rows_read = len(frame)
     blank = frame.isna().all(axis=1).to_numpy()
     log.add_many(table=table, reason="blank row", action="drop", file=path,
@@ -1216,7 +1337,8 @@ def _read_excel(data, name, na, sheet, table, log):
     frame = strip_cells(frame)
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
-                    encoding=None, delimiter=None, log=log, rows_read=rows_read)
+                    encoding=None, delimiter=None, log=log, rows_read=rows_read, header_line=top + 1,
+                    unit_note=_stated_unit([(i, above[i]) for i in range(top)]) if top else None)
 
 
 def _formulas_without_values(path, sheet) -> list[str]:

@@ -420,3 +420,54 @@ def test_mixed_encoding_lines_found_as_decoding_each_line_finds_them(lines):
         except UnicodeDecodeError:
             want_other = want_other or i
     assert tuple(_utf8_and_other_lines(np.frombuffer(raw, dtype=np.uint8))) == (want_utf8, want_other)
+
+
+# -- a table below a title (a sheet as Korean offices lay it out) --------------------------------
+
+def test_a_sheet_with_a_title_a_unit_note_and_the_table_at_b3(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B1"] = "2015년 산업단지 R&D 과제 참여기관 현황"
+    ws["H2"] = "(단위: 천원)"
+    header = ["과제번호", "참여기관명", "사업자등록번호", "기관구분", "소재지", "총사업비"]
+    rows = [["K-1", "(주)가나", "123-45-67890", "중소기업", "충북 청주시", 150000],
+            ["K-1", "충북대학교", "301-82-00001", "대학", "충북 청주시", 150000],
+            ["K-2", "다라(주)", "223-45-67890", "중견기업", "경남 창원시", 200000],
+            ["K-2", "한국기계연구원", "314-82-00002", "출연연", "대전 유성구", 200000],
+            [None, "합계", None, None, None, 700000]]
+    for i, r in enumerate([header] + rows):
+        for j, v in enumerate(r):
+            ws.cell(row=4 + i, column=3 + j, value=v)  # the table from C4; column A and B empty below
+    wb.save(tmp_path / "현황.xlsx")
+    ds = nc.load_dataset(tmp_path / "현황.xlsx")
+    assert ds.participations["line"].tolist() == [5, 6, 7, 8]  # the sheet's own rows
+    ev = ds.quality.events
+    title = ev.query("reason == 'rows above the header (a title or a note) skipped'")
+    assert title["line"].tolist() == [1, 2] and title["value"].tolist()[0].startswith("2015년")
+    assert ev.query("reason == 'missing project id'")["line"].tolist() == [9]
+    assert ds.projects.set_index("project_id")["budget"].to_dict() == {"K-1": 150_000_000, "K-2": 200_000_000}
+
+
+def test_a_csv_below_a_title_keeps_its_line_numbers(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("2015년 현황\n\n(단위: 백만원)\n과제번호,참여기관명,총사업비\nK1,가,1.5\nK1,나,1.5\nK2,다,2,x\nK2,라,2\n",
+                 encoding="utf-8")
+    ds = nc.load_dataset(p)
+    assert ds.participations["line"].tolist() == [5, 6, 8]
+    ev = ds.quality.events
+    assert ev.query("reason == 'ragged row'")["line"].tolist() == [7]
+    assert ev.query("reason == 'rows above the header (a title or a note) skipped'")["line"].tolist() == [1, 3]
+    assert ds.projects.set_index("project_id")["budget"].to_dict() == {"K1": 1_500_000, "K2": 2_000_000}
+    p.write_text('제목\n과제번호,기관명\nP1,"가\n', encoding="utf-8")
+    with pytest.raises(nc.InputError) as e:
+        nc.load_dataset(p)
+    assert e.value.line == 3
+
+
+def test_a_complete_first_line_is_the_header_even_if_rows_have_more_fields(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text("과제번호,기관명\nx;y;z;w,q,extra,more,fields\nP1,가\nP1,나\n", encoding="utf-8")
+    ds = nc.load_dataset(p)
+    assert ds.participations["line"].tolist() == [3, 4]
+    assert ds.quality.events.query("reason == 'ragged row'")["line"].tolist() == [2]
