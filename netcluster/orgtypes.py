@@ -7,7 +7,10 @@ REC→research, PUB→government, OTH→other).  When the type column is missing
 or empty, the type is inferred from the name and flagged as inferred.
 
 Roles: ``lead`` (주관, 총괄, coordinator, lead partner), ``participant``
-(참여, 공동, partner), ``subcontractor`` (위탁) and ``other``.
+(참여, 공동, partner), ``subcontractor`` (위탁) and ``other``.  The terms of the 2021
+national R&D act (주관·공동·위탁연구개발기관) are among them.  A sub-project's lead
+(세부주관) is a participant: the lead is the whole project's (총괄주관); a firm's own
+research lab (기업부설연구소) is a firm, as Korean R&D statistics count it.
 """
 
 from __future__ import annotations
@@ -26,26 +29,31 @@ PUBLIC_BODIES = "government+support"
 TYPE_ALIASES = {
     "firm": ["firm", "company", "enterprise", "business", "industry", "private", "sme",
              "prc", "private for-profit", "기업", "중소기업", "대기업", "중견기업", "벤처기업",
-             "산업체", "업체", "산", "민간기업", "제조업체"],
+             "산업체", "업체", "산", "민간기업", "제조업체", "기업부설연구소", "소기업", "중기업", "스타트업",
+             "중소·중견기업", "중소/중견기업"],
     "university": ["university", "universities", "college", "academia", "hes",
                    "higher education", "대학", "대학교", "전문대학", "산학협력단", "학", "교육기관"],
     "research": ["research", "research institute", "rto", "rec", "research organisation",
-                 "연구소", "연구원", "연구기관", "출연연", "정부출연연구기관", "국공립연구소", "연",
-                 "기업부설연구소"],
+                 "연구소", "연구원", "연구기관", "출연연", "출연(연)", "정부출연연구기관", "정부출연연구소",
+                 "출연연구소", "출연연구기관", "국공립연구소", "국공립연구기관", "공공연구기관", "연",
+                 "전문생산기술연구소", "특정연구기관"],
     "government": ["government", "public", "public body", "pub", "authority", "정부",
-                   "지자체", "지방자치단체", "공공기관", "관", "중앙정부", "공기업"],
+                   "지자체", "지방자치단체", "지방정부", "공공기관", "관", "중앙정부", "중앙행정기관", "정부부처",
+                   "국가기관", "공기업"],
     "support": ["support", "intermediary", "agency", "technopark", "지원기관", "테크노파크",
-                "혁신지원기관", "진흥기관", "협회", "단체", "센터"],
+                "혁신지원기관", "진흥기관", "협회", "단체", "센터", "연구조합", "사업자단체", "경제단체"],
     "other": ["other", "oth", "기타", "etc"],
 }
 ROLE_ALIASES = {
     "lead": ["lead", "leader", "lead partner", "leadpartner", "coordinator", "coordinating",
-             "main", "principal", "주관", "주관기관", "총괄", "총괄주관", "주관연구기관", "총괄기관"],
+             "main", "principal", "주관", "주관기관", "총괄", "총괄주관", "총괄주관기관", "주관연구기관", "총괄기관",
+             "주관연구개발기관"],
     "participant": ["participant", "partner", "project partner", "beneficiary", "member",
                     "consortium member", "참여", "참여기관", "공동", "공동연구", "공동연구기관",
-                    "협동", "협동연구기관", "참여기업"],
+                    "협동", "협동연구기관", "참여기업", "참여연구기관", "공동연구개발기관", "공동수행기관",
+                    "수요기업", "수요처", "세부주관", "세부주관기관", "세부과제주관기관"],
     "subcontractor": ["subcontractor", "sub-contractor", "contractor", "위탁", "위탁기관",
-                      "위탁연구기관", "용역"],
+                      "위탁연구기관", "위탁연구개발기관", "용역"],
     "other": ["other", "thirdparty", "third party", "associatedpartner", "associated partner",
               "internationalpartner", "observer", "기타", "자문"],
 }

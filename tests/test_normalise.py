@@ -164,3 +164,19 @@ def test_org_type_label_table_equals_a_groupby_oracle():
         m = inferred.to_numpy() & orgs["org_category"].notna().to_numpy()
         first = orgs[m].drop_duplicates("org_category")
         assert b.log.events["line"].tolist() == first["line"].tolist()
+
+
+@pytest.mark.parametrize("label,expected", [
+    ("기업부설연구소", "firm"), ("중소·중견기업", "firm"), ("전문생산기술연구소", "research"),
+    ("특정연구기관", "research"), ("출연(연)", "research"), ("국공립연구기관", "research"),
+    ("중앙행정기관", "government"), ("정부부처", "government"), ("연구조합", "support")])
+def test_korean_rd_statistics_type_labels(label, expected):
+    """As Korean R&D statistics count them: a firm's own lab is the firm's R&D."""
+    assert normalise_org_type(label) == expected
+
+
+@pytest.mark.parametrize("label,expected", [
+    ("주관연구개발기관", "lead"), ("공동연구개발기관", "participant"), ("위탁연구개발기관", "subcontractor"),
+    ("총괄주관기관", "lead"), ("세부주관기관", "participant"), ("수요기업", "participant")])
+def test_roles_of_the_2021_rd_act_and_multi_part_projects(label, expected):
+    assert normalise_role(label) == expected
