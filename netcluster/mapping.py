@@ -60,7 +60,7 @@ ALIASES: dict[str, list[str]] = {
     "region": ["region", "province", "sido", "지역", "시도", "소재지역", "광역시도", "소재시도"],
     "address": ["address", "street", "주소", "소재지", "소재지주소", "기관주소", "사업장주소"],
     "role": ["role", "participant_role", "참여역할", "역할", "주관/참여/위탁", "참여구분",
-             "참여형태", "기관역할"],
+             "참여형태", "참여유형", "기관역할", "역할구분", "주관여부", "주관기관여부", "연구개발기관구분"],
     "programme": ["programme", "program", "framework_programme", "frameworkprogramme",
                   "사업명", "세부사업명", "프로그램", "지원사업"],
     "year": ["year", "project_year", "사업연도", "연도", "년도", "과제연도", "수행연도"],
@@ -75,7 +75,8 @@ ALIASES: dict[str, list[str]] = {
     "patents": ["patents", "patent_applications", "특허출원", "특허", "특허출원건수"],
     "employees": ["employees", "employment", "종업원수", "고용", "고용인원", "종사자수"],
     "output": ["output", "production", "생산액", "매출액", "생산"],
-    "budget": ["budget", "total_cost", "totalcost", "사업비", "총사업비", "정부출연금", "연구비"],
+    "budget": ["budget", "total_cost", "totalcost", "사업비", "총사업비", "총연구비", "총연구개발비", "연구개발비",
+               "정부출연금", "정부연구비", "정부지원연구개발비", "정부지원금", "연구비"],
     "specialised": ["specialised", "specialized", "designated_sector", "특화업종", "특화산업"],
 }
 
