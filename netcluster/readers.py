@@ -616,6 +616,27 @@ def _unquoted_records(b, delimiter, n_lines):  # pragma: no cover (compiled)
     return lines[:k].copy(), counts[:k].copy(), edge
 
 
+#: the stand-in name of a column the header leaves unnamed (NUL: no file's header holds it)
+_UNNAMED = "\x00{}"
+
+
+def _unnamed_columns(frame, header, path, table, log, line):
+    """Columns the header leaves unnamed (a trailing delimiter Excel writes after a cleared
+    column): left out, reported, when they are empty in every row; an error naming their
+    positions when they hold values."""
+    unnamed = [j for j, h in enumerate(header) if h.startswith("\x00")]
+    if not unnamed:
+        return frame, header
+    held = [j + 1 for j in unnamed if frame.iloc[:, j].notna().any()]
+    if held:
+        raise InputError(f"empty column header in position(s) {held} (a column with values needs a name in the "
+                         f"header row)", file=path, line=line)
+    log.add(table=table, reason="unnamed empty column left out", action="info", file=path, line=line,
+            value=", ".join(str(j + 1) for j in unnamed), detail="no name in the header and no value in any row")
+    keep = [j for j in range(len(header)) if j not in set(unnamed)]
+    return frame.iloc[:, keep], [header[j] for j in keep]
+
+
 #: how far down a sheet or file the header is looked for below a title
 HEADER_SEARCH_ROWS = 30
 
@@ -641,11 +662,14 @@ def _header_row(filled_per_row, first_complete: bool = False) -> int:
     return 0
 
 
-def _check_header(header: list, file, line: int = 1, columns: list | None = None) -> list:
+def _check_header(header: list, file, line: int = 1, columns: list | None = None, unnamed_ok: bool = False) -> list:
     """The header's names, stripped; an error for empty names and for names that are the same
     after case and space folding (``Name`` and ``name``: which one is meant?).  ``columns``:
-    what the columns are called in messages (a sheet's letters; default their positions)."""
+    what the columns are called in messages (a sheet's letters; default their positions).
+    ``unnamed_ok``: an empty name is given a stand-in (:func:`_unnamed_columns` then decides)."""
     clean = [str(h).replace("\ufeff", "").strip() for h in header]
+    if unnamed_ok:
+        clean = [h or _UNNAMED.format(i + 1) for i, h in enumerate(clean)]
     empty = [(columns[i] if columns else i + 1) for i, h in enumerate(clean) if h == ""]
     if empty:
         where = f"column(s) {', '.join(map(str, empty))}" if columns else f"position(s) {empty}"
@@ -1004,7 +1028,7 @@ def _parse_text(text, data, path, na, table, log, enc, delimiter, stand_in, orig
         if len(starts) == 0:
             raise InputError("file has no header", file=path)
         header = _check_header(next(csv.reader(io.StringIO(text[:_first_line_end(text)], newline=""),
-                                               delimiter=delim)), path, line=above + 1)
+                                               delimiter=delim)), path, line=above + 1, unnamed_ok=True)
         ncol = len(header)
         starts, counts = starts[1:], counts[1:]
         if len(starts) == 0:
@@ -1057,6 +1081,7 @@ def _parse_text(text, data, path, na, table, log, enc, delimiter, stand_in, orig
         frame = strip_cells(frame)
     elif nan_cells:
         frame = _missing_as_none(frame)
+    frame, header = _unnamed_columns(frame, header, path, table, log, above + 1)
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     result = RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                       encoding=enc, delimiter=delim, log=log, rows_read=len(starts), header_line=above + 1)

@@ -471,3 +471,15 @@ def test_a_complete_first_line_is_the_header_even_if_rows_have_more_fields(tmp_p
     ds = nc.load_dataset(p)
     assert ds.participations["line"].tolist() == [3, 4]
     assert ds.quality.events.query("reason == 'ragged row'")["line"].tolist() == [2]
+
+
+def test_an_unnamed_empty_column_is_left_out_and_one_with_values_is_an_error(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("과제번호,기관명,,지역,\nP1,가,,서울,\nP1,나, ,부산,\n", encoding="utf-8")  # (Excel's trailing comma)
+    ds = nc.load_dataset(p)
+    assert ds.organisations.set_index("name")["region"].to_dict() == {"가": "서울", "나": "부산"}
+    ev = ds.quality.events.query("reason == 'unnamed empty column left out'")
+    assert ev["value"].tolist() == ["3, 5"] and ev["line"].tolist() == [1]
+    p.write_text("과제번호,기관명,\nP1,가,\nP1,나,x\n", encoding="utf-8")
+    with pytest.raises(nc.InputError, match=r"position\(s\) \[3\]"):
+        nc.load_dataset(p)
