@@ -944,9 +944,45 @@ class _Builder:
         df = self._assign_org_ids(df, t)
         df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name", "name")
         dup, pos = _listed_once(df["org_id"].to_numpy(dtype=object), derived_ids)
+        if (pos < 0).any():  # (123-45-67890 here, 1234567890 in the participations)
+            df, renamed = self._ids_as_in_participations(df, "org_id", derived_ids, pos, t)
+            if renamed:
+                dup, pos = _listed_once(df["org_id"].to_numpy(dtype=object), derived_ids)
         df = self._drop(df, dup, t, "duplicate organisation", "org_id",
                         "organisation listed twice; first row kept")
         return df, pos
+
+    def _ids_as_in_participations(self, df, col, derived_ids, pos, table):
+        """Ids of numbers written with other separators than in the participations — a business
+        registration number 123-45-67890 in the organisations table, 1234567890 in the
+        participations — take the participations' form when the digits match exactly one id
+        the participations have and the table lacks; each row reported.  ``(df, renamed)``."""
+        missing = np.asarray(derived_ids, dtype=object)[np.asarray(pos) < 0]
+        by_digits = {}
+        for v in missing.tolist():
+            key = _formatted_number_key(v)
+            if key is not None:
+                by_digits.setdefault(key, []).append(v)
+        by_digits = {k: v[0] for k, v in by_digits.items() if len(v) == 1}
+        if not by_digits:
+            return df, False
+        ids = df[col].to_numpy(dtype=object)
+        known = pd.Index(np.asarray(derived_ids, dtype=object)).get_indexer(ids) >= 0
+        codes, uniq = pd.factorize(pd.Series(ids, dtype=object))
+        target = np.array([None if known_u else by_digits.get(_formatted_number_key(u))
+                           for u, known_u in zip(uniq.tolist(), np.bincount(codes, weights=known,
+                                                                             minlength=len(uniq)) > 0)] + [None],
+                          dtype=object)
+        new = target[codes]
+        hit = np.array([v is not None for v in new.tolist()], dtype=bool)
+        if not hit.any():
+            return df, False
+        self.log.add_many(table=table, reason="id written with other separators than in the participations, matched",
+                          action="repair", file=df.loc[hit, "file"].tolist(), lines=df.loc[hit, "line"].tolist(),
+                          column=col, values=df.loc[hit, col].tolist(), detail="-> " + pd.Series(new[hit]).astype(str))
+        df = df.copy()
+        df.loc[hit, col] = new[hit]
+        return df, True
 
     def _project_table(self, raw, derived_ids):
         """The projects table, one row per id, and each derived id's row there (as
@@ -957,6 +993,10 @@ class _Builder:
         df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
         df = self._fix_float_ids(df, "project_id", t)
         dup, pos = _listed_once(df["project_id"].to_numpy(dtype=object), derived_ids)
+        if (pos < 0).any():
+            df, renamed = self._ids_as_in_participations(df, "project_id", derived_ids, pos, t)
+            if renamed:
+                dup, pos = _listed_once(df["project_id"].to_numpy(dtype=object), derived_ids)
         df = self._drop(df, dup, t, "duplicate project", "project_id",
                         "project listed twice; first row kept")
         return df, pos
@@ -1363,6 +1403,22 @@ def _merged_rows(pos: np.ndarray, n_table: int) -> np.ndarray:
     after the table's rows in order (the derived rows the table does not list)."""
     extra = pos < 0
     return np.where(extra, n_table + np.cumsum(extra) - 1, pos).astype(np.int64)
+
+
+_FORMATTED_NUMBER = re.compile(r"\d+(?:[-\s./]\d+)*")
+
+
+def _formatted_number_key(value) -> str | None:
+    """The digits of an id that is a number of at least six digits, written with or without
+    separators (``123-45-67890``, ``110111-1234567``, ``2015.0001``); None for other ids.
+
+    >>> _formatted_number_key("123-45-67890"), _formatted_number_key("1234567890"), _formatted_number_key("A-123456")
+    ('1234567890', '1234567890', None)
+    """
+    if not isinstance(value, str) or not _FORMATTED_NUMBER.fullmatch(value):
+        return None
+    digits = re.sub(r"\D", "", value)
+    return digits if len(digits) >= 6 else None
 
 
 def _listed_once(table_ids: np.ndarray, derived_ids: np.ndarray):

@@ -158,3 +158,24 @@ def test_amounts_in_the_headers_unit_and_in_korean_words_are_in_won(tmp_path):
     assert conv["value"].tolist() == ["총사업비(천원)"] and "1 values × 1,000" in conv["detail"].iloc[0]
     chose = ev.query("reason == 'several columns for one number field, the first used'")
     assert chose["value"].tolist() == ["총사업비(천원)"] and "정부출연금(백만원)" in chose["detail"].iloc[0]
+
+
+@pytest.mark.parametrize("in_part,in_table", [("1234567890", "123-45-67890"), ("123-45-67890", "1234567890"),
+                                              ("1101111234567", "110111-1234567")])
+def test_a_registration_number_written_two_ways_still_joins(tmp_path, in_part, in_table):
+    (tmp_path / "participations.csv").write_text(f"과제번호,사업자등록번호\nP1,{in_part}\nP1,A2\n", encoding="utf-8")
+    (tmp_path / "organisations.csv").write_text(f"사업자등록번호,기관명,지역\n{in_table},가,서울\nA2,나,부산\n",
+                                                encoding="utf-8")
+    ds = nc.load_dataset(tmp_path)
+    assert ds.organisations.set_index("org_id")["region"].to_dict() == {in_part: "서울", "A2": "부산"}
+    ev = ds.quality.events
+    assert ev.query("reason == 'id written with other separators than in the participations, matched'")[
+        ["line", "value"]].values.tolist() == [[2, in_table]]
+    assert not ev["reason"].str.contains("not in the organisations table").any()
+
+
+def test_two_participation_ids_with_the_same_digits_are_not_guessed(tmp_path):
+    (tmp_path / "participations.csv").write_text("과제번호,기관코드\nP1,123-4567890\nP1,12345-67890\n", encoding="utf-8")
+    (tmp_path / "organisations.csv").write_text("기관코드,기관명\n1234567890,가\n", encoding="utf-8")
+    ds = nc.load_dataset(tmp_path)
+    assert (ds.quality.events["reason"] == "organisation not in the organisations table").sum() == 2
