@@ -1108,7 +1108,7 @@ class _Builder:
                                       action="repair", file=df.loc[inf, "file"].tolist(),
                                       lines=df.loc[inf, "line"].tolist(), column=col, values=vals[inf].tolist())
                     vals = np.where(inf, np.nan, vals)
-                df[col] = vals
+                df[col] = self._in_base_unit(df, col, table, vals, np.ones(len(vals), dtype=bool))
                 continue
             raw = df[col].astype("object")
             # each distinct text parsed once (counts and sizes repeat few values)
