@@ -42,7 +42,7 @@ from ._html import box, html_table, key_values
 from ._distinct import map_distinct
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
-from .exceptions import InputError, MappingError, OptionError
+from .exceptions import InputError, MappingError, MissingColumnError, OptionError
 from .groups import RESERVED_GROUP_NAMES, sorted_factorize
 from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, MONEY_COLUMNS, NUMERIC_COLUMNS,
                       ORG_COLUMNS, PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, header_unit, load_mapping, norm_header,
@@ -51,7 +51,7 @@ from .names import (GENERATED_ID_PREFIX, INVISIBLE_PATTERN, clean_id, clean_name
                     name_keys)
 from .orgtypes import infer_org_type, normalise_org_type, normalise_role
 from .quality import QualityLog
-from .readers import RawTable, TableSource, list_tables, match_tables, read_table, strip_cells
+from .readers import RawTable, TableSource, list_tables, match_tables, read_table, strip_cells, workbook_sheets
 from .regions import PROVINCE_TO_WIDE, normalise_region_series
 
 __all__ = ["ClusterDataset", "load_dataset", "StagedReader", "from_frames", "YEAR_RANGE"]
@@ -434,8 +434,12 @@ class StagedReader:
         log = QualityLog()
 
         def read(role, p):
-            raw = read_table(p, encoding=enc, delimiter=delim, na_values=mapping.global_na(),
-                             sheet=sheet, table=role)
+            def of(name):
+                return read_table(p if name is None else TableSource(p.path, p.member, name), encoding=enc,
+                                  delimiter=delim, na_values=mapping.global_na(), sheet=sheet, table=role)
+            raw = of(None)
+            if sheet is None and p.sheet is None:  # (a workbook's first sheet may be a cover)
+                raw = _sheet_with_columns(raw, role, p, mapping, of)
             log.extend(raw.log)
             log.set_counts(role, read=raw.rows_read, file=raw.file)
             return raw
@@ -465,6 +469,41 @@ class StagedReader:
                           "mapping": self._mapping.source})
         self._raws = self._builder = None
         return ds
+
+
+def _sheet_with_columns(raw, role, source, mapping, read_sheet):
+    """``raw`` when it has the columns its table needs; else, for a workbook whose sheet was not
+    named, the one other sheet that has them (reported); an error naming the sheets when none
+    or several do."""
+    try:
+        resolve_columns(raw.frame.columns, role, mapping, file=raw.file, chosen=[], line=raw.header_line)
+        return raw
+    except MissingColumnError as e:
+        first_error = e
+    sheets = workbook_sheets(source)
+    if not sheets or len(sheets) < 2:
+        raise first_error
+    fits = []
+    for name in sheets[1:]:
+        try:
+            other = read_sheet(name)
+            resolve_columns(other.frame.columns, role, mapping, file=other.file, chosen=[], line=other.header_line)
+        except InputError:
+            continue
+        fits.append((name, other))
+    if len(fits) == 1:
+        name, other = fits[0]
+        other.log.add(table=role, reason="the workbook's first sheet lacks the table's columns: another sheet read",
+                      action="info", file=other.file, line=None, value=name,
+                      detail=f"first sheet {sheets[0]!r} has {list(raw.frame.columns)[:10]}")
+        return other
+    if fits:
+        raise InputError(f"the first sheet {sheets[0]!r} lacks the {role} columns and several sheets have them: "
+                         f"{[n for n, _ in fits]}; name one with --sheet (or in the mapping's [tables])",
+                         file=source.name)
+    raise MissingColumnError(f"{first_error.message} The workbook's other sheets {sheets[1:]} lack them too; if the "
+                             f"table is on one of them, name it with --sheet", file=first_error.file,
+                             line=first_error.line)
 
 
 class _LazyTables:

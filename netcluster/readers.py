@@ -57,7 +57,7 @@ from .exceptions import EncodingError, InputError, OptionError
 from .mapping import unit_note
 from .quality import QualityLog
 
-__all__ = ["RawTable", "TableSource", "read_table", "list_tables", "match_tables", "strip_cells", "detect_encoding",
+__all__ = ["workbook_sheets", "RawTable", "TableSource", "read_table", "list_tables", "match_tables", "strip_cells", "detect_encoding",
            "detect_delimiter", "ENCODINGS", "DELIMITERS", "TABLE_SUFFIXES"]
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp949")
@@ -733,6 +733,22 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     if kind == "json" or (kind == "text" and _looks_like_json(raw)):
         return _read_json(raw, name, na, table, log, encoding)
     return _read_text(raw, name, na, table, log, encoding, delimiter)
+
+
+def workbook_sheets(source) -> list | None:
+    """The sheet names of a workbook source (a path or :class:`TableSource` of an .xlsx file,
+    plain or in a ZIP archive), None for any other table."""
+    source = source if isinstance(source, TableSource) else TableSource(Path(source))
+    if Path(source.file_name).suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(source.read_bytes()), read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None  # (read_table says what is wrong with it)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
 
 
 def _unpack(raw: bytes, name: str, file_name: str):

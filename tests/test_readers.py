@@ -483,3 +483,30 @@ def test_an_unnamed_empty_column_is_left_out_and_one_with_values_is_an_error(tmp
     p.write_text("과제번호,기관명,\nP1,가,\nP1,나,x\n", encoding="utf-8")
     with pytest.raises(nc.InputError, match=r"position\(s\) \[3\]"):
         nc.load_dataset(p)
+
+
+def test_a_cover_sheet_first_and_the_table_on_another(tmp_path):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    wb.active.title = "요약"
+    wb.active.append(["구분", "과제 수"])
+    wb.active.append(["합계", 2])
+    ws = wb.create_sheet("참여기관 목록")
+    for r in [("과제번호", "참여기관명"), ("P1", "가"), ("P1", "나"), ("P2", "나"), ("P2", "다")]:
+        ws.append(list(r))
+    wb.save(tmp_path / "b.xlsx")
+    ds = nc.load_dataset(tmp_path / "b.xlsx")
+    assert ds.participations["line"].tolist() == [2, 3, 4, 5]
+    ev = ds.quality.events.query("reason == \"the workbook's first sheet lacks the table's columns: another sheet read\"")
+    assert ev["value"].tolist() == ["참여기관 목록"]
+    ws2 = wb.create_sheet("사본")
+    for row in ws.iter_rows(values_only=True):
+        ws2.append(list(row))
+    wb.save(tmp_path / "two.xlsx")
+    with pytest.raises(nc.InputError, match="several sheets have them"):
+        nc.load_dataset(tmp_path / "two.xlsx")
+    del wb["참여기관 목록"], wb["사본"]
+    wb.create_sheet("메모")["A1"] = "작성: 2016-01-05"
+    wb.save(tmp_path / "none.xlsx")
+    with pytest.raises(nc.MissingColumnError, match="--sheet"):
+        nc.load_dataset(tmp_path / "none.xlsx")
