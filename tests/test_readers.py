@@ -510,3 +510,31 @@ def test_a_cover_sheet_first_and_the_table_on_another(tmp_path):
     wb.save(tmp_path / "none.xlsx")
     with pytest.raises(nc.MissingColumnError, match="--sheet"):
         nc.load_dataset(tmp_path / "none.xlsx")
+
+
+def test_a_workbook_reads_the_same_cells_as_openpyxl_reads_them(tmp_path):
+    """Oracle: openpyxl (the engine used before calamine) on a sheet of every kind of cell;
+    the one difference — a cell of only spaces is empty for calamine — ends the same once
+    cells are stripped."""
+    import datetime
+    import openpyxl
+    import pandas as pd
+    from netcluster.readers import read_table, strip_cells
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["과제번호", "기관코드", "금액", "시작일", "일시", "시각", "여부", "코드", "백분율", "큰수", "빈칸", "공백", "줄바꿈"]
+    ws.append(header)
+    ws.append(["P1", 1234567890, 1.5, datetime.date(2015, 3, 1), datetime.datetime(2015, 3, 1, 12, 30),
+               datetime.time(9, 15), True, "0123", 0.25, 12345678901234567890, None, "  ", "가\n나"])
+    ws.append(["P1", "A-2", 2.0, "2015-03-01", None, None, False, "00", 1, 2 ** 53 + 1, "", " x ", "é"])
+    ws["I2"].number_format = "0%"
+    ws.merge_cells("L3:M3")
+    wb.save(tmp_path / "t.xlsx")
+    mine = read_table(tmp_path / "t.xlsx").frame
+    ref = pd.read_excel(tmp_path / "t.xlsx", dtype=object, header=None, engine="openpyxl", keep_default_na=False,
+                        na_values=[""])
+    ref = strip_cells(ref.iloc[1:].set_axis(header, axis=1).reset_index(drop=True))  # (as the reader strips)
+    assert mine.columns.tolist() == header
+    for c in header:
+        a, b = mine[c].tolist(), ref[c].tolist()
+        assert [type(x) for x in a] == [type(x) for x in b] and a == b, c
