@@ -37,6 +37,7 @@ from .dataset import ClusterDataset
 from .evolution import evolution
 from .exceptions import EmptyResultError
 from .indicators import REGISTRY, evaluate, fill_in, group_label
+from ._sorting import text_argsort
 from .slices import Slice
 
 __all__ = ["compare_periods", "PeriodComparison", "segmented_fit", "break_around", "breaks_from_series", "CHANGE_COLUMNS", "BREAK_COLUMNS",
@@ -76,27 +77,18 @@ def _label(years) -> str:
 def _replicate(dataset, projects: np.ndarray, orgs: np.ndarray | None = None) -> ClusterDataset:
     """A dataset of the drawn ``projects`` (ids; a repeat gets a new id ``id~k``), or — with
     ``orgs`` — of the drawn participating organisations (``id~k`` likewise) in their projects."""
-    part = dataset.participations
     if orgs is None:
-        ids, k = _numbered(projects)
-        base = pd.DataFrame({"project_id": projects, "_new": ids})
-        rep = part.merge(base, on="project_id", how="inner")
-        rep["project_id"] = rep.pop("_new")
-        proj = dataset.projects.merge(base, on="project_id", how="inner")
-        proj["project_id"] = proj.pop("_new")
-        # the participants only: the compared figures are about them (coverage of a population
-        # is not among them), and every replicate codes its organisations anew
-        org_table = dataset.organisations[dataset.organisations["org_id"].isin(set(rep["org_id"]))].copy()
-    else:
-        keep = part[part["project_id"].isin(set(projects))]
-        ids, k = _numbered(orgs)
-        base = pd.DataFrame({"org_id": orgs, "_new": ids})
-        rep = keep.merge(base, on="org_id", how="inner")
-        rep["org_id"] = rep.pop("_new")
-        o = dataset.organisations.merge(base, on="org_id", how="inner")
-        o["org_id"] = o.pop("_new")
-        org_table = o
-        proj = dataset.projects[dataset.projects["project_id"].isin(set(projects))].copy()
+        return _project_replicate(dataset, projects)
+    part = dataset.participations
+    keep = part[part["project_id"].isin(set(projects))]
+    ids, k = _numbered(orgs)
+    base = pd.DataFrame({"org_id": orgs, "_new": ids})
+    rep = keep.merge(base, on="org_id", how="inner")
+    rep["org_id"] = rep.pop("_new")
+    o = dataset.organisations.merge(base, on="org_id", how="inner")
+    o["org_id"] = o.pop("_new")
+    org_table = o
+    proj = dataset.projects[dataset.projects["project_id"].isin(set(projects))].copy()
     counts = rep.groupby("org_id").size()
     org_table = org_table.sort_values("org_id", kind="stable").reset_index(drop=True)
     org_table["n_projects"] = org_table["org_id"].map(counts).fillna(0).astype("int64")
@@ -104,6 +96,55 @@ def _replicate(dataset, projects: np.ndarray, orgs: np.ndarray | None = None) ->
     rep = rep.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
     proj = proj.sort_values("project_id", kind="stable").reset_index(drop=True)
     return ClusterDataset(rep, org_table, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+def _project_replicate(dataset, projects: np.ndarray) -> ClusterDataset:
+    """:func:`_replicate` of drawn projects, by positions: a replicate is built hundreds of times
+    on a small input, and merging and sorting on the ids took 7.8 of its 17 ms (4k participations).
+    The tables come out as the merges gave them: participations by (project, organisation),
+    projects and organisations by id, the participants only (the compared figures are about
+    them; every replicate codes its organisations anew)."""
+    order, starts, counts, index, org_rank = dataset.cached(("participations by project",), _by_project)
+    ids, _ = _numbered(projects)
+    ids = np.asarray(ids, dtype=object)
+    drawn = index.get_indexer(projects)
+    if (drawn < 0).any():
+        raise KeyError(f"not projects of the dataset: {list(np.asarray(projects)[drawn < 0][:5])}")
+    lens = counts[drawn]
+    draw = np.repeat(np.arange(len(drawn)), lens)  # each participation's draw
+    rows = order[np.repeat(starts[drawn], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)]
+    by_id = text_argsort(ids)
+    draw_rank = np.empty(len(ids), dtype=np.int64)
+    draw_rank[by_id] = np.arange(len(ids))
+    org_rows = dataset.participation_org_rows()[rows]
+    sort = np.lexsort((org_rank[org_rows], draw_rank[draw]))
+    rows, org_rows, draw = rows[sort], org_rows[sort], draw[sort]
+    rep = dataset.participations.take(rows).reset_index(drop=True)
+    rep["project_id"] = pd.Series(ids[draw])  # (a str column, as a merge makes it)
+    proj = dataset.projects.take(drawn[by_id]).reset_index(drop=True)
+    proj["project_id"] = pd.Series(ids[by_id])
+    used = np.unique(org_rows)
+    used = used[np.argsort(org_rank[used], kind="stable")]
+    org_table = dataset.organisations.take(used).reset_index(drop=True)
+    org_table["n_projects"] = np.bincount(org_rows, minlength=len(dataset.organisations))[used].astype("int64")
+    org_table["participant"] = org_table["n_projects"] > 0
+    return ClusterDataset(rep, org_table, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+def _by_project(dataset):
+    """The participations grouped by project and the organisations' order by id:
+    ``(order, starts, counts, index, org_rank)`` — the rows of the project at row ``r`` of
+    ``dataset.projects`` are ``order[starts[r]:starts[r] + counts[r]]``, ``index`` the projects'
+    ids, ``org_rank`` each organisation's place in the order of the ids."""
+    prow, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    if (prow < 0).any() or (orow < 0).any():
+        raise ValueError("a participation's project or organisation is not in its table")
+    order = np.argsort(prow, kind="stable")
+    counts = np.bincount(prow, minlength=len(dataset.projects))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    org_rank = np.empty(len(dataset.organisations), dtype=np.int64)
+    org_rank[text_argsort(dataset.organisations["org_id"].tolist())] = np.arange(len(dataset.organisations))
+    return order, starts, counts, pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)), org_rank
 
 
 def _numbered(ids: np.ndarray):

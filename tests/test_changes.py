@@ -135,3 +135,38 @@ def test_analyze_writes_the_break_around_2009(demo_out):
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 3 and rows[1][1] == 2009  # cross-province and cross-wide-region shares
     assert "2009년을 기준으로" in (demo_out / "report.html").read_text(encoding="utf-8")
+
+
+def _replicate_by_merges(dataset, projects):
+    """The replicate of drawn projects as it was built before (merges on the ids): the oracle of
+    the positional build."""
+    from netcluster.changes import _numbered
+    from netcluster.dataset import ClusterDataset
+    ids, _ = _numbered(projects)
+    base = pd.DataFrame({"project_id": projects, "_new": ids})
+    rep = dataset.participations.merge(base, on="project_id", how="inner")
+    rep["project_id"] = rep.pop("_new")
+    proj = dataset.projects.merge(base, on="project_id", how="inner")
+    proj["project_id"] = proj.pop("_new")
+    orgs = dataset.organisations[dataset.organisations["org_id"].isin(set(rep["org_id"]))].copy()
+    counts = rep.groupby("org_id").size()
+    orgs = orgs.sort_values("org_id", kind="stable").reset_index(drop=True)
+    orgs["n_projects"] = orgs["org_id"].map(counts).fillna(0).astype("int64")
+    orgs["participant"] = orgs["n_projects"] > 0
+    rep = rep.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
+    proj = proj.sort_values("project_id", kind="stable").reset_index(drop=True)
+    return ClusterDataset(rep, orgs, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_replicate_built_by_positions_equals_the_one_built_by_merges(seed):
+    from netcluster.changes import _replicate
+    ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    rng = np.random.default_rng(seed)
+    ids = ds.projects["project_id"].to_numpy(dtype=object)
+    for size in (1, 7, len(ids) // 3, len(ids)):
+        drawn = rng.choice(ids, size=size, replace=True)  # (repeats get ids id~1, id~2 …)
+        mine, ref = _replicate(ds, drawn), _replicate_by_merges(ds, drawn)
+        for a, b in ((mine.participations, ref.participations), (mine.organisations, ref.organisations),
+                     (mine.projects, ref.projects)):
+            pd.testing.assert_frame_equal(a, b)
