@@ -43,7 +43,7 @@ from ._distinct import map_distinct
 from ._missing import isna_scalar
 from ._sorting import rows_after_reorder, text_argsort
 from .exceptions import InputError, MappingError, MissingColumnError, OptionError
-from .groups import RESERVED_GROUP_NAMES, sorted_factorize
+from .groups import RESERVED_GROUP_NAMES, UNKNOWN, sorted_factorize
 from .mapping import (ALIASES, CATEGORY_COLUMNS, DERIVED_ORG_COLUMNS, ID_COLUMNS, MONEY_COLUMNS, NUMERIC_COLUMNS,
                       ORG_COLUMNS, PROJECT_COLUMNS, RELATED, SOURCE_COLUMNS, Mapping, header_unit, load_mapping, norm_header,
                       resolve_columns)
@@ -221,7 +221,7 @@ class ClusterDataset:
             "population_organisations": int(len(self.organisations)),
             "years": (None if yrs.empty else [int(yrs.min()), int(yrs.max())]),
             "by_type": orgs["org_type"].value_counts().sort_index().to_dict(),
-            "by_region": orgs["region"].astype(object).where(orgs["region"].notna(), "(unknown)")
+            "by_region": orgs["region"].astype(object).where(orgs["region"].notna(), UNKNOWN)
                                        .value_counts().sort_index().to_dict(),
         }
 

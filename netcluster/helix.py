@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._sorting import text_argsort
+from .groups import TOTAL
 
 __all__ = ["type_mix", "triple_helix", "entropy_bits", "t_uig", "DEFAULT_HELICES"]
 
@@ -112,7 +113,7 @@ def triple_helix(dataset, *, by: str | None = None, helices: dict | None = None,
         key = dataset.projects.set_index("project_id")[by].reindex(flags.index)
         groups = [(k, flags[key == k]) for k in sorted(key.dropna().unique(), key=str)]
     else:
-        groups = [("(all)", flags)]
+        groups = [(TOTAL, flags)]
     rows = []
     for k, f in groups:
         if len(f) == 0:

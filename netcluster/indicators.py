@@ -29,6 +29,7 @@ from . import linkage, openness, programme
 from ._sorting import distinct_keys, unique_values
 from .communities import leiden, modularity
 from .exceptions import NetclusterError
+from .groups import TOTAL
 from .helix import t_uig_from_table
 from .slices import Slice
 
@@ -287,7 +288,7 @@ def _firm_coverage(s):
 def _specialised_rows(s):
     def make():
         sp_ = s.dataset.cached("specialised_share", programme.specialised_share)
-        return sp_[sp_["complex"] == "(all)"].dropna(subset=["share"])
+        return sp_[sp_["complex"] == TOTAL].dropna(subset=["share"])
     rows = s.result("specialised share", make)
     if not len(rows):
         raise NotApplicable("no participating firm in a complex with designated industries",
@@ -334,7 +335,7 @@ def _ei_p_less(s):
 
 def _cross_share(s):
     return s.result("cross region", lambda: linkage.cross_region_share(s.projection, s.groups)) \
-        .loc["(all)", "cross_share"]
+        .loc[TOTAL, "cross_share"]
 
 
 def _assortativity(s):
@@ -358,7 +359,7 @@ def _open_project_share(s):
 
 
 def _cross_wide(s):
-    return linkage.cross_region_share(s.projection, s.wide_groups).loc["(all)", "cross_share"]
+    return linkage.cross_region_share(s.projection, s.wide_groups).loc[TOTAL, "cross_share"]
 
 
 def _newcomer_last(s):

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from ._compiled import compiled
 from ._distinct import map_distinct
 from .exceptions import EmptyResultError
+from .groups import TOTAL
 from ._sorting import distinct_keys, unique_values
 
 __all__ = ["joint_projects", "consortium_sizes", "coverage", "specialised_share", "review_specialised_share",
@@ -94,7 +95,7 @@ def joint_projects(dataset, *, by=None) -> pd.DataFrame:
     proj["joint"] = proj["size"] >= 2
     proj["two_firms"] = proj["firms"] >= 2
     keys = [by] if isinstance(by, str) else (list(by) if by else [])
-    grp = proj.groupby(keys, dropna=False) if keys else proj.groupby(lambda _: "(all)")
+    grp = proj.groupby(keys, dropna=False) if keys else proj.groupby(lambda _: TOTAL)
     out = grp.agg(projects=("size", "size"), joint=("joint", "sum"), two_firms=("two_firms", "sum"),
                   mean_size=("size", "mean"))
     out["joint_share"] = out["joint"] / out["projects"]
@@ -162,9 +163,9 @@ def coverage(dataset, *, by: str = "complex", weight: str | None = None,
         total[f"coverage_{weight}"] = total[f"{weight}_participants"] / total[f"{weight}_total"] if w.sum() else np.nan
     total["covered"] = bool(total["participants"] > 0)
     out = out.sort_index()
-    out.loc["(all)"] = pd.Series(total)
+    out.loc[TOTAL] = pd.Series(total)
     out.index.name = by
-    groups = out.drop(index="(all)")
+    groups = out.drop(index=TOTAL)
     out.attrs["params"] = {"by": by, "weight": weight, "org_types": list(org_types),
                            "groups_covered_share": float(groups["covered"].mean()) if len(groups) else np.nan,
                            "note": note}
@@ -253,7 +254,7 @@ def specialised_share(dataset, *, by_year: bool = True, designated: dict | None 
         [{"firms": len(act), "weight": act["w"].sum(), "specialised_weight": act["ws"].sum(),
           "specialised_firms": act["specialised"].sum()}])
     tot = tot.reset_index()
-    tot["complex"] = "(all)"
+    tot["complex"] = TOTAL
     out = pd.concat([g.reset_index(), tot], ignore_index=True)
     out["share"] = (out["specialised_weight"] / out["weight"]).where(out["weight"] > 0)
     out = out[keys + ["firms", "specialised_firms", "weight", "specialised_weight", "share"]]

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ._sorting import unique_values
 from .centrality import _SearchGraph, _linear_dependencies, _unweighted_adjacency
+from .groups import NATIONAL
 from .orgtypes import PUBLIC_BODIES
 from .programme import org_service_flags
 from .slices import Slice, year_slices
@@ -239,7 +240,7 @@ def regional_innovation_system(dataset, projection, *, region: str = "region") -
     ra, rka = rc[a], rc[ka]
     for g, k in regions:
         out[g] = row(ra == k, firm & (rc == k), kis & (rc == k), rka == k)
-    out["(national)"] = row(np.ones(len(a), dtype=bool), firm, kis, np.ones(len(ka), dtype=bool))
+    out[NATIONAL] = row(np.ones(len(a), dtype=bool), firm, kis, np.ones(len(ka), dtype=bool))
     frame = pd.DataFrame.from_dict(out, orient="index")[RIS_COLUMNS[1:]]
     frame.index.name = region
     return frame

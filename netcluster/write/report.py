@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import REFERENCES, REGISTRY, SECTIONS, fill_in, group_label
+from ..groups import NATIONAL, TOTAL
 from ..linkage import to_square
 from ..orgtypes import PUBLIC_BODIES
 from ..regions import PROVINCE_ENGLISH
@@ -367,9 +368,9 @@ class _Report:
         regions = sorted(set(rm["region_a"]) | set(rm["region_b"]), key=str)
         crs = a.cross_region
         out = [f'<section id="linkage"><h2>{_e(self.t("linkage"))}</h2><p class="intro">{_e(self.t("linkage_intro"))}</p>']
-        if "(all)" in crs.index and not _missing(crs.loc["(all)", "cross_share"]):
-            out.append('<div class="box">' + self.t("cross_box", share=format_value(crs.loc["(all)", "cross_share"], "share"),
-                                                    ties=int(crs.loc["(all)", "ties"]), cross=int(crs.loc["(all)", "cross"]))
+        if TOTAL in crs.index and not _missing(crs.loc[TOTAL, "cross_share"]):
+            out.append('<div class="box">' + self.t("cross_box", share=format_value(crs.loc[TOTAL, "cross_share"], "share"),
+                                                    ties=int(crs.loc[TOTAL, "ties"]), cross=int(crs.loc[TOTAL, "cross"]))
                        + "</div>")
         if 1 < len(regions) <= 40:
             ratio = to_square(rm, "obs_exp_ratio").reindex(index=regions, columns=regions)
@@ -379,7 +380,7 @@ class _Report:
                                            title=self.t("chart_heatmap"))))
         elif len(regions) > 40:
             out.append(f'<p class="note">{_e(self.t("too_many_groups"))}</p>')
-        cr = crs.drop(index="(all)", errors="ignore").sort_values("cross_share")
+        cr = crs.drop(index=TOTAL, errors="ignore").sort_values("cross_share")
         if len(cr) and len(cr) <= 60:
             out.append(self.figure(bar_chart([self.region_label(r) for r in cr.index], cr["cross_share"].tolist(),
                                              xmin=0, xmax=1, title=self.t("chart_cross_share"),
@@ -553,7 +554,7 @@ class _Report:
             cols = ["firms", "firm_university_tie_share", "firm_research_tie_share", "firm_partners_local_share",
                     "kis_firms", "kis_mean_degree", "kis_external_share"]
             unit = {"firms": "count", "kis_firms": "count", "kis_mean_degree": "ratio"}
-            rows = [[self.region_label(idx) if idx != "(national)" else ("전국" if self.lang == "ko" else "national")]
+            rows = [[self.region_label(idx) if idx != NATIONAL else ("전국" if self.lang == "ko" else "national")]
                     + [format_value(r[c], unit.get(c, "share"), self.lang) for c in cols] for idx, r in ris.iterrows()]
             out.append(self.table(pd.DataFrame(rows, columns=[g] + [lab[c] for c in cols]), max_rows=60))
         out.append("</section>")
