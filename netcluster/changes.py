@@ -79,23 +79,53 @@ def _replicate(dataset, projects: np.ndarray, orgs: np.ndarray | None = None) ->
     ``orgs`` — of the drawn participating organisations (``id~k`` likewise) in their projects."""
     if orgs is None:
         return _project_replicate(dataset, projects)
-    part = dataset.participations
-    keep = part[part["project_id"].isin(set(projects))]
-    ids, k = _numbered(orgs)
-    base = pd.DataFrame({"org_id": orgs, "_new": ids})
-    rep = keep.merge(base, on="org_id", how="inner")
-    rep["org_id"] = rep.pop("_new")
-    o = dataset.organisations.merge(base, on="org_id", how="inner")
-    o["org_id"] = o.pop("_new")
-    org_table = o
-    proj = dataset.projects[dataset.projects["project_id"].isin(set(projects))].copy()
-    counts = rep.groupby("org_id").size()
-    org_table = org_table.sort_values("org_id", kind="stable").reset_index(drop=True)
-    org_table["n_projects"] = org_table["org_id"].map(counts).fillna(0).astype("int64")
+    return _organisation_replicate(dataset, projects, orgs)
+
+
+def _organisation_replicate(dataset, projects: np.ndarray, orgs: np.ndarray) -> ClusterDataset:
+    """:func:`_replicate` of drawn organisations in ``projects``, by positions (as
+    :func:`_project_replicate`): each draw's participations in those projects under its new id;
+    the projects all kept."""
+    _, _, _, index, org_rank = dataset.cached(("participations by project",), _by_project)
+    org_index = dataset.cached(("organisation index",), lambda d: pd.Index(d.organisations["org_id"].to_numpy(dtype=object)))
+    prow, orow = dataset.participation_project_rows(), dataset.participation_org_rows()
+    kept = np.zeros(len(dataset.projects), dtype=bool)
+    kept[index.get_indexer(projects)] = True
+    rows_in = np.flatnonzero(kept[prow])  # the participations in the projects, by organisation
+    by_org = rows_in[np.argsort(orow[rows_in], kind="stable")]
+    counts = np.bincount(orow[rows_in], minlength=len(dataset.organisations))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    ids, _ = _numbered(orgs)
+    ids = np.asarray(ids, dtype=object)
+    drawn = org_index.get_indexer(orgs)
+    if (drawn < 0).any():
+        raise KeyError(f"not organisations of the dataset: {list(np.asarray(orgs)[drawn < 0][:5])}")
+    lens = counts[drawn]
+    draw = np.repeat(np.arange(len(drawn)), lens)
+    rows = by_org[np.repeat(starts[drawn], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)]
+    by_id = text_argsort(ids)
+    draw_rank = np.empty(len(ids), dtype=np.int64)
+    draw_rank[by_id] = np.arange(len(ids))
+    # projects in the order of their ids (the dataset's projects are; ranked in case they are not)
+    proj_rank = dataset.cached(("project rank",), lambda d: _rank(d.projects["project_id"]))
+    sort = np.lexsort((draw_rank[draw], proj_rank[prow[rows]]))
+    rows, draw = rows[sort], draw[sort]
+    rep = dataset.participations.take(rows).reset_index(drop=True)
+    rep["org_id"] = pd.Series(ids[draw])  # (a str column, as a merge makes it)
+    org_table = dataset.organisations.take(drawn[by_id]).reset_index(drop=True)
+    org_table["org_id"] = pd.Series(ids[by_id])
+    org_table["n_projects"] = lens[by_id].astype("int64")
     org_table["participant"] = org_table["n_projects"] > 0
-    rep = rep.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
-    proj = proj.sort_values("project_id", kind="stable").reset_index(drop=True)
+    prj = np.flatnonzero(kept)
+    proj = dataset.projects.take(prj[np.argsort(proj_rank[prj], kind="stable")]).reset_index(drop=True)
     return ClusterDataset(rep, org_table, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+def _rank(ids: pd.Series) -> np.ndarray:
+    """Each row's place in the order of the ids' text."""
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[text_argsort(ids.tolist())] = np.arange(len(ids))
+    return rank
 
 
 def _project_replicate(dataset, projects: np.ndarray) -> ClusterDataset:
@@ -142,8 +172,7 @@ def _by_project(dataset):
     order = np.argsort(prow, kind="stable")
     counts = np.bincount(prow, minlength=len(dataset.projects))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    org_rank = np.empty(len(dataset.organisations), dtype=np.int64)
-    org_rank[text_argsort(dataset.organisations["org_id"].tolist())] = np.arange(len(dataset.organisations))
+    org_rank = _rank(dataset.organisations["org_id"])
     return order, starts, counts, pd.Index(dataset.projects["project_id"].to_numpy(dtype=object)), org_rank
 
 

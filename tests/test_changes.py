@@ -170,3 +170,39 @@ def test_a_replicate_built_by_positions_equals_the_one_built_by_merges(seed):
         for a, b in ((mine.participations, ref.participations), (mine.organisations, ref.organisations),
                      (mine.projects, ref.projects)):
             pd.testing.assert_frame_equal(a, b)
+
+
+def _organisation_replicate_by_merges(dataset, projects, orgs):
+    """The replicate of drawn organisations as it was built before (merges on the ids)."""
+    from netcluster.changes import _numbered
+    from netcluster.dataset import ClusterDataset
+    part = dataset.participations
+    keep = part[part["project_id"].isin(set(projects))]
+    ids, _ = _numbered(orgs)
+    base = pd.DataFrame({"org_id": orgs, "_new": ids})
+    rep = keep.merge(base, on="org_id", how="inner")
+    rep["org_id"] = rep.pop("_new")
+    o = dataset.organisations.merge(base, on="org_id", how="inner")
+    o["org_id"] = o.pop("_new")
+    proj = dataset.projects[dataset.projects["project_id"].isin(set(projects))].copy()
+    counts = rep.groupby("org_id").size()
+    o = o.sort_values("org_id", kind="stable").reset_index(drop=True)
+    o["n_projects"] = o["org_id"].map(counts).fillna(0).astype("int64")
+    o["participant"] = o["n_projects"] > 0
+    rep = rep.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
+    proj = proj.sort_values("project_id", kind="stable").reset_index(drop=True)
+    return ClusterDataset(rep, o, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+def test_a_replicate_of_drawn_organisations_equals_the_one_built_by_merges():
+    from netcluster.changes import PeriodComparison, _replicate
+    ds = nc.load_dataset(nc.datasets.get_path("korea_cluster_tables"))
+    plan = PeriodComparison(ds, (2005, 2008), (2009, 2013), indicators=["kis_share_participating_firms"],
+                            n_boot=5, n_permutations=0)
+    pairs = [(p, o) for _, _, a, b in plan.jobs for p, o in (a, b) if o is not None]
+    assert len(pairs) == 10
+    for projects, orgs in pairs:
+        mine, ref = _replicate(ds, projects, orgs), _organisation_replicate_by_merges(ds, projects, orgs)
+        for a, b in ((mine.participations, ref.participations), (mine.organisations, ref.organisations),
+                     (mine.projects, ref.projects)):
+            pd.testing.assert_frame_equal(a, b)
