@@ -95,17 +95,7 @@ def _organisation_replicate(dataset, projects: np.ndarray, orgs: np.ndarray) -> 
     by_org = rows_in[np.argsort(orow[rows_in], kind="stable")]
     counts = np.bincount(orow[rows_in], minlength=len(dataset.organisations))
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    ids, _ = _numbered(orgs)
-    ids = np.asarray(ids, dtype=object)
-    drawn = org_index.get_indexer(orgs)
-    if (drawn < 0).any():
-        raise KeyError(f"not organisations of the dataset: {list(np.asarray(orgs)[drawn < 0][:5])}")
-    lens = counts[drawn]
-    draw = np.repeat(np.arange(len(drawn)), lens)
-    rows = by_org[np.repeat(starts[drawn], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)]
-    by_id = text_argsort(ids)
-    draw_rank = np.empty(len(ids), dtype=np.int64)
-    draw_rank[by_id] = np.arange(len(ids))
+    ids, drawn, lens, draw, rows, by_id, draw_rank = _drawn_rows(orgs, org_index, by_org, starts, counts)
     # projects in the order of their ids (the dataset's projects are; ranked in case they are not)
     proj_rank = dataset.cached(("project rank",), lambda d: _rank(d.projects["project_id"]))
     sort = np.lexsort((draw_rank[draw], proj_rank[prow[rows]]))
@@ -119,6 +109,25 @@ def _organisation_replicate(dataset, projects: np.ndarray, orgs: np.ndarray) -> 
     prj = np.flatnonzero(kept)
     proj = dataset.projects.take(prj[np.argsort(proj_rank[prj], kind="stable")]).reset_index(drop=True)
     return ClusterDataset(rep, org_table, proj, dataset.quality, dataset.changes, dict(dataset.source))
+
+
+def _drawn_rows(drawn_ids, index, grouped, starts, counts):
+    """The participations of drawn projects or organisations, whose rows are ``grouped`` by
+    them (the rows of the one at ``index`` position ``g``: ``grouped[starts[g]:starts[g] +
+    counts[g]]``): ``(ids, drawn, lens, draw, rows, by_id, draw_rank)`` — each draw's new id
+    (:func:`_numbered`), position and number of participations; each participation's draw
+    and row; the draws in the order of their new ids and each draw's place in it."""
+    ids = np.asarray(_numbered(drawn_ids)[0], dtype=object)
+    drawn = index.get_indexer(drawn_ids)
+    if (drawn < 0).any():
+        raise KeyError(f"not in the dataset: {list(np.asarray(drawn_ids)[drawn < 0][:5])}")
+    lens = counts[drawn]
+    draw = np.repeat(np.arange(len(drawn)), lens)
+    rows = grouped[np.repeat(starts[drawn], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)]
+    by_id = text_argsort(ids)
+    draw_rank = np.empty(len(ids), dtype=np.int64)
+    draw_rank[by_id] = np.arange(len(ids))
+    return ids, drawn, lens, draw, rows, by_id, draw_rank
 
 
 def _rank(ids: pd.Series) -> np.ndarray:
@@ -135,17 +144,7 @@ def _project_replicate(dataset, projects: np.ndarray) -> ClusterDataset:
     projects and organisations by id, the participants only (the compared figures are about
     them; every replicate codes its organisations anew)."""
     order, starts, counts, index, org_rank = dataset.cached(("participations by project",), _by_project)
-    ids, _ = _numbered(projects)
-    ids = np.asarray(ids, dtype=object)
-    drawn = index.get_indexer(projects)
-    if (drawn < 0).any():
-        raise KeyError(f"not projects of the dataset: {list(np.asarray(projects)[drawn < 0][:5])}")
-    lens = counts[drawn]
-    draw = np.repeat(np.arange(len(drawn)), lens)  # each participation's draw
-    rows = order[np.repeat(starts[drawn], lens) + np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens)]
-    by_id = text_argsort(ids)
-    draw_rank = np.empty(len(ids), dtype=np.int64)
-    draw_rank[by_id] = np.arange(len(ids))
+    ids, drawn, lens, draw, rows, by_id, draw_rank = _drawn_rows(projects, index, order, starts, counts)
     org_rows = dataset.participation_org_rows()[rows]
     sort = np.lexsort((org_rank[org_rows], draw_rank[draw]))
     rows, org_rows, draw = rows[sort], org_rows[sort], draw[sort]

@@ -141,7 +141,6 @@ def _replicate_by_merges(dataset, projects):
     """The replicate of drawn projects as it was built before (merges on the ids): the oracle of
     the positional build."""
     from netcluster.changes import _numbered
-    from netcluster.dataset import ClusterDataset
     ids, _ = _numbered(projects)
     base = pd.DataFrame({"project_id": projects, "_new": ids})
     rep = dataset.participations.merge(base, on="project_id", how="inner")
@@ -149,6 +148,11 @@ def _replicate_by_merges(dataset, projects):
     proj = dataset.projects.merge(base, on="project_id", how="inner")
     proj["project_id"] = proj.pop("_new")
     orgs = dataset.organisations[dataset.organisations["org_id"].isin(set(rep["org_id"]))].copy()
+    return _as_merges_ordered(dataset, rep, orgs, proj)
+
+
+def _as_merges_ordered(dataset, rep, orgs, proj):
+    from netcluster.dataset import ClusterDataset
     counts = rep.groupby("org_id").size()
     orgs = orgs.sort_values("org_id", kind="stable").reset_index(drop=True)
     orgs["n_projects"] = orgs["org_id"].map(counts).fillna(0).astype("int64")
@@ -175,7 +179,6 @@ def test_a_replicate_built_by_positions_equals_the_one_built_by_merges(seed):
 def _organisation_replicate_by_merges(dataset, projects, orgs):
     """The replicate of drawn organisations as it was built before (merges on the ids)."""
     from netcluster.changes import _numbered
-    from netcluster.dataset import ClusterDataset
     part = dataset.participations
     keep = part[part["project_id"].isin(set(projects))]
     ids, _ = _numbered(orgs)
@@ -185,13 +188,7 @@ def _organisation_replicate_by_merges(dataset, projects, orgs):
     o = dataset.organisations.merge(base, on="org_id", how="inner")
     o["org_id"] = o.pop("_new")
     proj = dataset.projects[dataset.projects["project_id"].isin(set(projects))].copy()
-    counts = rep.groupby("org_id").size()
-    o = o.sort_values("org_id", kind="stable").reset_index(drop=True)
-    o["n_projects"] = o["org_id"].map(counts).fillna(0).astype("int64")
-    o["participant"] = o["n_projects"] > 0
-    rep = rep.sort_values(["project_id", "org_id"], kind="stable").reset_index(drop=True)
-    proj = proj.sort_values("project_id", kind="stable").reset_index(drop=True)
-    return ClusterDataset(rep, o, proj, dataset.quality, dataset.changes, dict(dataset.source))
+    return _as_merges_ordered(dataset, rep, o, proj)
 
 
 def test_a_replicate_of_drawn_organisations_equals_the_one_built_by_merges():
