@@ -45,6 +45,7 @@ import re
 import zipfile
 from array import array
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -722,10 +723,12 @@ def read_table(path, *, encoding: str | None = None, delimiter: str | None = Non
     na = [""] + [str(v) for v in na_values]
     log = QualityLog()
     sheet = source.sheet if source.sheet is not None else sheet
-    if source.member is None and path.suffix.lower() == ".xls":
-        return _read_excel(path, path, na, sheet, table, log)
     raw = source.read_bytes()
     name = source.name
+    if Path(source.file_name).suffix.lower() in _EXCEL_SUFFIXES and _looks_like_html(raw):
+        return _read_html_table(raw, name, na, table, log, encoding)  # a web system's "Excel" download
+    if source.member is None and path.suffix.lower() == ".xls":
+        return _read_excel(path, path, na, sheet, table, log)
     raw, name, kind = _unpack(raw, name, source.file_name)
     if kind == "excel":
         return _read_excel(io.BytesIO(raw), name, na, sheet, table, log)
@@ -750,6 +753,96 @@ def workbook_sheets(source) -> list | None:
         return list(book.sheetnames)
     finally:
         book.close()
+
+
+def _looks_like_html(raw: bytes) -> bool:
+    """Whether the bytes are a web page (what many web systems hand out as an "Excel" file)."""
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and any(tag in head for tag in (b"<html", b"<table", b"<!doctype html", b"<meta"))
+
+
+class _Tables(HTMLParser):
+    """The cells of each ``<table>`` of a page: rows of texts (``<br>`` a line break; a cell
+    spanning columns followed by empty cells so that the columns stay in place)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self._row, self._cell, self._span = [], None, None, 1
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+            span = dict(attrs).get("colspan") or "1"
+            self._span = int(span) if span.strip().isdigit() and 1 <= int(span) <= 1000 else 1
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row += ["".join(self._cell).strip()] + [""] * (self._span - 1)
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(" ".join(data.split("\n")) if "\n" in data else data)
+
+
+def _read_html_table(raw: bytes, name, na, table, log, encoding) -> RawTable:
+    """The largest table of a web page named like a workbook (an HTML table saved as .xls): its
+    first row the header, each row's "line" its row in the table; rows with another number of
+    cells than the header are dropped as ragged rows, as in a CSV file."""
+    declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", raw[:4096], re.I)
+    enc = encoding
+    if enc is None and declared:
+        try:
+            enc = codecs.lookup(declared.group(1).decode("ascii")).name
+        except LookupError:
+            enc = None
+    if enc is not None:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            enc, text = _decoded(raw, None, name, log=log, table=table)
+    else:
+        enc, text = _decoded(raw, None, name, log=log, table=table)
+    parser = _Tables()
+    parser.feed(text)
+    parser.close()
+    tables = [t for t in parser.tables if len(t) >= 2]
+    if not tables:
+        raise InputError("this file is a web page (HTML) with no table of a header and rows, although it is named "
+                         "like a workbook: open it in Excel and save it as .xlsx", file=name)
+    rows = max(tables, key=len)
+    log.add(table=table, reason="a web page's table named like a workbook, read", action="info", file=name, line=None,
+            detail=f"an HTML table of {len(rows)} rows ({len(tables)} table(s) in the page; the largest read); "
+                   f"line numbers are the table's rows")
+    header = _check_header(rows[0], name, unnamed_ok=True)
+    lines = np.arange(2, len(rows) + 1, dtype=np.int64)
+    body = rows[1:]
+    ok = np.array([len(r) == len(header) for r in body], dtype=bool)
+    log.add_many(table=table, reason="ragged row", action="drop", file=name, lines=lines[~ok].tolist(),
+                 values=[f"{len(r)} fields (header has {len(header)})" for r, good in zip(body, ok) if not good],
+                 detail="row has more or fewer fields than the header")
+    frame = pd.DataFrame([r for r, good in zip(body, ok) if good], columns=header, dtype=object)
+    frame = strip_cells(frame.mask(frame.isin(na), None))
+    lines = lines[ok]
+    blank = frame.isna().all(axis=1).to_numpy()
+    log.add_many(table=table, reason="blank row", action="drop", file=name, lines=lines[blank].tolist(),
+                 detail="every cell of the row is empty")
+    frame, lines = frame[~blank], lines[~blank]
+    frame, header = _unnamed_columns(frame, header, name, table, log, 1)
+    frame, lines = _drop_repeated_headers(frame, lines, header, name, table, log)
+    if not len(frame):
+        raise InputError("the page's table has a header but no data rows", file=name, line=1)
+    return RawTable(frame=frame.reset_index(drop=True), file=str(name), lines=lines, encoding=enc, delimiter=None,
+                    log=log, rows_read=len(body))
 
 
 def _unpack(raw: bytes, name: str, file_name: str):

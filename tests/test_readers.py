@@ -538,3 +538,26 @@ def test_a_workbook_reads_the_same_cells_as_openpyxl_reads_them(tmp_path):
     for c in header:
         a, b = mine[c].tolist(), ref[c].tolist()
         assert [type(x) for x in a] == [type(x) for x in b] and a == b, c
+
+
+def test_a_web_page_saved_as_xls_is_read_as_its_table(tmp_path):
+    """Web systems hand out an HTML table named .xls as their "Excel" download."""
+    page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=euc-kr'></head><body>"
+            "<table><tr><td>2015년 과제 현황</td></tr></table>"
+            "<table border=1><tr><th>과제번호</th><th>참여기관명</th><th>지역</th></tr>"
+            "<tr><td>P1</td><td>(주)가나&amp;다</td><td>서울</td></tr>"
+            "<tr><td>P1</td><td>충북대학교<br>산학협력단</td><td>충북</td></tr>"
+            "<tr><td>P2</td><td colspan=2>합계</td><td>x</td></tr>"
+            "<tr><td>P2</td><td>라</td><td>부산</td></tr></table></body></html>")
+    p = tmp_path / "과제목록.xls"
+    p.write_bytes(page.encode("cp949"))
+    ds = nc.load_dataset(p)
+    assert ds.participations["line"].tolist() == [2, 3, 5]
+    names = ds.organisations.set_index("name")["region"].to_dict()
+    assert names == {"(주)가나&다": "서울", "충북대학교 산학협력단": "충북", "라": "부산"}
+    ev = ds.quality.events
+    assert ev.query("reason == 'ragged row'")["line"].tolist() == [4]
+    assert (ev["reason"] == "a web page's table named like a workbook, read").sum() == 1
+    p.write_bytes(b"<html><body><p>no data</p></body></html>")
+    with pytest.raises(nc.InputError, match="web page"):
+        nc.load_dataset(p)

@@ -534,6 +534,7 @@ QUALITY_REASONS_KO = {
     "several columns for one number field, the first used": "한 수치 항목에 해당하는 열이 여럿, 첫 열 사용",
     "rows above the header (a title or a note) skipped": "머리행 위의 제목·메모 행 건너뜀",
     "unnamed empty column left out": "이름도 값도 없는 열 제외",
+    "a web page's table named like a workbook, read": "엑셀 이름의 웹 페이지(HTML 표)를 표로 읽음",
     "the workbook's first sheet lacks the table's columns: another sheet read": "첫 시트에 필요한 열이 없어 다른 시트를 읽음",
     "id written with other separators than in the participations, matched": "참여 표와 구분 기호만 다른 ID, 참여 표 형식으로 맞춤",
     "amount in Korean units (억, 만 …) read in 원": "억·만 등 한글 단위 금액을 원 단위로 환산",
