@@ -982,14 +982,20 @@ class _Builder:
             df = self._fix_float_ids(df, "org_id", t)
         df = self._assign_org_ids(df, t)
         df = self._drop(df, df["org_id"].isna(), t, "missing organisation id and name", "name")
-        dup, pos = _listed_once(df["org_id"].to_numpy(dtype=object), derived_ids)
-        if (pos < 0).any():  # (123-45-67890 here, 1234567890 in the participations)
-            df, renamed = self._ids_as_in_participations(df, "org_id", derived_ids, pos, t)
-            if renamed:
-                dup, pos = _listed_once(df["org_id"].to_numpy(dtype=object), derived_ids)
+        df, dup, pos = self._listed(df, "org_id", derived_ids, t)
         df = self._drop(df, dup, t, "duplicate organisation", "org_id",
                         "organisation listed twice; first row kept")
         return df, pos
+
+    def _listed(self, df, col, derived_ids, table):
+        """``(df, duplicate, pos)`` of :func:`_listed_once`, after the ids the participations
+        write otherwise (123-45-67890 here, 1234567890 there) took their form."""
+        dup, pos = _listed_once(df[col].to_numpy(dtype=object), derived_ids)
+        if (pos < 0).any():
+            df, renamed = self._ids_as_in_participations(df, col, derived_ids, pos, table)
+            if renamed:
+                dup, pos = _listed_once(df[col].to_numpy(dtype=object), derived_ids)
+        return df, dup, pos
 
     def _ids_as_in_participations(self, df, col, derived_ids, pos, table):
         """Ids of numbers written with other separators than in the participations — a business
@@ -1005,13 +1011,10 @@ class _Builder:
         by_digits = {k: v[0] for k, v in by_digits.items() if len(v) == 1}
         if not by_digits:
             return df, False
-        ids = df[col].to_numpy(dtype=object)
-        known = pd.Index(np.asarray(derived_ids, dtype=object)).get_indexer(ids) >= 0
-        codes, uniq = pd.factorize(pd.Series(ids, dtype=object))
-        target = np.array([None if known_u else by_digits.get(_formatted_number_key(u))
-                           for u, known_u in zip(uniq.tolist(), np.bincount(codes, weights=known,
-                                                                             minlength=len(uniq)) > 0)] + [None],
-                          dtype=object)
+        codes, uniq = pd.factorize(pd.Series(df[col].to_numpy(dtype=object), dtype=object))
+        known = pd.Index(np.asarray(derived_ids, dtype=object)).get_indexer(uniq) >= 0
+        target = np.array([None if k else by_digits.get(_formatted_number_key(u))
+                           for u, k in zip(uniq.tolist(), known)] + [None], dtype=object)
         new = target[codes]
         hit = np.array([v is not None for v in new.tolist()], dtype=bool)
         if not hit.any():
@@ -1031,11 +1034,7 @@ class _Builder:
         df = self._clean_ids(df, "project_id", t)
         df = self._drop(df, df["project_id"].isna(), t, "missing project id", "project_id")
         df = self._fix_float_ids(df, "project_id", t)
-        dup, pos = _listed_once(df["project_id"].to_numpy(dtype=object), derived_ids)
-        if (pos < 0).any():
-            df, renamed = self._ids_as_in_participations(df, "project_id", derived_ids, pos, t)
-            if renamed:
-                dup, pos = _listed_once(df["project_id"].to_numpy(dtype=object), derived_ids)
+        df, dup, pos = self._listed(df, "project_id", derived_ids, t)
         df = self._drop(df, dup, t, "duplicate project", "project_id",
                         "project listed twice; first row kept")
         return df, pos

@@ -42,7 +42,7 @@ from .exceptions import InputError, MappingError, MissingColumnError
 
 __all__ = ["Mapping", "load_mapping", "ALIASES", "CANONICAL", "resolve_columns",
            "NUMERIC_COLUMNS", "ID_COLUMNS", "norm_header", "SOURCE_COLUMNS", "DERIVED_ORG_COLUMNS", "CATEGORY_COLUMNS",
-           "RELATED", "HEADER_UNITS", "header_unit", "MONEY_COLUMNS", "unit_note"]
+           "RELATED", "HEADER_UNITS", "MONEY_UNITS", "header_unit", "MONEY_COLUMNS", "unit_note"]
 
 #: Canonical columns and the headers recognised for them (compared after
 #: lower-casing and removing spaces, underscores, hyphens and dots).
@@ -120,9 +120,10 @@ def norm_header(h: str) -> str:
 #: units a number column's header may carry in brackets — ``총사업비(천원)``, ``매출액 [백만원]``,
 #: ``종업원수(명)``, ``totalCost (EUR)`` — and the factor that brings a plain number of the
 #: column to the base unit (원 for Korean amounts; other currencies and counts as they are)
-HEADER_UNITS = {"원": 1.0, "천원": 1e3, "만원": 1e4, "십만원": 1e5, "백만원": 1e6, "천만원": 1e7, "억원": 1e8,
-                "십억원": 1e9, "조원": 1e12, "krw": 1.0, "won": 1.0, "₩": 1.0, "eur": 1.0, "€": 1.0, "euro": 1.0,
-                "usd": 1.0, "$": 1.0, "명": 1.0, "인": 1.0, "건": 1.0, "개": 1.0, "개사": 1.0, "persons": 1.0,
+MONEY_UNITS = {"원": 1.0, "천원": 1e3, "만원": 1e4, "십만원": 1e5, "백만원": 1e6, "천만원": 1e7, "억원": 1e8,
+               "십억원": 1e9, "조원": 1e12, "krw": 1.0, "won": 1.0, "₩": 1.0, "eur": 1.0, "€": 1.0, "euro": 1.0,
+               "usd": 1.0, "$": 1.0}
+HEADER_UNITS = {**MONEY_UNITS, "명": 1.0, "인": 1.0, "건": 1.0, "개": 1.0, "개사": 1.0, "persons": 1.0,
                 "count": 1.0, "number": 1.0}
 _UNIT_SUFFIX = re.compile(r"^(?P<name>.*?\S)\s*[(\[]\s*(?:단위\s*[:：]?\s*)?(?P<unit>[^()\[\]]+?)\s*[)\]]$")
 
@@ -143,10 +144,8 @@ def unit_note(text) -> tuple[str, float] | None:
     if not m:
         return None
     unit = m.group(1)
-    factor = HEADER_UNITS.get(unit.lower())
-    money = factor is not None and factor != 1 or unit.lower() in ("원", "krw", "won", "₩", "eur", "€", "euro",
-                                                                   "usd", "$")
-    return (unit, factor) if money else None
+    factor = MONEY_UNITS.get(unit.lower())
+    return None if factor is None else (unit, factor)
 
 
 def header_unit(header) -> tuple[str, str, float] | None:

@@ -826,17 +826,12 @@ def _read_html_table(raw: bytes, name, na, table, log, encoding) -> RawTable:
     header = _check_header(rows[0], name, unnamed_ok=True)
     lines = np.arange(2, len(rows) + 1, dtype=np.int64)
     body = rows[1:]
-    ok = np.array([len(r) == len(header) for r in body], dtype=bool)
-    log.add_many(table=table, reason="ragged row", action="drop", file=name, lines=lines[~ok].tolist(),
-                 values=[f"{len(r)} fields (header has {len(header)})" for r, good in zip(body, ok) if not good],
-                 detail="row has more or fewer fields than the header")
+    counts = np.array([len(r) for r in body], dtype=np.int64)
+    ok = counts == len(header)
+    _report_ragged(log, table, name, lines, counts, len(header))
     frame = pd.DataFrame([r for r, good in zip(body, ok) if good], columns=header, dtype=object)
     frame = strip_cells(frame.mask(frame.isin(na), None))
-    lines = lines[ok]
-    blank = frame.isna().all(axis=1).to_numpy()
-    log.add_many(table=table, reason="blank row", action="drop", file=name, lines=lines[blank].tolist(),
-                 detail="every cell of the row is empty")
-    frame, lines = frame[~blank], lines[~blank]
+    frame, lines = _without_blank_rows(frame, lines[ok], name, table, log)
     frame, header = _unnamed_columns(frame, header, name, table, log, 1)
     frame, lines = _drop_repeated_headers(frame, lines, header, name, table, log)
     if not len(frame):
@@ -1172,11 +1167,7 @@ def _parse_text(text, data, path, na, table, log, enc, delimiter, stand_in, orig
             keep = [r for r, good in zip(rows, ok) if good]
             frame = pd.DataFrame(keep, columns=header, dtype=object)
             frame = frame.mask(frame.isin(na), None)
-            bad = ~ok
-            log.add_many(table=table, reason="ragged row", action="drop", file=path,
-                         lines=starts[bad].tolist(),
-                         values=[f"{c} fields (header has {ncol})" for c in counts[bad]],
-                         detail="row has more or fewer fields than the header")
+            _report_ragged(log, table, path, starts, counts, ncol)
     finally:
         csv.field_size_limit(limit)
     frame.columns = header
@@ -1311,6 +1302,23 @@ def _restore(frame: pd.DataFrame, stand_in: str, original: str) -> pd.DataFrame:
         if s.astype(str).str.contains(stand_in, regex=False).any():
             frame[col] = s.map(lambda v: v.replace(stand_in, original) if isinstance(v, str) else v).astype(object)
     return frame
+
+
+def _report_ragged(log, table, path, lines, counts, ncol):
+    """The rows (``lines``, their field ``counts``) with another number of fields than the
+    header's ``ncol``: reported as dropped."""
+    bad = np.asarray(counts) != ncol
+    log.add_many(table=table, reason="ragged row", action="drop", file=path, lines=np.asarray(lines)[bad].tolist(),
+                 values=[f"{c} fields (header has {ncol})" for c in np.asarray(counts)[bad]],
+                 detail="row has more or fewer fields than the header")
+
+
+def _without_blank_rows(frame, lines, path, table, log):
+    """The rows with a value, and their lines; the others reported as dropped."""
+    blank = frame.isna().all(axis=1).to_numpy()
+    log.add_many(table=table, reason="blank row", action="drop", file=path, lines=lines[blank].tolist(),
+                 detail="every cell of the row is empty")
+    return frame[~blank], lines[~blank]
 
 
 def _drop_repeated_headers(frame, lines, header, path, table, log):
@@ -1469,11 +1477,7 @@ def _read_excel(data, name, na, sheet, table, log):
         raise InputError("sheet has a header but no data rows", file=path, line=top + 1)
     lines = np.arange(top + 2, top + len(frame) + 2, dtype=np.int64)
     rows_read = len(frame)
-    blank = frame.isna().all(axis=1).to_numpy()
-    log.add_many(table=table, reason="blank row", action="drop", file=path,
-                 lines=lines[blank].tolist(), detail="every cell of the row is empty")
-    frame = frame[~blank]
-    lines = lines[~blank]
+    frame, lines = _without_blank_rows(frame, lines, path, table, log)
     frame = strip_cells(frame)
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
