@@ -1097,14 +1097,16 @@ def _lines_above_header(text: str, delimiter, path, table, log):
     for _ in range(lines):
         offset = text.index("\n", offset) + 1
     shown = [(i, line) for i, line in enumerate(text[:offset].split("\n")[:lines]) if line.strip(" ,;\t|")]
+    return offset, lines, _rows_above(shown, f"line {lines + 1}", path, table, log)
+
+
+def _rows_above(rows, header_at: str, path, table, log) -> tuple | None:
+    """The rows above a table's header (``(index, text)`` of the non-empty ones, 0-based: a
+    title, a date, a note) reported as skipped; the first money unit they state, as
+    ``(note, unit, factor, line)``, or None."""
     log.add_many(table=table, reason="rows above the header (a title or a note) skipped", action="info",
-                 file=path, lines=[i + 1 for i, _ in shown], values=[line for _, line in shown],
-                 detail=f"the header is on line {lines + 1}")
-    return offset, lines, _stated_unit(shown)
-
-
-def _stated_unit(rows) -> tuple | None:
-    """The first money unit the rows above a table state: ``(note, unit, factor, line)``."""
+                 file=path, lines=[i + 1 for i, _ in rows], values=[t for _, t in rows],
+                 detail=f"the header is on {header_at}")
     for i, text in rows:
         found = unit_note(text)
         if found:
@@ -1464,11 +1466,8 @@ def _read_excel(data, name, na, sheet, table, log):
     top = _header_row(filled.sum(axis=1), first_complete=used.sum() >= 2 and bool(filled[0][used].all()))
     above = [" ".join(str(v) for v in frame.iloc[i].dropna().tolist()) for i in range(top)]
     frame = frame.loc[:, filled[top:].any(axis=0)]  # (a title's column may be empty in the table)
-    if top > 0:
-        shown = [i for i in range(top) if above[i]]
-        log.add_many(table=table, reason="rows above the header (a title or a note) skipped", action="info",
-                     file=path, lines=[i + 1 for i in shown], values=[above[i] for i in shown],
-                     detail=f"the header is on row {top + 1}")
+    stated = _rows_above([(i, above[i]) for i in range(top) if above[i]], f"row {top + 1}", path, table,
+                         log) if top > 0 else None
     header = _check_header(["" if h is None or h != h else str(h) for h in frame.iloc[top].tolist()], path,
                            line=top + 1, columns=[get_column_letter(int(c) + 1) for c in frame.columns])
     frame = frame.iloc[top + 1:]
@@ -1482,7 +1481,7 @@ def _read_excel(data, name, na, sheet, table, log):
     frame, lines = _drop_repeated_headers(frame, lines, header, path, table, log)
     return RawTable(frame=frame.reset_index(drop=True), file=str(path), lines=lines,
                     encoding=None, delimiter=None, log=log, rows_read=rows_read, header_line=top + 1,
-                    unit_note=_stated_unit([(i, above[i]) for i in range(top)]) if top else None)
+                    unit_note=stated)
 
 
 def _formulas_without_values(path, sheet) -> list[str]:
