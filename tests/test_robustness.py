@@ -225,3 +225,32 @@ def test_streamed_task_pool_errors_and_stop():
     t = time.perf_counter()
     slow.stop()
     assert time.perf_counter() - t < 5 and not slow._proc.is_alive()
+
+
+def test_stop_right_after_the_fork_ends_the_second_core():
+    """The CLI turns SIGTERM into KeyboardInterrupt with a Python handler.  A second core forked
+    a moment before the signal inherited that handler: stop()'s SIGTERM reached it before it
+    set its own, the interruption was swallowed by the fork's bookkeeping ("Exception ignored
+    in _after_fork"), the child ran on, filled the queue nobody read, and stop()'s join waited
+    for ever (tests/test_hostile_inputs.py's SIGTERM test hung 1 time in 40 under load)."""
+    import signal
+    import threading
+    from netcluster.run.pool import TaskPool
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        for _ in range(30):
+            # results larger than a pipe's buffer: a child left running blocks on them
+            pool = TaskPool([(f"t{i}", lambda: b"x" * 1_000_000) for i in range(4)], jobs=2).start()
+            stopping = threading.Thread(target=pool.stop, daemon=True)
+            stopping.start()
+            stopping.join(10)
+            hung = stopping.is_alive()
+            if hung:  # (ended here, so that the failure is reported instead of waited for)
+                pool._proc.kill()
+                stopping.join()
+            assert not hung and not pool._proc.is_alive()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -36,6 +36,7 @@ def _die_with(parent: int) -> None:
     a daemon and ends with the main process's normal exit)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _unblock(_FORK_BLOCKED)  # (blocked across the fork: a signal that came meanwhile acts now)
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
@@ -43,6 +44,31 @@ def _die_with(parent: int) -> None:
         return
     if os.getppid() != parent:  # the parent died before the call above: end now
         os._exit(1)
+
+
+#: Signals blocked while the second core is forked.  The child is a copy of the main process,
+#: with its Python handlers (the CLI turns SIGTERM into KeyboardInterrupt): a signal reaching
+#: it before :func:`_die_with` sets its own would raise there — swallowed by the fork's
+#: bookkeeping, or unwinding into the main process's code — and the child would run on, with
+#: nobody reading its results (stop()'s join then waited for ever).  Blocked, such a signal
+#: waits: in the main process until the fork is done, in the child until its handlers are set.
+_FORK_BLOCKED = {signal.SIGINT, signal.SIGTERM}
+
+
+def _block(signals) -> set | None:
+    """Block ``signals`` in this thread; the previous mask (None where there are no masks)."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, signals) if hasattr(signal, "pthread_sigmask") else None
+
+
+def _restore(previous) -> None:
+    """The mask :func:`_block` returned, back."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _unblock(signals) -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
 
 
 def _portable(e: BaseException) -> BaseException:
@@ -125,10 +151,12 @@ class TaskPool:
             # would walk every one of them (writing to each, so copying its memory page) in
             # each full collection (the Python documentation's advice for fork; gc.freeze)
             gc.freeze()
+            previous = _block(_FORK_BLOCKED)
             try:
                 self._proc.start()
             finally:
                 gc.unfreeze()  # (the main process collects them as before)
+                _restore(previous)  # (a signal held back acts here)
         return self
 
     def _stream(self, parent: int):  # in the child
